@@ -1,0 +1,133 @@
+package dev.offload;
+
+import dev.offload.config.OffloadConfig;
+import dev.offload.dispatch.DispatcherVerticle;
+import dev.offload.http.HttpVerticle;
+import dev.offload.store.Database;
+import dev.offload.store.DatabaseStatus;
+import dev.offload.store.Migrations;
+import dev.offload.store.TaskStore;
+import dev.offload.support.LocalCodec;
+import dev.offload.task.TaskHandlers;
+import dev.offload.worker.AttemptOutcome;
+import dev.offload.worker.RunningAttempt;
+import dev.offload.worker.TaskWorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One Offload node in a Vert.x instance: HTTP verticles at once, then, as soon as the database can be
+ * migrated (retrying while it is away), the dispatcher and the worker verticles. The HTTP routes that do
+ * not need the database work from the first moment.
+ */
+public final class OffloadNode {
+
+  private static final Logger LOG = System.getLogger(OffloadNode.class.getName());
+  private static final String WORKER_POOL = "offload-task-workers";
+
+  private final Vertx vertx;
+  private final OffloadConfig config;
+  private final Clock clock;
+  private final TaskHandlers handlers;
+  private final Pool pool;
+  private final TaskStore store;
+  private final DatabaseStatus databaseStatus = new DatabaseStatus();
+  private final AtomicInteger httpPort = new AtomicInteger(-1);
+  private volatile boolean stopped;
+
+  private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers) {
+    this.vertx = vertx;
+    this.config = config;
+    this.clock = clock;
+    this.handlers = handlers;
+    this.pool = Database.pool(vertx, config.database());
+    this.store = new TaskStore(pool, config.database().notifyChannel());
+  }
+
+  /** Completes once HTTP listens; the database part starts in the background. */
+  public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers) {
+    vertx.eventBus().registerDefaultCodec(RunningAttempt.class, new LocalCodec<>(RunningAttempt.class));
+    vertx.eventBus().registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
+    OffloadNode node = new OffloadNode(vertx, config, clock, handlers);
+    return node.deployHttp().onSuccess(ignored -> node.migrateThenRunTasks()).map(node);
+  }
+
+  public int httpPort() {
+    return httpPort.get();
+  }
+
+  public boolean isDatabaseReady() {
+    return databaseStatus.isMigrated();
+  }
+
+  public OffloadConfig config() {
+    return config;
+  }
+
+  /** Undeploys everything and closes the pool. Running attempts end with the JVM or come back by lease. */
+  public Future<Void> stop() {
+    stopped = true;
+    return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+        .transform(ignored -> pool.close());
+  }
+
+  private Future<String> deployHttp() {
+    DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
+    return vertx.deployVerticle(() -> new HttpVerticle(config, store, handlers, databaseStatus, clock,
+        port -> httpPort.compareAndSet(-1, port)), options);
+  }
+
+  private void migrateThenRunTasks() {
+    vertx.executeBlocking(() -> {
+      Migrations.apply(config.database());
+      return null;
+    }).compose(ignored -> {
+      databaseStatus.markMigrated();
+      LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
+      return deployTaskRunners();
+    }).onFailure(failure -> {
+      String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
+      if (!reason.equals(databaseStatus.lastFailure())) {
+        LOG.log(Level.WARNING, "database not ready, retrying every "
+            + config.database().retryInterval().toMillis() + " ms: " + reason);
+      }
+      databaseStatus.recordFailure(reason);
+      if (!stopped && !databaseStatus.isMigrated()) {
+        vertx.setTimer(config.database().retryInterval().toMillis(), id -> migrateThenRunTasks());
+      }
+    });
+  }
+
+  private Future<?> deployTaskRunners() {
+    int workers = config.worker().instances();
+    if (workers == 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new DispatcherVerticle(store, config, clock))
+        .compose(ignored -> vertx.deployVerticle(() -> new TaskWorkerVerticle(handlers), new DeploymentOptions()
+            .setThreadingModel(ThreadingModel.WORKER)
+            .setInstances(workers)
+            .setWorkerPoolName(WORKER_POOL)
+            .setWorkerPoolSize(workers)
+            // Handlers may legitimately block for as long as a task's timeout allows.
+            .setMaxWorkerExecuteTime(1)
+            .setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS)));
+  }
+
+  private static Throwable rootCause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

@@ -1,0 +1,214 @@
+package dev.offload.config;
+
+import dev.offload.support.Durations;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the configuration: the defaults shipped as {@code conf/config.json}, then an optional
+ * {@code --conf FILE} merged over them, then environment variables, which win. Every environment variable
+ * is named after its key ({@code http.port} is {@code OFFLOAD_HTTP_PORT}); {@code OFFLOAD_LEASE} is kept
+ * as a short alias for {@code tasks.lease}. Every value is validated here, once, so a bad one stops
+ * start-up with one line naming the key.
+ */
+public final class ConfigLoader {
+
+  static final String DEFAULTS_RESOURCE = "conf/config.json";
+  private static final Map<String, String> ENV_ALIASES = Map.of("OFFLOAD_LEASE", "tasks.lease");
+  private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
+  private static final Duration DAY = Duration.ofDays(1);
+
+  private final JsonObject values;
+  /** Where each overridden key came from, so an error can point at the file or variable to fix. */
+  private final Map<String, String> sources = new HashMap<>();
+
+  private ConfigLoader(JsonObject defaults) {
+    this.values = defaults;
+  }
+
+  public static OffloadConfig load(Optional<Path> confFile, Map<String, String> env) {
+    ConfigLoader loader = new ConfigLoader(readDefaults());
+    confFile.ifPresent(loader::mergeFile);
+    loader.mergeEnvironment(env);
+    return loader.build();
+  }
+
+  private static JsonObject readDefaults() {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the classpath");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void mergeFile(Path file) {
+    JsonObject overrides;
+    try {
+      overrides = new JsonObject(Files.readString(file));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read --conf " + file + ": " + e.getMessage());
+    } catch (DecodeException e) {
+      throw new ConfigException("--conf " + file + " is not a JSON object: " + e.getMessage());
+    }
+    for (String section : overrides.fieldNames()) {
+      JsonObject target = values.getJsonObject(section);
+      if (target == null) {
+        throw new ConfigException("unknown configuration section '" + section + "' in " + file);
+      }
+      if (!(overrides.getValue(section) instanceof JsonObject given)) {
+        throw new ConfigException(section + " in " + file + " must be a JSON object");
+      }
+      for (String key : given.fieldNames()) {
+        if (!target.containsKey(key)) {
+          throw new ConfigException("unknown configuration key '" + section + "." + key + "' in " + file);
+        }
+        target.put(key, given.getValue(key));
+        sources.put(section + "." + key, file.toString());
+      }
+    }
+  }
+
+  private void mergeEnvironment(Map<String, String> env) {
+    Map<String, String> names = new HashMap<>(ENV_ALIASES);
+    for (String section : values.fieldNames()) {
+      for (String key : values.getJsonObject(section).fieldNames()) {
+        names.put(("OFFLOAD_" + section + "_" + key).toUpperCase(), section + "." + key);
+      }
+    }
+    names.forEach((variable, path) -> {
+      String value = env.get(variable);
+      if (value != null) {
+        String[] parts = path.split("\\.");
+        values.getJsonObject(parts[0]).put(parts[1], value);
+        sources.put(path, variable);
+      }
+    });
+  }
+
+  private OffloadConfig build() {
+    HttpConfig http = new HttpConfig(
+        text("http.host"),
+        integer("http.port", 0, 65_535),
+        integer("http.instances", 1, 64),
+        integer("http.body_limit", 1024, 64 * 1024 * 1024),
+        integer("http.accept_backlog", 1, 65_535));
+    DatabaseConfig database = new DatabaseConfig(
+        databaseUrl("database.url"),
+        matching("database.schema", SCHEMA, "a lowercase SQL identifier"),
+        integer("database.pool_size", 1, 256),
+        duration("database.retry_interval", Duration.ofMillis(100), Duration.ofMinutes(5)));
+    WorkerConfig worker = new WorkerConfig(integer("worker.instances", 0, 1024));
+    TaskConfig tasks = new TaskConfig(
+        duration("tasks.lease", Duration.ofSeconds(1), Duration.ofHours(1)),
+        duration("tasks.poll_interval", Duration.ofMillis(50), Duration.ofMinutes(5)),
+        duration("tasks.default_timeout", Duration.ofSeconds(1), DAY),
+        integer("tasks.default_max_attempts", 1, 1000),
+        duration("tasks.retry_base", Duration.ofMillis(1), DAY),
+        duration("tasks.retry_cap", Duration.ofMillis(1), Duration.ofDays(30)),
+        duration("tasks.progress_interval", Duration.ofMillis(50), Duration.ofMinutes(1)));
+    String nodeId = text("node.id").isBlank() ? defaultNodeId() : text("node.id");
+    return new OffloadConfig(nodeId, http, database, worker, tasks);
+  }
+
+  private Object raw(String path) {
+    String[] parts = path.split("\\.");
+    return values.getJsonObject(parts[0]).getValue(parts[1]);
+  }
+
+  private ConfigException invalid(String path, String expectation) {
+    String source = sources.containsKey(path) ? " (from " + sources.get(path) + ")" : "";
+    return new ConfigException(
+        "invalid configuration: " + path + source + " must be " + expectation + ", got " + show(raw(path)));
+  }
+
+  private String text(String path) {
+    if (!(raw(path) instanceof String value)) {
+      throw invalid(path, "a string");
+    }
+    return value;
+  }
+
+  private String matching(String path, Pattern pattern, String description) {
+    String value = raw(path) instanceof String s ? s : "";
+    if (!pattern.matcher(value).matches()) {
+      throw invalid(path, description);
+    }
+    return value;
+  }
+
+  private int integer(String path, int min, int max) {
+    String expectation = "an integer between " + min + " and " + max;
+    Object value = raw(path);
+    long number;
+    if (value instanceof Integer || value instanceof Long) {
+      number = ((Number) value).longValue();
+    } else if (value instanceof String s && s.trim().matches("-?\\d{1,10}")) {
+      number = Long.parseLong(s.trim());
+    } else {
+      throw invalid(path, expectation);
+    }
+    if (number < min || number > max) {
+      throw invalid(path, expectation);
+    }
+    return (int) number;
+  }
+
+  private Duration duration(String path, Duration min, Duration max) {
+    Object value = raw(path);
+    String expectation = "a duration between " + Durations.format(min) + " and " + Durations.format(max)
+        + " (e.g. 250ms, 2s, 1m)";
+    if (!(value instanceof String) && !(value instanceof Number)) {
+      throw invalid(path, expectation);
+    }
+    try {
+      return Durations.parse(String.valueOf(value), min, max);
+    } catch (IllegalArgumentException e) {
+      throw invalid(path, expectation);
+    }
+  }
+
+  private String databaseUrl(String path) {
+    String value = text(path);
+    if (!value.startsWith("postgresql://") && !value.startsWith("postgres://")) {
+      throw invalid(path, "a postgresql:// URL");
+    }
+    try {
+      io.vertx.pgclient.PgConnectOptions.fromUri(value);
+    } catch (RuntimeException e) {
+      throw invalid(path, "a valid postgresql:// URL");
+    }
+    return value;
+  }
+
+  private static String defaultNodeId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "node";
+    }
+    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+
+  /** Renders a bad value for an error line, hiding the credentials of a URL. */
+  private static String show(Object value) {
+    String text = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    return text.replaceAll("://[^@/]*@", "://***@");
+  }
+}

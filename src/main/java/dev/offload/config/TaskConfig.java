@@ -1,0 +1,17 @@
+package dev.offload.config;
+
+import java.time.Duration;
+
+/**
+ * How tasks run: the lease a node holds on a running attempt (renewed while it runs), the polling fallback
+ * behind LISTEN/NOTIFY, defaults for submissions, the retry backoff, and how often progress is saved.
+ */
+public record TaskConfig(
+    Duration lease,
+    Duration pollInterval,
+    Duration defaultTimeout,
+    int defaultMaxAttempts,
+    Duration retryBase,
+    Duration retryCap,
+    Duration progressInterval) {
+}

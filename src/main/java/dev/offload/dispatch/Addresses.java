@@ -1,0 +1,22 @@
+package dev.offload.dispatch;
+
+import java.util.UUID;
+
+/** Event-bus addresses. All are local: nodes never talk to each other except through PostgreSQL. */
+public final class Addresses {
+
+  /** Any body: due tasks may exist; the dispatcher claims if it has idle workers. */
+  public static final String DISPATCHER_WAKE = "offload.dispatcher.wake";
+  /** Body: a worker's address; that worker is idle and ready for an attempt. */
+  public static final String WORKER_JOINED = "offload.dispatcher.worker-joined";
+  /** Body: a worker's address; that worker is being undeployed. */
+  public static final String WORKER_LEFT = "offload.dispatcher.worker-left";
+
+  private Addresses() {
+  }
+
+  /** Each worker verticle instance listens on an address of its own. */
+  public static String worker(UUID instance) {
+    return "offload.worker." + instance;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.offload.dispatch;
+
+import dev.offload.store.AttemptEnd;
+import dev.offload.store.TaskStore;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes how attempts ended with group commit: while one write is in flight, new ends queue up and go out
+ * together in the next statement. An idle node writes each end at once; a busy one batches by itself.
+ * A failed write is retried until it succeeds, so an outcome is lost only if the process dies, and then the
+ * lease brings the task back. Event-loop confined.
+ */
+final class AttemptEndWriter {
+
+  private static final int MAX_BATCH = 1_000;
+
+  private final Vertx vertx;
+  private final TaskStore store;
+  private final Clock clock;
+  private final Duration retryInterval;
+  private final OutageLog outageLog = new OutageLog("writing attempt outcomes");
+  private List<AttemptEnd> pending = new ArrayList<>();
+  private boolean writing;
+
+  AttemptEndWriter(Vertx vertx, TaskStore store, Clock clock, Duration retryInterval) {
+    this.vertx = vertx;
+    this.store = store;
+    this.clock = clock;
+    this.retryInterval = retryInterval;
+  }
+
+  void add(AttemptEnd end) {
+    pending.add(end);
+    if (!writing) {
+      write();
+    }
+  }
+
+  private void write() {
+    List<AttemptEnd> batch;
+    if (pending.size() <= MAX_BATCH) {
+      batch = pending;
+      pending = new ArrayList<>();
+    } else {
+      batch = new ArrayList<>(pending.subList(0, MAX_BATCH));
+      pending.subList(0, MAX_BATCH).clear();
+    }
+    writing = true;
+    store.endAttempts(batch, clock.instant()).onComplete(written -> {
+      if (written.succeeded()) {
+        outageLog.succeeded();
+        writing = false;
+        if (!pending.isEmpty()) {
+          write();
+        }
+      } else {
+        outageLog.failed(written.cause());
+        pending.addAll(0, batch);
+        vertx.setTimer(retryInterval.toMillis(), id -> write());
+      }
+    });
+  }
+}

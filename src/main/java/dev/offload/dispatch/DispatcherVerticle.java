@@ -1,0 +1,205 @@
+package dev.offload.dispatch;
+
+import dev.offload.config.OffloadConfig;
+import dev.offload.config.TaskConfig;
+import dev.offload.store.AttemptEnd;
+import dev.offload.store.TaskStore;
+import dev.offload.support.Durations;
+import dev.offload.task.AttemptError;
+import dev.offload.task.RetryPolicy;
+import dev.offload.task.Task;
+import dev.offload.task.TaskState;
+import dev.offload.worker.AttemptOutcome;
+import dev.offload.worker.RunningAttempt;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Moves due tasks from PostgreSQL to this node's idle worker verticles. It claims only as many tasks as it
+ * has idle workers, so unclaimed work stays in the database for other nodes. Woken by NOTIFY, by local
+ * submissions, by workers becoming idle and by a polling fallback; one claim runs at a time and a wake during
+ * a claim triggers another. It also times out attempts and turns worker outcomes into retries or final
+ * states. One instance per node; event-loop confined.
+ */
+public final class DispatcherVerticle extends VerticleBase {
+
+  /** Attempts end by their own timeout timer, never by an event-bus timeout. */
+  private static final DeliveryOptions NO_SEND_TIMEOUT = new DeliveryOptions().setSendTimeout(Long.MAX_VALUE);
+  private static final Comparator<Task> CLAIM_ORDER =
+      Comparator.comparingInt(Task::priority).thenComparing(Task::scheduledAt).thenComparing(Task::id);
+
+  private final TaskStore store;
+  private final OffloadConfig config;
+  private final TaskConfig tasks;
+  private final Clock clock;
+  private final RetryPolicy retryPolicy;
+  private final Deque<String> idleWorkers = new ArrayDeque<>();
+  private final Map<UUID, InFlight> inFlight = new HashMap<>();
+  private final OutageLog claimLog = new OutageLog("claiming tasks");
+  private AttemptEndWriter endWriter;
+  private LeaseKeeper leaseKeeper;
+  private TaskNotifications notifications;
+  private boolean claiming;
+  private boolean claimAgain;
+
+  /** One attempt handed to a worker; {@code ended} once its outcome is decided (e.g. it timed out). */
+  private static final class InFlight {
+    final RunningAttempt attempt;
+    final long timeoutTimer;
+    boolean ended;
+
+    InFlight(RunningAttempt attempt, long timeoutTimer) {
+      this.attempt = attempt;
+      this.timeoutTimer = timeoutTimer;
+    }
+  }
+
+  public DispatcherVerticle(TaskStore store, OffloadConfig config, Clock clock) {
+    this.store = store;
+    this.config = config;
+    this.tasks = config.tasks();
+    this.clock = clock;
+    this.retryPolicy = new RetryPolicy(tasks.retryBase(), tasks.retryCap(), ThreadLocalRandom.current()::nextDouble);
+  }
+
+  @Override
+  public Future<?> start() {
+    endWriter = new AttemptEndWriter(vertx, store, clock, config.database().retryInterval());
+    leaseKeeper = new LeaseKeeper(vertx, store, config.nodeId(), tasks, clock, this::runningAttempts);
+    notifications = new TaskNotifications(vertx, config.database(), this::claim);
+    var joined = vertx.eventBus().<String>localConsumer(Addresses.WORKER_JOINED, this::workerJoined);
+    var left = vertx.eventBus().<String>localConsumer(Addresses.WORKER_LEFT, message -> {
+      idleWorkers.remove(message.body());
+    });
+    var wake = vertx.eventBus().localConsumer(Addresses.DISPATCHER_WAKE, message -> claim());
+    vertx.setPeriodic(tasks.pollInterval().toMillis(), id -> claim());
+    leaseKeeper.start();
+    notifications.start();
+    return Future.all(joined.completion(), left.completion(), wake.completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    leaseKeeper.stop();
+    return notifications.close();
+  }
+
+  private Collection<RunningAttempt> runningAttempts() {
+    return inFlight.values().stream().map(f -> f.attempt).toList();
+  }
+
+  private void workerJoined(Message<String> message) {
+    idleWorkers.add(message.body());
+    claim();
+  }
+
+  private void claim() {
+    if (claiming) {
+      claimAgain = true;
+      return;
+    }
+    int capacity = idleWorkers.size();
+    if (capacity == 0) {
+      return;
+    }
+    claiming = true;
+    claimAgain = false;
+    store.claimDue(capacity, config.nodeId(), clock.instant(), tasks.lease()).onComplete(claimed -> {
+      claiming = false;
+      if (claimed.failed()) {
+        claimLog.failed(claimed.cause());
+        return;
+      }
+      claimLog.succeeded();
+      List<Task> due = claimed.result().stream().sorted(CLAIM_ORDER).toList();
+      due.forEach(this::handOver);
+      if (due.size() == capacity || claimAgain) {
+        claim();
+      }
+    });
+  }
+
+  private void handOver(Task task) {
+    String worker = idleWorkers.poll();
+    if (worker == null) { // the worker left between the claim and now: give the task back untouched
+      store.release(List.of(task.id()), config.nodeId());
+      return;
+    }
+    RunningAttempt attempt = new RunningAttempt(task);
+    long timer = vertx.setTimer(task.timeout().toMillis(), id -> timedOut(task.id()));
+    inFlight.put(task.id(), new InFlight(attempt, timer));
+    vertx.eventBus().<AttemptOutcome>request(worker, attempt, NO_SEND_TIMEOUT)
+        .onComplete(reply -> workerReplied(task, worker, reply));
+  }
+
+  private void timedOut(UUID taskId) {
+    InFlight running = inFlight.get(taskId);
+    if (running == null || running.ended) {
+      return;
+    }
+    String reason = "attempt timed out after " + Durations.format(running.attempt.task().timeout());
+    running.ended = true;
+    running.attempt.requestStop(reason);
+    // The worker stays busy until its handler returns; its late outcome is ignored.
+    endWith(running.attempt.task(), AttemptOutcome.Status.FAILED, null, reason);
+  }
+
+  private void workerReplied(Task task, String worker, AsyncResult<Message<AttemptOutcome>> reply) {
+    InFlight running = inFlight.remove(task.id());
+    vertx.cancelTimer(running.timeoutTimer);
+    if (reply.failed() && reply.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
+      // The worker was undeployed before it saw the attempt: nothing ran, so hand the task back.
+      store.release(List.of(task.id()), config.nodeId());
+      claim();
+      return;
+    }
+    idleWorkers.add(worker);
+    if (!running.ended) {
+      if (reply.succeeded()) {
+        AttemptOutcome outcome = reply.result().body();
+        endWith(task, outcome.status(), outcome.resultJson(), outcome.error());
+      } else {
+        endWith(task, AttemptOutcome.Status.FAILED, null, "worker failed: " + reply.cause().getMessage());
+      }
+    }
+    claim();
+  }
+
+  private void endWith(Task task, AttemptOutcome.Status status, String resultJson, String error) {
+    Instant now = clock.instant();
+    AttemptError attemptError = error == null ? null : new AttemptError(now, task.attempt(), error);
+    AttemptEnd end = switch (status) {
+      case COMPLETED -> new AttemptEnd(task.id(), task.attempt(), TaskState.COMPLETED, null, resultJson, null);
+      case DISCARDED -> new AttemptEnd(task.id(), task.attempt(), TaskState.DISCARDED, null, null, attemptError);
+      case FAILED -> task.attempt() >= task.maxAttempts()
+          ? new AttemptEnd(task.id(), task.attempt(), TaskState.DISCARDED, null, null, attemptError)
+          : retryLater(task, now, attemptError);
+    };
+    endWriter.add(end);
+  }
+
+  private AttemptEnd retryLater(Task task, Instant now, AttemptError error) {
+    long backoffMillis = retryPolicy.backoff(task.attempt()).toMillis();
+    // Wake up for the retry ourselves if it comes before the next poll.
+    if (backoffMillis < tasks.pollInterval().toMillis()) {
+      vertx.setTimer(Math.max(1, backoffMillis), id -> claim());
+    }
+    return new AttemptEnd(task.id(), task.attempt(), TaskState.RETRYABLE, now.plusMillis(backoffMillis), null, error);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.offload.dispatch;
+
+import dev.offload.store.DatabaseErrors;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * Logs a recurring background operation's failures once when they start and once when they stop, instead
+ * of once per retry while the database is away.
+ */
+final class OutageLog {
+
+  private static final Logger LOG = System.getLogger(OutageLog.class.getName());
+
+  private final String operation;
+  private String failure;
+
+  OutageLog(String operation) {
+    this.operation = operation;
+  }
+
+  void failed(Throwable cause) {
+    String message = String.valueOf(cause.getMessage());
+    if (message.equals(failure)) {
+      return;
+    }
+    failure = message;
+    if (DatabaseErrors.isUnavailable(cause)) {
+      LOG.log(Level.WARNING, operation + ": database unavailable (" + message + "); retrying");
+    } else {
+      LOG.log(Level.ERROR, operation + " failed; retrying", cause);
+    }
+  }
+
+  void succeeded() {
+    if (failure != null) {
+      failure = null;
+      LOG.log(Level.INFO, operation + ": working again");
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.offload.http;
+
+/** A failure to show the client as {@code {"error": {"code", "message"}}} with an HTTP status. */
+public final class ApiError extends RuntimeException {
+
+  private final int status;
+  private final String code;
+
+  public ApiError(int status, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+  }
+
+  public static ApiError badRequest(String code, String message) {
+    return new ApiError(400, code, message);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String code() {
+    return code;
+  }
+}

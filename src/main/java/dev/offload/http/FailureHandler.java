@@ -1,0 +1,63 @@
+package dev.offload.http;
+
+import dev.offload.store.DatabaseErrors;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * Renders every failure as {@code {"error": {"code", "message"}}}: the client's mistakes as 4xx, an
+ * unreachable database as 503, anything else as a 500 that is logged once with its stack trace and never
+ * shown to the client.
+ */
+final class FailureHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = System.getLogger(FailureHandler.class.getName());
+
+  private final int bodyLimit;
+
+  FailureHandler(int bodyLimit) {
+    this.bodyLimit = bodyLimit;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ApiError error = toApiError(ctx);
+    if (error.status() >= 500 && error.status() != 503) {
+      LOG.log(Level.ERROR, ctx.request().method() + " " + ctx.request().path() + " failed", ctx.failure());
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ctx.response()
+        .setStatusCode(error.status())
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject()
+            .put("error", new JsonObject().put("code", error.code()).put("message", error.getMessage()))
+            .encode());
+  }
+
+  private ApiError toApiError(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiError apiError) {
+      return apiError;
+    }
+    if (failure != null && DatabaseErrors.isUnavailable(failure)) {
+      return new ApiError(503, "database_unavailable", "the database is unreachable; try again shortly");
+    }
+    return switch (ctx.statusCode()) {
+      case 400 -> ApiError.badRequest("bad_request", "the request is malformed");
+      case 404 -> new ApiError(404, "not_found", "no route for " + ctx.request().path());
+      case 405 -> new ApiError(405, "method_not_allowed",
+          ctx.request().method() + " is not allowed on " + ctx.request().path());
+      case 413 -> new ApiError(413, "body_too_large", "the request body exceeds " + bodyLimit + " bytes");
+      case 415 -> new ApiError(415, "unsupported_media_type", "send the body as application/json");
+      default -> ctx.statusCode() >= 400 && ctx.statusCode() < 500
+          ? new ApiError(ctx.statusCode(), "bad_request", "the request was rejected")
+          : new ApiError(500, "internal_error", "internal error; it has been logged");
+    };
+  }
+}

@@ -1,0 +1,55 @@
+package dev.offload.http;
+
+import dev.offload.config.OffloadConfig;
+import dev.offload.store.DatabaseStatus;
+import dev.offload.store.TaskStore;
+import dev.offload.task.TaskHandlers;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.function.IntConsumer;
+
+/** Serves every route on its event loop; never blocks it. Deploy as many instances as wanted. */
+public final class HttpVerticle extends VerticleBase {
+
+  private final OffloadConfig config;
+  private final TaskStore store;
+  private final TaskHandlers handlers;
+  private final DatabaseStatus database;
+  private final Clock clock;
+  private final IntConsumer onListening;
+
+  public HttpVerticle(OffloadConfig config, TaskStore store, TaskHandlers handlers, DatabaseStatus database,
+      Clock clock, IntConsumer onListening) {
+    this.config = config;
+    this.store = store;
+    this.handlers = handlers;
+    this.database = database;
+    this.clock = clock;
+    this.onListening = onListening;
+  }
+
+  @Override
+  public Future<?> start() {
+    int bodyLimit = config.http().bodyLimit();
+    Router router = Router.router(vertx);
+    FailureHandler failures = new FailureHandler(bodyLimit);
+    router.route().failureHandler(failures);
+    router.errorHandler(404, failures);
+    router.errorHandler(405, failures);
+    router.errorHandler(500, failures);
+    new HealthRoutes(vertx, store, database).mount(router);
+    new DemoRoutes(vertx).mount(router);
+    new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks()), database, clock, bodyLimit)
+        .mount(router);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.http().host())
+        .setPort(config.http().port())
+        // Thousands of clients connecting at once must not wait on a short accept queue.
+        .setAcceptBacklog(config.http().acceptBacklog());
+    return vertx.createHttpServer(options).requestHandler(router).listen()
+        .onSuccess(server -> onListening.accept(server.actualPort()));
+  }
+}

@@ -1,0 +1,148 @@
+package dev.offload.http;
+
+import dev.offload.config.TaskConfig;
+import dev.offload.support.Durations;
+import dev.offload.task.NewTask;
+import dev.offload.task.TaskHandler;
+import dev.offload.task.TaskHandlers;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@code POST /tasks} body into a {@link NewTask}, or a 400 naming the field at fault. Strict:
+ * unknown fields are rejected, so a misspelt option is an error instead of a silently ignored default.
+ */
+final class Submissions {
+
+  private static final Set<String> FIELDS =
+      Set.of("kind", "args", "queue", "priority", "max_attempts", "timeout", "delay", "run_at");
+  private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+  private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+  private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+  private static final Duration MAX_DELAY = Duration.ofDays(365);
+
+  private final TaskHandlers handlers;
+  private final TaskConfig defaults;
+
+  Submissions(TaskHandlers handlers, TaskConfig defaults) {
+    this.handlers = handlers;
+    this.defaults = defaults;
+  }
+
+  NewTask parse(JsonObject body, Instant now) {
+    for (String field : body.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw invalid("unknown field '" + field + "'; allowed: " + String.join(", ", FIELDS.stream().sorted().toList()));
+      }
+    }
+    TaskHandler handler = handler(body.getValue("kind"));
+    JsonObject args = args(body.getValue("args"));
+    try {
+      handler.validate(args);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badRequest("invalid_args", e.getMessage());
+    }
+    return new NewTask(
+        handler.kind(),
+        queue(body.getValue("queue")),
+        args,
+        integer(body, "priority", 0, 9, NewTask.DEFAULT_PRIORITY),
+        integer(body, "max_attempts", 1, 1000, defaults.defaultMaxAttempts()),
+        duration(body, "timeout", MIN_TIMEOUT, MAX_TIMEOUT, defaults.defaultTimeout()),
+        scheduledAt(body, now));
+  }
+
+  private TaskHandler handler(Object kind) {
+    if (kind == null) {
+      throw invalid("kind is required; known kinds: " + String.join(", ", handlers.kinds()));
+    }
+    if (!(kind instanceof String name)) {
+      throw invalid("kind must be a string");
+    }
+    return handlers.find(name).orElseThrow(() -> ApiError.badRequest("unknown_kind",
+        "unknown kind '" + name + "'; known kinds: " + String.join(", ", handlers.kinds())));
+  }
+
+  private static JsonObject args(Object args) {
+    if (args == null) {
+      return new JsonObject();
+    }
+    if (!(args instanceof JsonObject object)) {
+      throw invalid("args must be a JSON object");
+    }
+    return object;
+  }
+
+  private static String queue(Object queue) {
+    if (queue == null) {
+      return NewTask.DEFAULT_QUEUE;
+    }
+    if (!(queue instanceof String name) || !QUEUE.matcher(name).matches()) {
+      throw invalid("queue must be 1-128 characters of letters, digits, '_', '.', ':' or '-'");
+    }
+    return name;
+  }
+
+  private static int integer(JsonObject body, String field, int min, int max, int fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Integer || value instanceof Long)
+        || ((Number) value).longValue() < min || ((Number) value).longValue() > max) {
+      throw invalid(field + " must be an integer from " + min + " to " + max);
+    }
+    return ((Number) value).intValue();
+  }
+
+  private static Duration duration(JsonObject body, String field, Duration min, Duration max, Duration fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof String) && !(value instanceof Number)) {
+      throw invalid(field + " must be a duration such as \"30s\" or a number of seconds");
+    }
+    try {
+      return Durations.parse(String.valueOf(value), min, max);
+    } catch (IllegalArgumentException e) {
+      throw invalid(field + ": " + e.getMessage());
+    }
+  }
+
+  private static Instant scheduledAt(JsonObject body, Instant now) {
+    boolean hasDelay = body.getValue("delay") != null;
+    Object runAt = body.getValue("run_at");
+    if (hasDelay && runAt != null) {
+      throw invalid("give either delay or run_at, not both");
+    }
+    if (hasDelay) {
+      return now.plus(duration(body, "delay", Duration.ZERO, MAX_DELAY, Duration.ZERO));
+    }
+    if (runAt == null) {
+      return null;
+    }
+    if (!(runAt instanceof String text)) {
+      throw invalid("run_at must be an ISO-8601 date-time string");
+    }
+    Instant instant;
+    try {
+      instant = OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw invalid("run_at must be an ISO-8601 date-time with an offset, e.g. 2030-01-01T12:00:00Z");
+    }
+    if (instant.isAfter(now.plus(MAX_DELAY))) {
+      throw invalid("run_at must be at most " + MAX_DELAY.toDays() + " days ahead");
+    }
+    return instant;
+  }
+
+  private static ApiError invalid(String message) {
+    return ApiError.badRequest("invalid_field", message);
+  }
+}

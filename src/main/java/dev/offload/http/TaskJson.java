@@ -1,0 +1,56 @@
+package dev.offload.http;
+
+import dev.offload.store.TaskPage;
+import dev.offload.support.Durations;
+import dev.offload.task.AttemptError;
+import dev.offload.task.Task;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** The task resource as clients see it. Times are ISO-8601 UTC; absent values are null, never omitted. */
+final class TaskJson {
+
+  private TaskJson() {
+  }
+
+  static JsonObject of(Task task) {
+    JsonArray errors = new JsonArray();
+    for (AttemptError error : task.errors()) {
+      errors.add(new JsonObject()
+          .put("at", time(error.at()))
+          .put("attempt", error.attempt())
+          .put("message", error.message()));
+    }
+    return new JsonObject()
+        .put("id", task.id().toString())
+        .put("kind", task.kind())
+        .put("queue", task.queue())
+        .put("state", task.state().wireName())
+        .put("args", task.args())
+        .put("priority", task.priority())
+        .put("attempt", task.attempt())
+        .put("max_attempts", task.maxAttempts())
+        .put("timeout", Durations.format(task.timeout()))
+        .put("progress", task.progress())
+        .put("result", task.result())
+        .put("errors", errors)
+        .put("attempted_by", task.attemptedBy())
+        .put("created_at", time(task.createdAt()))
+        .put("scheduled_at", time(task.scheduledAt()))
+        .put("attempted_at", time(task.attemptedAt()))
+        .put("finalized_at", time(task.finalizedAt()));
+  }
+
+  static JsonObject of(TaskPage page) {
+    JsonArray tasks = new JsonArray();
+    page.tasks().forEach(task -> tasks.add(of(task)));
+    return new JsonObject()
+        .put("tasks", tasks)
+        .put("next", page.next() == null ? null : page.next().toString());
+  }
+
+  private static String time(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

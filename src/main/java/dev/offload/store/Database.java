@@ -1,0 +1,38 @@
+package dev.offload.store;
+
+import dev.offload.config.DatabaseConfig;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/** Connection settings shared by the pool, the LISTEN connection and the migrations. */
+public final class Database {
+
+  private static final int CONNECTION_WAIT_SECONDS = 5;
+
+  private Database() {
+  }
+
+  public static PgConnectOptions connectOptions(DatabaseConfig config) {
+    PgConnectOptions options = PgConnectOptions.fromUri(config.url())
+        .setCachePreparedStatements(true)
+        .setReconnectAttempts(0);
+    // Every connection resolves Offload's tables in its own schema, without qualifying the SQL.
+    options.addProperty("search_path", config.schema());
+    options.addProperty("application_name", "offload");
+    return options;
+  }
+
+  public static Pool pool(Vertx vertx, DatabaseConfig config) {
+    PoolOptions poolOptions = new PoolOptions()
+        .setMaxSize(config.poolSize())
+        .setName("offload-" + config.schema())
+        // Fail fast rather than queue forever when the database is gone: task routes answer 503.
+        .setConnectionTimeout(CONNECTION_WAIT_SECONDS)
+        .setConnectionTimeoutUnit(TimeUnit.SECONDS);
+    return PgBuilder.pool().with(poolOptions).connectingTo(connectOptions(config)).using(vertx).build();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.offload.store;
+
+import dev.offload.config.DatabaseConfig;
+import io.vertx.pgclient.PgConnectOptions;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Applies the numbered SQL files in {@code db/migration} with Flyway, which holds a PostgreSQL advisory lock
+ * while it migrates, so nodes starting at once are safe. Blocking: call it off the event loop.
+ */
+public final class Migrations {
+
+  static final String HISTORY_TABLE = "offload_schema_history";
+
+  private Migrations() {
+  }
+
+  public static void apply(DatabaseConfig config) {
+    PgConnectOptions options = Database.connectOptions(config);
+    String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/"
+        + options.getDatabase() + "?connectTimeout=5&ApplicationName=offload-migrations";
+    Flyway.configure()
+        .dataSource(jdbcUrl, options.getUser(), options.getPassword())
+        .schemas(config.schema())
+        .table(HISTORY_TABLE)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+}

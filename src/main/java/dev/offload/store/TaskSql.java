@@ -1,0 +1,154 @@
+package dev.offload.store;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Every statement the task store runs. All values are bound parameters ({@code $n}); the comment above each
+ * statement names them. Time always comes from the caller's clock, never from {@code now()}, so tests can
+ * move it and so every node measures leases the same way.
+ */
+final class TaskSql {
+
+  private TaskSql() {
+  }
+
+  static final String COLUMNS = """
+      id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
+      attempted_by, created_at, scheduled_at, attempted_at, finalized_at""";
+
+  /**
+   * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9 created_at,
+   * $10 scheduled_at, $11 notify channel. Wakes the dispatchers of every node (at commit) when the task is
+   * due now.
+   */
+  static final String TASK_INSERT = """
+      WITH inserted AS (
+          INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
+                                    created_at, scheduled_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+          RETURNING %1$s
+      )
+      SELECT %1$s, CASE WHEN state = 'available' THEN pg_notify($11, queue) END AS notified
+      FROM inserted""".formatted(COLUMNS);
+
+  /** $1 id. */
+  static final String TASK_GET = "SELECT " + COLUMNS + " FROM offload_task WHERE id = $1";
+
+  /**
+   * Newest first, keyset-paginated on the time-ordered id. $1 state, $2 kind, $3 queue (each null for any),
+   * $4 the last id of the previous page (null for the first page), $5 limit.
+   */
+  static final String TASK_LIST = """
+      SELECT %s FROM offload_task
+      WHERE ($1::text IS NULL OR state = $1)
+        AND ($2::text IS NULL OR kind = $2)
+        AND ($3::text IS NULL OR queue = $3)
+        AND ($4::uuid IS NULL OR id < $4)
+      ORDER BY id DESC
+      LIMIT $5""".formatted(COLUMNS);
+
+  /**
+   * Claims up to $3 due tasks for node $4 in one statement. $1 now, $2 lease expiry, $3 limit, $4 node id.
+   * SKIP LOCKED lets claimers on many nodes run at once without waiting on each other or taking a task
+   * twice; the CTE fixes the chosen rows before the UPDATE touches them. Claim order: lower priority first,
+   * then the longest due.
+   */
+  static final String TASK_CLAIM_DUE = """
+      WITH due AS (
+          SELECT id FROM offload_task
+          WHERE state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= $1
+          ORDER BY priority, scheduled_at, id
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED
+      )
+      UPDATE offload_task AS task
+      SET state = 'running', attempt = task.attempt + 1, attempted_at = $1, attempted_by = $4,
+          lease_expires_at = $2, progress = NULL
+      FROM due
+      WHERE task.id = due.id
+      RETURNING %s""".formatted(prefixed("task"));
+
+  /**
+   * Ends many attempts in one statement. Arrays, one element per attempt: $1 id, $2 attempt, $3 new state,
+   * $4 scheduled_at for a retry (else null), $5 result as JSON text, $6 error as a JSON object text (or null).
+   * $7 now. Matching on attempt and state drops a late outcome of an attempt that was already ended
+   * (timed out, rescued, cancelled), so it can never overwrite a newer attempt.
+   */
+  static final String TASK_END_ATTEMPTS = """
+      UPDATE offload_task AS task
+      SET state = ended.state,
+          result = CASE WHEN ended.state = 'completed' THEN ended.result::jsonb ELSE task.result END,
+          progress = CASE WHEN ended.state = 'completed' THEN 1 ELSE task.progress END,
+          errors = CASE WHEN ended.error IS NULL THEN task.errors
+                        ELSE task.errors || jsonb_build_array(ended.error::jsonb) END,
+          scheduled_at = coalesce(ended.scheduled_at, task.scheduled_at),
+          finalized_at = CASE WHEN ended.state IN ('completed', 'cancelled', 'discarded') THEN $7 END,
+          lease_expires_at = NULL
+      FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+           AS ended(id, attempt, state, scheduled_at, result, error)
+      WHERE task.id = ended.id AND task.attempt = ended.attempt AND task.state = 'running'""";
+
+  /**
+   * Hands back claimed tasks whose attempt never started on node $2 (no worker took them): they are
+   * available again and the attempt is not counted. $1 ids, $3 notify channel.
+   */
+  static final String TASK_RELEASE = """
+      WITH released AS (
+          UPDATE offload_task
+          SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL
+          WHERE id = ANY($1::uuid[]) AND state = 'running' AND attempted_by = $2
+          RETURNING queue
+      )
+      SELECT pg_notify($3, queue) FROM released""";
+
+  /** $1 new lease expiry, $2 ids of the attempts node $3 is running. */
+  static final String TASK_RENEW_LEASES = """
+      UPDATE offload_task SET lease_expires_at = $1
+      WHERE id = ANY($2::uuid[]) AND state = 'running' AND attempted_by = $3""";
+
+  /** Arrays $1 id, $2 attempt, $3 progress: the latest progress of running attempts. */
+  static final String TASK_SET_PROGRESS = """
+      UPDATE offload_task AS task SET progress = reported.progress
+      FROM unnest($1::uuid[], $2::int[], $3::float8[]) AS reported(id, attempt, progress)
+      WHERE task.id = reported.id AND task.attempt = reported.attempt AND task.state = 'running'""";
+
+  /**
+   * Ends attempts whose node stopped renewing their lease (it crashed, or lost the database): each counts as
+   * a failed attempt, so a task that keeps killing its node is discarded after max_attempts instead of
+   * looping. $1 now, $2 now as ISO-8601 text for the error entry, $3 batch size, $4 notify channel. SKIP
+   * LOCKED: several nodes rescue at once without blocking each other.
+   */
+  static final String TASK_RESCUE_STUCK = """
+      WITH stuck AS (
+          SELECT id FROM offload_task
+          WHERE state = 'running' AND lease_expires_at < $1
+          ORDER BY lease_expires_at
+          LIMIT $3
+          FOR UPDATE SKIP LOCKED
+      ), rescued AS (
+          UPDATE offload_task AS task
+          SET state = CASE WHEN task.attempt >= task.max_attempts THEN 'discarded' ELSE 'retryable' END,
+              finalized_at = CASE WHEN task.attempt >= task.max_attempts THEN $1 END,
+              scheduled_at = $1,
+              lease_expires_at = NULL,
+              errors = task.errors || jsonb_build_array(jsonb_build_object(
+                  'at', $2::text,
+                  'attempt', task.attempt,
+                  'message', 'lease expired: node ' || coalesce(task.attempted_by, '?')
+                             || ' stopped renewing it (it died or lost the database)'))
+          FROM stuck
+          WHERE task.id = stuck.id
+          RETURNING task.id, task.state, task.queue
+      )
+      SELECT id, CASE WHEN state = 'retryable' THEN pg_notify($4, queue) END AS notified FROM rescued""";
+
+  /** Readiness probe. */
+  static final String PING = "SELECT 1";
+
+  private static String prefixed(String alias) {
+    return Arrays.stream(COLUMNS.split(","))
+        .map(column -> alias + "." + column.strip())
+        .collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,19 @@
+package dev.offload.task;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+
+/** A validated submission, ready to insert. {@code scheduledAt} null means "now". */
+public record NewTask(
+    String kind,
+    String queue,
+    JsonObject args,
+    int priority,
+    int maxAttempts,
+    Duration timeout,
+    Instant scheduledAt) {
+
+  public static final String DEFAULT_QUEUE = "default";
+  public static final int DEFAULT_PRIORITY = 5;
+}

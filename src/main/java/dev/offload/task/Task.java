@@ -1,0 +1,31 @@
+package dev.offload.task;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A unit of work as stored. {@code result} is any JSON value (or null); {@code progress} is 0..1 or null
+ * when the handler does not report it.
+ */
+public record Task(
+    UUID id,
+    String kind,
+    String queue,
+    TaskState state,
+    JsonObject args,
+    int priority,
+    int attempt,
+    int maxAttempts,
+    Duration timeout,
+    Double progress,
+    Object result,
+    List<AttemptError> errors,
+    String attemptedBy,
+    Instant createdAt,
+    Instant scheduledAt,
+    Instant attemptedAt,
+    Instant finalizedAt) {
+}

@@ -1,0 +1,43 @@
+package dev.offload.task;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The known kinds and their handlers, as found on the classpath. */
+public final class TaskHandlers {
+
+  private final Map<String, TaskHandler> byKind;
+
+  private TaskHandlers(Map<String, TaskHandler> byKind) {
+    this.byKind = Map.copyOf(byKind);
+  }
+
+  /** Every handler listed in META-INF/services on the classpath; two handlers of one kind are an error. */
+  public static TaskHandlers discover() {
+    return of(ServiceLoader.load(TaskHandler.class).stream().map(ServiceLoader.Provider::get).toList());
+  }
+
+  public static TaskHandlers of(Collection<? extends TaskHandler> handlers) {
+    Map<String, TaskHandler> byKind = new TreeMap<>();
+    for (TaskHandler handler : handlers) {
+      TaskHandler previous = byKind.put(handler.kind(), handler);
+      if (previous != null) {
+        throw new IllegalStateException("two handlers for kind '" + handler.kind() + "': "
+            + previous.getClass().getName() + " and " + handler.getClass().getName());
+      }
+    }
+    return new TaskHandlers(byKind);
+  }
+
+  public Optional<TaskHandler> find(String kind) {
+    return Optional.ofNullable(byKind.get(kind));
+  }
+
+  /** Sorted, for error messages. */
+  public Collection<String> kinds() {
+    return new TreeMap<>(byKind).keySet();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.offload.worker;
+
+import dev.offload.task.Task;
+import dev.offload.task.TaskContext;
+import io.vertx.core.json.JsonObject;
+import java.util.UUID;
+
+/**
+ * One attempt in progress, shared by the dispatcher (event loop) and the worker thread running it: the
+ * dispatcher reads its progress and asks it to stop; the worker binds its thread so a stop can interrupt it.
+ */
+public final class RunningAttempt implements TaskContext {
+
+  private final Task task;
+  private volatile double progress;
+  private volatile boolean progressUnsaved;
+  private String stopReason; // guarded by this
+  private Thread thread;     // guarded by this
+
+  public RunningAttempt(Task task) {
+    this.task = task;
+  }
+
+  public Task task() {
+    return task;
+  }
+
+  @Override
+  public UUID taskId() {
+    return task.id();
+  }
+
+  @Override
+  public JsonObject args() {
+    return task.args();
+  }
+
+  @Override
+  public int attempt() {
+    return task.attempt();
+  }
+
+  @Override
+  public void progress(double fraction) {
+    progress = Double.isNaN(fraction) ? 0 : Math.max(0, Math.min(1, fraction));
+    progressUnsaved = true;
+  }
+
+  /** The progress reported since the last call, or null if none. */
+  public Double takeUnsavedProgress() {
+    if (!progressUnsaved) {
+      return null;
+    }
+    progressUnsaved = false;
+    return progress;
+  }
+
+  @Override
+  public synchronized boolean isStopRequested() {
+    return stopReason != null;
+  }
+
+  public synchronized String stopReason() {
+    return stopReason;
+  }
+
+  /** Asks the attempt to stop, interrupting its thread if it is running. The first reason wins. */
+  public synchronized void requestStop(String reason) {
+    if (stopReason == null) {
+      stopReason = reason;
+    }
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+
+  synchronized void bindCurrentThread() {
+    thread = Thread.currentThread();
+    if (stopReason != null) {
+      thread.interrupt();
+    }
+  }
+
+  /** Called on the worker thread when the handler returns; clears an interrupt meant for this attempt only. */
+  synchronized void unbindCurrentThread() {
+    thread = null;
+    Thread.interrupted();
+  }
+}
