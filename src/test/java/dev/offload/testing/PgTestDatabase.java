@@ -1,0 +1,69 @@
+package dev.offload.testing;
+
+import dev.offload.config.DatabaseConfig;
+import dev.offload.store.Database;
+import dev.offload.store.Migrations;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A schema of its own in the test database ({@code TEST_DATABASE_URL}, default
+ * {@code postgresql://postgres@127.0.0.1:5432/test}), migrated from the real migration files. Create one per
+ * test class, {@link #truncate} between tests, {@link #drop} after.
+ */
+public final class PgTestDatabase {
+
+  public static final String URL = System.getenv().getOrDefault(
+      "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test");
+
+  private final DatabaseConfig config;
+
+  private PgTestDatabase(DatabaseConfig config) {
+    this.config = config;
+  }
+
+  /** Creates and migrates a fresh schema named after the test class. Blocking: call from the test thread. */
+  public static PgTestDatabase create(Class<?> testClass) {
+    String schema = ("t_" + testClass.getSimpleName() + "_" + UUID.randomUUID().toString().substring(0, 8))
+        .toLowerCase(Locale.ROOT);
+    PgTestDatabase database = new PgTestDatabase(new DatabaseConfig(URL, schema, 4, Duration.ofMillis(200)));
+    Migrations.apply(database.config);
+    return database;
+  }
+
+  public DatabaseConfig config() {
+    return config;
+  }
+
+  public String schema() {
+    return config.schema();
+  }
+
+  public Pool pool(Vertx vertx) {
+    return Database.pool(vertx, config);
+  }
+
+  /** Runs one statement on a short-lived connection and waits for it (test thread only). */
+  public RowSet<Row> sql(Vertx vertx, String sql, Object... params) {
+    Pool pool = pool(vertx);
+    try {
+      return pool.preparedQuery(sql).execute(Tuple.wrap(params)).await();
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  public void truncate(Vertx vertx) {
+    sql(vertx, "TRUNCATE offload_task");
+  }
+
+  public void drop(Vertx vertx) {
+    sql(vertx, "DROP SCHEMA " + config.schema() + " CASCADE");
+  }
+}
