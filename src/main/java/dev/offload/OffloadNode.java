@@ -43,6 +43,7 @@ public final class OffloadNode {
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile boolean stopped;
+  private volatile String dispatcherDeployment;
 
   private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers) {
     this.vertx = vertx;
@@ -73,11 +74,22 @@ public final class OffloadNode {
     return config;
   }
 
-  /** Undeploys everything and closes the pool. Running attempts end with the JVM or come back by lease. */
+  /**
+   * Stops the dispatcher first (it stops running attempts and hands their tasks back), then the workers and
+   * HTTP, then closes the pool.
+   */
   public Future<Void> stop() {
     stopped = true;
-    return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
-        .transform(ignored -> pool.close());
+    Future<Void> dispatcherStopped = dispatcherDeployment == null
+        ? Future.succeededFuture()
+        : vertx.undeploy(dispatcherDeployment);
+    return dispatcherStopped
+        .transform(ignored -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
+        .transform(ignored -> pool.close())
+        .onComplete(ignored -> {
+          vertx.eventBus().unregisterDefaultCodec(RunningAttempt.class);
+          vertx.eventBus().unregisterDefaultCodec(AttemptOutcome.class);
+        });
   }
 
   private Future<String> deployHttp() {
@@ -113,14 +125,17 @@ public final class OffloadNode {
       return Future.succeededFuture();
     }
     return vertx.deployVerticle(new DispatcherVerticle(store, config, clock))
-        .compose(ignored -> vertx.deployVerticle(() -> new TaskWorkerVerticle(handlers), new DeploymentOptions()
+        .compose(id -> {
+          dispatcherDeployment = id;
+          return vertx.deployVerticle(() -> new TaskWorkerVerticle(handlers), new DeploymentOptions()
             .setThreadingModel(ThreadingModel.WORKER)
             .setInstances(workers)
             .setWorkerPoolName(WORKER_POOL)
             .setWorkerPoolSize(workers)
             // Handlers may legitimately block for as long as a task's timeout allows.
             .setMaxWorkerExecuteTime(1)
-            .setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS)));
+            .setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS));
+        });
   }
 
   private static Throwable rootCause(Throwable failure) {

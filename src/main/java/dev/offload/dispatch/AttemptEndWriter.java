@@ -2,6 +2,8 @@ package dev.offload.dispatch;
 
 import dev.offload.store.AttemptEnd;
 import dev.offload.store.TaskStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +27,7 @@ final class AttemptEndWriter {
   private final OutageLog outageLog = new OutageLog("writing attempt outcomes");
   private List<AttemptEnd> pending = new ArrayList<>();
   private boolean writing;
+  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
 
   AttemptEndWriter(Vertx vertx, TaskStore store, Clock clock, Duration retryInterval) {
     this.vertx = vertx;
@@ -38,6 +41,16 @@ final class AttemptEndWriter {
     if (!writing) {
       write();
     }
+  }
+
+  /** Completes once every end added so far is written. */
+  Future<Void> flushed() {
+    if (!writing && pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> idle = Promise.promise();
+    idleWaiters.add(idle);
+    return idle.future();
   }
 
   private void write() {
@@ -56,6 +69,9 @@ final class AttemptEndWriter {
         writing = false;
         if (!pending.isEmpty()) {
           write();
+        } else {
+          idleWaiters.forEach(Promise::complete);
+          idleWaiters.clear();
         }
       } else {
         outageLog.failed(written.cause());

@@ -57,6 +57,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private TaskNotifications notifications;
   private boolean claiming;
   private boolean claimAgain;
+  private boolean stopping;
 
   /** One attempt handed to a worker; {@code ended} once its outcome is decided (e.g. it timed out). */
   private static final class InFlight {
@@ -94,10 +95,26 @@ public final class DispatcherVerticle extends VerticleBase {
     return Future.all(joined.completion(), left.completion(), wake.completion());
   }
 
+  /**
+   * Stops the attempts still running here and hands their tasks back (available again, the attempt not
+   * counted), so a restart or another node picks them up at once instead of after the lease.
+   */
   @Override
   public Future<?> stop() {
+    stopping = true;
     leaseKeeper.stop();
-    return notifications.close();
+    List<UUID> unfinished = inFlight.entrySet().stream()
+        .filter(entry -> !entry.getValue().ended)
+        .map(Map.Entry::getKey)
+        .toList();
+    inFlight.values().forEach(running -> {
+      running.ended = true;
+      running.attempt.requestStop("node " + config.nodeId() + " is shutting down");
+    });
+    Future<Integer> handedBack = unfinished.isEmpty()
+        ? Future.succeededFuture(0)
+        : store.release(unfinished, config.nodeId());
+    return Future.join(handedBack, endWriter.flushed(), notifications.close());
   }
 
   private Collection<RunningAttempt> runningAttempts() {
@@ -110,6 +127,9 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   private void claim() {
+    if (stopping) {
+      return;
+    }
     if (claiming) {
       claimAgain = true;
       return;

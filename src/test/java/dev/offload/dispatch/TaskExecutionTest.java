@@ -1,0 +1,205 @@
+package dev.offload.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.OffloadNode;
+import dev.offload.testing.Eventually;
+import dev.offload.testing.MutableClock;
+import dev.offload.testing.PgTestDatabase;
+import dev.offload.testing.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A real node runs submitted tasks through the dispatcher and worker verticles, against PostgreSQL. */
+class TaskExecutionTest {
+
+  private static PgTestDatabase db;
+  private Vertx vertx;
+  private OffloadNode node;
+  private WebClient client;
+
+  @BeforeAll
+  static void createSchema() {
+    db = PgTestDatabase.create(TaskExecutionTest.class);
+  }
+
+  @AfterAll
+  static void dropSchema() {
+    Vertx vertx = Vertx.vertx();
+    db.drop(vertx);
+    vertx.close().await();
+  }
+
+  @AfterEach
+  void stopNode() {
+    node.stop().await();
+    vertx.close().await();
+  }
+
+  private void startNode(Clock clock, Map<String, String> env) throws InterruptedException {
+    vertx = Vertx.vertx();
+    db.truncate(vertx);
+    node = TestNodes.startReady(vertx, TestNodes.config(db, env), clock);
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+  }
+
+  private String submit(JsonObject task) {
+    var response = client.post("/tasks").sendJsonObject(task).await();
+    assertEquals(202, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject().getString("id");
+  }
+
+  private JsonObject task(String id) {
+    return client.get("/tasks/" + id).send().await().bodyAsJsonObject();
+  }
+
+  private JsonObject awaitTask(String id, Duration wait, Predicate<JsonObject> accept) throws InterruptedException {
+    return Eventually.value("task " + id, wait, () -> task(id), accept);
+  }
+
+  private static Predicate<JsonObject> inState(String state) {
+    return task -> state.equals(task.getString("state"));
+  }
+
+  @Test
+  void a_sleep_task_completes_with_its_result_and_reports_progress_while_running() throws Exception {
+    startNode(Clock.systemUTC(), Map.of("OFFLOAD_TASKS_PROGRESS_INTERVAL", "100ms"));
+    String id = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 1.5)));
+
+    JsonObject midway = awaitTask(id, Duration.ofSeconds(5),
+        task -> task.getDouble("progress") != null && task.getDouble("progress") > 0);
+    assertEquals("running", midway.getString("state"));
+    assertTrue(midway.getDouble("progress") < 1, midway.encode());
+
+    JsonObject done = awaitTask(id, Duration.ofSeconds(10), inState("completed"));
+    assertEquals(1, done.getInteger("attempt"));
+    assertEquals("test-node", done.getString("attempted_by"));
+    assertEquals(1.0, done.getDouble("progress"));
+    assertEquals(1500, done.getJsonObject("result").getLong("slept_ms"));
+    assertTrue(done.getJsonArray("errors").isEmpty());
+    long took = Duration.between(Instant.parse(done.getString("created_at")),
+        Instant.parse(done.getString("finalized_at"))).toMillis();
+    assertTrue(took >= 1500, "finalized " + took + " ms after creation");
+  }
+
+  @Test
+  void a_failing_task_is_retried_until_max_attempts_then_discarded_keeping_every_error() throws Exception {
+    startNode(Clock.systemUTC(), Map.of());
+    String id = submit(new JsonObject().put("kind", "test.fail").put("max_attempts", 3));
+
+    JsonObject discarded = awaitTask(id, Duration.ofSeconds(10), inState("discarded"));
+    assertEquals(3, discarded.getInteger("attempt"));
+    JsonArray errors = discarded.getJsonArray("errors");
+    assertEquals(3, errors.size());
+    for (int i = 0; i < 3; i++) {
+      JsonObject error = errors.getJsonObject(i);
+      assertEquals(i + 1, error.getInteger("attempt"));
+      assertTrue(error.getString("message").contains("planned failure on attempt " + (i + 1)), error.encode());
+      Instant.parse(error.getString("at"));
+    }
+    assertTrue(discarded.getString("finalized_at") != null);
+  }
+
+  @Test
+  void a_retry_waits_for_its_backoff_on_the_clock_and_then_succeeds() throws Exception {
+    MutableClock clock = MutableClock.atNow();
+    startNode(clock, Map.of("OFFLOAD_TASKS_RETRY_BASE", "1h", "OFFLOAD_TASKS_RETRY_CAP", "1h"));
+    String id = submit(new JsonObject().put("kind", "test.fail")
+        .put("args", new JsonObject().put("succeed_on_attempt", 2)));
+
+    JsonObject retryable = awaitTask(id, Duration.ofSeconds(10), inState("retryable"));
+    Duration backoff = Duration.between(clock.instant(), Instant.parse(retryable.getString("scheduled_at")));
+    assertTrue(backoff.compareTo(Duration.ofMinutes(30)) >= 0 && backoff.compareTo(Duration.ofHours(1)) <= 0,
+        "backoff " + backoff);
+
+    vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
+    Thread.sleep(300); // a wake before the backoff has passed must not run it
+    assertEquals("retryable", task(id).getString("state"));
+
+    clock.advance(Duration.ofHours(1));
+    vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
+    JsonObject completed = awaitTask(id, Duration.ofSeconds(10), inState("completed"));
+    assertEquals(2, completed.getInteger("attempt"));
+    assertEquals("succeeded on attempt 2", completed.getString("result"));
+    assertEquals(1, completed.getJsonArray("errors").size());
+  }
+
+  @Test
+  void a_handler_can_discard_its_task_at_once() throws Exception {
+    startNode(Clock.systemUTC(), Map.of());
+    String id = submit(new JsonObject().put("kind", "test.discard").put("max_attempts", 5));
+
+    JsonObject discarded = awaitTask(id, Duration.ofSeconds(10), inState("discarded"));
+    assertEquals(1, discarded.getInteger("attempt"));
+    assertEquals("input can never work", discarded.getJsonArray("errors").getJsonObject(0).getString("message"));
+    assertNull(discarded.getValue("result"));
+  }
+
+  @Test
+  void an_attempt_that_exceeds_its_timeout_fails_and_its_worker_is_freed() throws Exception {
+    startNode(Clock.systemUTC(), Map.of("OFFLOAD_WORKER_INSTANCES", "1"));
+    String slow = submit(new JsonObject().put("kind", "sleep").put("timeout", "300ms").put("max_attempts", 1)
+        .put("args", new JsonObject().put("seconds", 30)));
+
+    JsonObject discarded = awaitTask(slow, Duration.ofSeconds(5), inState("discarded"));
+    assertEquals("attempt timed out after 300ms",
+        discarded.getJsonArray("errors").getJsonObject(0).getString("message"));
+
+    // The only worker was interrupted, so it runs the next task right away.
+    String next = submit(new JsonObject().put("kind", "noop"));
+    awaitTask(next, Duration.ofSeconds(5), inState("completed"));
+  }
+
+  @Test
+  void a_task_running_longer_than_its_lease_is_renewed_and_runs_once() throws Exception {
+    startNode(Clock.systemUTC(), Map.of("OFFLOAD_LEASE", "1s"));
+    String id = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 3)));
+
+    JsonObject done = awaitTask(id, Duration.ofSeconds(10), inState("completed"));
+    assertEquals(1, done.getInteger("attempt"));
+    assertTrue(done.getJsonArray("errors").isEmpty(), done.encode());
+  }
+
+  @Test
+  void tasks_submitted_together_all_complete_once() throws Exception {
+    startNode(Clock.systemUTC(), Map.of());
+    String[] ids = new String[200];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = submit(new JsonObject().put("kind", "noop"));
+    }
+    for (String id : ids) {
+      JsonObject done = awaitTask(id, Duration.ofSeconds(15), inState("completed"));
+      assertEquals(1, done.getInteger("attempt"));
+    }
+  }
+
+  @Test
+  void stopping_a_node_hands_its_running_tasks_back_without_counting_the_attempt() throws Exception {
+    startNode(Clock.systemUTC(), Map.of());
+    String id = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 30)));
+    awaitTask(id, Duration.ofSeconds(5), inState("running"));
+
+    node.stop().await();
+
+    var row = db.sql(vertx, "SELECT state, attempt, errors::text FROM offload_task WHERE id = $1::uuid", id)
+        .iterator().next();
+    assertEquals("available", row.getString(0));
+    assertEquals(0, row.getInteger(1));
+    assertEquals("[]", row.getString(2));
+    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of()), Clock.systemUTC());
+  }
+}
