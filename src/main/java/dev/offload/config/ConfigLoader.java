@@ -62,9 +62,10 @@ public final class ConfigLoader {
     try {
       overrides = new JsonObject(Files.readString(file));
     } catch (IOException e) {
-      throw new ConfigException("cannot read --conf " + file + ": " + e.getMessage());
+      throw new ConfigException("cannot read --conf " + file + ": " + oneLine(e.getMessage()));
     } catch (DecodeException e) {
-      throw new ConfigException("--conf " + file + " is not a JSON object: " + e.getMessage());
+      // Jackson's messages put the line and column on a second line.
+      throw new ConfigException("--conf " + file + " is not a JSON object: " + oneLine(e.getMessage()));
     }
     for (String section : overrides.fieldNames()) {
       JsonObject target = values.getJsonObject(section);
@@ -85,20 +86,22 @@ public final class ConfigLoader {
   }
 
   private void mergeEnvironment(Map<String, String> env) {
-    Map<String, String> names = new HashMap<>(ENV_ALIASES);
+    // Aliases first, so that the full name wins when both are set.
+    ENV_ALIASES.forEach((variable, path) -> mergeVariable(env, variable, path));
     for (String section : values.fieldNames()) {
       for (String key : values.getJsonObject(section).fieldNames()) {
-        names.put(("OFFLOAD_" + section + "_" + key).toUpperCase(), section + "." + key);
+        mergeVariable(env, ("OFFLOAD_" + section + "_" + key).toUpperCase(), section + "." + key);
       }
     }
-    names.forEach((variable, path) -> {
-      String value = env.get(variable);
-      if (value != null) {
-        String[] parts = path.split("\\.");
-        values.getJsonObject(parts[0]).put(parts[1], value);
-        sources.put(path, variable);
-      }
-    });
+  }
+
+  private void mergeVariable(Map<String, String> env, String variable, String path) {
+    String value = env.get(variable);
+    if (value != null) {
+      String[] parts = path.split("\\.");
+      values.getJsonObject(parts[0]).put(parts[1], value);
+      sources.put(path, variable);
+    }
   }
 
   private OffloadConfig build() {
@@ -206,9 +209,17 @@ public final class ConfigLoader {
     return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
   }
 
-  /** Renders a bad value for an error line, hiding the credentials of a URL. */
+  private static String oneLine(String text) {
+    return String.valueOf(text).replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /** Renders a bad value for an error line: on one line, hiding the credentials of a URL. */
   private static String show(Object value) {
     String text = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
-    return text.replaceAll("://[^@/]*@", "://***@");
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+        // User info up to the last '@': an invalid URL often is one whose password holds a raw '/' or '@'.
+        .replaceAll("://.*@", "://***@")
+        // libpq also takes the password as a query parameter.
+        .replaceAll("(?i)(password=)[^&\"]*", "$1***");
   }
 }

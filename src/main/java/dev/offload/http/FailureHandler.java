@@ -4,6 +4,7 @@ import dev.offload.store.DatabaseErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
@@ -24,7 +25,18 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    ApiError error = toApiError(ctx);
+    render(ctx, toApiError(ctx));
+  }
+
+  /**
+   * For {@code Router#errorHandler(400)}: a request whose path cannot be decoded fails before any route
+   * matches, and its context carries neither the status nor the failure.
+   */
+  void badRequest(RoutingContext ctx) {
+    render(ctx, ApiError.badRequest("bad_request", "the request is malformed"));
+  }
+
+  private void render(RoutingContext ctx, ApiError error) {
     if (error.status() >= 500 && error.status() != 503) {
       LOG.log(Level.ERROR, ctx.request().method() + " " + ctx.request().path() + " failed", ctx.failure());
     }
@@ -44,6 +56,10 @@ final class FailureHandler implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiError apiError) {
       return apiError;
+    }
+    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+      // Class 22, data exception: a value from the request that PostgreSQL cannot store.
+      return ApiError.badRequest("invalid_input", "a value in the request cannot be stored");
     }
     if (failure != null && DatabaseErrors.isUnavailable(failure)) {
       return new ApiError(503, "database_unavailable", "the database is unreachable; try again shortly");

@@ -37,6 +37,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     FailureHandler failures = new FailureHandler(bodyLimit);
     router.route().failureHandler(failures);
+    router.errorHandler(400, failures::badRequest);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     router.errorHandler(500, failures);

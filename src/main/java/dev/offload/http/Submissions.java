@@ -5,11 +5,13 @@ import dev.offload.support.Durations;
 import dev.offload.task.NewTask;
 import dev.offload.task.TaskHandler;
 import dev.offload.task.TaskHandlers;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -75,7 +77,32 @@ final class Submissions {
     if (!(args instanceof JsonObject object)) {
       throw invalid("args must be a JSON object");
     }
+    if (containsNul(object)) {
+      throw invalid("args must not contain the character U+0000 in any key or string");
+    }
     return object;
+  }
+
+  /** PostgreSQL's jsonb cannot store U+0000: caught here, it is the client's 400 instead of our 500. */
+  private static boolean containsNul(Object value) {
+    if (value instanceof String text) {
+      return text.indexOf('\u0000') >= 0;
+    }
+    if (value instanceof JsonObject object) {
+      for (Map.Entry<String, Object> entry : object) {
+        if (containsNul(entry.getKey()) || containsNul(entry.getValue())) {
+          return true;
+        }
+      }
+    }
+    if (value instanceof JsonArray array) {
+      for (Object item : array) {
+        if (containsNul(item)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static String queue(Object queue) {

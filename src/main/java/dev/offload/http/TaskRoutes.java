@@ -83,11 +83,20 @@ final class TaskRoutes {
     TaskFilter filter = new TaskFilter(
         state == null ? null : TaskState.fromWireName(state).orElseThrow(() -> ApiError.badRequest(
             "invalid_query", "state must be one of " + TaskState.wireNames())),
-        ctx.queryParams().get("kind"),
-        ctx.queryParams().get("queue"),
+        filterText(ctx, "kind"),
+        filterText(ctx, "queue"),
         after == null ? null : uuid(after, "after"),
         limit(ctx.queryParams().get("limit")));
     store.list(filter).onSuccess(page -> ctx.json(TaskJson.of(page))).onFailure(ctx::fail);
+  }
+
+  /** PostgreSQL text cannot hold U+0000; such a filter is the client's 400, not a failed query. */
+  private static String filterText(RoutingContext ctx, String name) {
+    String value = ctx.queryParams().get(name);
+    if (value != null && value.indexOf('\u0000') >= 0) {
+      throw ApiError.badRequest("invalid_query", name + " must not contain the character U+0000");
+    }
+    return value;
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {

@@ -25,6 +25,7 @@ public final class TaskStore {
 
   private final SqlClient client;
   private final String notifyChannel;
+  private final TaskIds ids = new TaskIds();
 
   public TaskStore(SqlClient client, String notifyChannel) {
     this.client = client;
@@ -36,7 +37,7 @@ public final class TaskStore {
     Instant scheduledAt = task.scheduledAt() == null || task.scheduledAt().isBefore(now)
         ? now : task.scheduledAt();
     TaskState state = scheduledAt.isAfter(now) ? TaskState.SCHEDULED : TaskState.AVAILABLE;
-    Tuple params = Tuple.of(TaskIds.next(now), task.kind(), task.queue(), state.wireName(), task.args())
+    Tuple params = Tuple.of(ids.next(now), task.kind(), task.queue(), state.wireName(), task.args())
         .addInteger(task.priority())
         .addInteger(task.maxAttempts())
         .addLong(task.timeout().toMillis())

@@ -1,0 +1,276 @@
+package dev.offload.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigLoaderTest {
+
+  private static final Map<String, String> NO_ENV = Map.of();
+
+  @TempDir
+  Path dir;
+
+  private Path confFile(String json) throws IOException {
+    Path file = Files.createTempFile(dir, "offload", ".json");
+    Files.writeString(file, json);
+    return file;
+  }
+
+  private static OffloadConfig fromEnv(Map<String, String> env) {
+    return ConfigLoader.load(Optional.empty(), env);
+  }
+
+  /** Asserts the failure is one line naming the key and where the value came from; returns the message. */
+  private static String assertInvalid(Executable load, String key, String source) {
+    ConfigException e = assertThrows(ConfigException.class, load);
+    String message = e.getMessage();
+    assertFalse(message.contains("\n") || message.contains("\r"), "one line: " + message);
+    assertTrue(message.contains(key), "names " + key + ": " + message);
+    assertTrue(message.contains(source), "names " + source + ": " + message);
+    return message;
+  }
+
+  @Nested
+  class Defaults {
+
+    @Test
+    void come_from_conf_config_json() {
+      OffloadConfig config = fromEnv(NO_ENV);
+      assertEquals("127.0.0.1", config.http().host());
+      assertEquals(8080, config.http().port());
+      assertEquals(2, config.http().instances());
+      assertEquals(1_048_576, config.http().bodyLimit());
+      assertEquals("postgresql://postgres@127.0.0.1:5432/postgres", config.database().url());
+      assertEquals("public", config.database().schema());
+      assertEquals(8, config.worker().instances());
+      assertEquals(Duration.ofSeconds(60), config.tasks().lease());
+      assertEquals(Duration.ofMinutes(30), config.tasks().defaultTimeout());
+      assertEquals(5, config.tasks().defaultMaxAttempts());
+      assertEquals(Duration.ofHours(1), config.tasks().retryCap());
+    }
+
+    @Test
+    void an_empty_node_id_becomes_a_generated_one() {
+      assertFalse(fromEnv(NO_ENV).nodeId().isBlank());
+    }
+  }
+
+  @Nested
+  class ConfFile {
+
+    @Test
+    void merges_over_the_defaults_key_by_key() throws IOException {
+      Path file = confFile("""
+          {"http": {"port": 9090}, "tasks": {"lease": "30s"}}""");
+      OffloadConfig config = ConfigLoader.load(Optional.of(file), NO_ENV);
+      assertEquals(9090, config.http().port());
+      assertEquals("127.0.0.1", config.http().host());
+      assertEquals(2, config.http().instances());
+      assertEquals(Duration.ofSeconds(30), config.tasks().lease());
+      assertEquals(Duration.ofSeconds(1), config.tasks().pollInterval());
+    }
+
+    @Test
+    void reads_a_json_number_as_seconds_for_a_duration() throws IOException {
+      Path file = confFile("""
+          {"tasks": {"lease": 45}}""");
+      assertEquals(Duration.ofSeconds(45), ConfigLoader.load(Optional.of(file), NO_ENV).tasks().lease());
+    }
+
+    @Test
+    void loses_to_the_environment() throws IOException {
+      Path file = confFile("""
+          {"http": {"port": 9090, "host": "0.0.0.0"}}""");
+      OffloadConfig config = ConfigLoader.load(Optional.of(file), Map.of("OFFLOAD_HTTP_PORT", "9191"));
+      assertEquals(9191, config.http().port());
+      assertEquals("0.0.0.0", config.http().host());
+    }
+  }
+
+  @Nested
+  class Environment {
+
+    @Test
+    void OFFLOAD_HTTP_HOST_sets_the_host() {
+      assertEquals("0.0.0.0", fromEnv(Map.of("OFFLOAD_HTTP_HOST", "0.0.0.0")).http().host());
+    }
+
+    @Test
+    void OFFLOAD_HTTP_PORT_sets_the_port() {
+      assertEquals(9000, fromEnv(Map.of("OFFLOAD_HTTP_PORT", "9000")).http().port());
+    }
+
+    @Test
+    void OFFLOAD_HTTP_PORT_may_be_0_for_any_free_port() {
+      assertEquals(0, fromEnv(Map.of("OFFLOAD_HTTP_PORT", "0")).http().port());
+    }
+
+    @Test
+    void OFFLOAD_DATABASE_URL_sets_the_database_url() {
+      String url = "postgres://offload:pw@db.internal:6543/tasks";
+      assertEquals(url, fromEnv(Map.of("OFFLOAD_DATABASE_URL", url)).database().url());
+    }
+
+    @Test
+    void OFFLOAD_HTTP_INSTANCES_sets_the_http_verticle_count() {
+      assertEquals(6, fromEnv(Map.of("OFFLOAD_HTTP_INSTANCES", "6")).http().instances());
+    }
+
+    @Test
+    void OFFLOAD_WORKER_INSTANCES_sets_the_worker_count_and_may_be_0() {
+      assertEquals(32, fromEnv(Map.of("OFFLOAD_WORKER_INSTANCES", "32")).worker().instances());
+      assertEquals(0, fromEnv(Map.of("OFFLOAD_WORKER_INSTANCES", "0")).worker().instances());
+    }
+
+    @Test
+    void OFFLOAD_LEASE_sets_the_task_lease() {
+      assertEquals(Duration.ofSeconds(15), fromEnv(Map.of("OFFLOAD_LEASE", "15s")).tasks().lease());
+    }
+
+    @Test
+    void the_full_variable_name_wins_over_the_OFFLOAD_LEASE_alias() {
+      assertEquals(Duration.ofSeconds(20),
+          fromEnv(Map.of("OFFLOAD_LEASE", "15s", "OFFLOAD_TASKS_LEASE", "20s")).tasks().lease());
+    }
+
+    @Test
+    void numbers_may_carry_surrounding_whitespace() {
+      assertEquals(9000, fromEnv(Map.of("OFFLOAD_HTTP_PORT", " 9000 ")).http().port());
+    }
+
+    @Test
+    void variables_of_other_programs_are_ignored() {
+      assertEquals(8080, fromEnv(Map.of("PORT", "1", "OFFLOAD_UNKNOWN", "x")).http().port());
+    }
+  }
+
+  @Nested
+  class InvalidValues {
+
+    static Stream<Arguments> bad_environment() {
+      return Stream.of(
+          Arguments.of("OFFLOAD_HTTP_PORT", "abc", "http.port"),
+          Arguments.of("OFFLOAD_HTTP_PORT", "70000", "http.port"),
+          Arguments.of("OFFLOAD_HTTP_PORT", "-1", "http.port"),
+          Arguments.of("OFFLOAD_HTTP_PORT", "80.5", "http.port"),
+          Arguments.of("OFFLOAD_HTTP_PORT", "99999999999", "http.port"),
+          Arguments.of("OFFLOAD_HTTP_INSTANCES", "-1", "http.instances"),
+          Arguments.of("OFFLOAD_HTTP_INSTANCES", "0", "http.instances"),
+          Arguments.of("OFFLOAD_WORKER_INSTANCES", "-1", "worker.instances"),
+          Arguments.of("OFFLOAD_LEASE", "forever", "tasks.lease"),
+          Arguments.of("OFFLOAD_LEASE", "0s", "tasks.lease"),
+          Arguments.of("OFFLOAD_LEASE", "2h", "tasks.lease"),
+          Arguments.of("OFFLOAD_DATABASE_SCHEMA", "my-schema", "database.schema"),
+          Arguments.of("OFFLOAD_DATABASE_URL", "mysql://127.0.0.1/offload", "database.url"),
+          Arguments.of("OFFLOAD_DATABASE_URL", "127.0.0.1:5432", "database.url"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("bad_environment")
+    void an_invalid_variable_fails_on_one_line_naming_the_key_and_the_variable(
+        String variable, String value, String key) {
+      assertInvalid(() -> fromEnv(Map.of(variable, value)), key, variable);
+    }
+
+    @Test
+    void an_invalid_value_in_the_conf_file_names_the_key_and_the_file() throws IOException {
+      Path file = confFile("""
+          {"http": {"port": "abc"}}""");
+      assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "http.port", file.toString());
+    }
+
+    @Test
+    void an_unknown_key_in_the_conf_file_names_the_key_and_the_file() throws IOException {
+      Path file = confFile("""
+          {"http": {"prot": 9090}}""");
+      assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "http.prot", file.toString());
+    }
+
+    @Test
+    void an_unknown_section_in_the_conf_file_names_it_and_the_file() throws IOException {
+      Path file = confFile("""
+          {"htp": {"port": 9090}}""");
+      assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "htp", file.toString());
+    }
+
+    @Test
+    void a_section_that_is_not_an_object_names_it_and_the_file() throws IOException {
+      Path file = confFile("""
+          {"http": 9090}""");
+      assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "http", file.toString());
+    }
+
+    @ParameterizedTest(name = "content <{0}>")
+    @ValueSource(strings = {"not json", "[1, 2]", "{\"http\": {\"port\": 9090", "null", ""})
+    void a_conf_file_that_is_not_a_json_object_fails_on_one_line_naming_the_file(String content)
+        throws IOException {
+      Path file = confFile(content);
+      assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "--conf", file.toString());
+    }
+
+    @Test
+    void a_missing_conf_file_fails_on_one_line_naming_the_file() {
+      Path missing = dir.resolve("missing.json");
+      assertInvalid(() -> ConfigLoader.load(Optional.of(missing), NO_ENV), "--conf", missing.toString());
+    }
+
+    @Test
+    void a_value_with_a_trailing_newline_is_still_reported_on_one_line() {
+      // A variable filled from a secret file often keeps the file's final newline.
+      assertInvalid(() -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", "postgresql://offload@db/offload\n")),
+          "database.url", "OFFLOAD_DATABASE_URL");
+    }
+  }
+
+  @Nested
+  class Secrets {
+
+    static Stream<String> urls_with_a_password() {
+      return Stream.of(
+          "mysql://root:s3cr3tpw@127.0.0.1/offload",
+          "postgresql://offload:s3cr3tpw@db:not-a-port/offload",
+          "postgresql://offload:s3cr3tpw@db:99999/offload",
+          // Unencoded '/' or '@' in a password is the usual reason a URL is invalid in the first place.
+          "postgresql://offload:s3cr/3tpw@db/offload",
+          "postgresql://offload:s3c@r3tpw@db/offload",
+          "postgresql://db:not-a-port/offload?user=offload&password=s3cr3tpw");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("urls_with_a_password")
+    void a_rejected_url_from_the_environment_never_shows_its_password(String url) {
+      String message = assertInvalid(() -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", url)),
+          "database.url", "OFFLOAD_DATABASE_URL");
+      for (String part : new String[] {"s3cr3tpw", "s3cr", "3tpw", "r3tpw"}) {
+        assertFalse(message.contains(part), "shows (part of) the password: " + message);
+      }
+    }
+
+    @Test
+    void a_rejected_url_from_the_conf_file_never_shows_its_password() throws IOException {
+      Path file = confFile("""
+          {"database": {"url": "mysql://root:s3cr3tpw@127.0.0.1/offload"}}""");
+      String message = assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV),
+          "database.url", file.toString());
+      assertFalse(message.contains("s3cr3tpw"), message);
+    }
+  }
+}
