@@ -102,10 +102,9 @@ public final class OffloadNode {
     vertx.executeBlocking(() -> {
       Migrations.apply(config.database());
       return null;
-    }).compose(ignored -> {
+    }).compose(ignored -> deployTaskRunners()).onSuccess(ignored -> {
       databaseStatus.markMigrated();
       LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
-      return deployTaskRunners();
     }).onFailure(failure -> {
       String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
       if (!reason.equals(databaseStatus.lastFailure())) {
@@ -127,6 +126,9 @@ public final class OffloadNode {
     return vertx.deployVerticle(new DispatcherVerticle(store, config, clock))
         .compose(id -> {
           dispatcherDeployment = id;
+          if (stopped) { // stop() ran while the dispatcher was deploying
+            return vertx.undeploy(id).map(id);
+          }
           return vertx.deployVerticle(() -> new TaskWorkerVerticle(handlers), new DeploymentOptions()
             .setThreadingModel(ThreadingModel.WORKER)
             .setInstances(workers)

@@ -13,6 +13,7 @@ import dev.offload.worker.AttemptOutcome;
 import dev.offload.worker.RunningAttempt;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -58,6 +59,8 @@ public final class DispatcherVerticle extends VerticleBase {
   private boolean claiming;
   private boolean claimAgain;
   private boolean stopping;
+  /** Completes when the claim in flight (if any) has handed its tasks over, or back. */
+  private Future<Void> claimSettled = Future.succeededFuture();
 
   /** One attempt handed to a worker; {@code ended} once its outcome is decided (e.g. it timed out). */
   private static final class InFlight {
@@ -103,18 +106,21 @@ public final class DispatcherVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     leaseKeeper.stop();
-    List<UUID> unfinished = inFlight.entrySet().stream()
-        .filter(entry -> !entry.getValue().ended)
-        .map(Map.Entry::getKey)
-        .toList();
-    inFlight.values().forEach(running -> {
-      running.ended = true;
-      running.attempt.requestStop("node " + config.nodeId() + " is shutting down");
+    return claimSettled.transform(ignored -> {
+      List<UUID> unfinished = inFlight.entrySet().stream()
+          .filter(entry -> !entry.getValue().ended)
+          .map(Map.Entry::getKey)
+          .toList();
+      inFlight.values().forEach(running -> {
+        running.ended = true;
+        running.attempt.requestStop("node " + config.nodeId() + " is shutting down");
+      });
+      return Future.join(releaseUnstarted(unfinished), endWriter.flushed(), notifications.close());
     });
-    Future<Integer> handedBack = unfinished.isEmpty()
-        ? Future.succeededFuture(0)
-        : store.release(unfinished, config.nodeId());
-    return Future.join(handedBack, endWriter.flushed(), notifications.close());
+  }
+
+  private Future<Integer> releaseUnstarted(List<UUID> taskIds) {
+    return taskIds.isEmpty() ? Future.succeededFuture(0) : store.release(taskIds, config.nodeId());
   }
 
   private Collection<RunningAttempt> runningAttempts() {
@@ -140,15 +146,23 @@ public final class DispatcherVerticle extends VerticleBase {
     }
     claiming = true;
     claimAgain = false;
+    Promise<Void> settled = Promise.promise();
+    claimSettled = settled.future();
     store.claimDue(capacity, config.nodeId(), clock.instant(), tasks.lease()).onComplete(claimed -> {
       claiming = false;
       if (claimed.failed()) {
         claimLog.failed(claimed.cause());
+        settled.complete();
         return;
       }
       claimLog.succeeded();
       List<Task> due = claimed.result().stream().sorted(CLAIM_ORDER).toList();
+      if (stopping) { // the workers are going away: give the tasks back untouched
+        releaseUnstarted(due.stream().map(Task::id).toList()).onComplete(ignored -> settled.complete());
+        return;
+      }
       due.forEach(this::handOver);
+      settled.complete();
       if (due.size() == capacity || claimAgain) {
         claim();
       }
@@ -158,7 +172,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private void handOver(Task task) {
     String worker = idleWorkers.poll();
     if (worker == null) { // the worker left between the claim and now: give the task back untouched
-      store.release(List.of(task.id()), config.nodeId());
+      releaseUnstarted(List.of(task.id()));
       return;
     }
     RunningAttempt attempt = new RunningAttempt(task);
@@ -181,16 +195,24 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   private void workerReplied(Task task, String worker, AsyncResult<Message<AttemptOutcome>> reply) {
-    InFlight running = inFlight.remove(task.id());
-    vertx.cancelTimer(running.timeoutTimer);
+    InFlight running = inFlight.get(task.id());
+    // A timed-out attempt may return after the task's next attempt started here: the entry is then the
+    // newer attempt's, and the late one's end was already written when it timed out.
+    boolean current = running != null && running.attempt.task() == task;
+    if (current) {
+      inFlight.remove(task.id());
+      vertx.cancelTimer(running.timeoutTimer);
+    }
     if (reply.failed() && reply.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
       // The worker was undeployed before it saw the attempt: nothing ran, so hand the task back.
-      store.release(List.of(task.id()), config.nodeId());
+      if (current) {
+        releaseUnstarted(List.of(task.id()));
+      }
       claim();
       return;
     }
     idleWorkers.add(worker);
-    if (!running.ended) {
+    if (current && !running.ended) {
       if (reply.succeeded()) {
         AttemptOutcome outcome = reply.result().body();
         endWith(task, outcome.status(), outcome.resultJson(), outcome.error());

@@ -17,8 +17,12 @@ public final class Migrations {
 
   public static void apply(DatabaseConfig config) {
     PgConnectOptions options = Database.connectOptions(config);
-    String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/"
-        + options.getDatabase() + "?connectTimeout=5&ApplicationName=offload-migrations";
+    String host = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
+    // Keep the URL's own parameters (sslmode...), which the JDBC driver understands too.
+    int query = config.url().indexOf('?');
+    String parameters = query < 0 ? "" : config.url().substring(query + 1) + "&";
+    String jdbcUrl = "jdbc:postgresql://" + host + ":" + options.getPort() + "/" + options.getDatabase()
+        + "?" + parameters + "connectTimeout=5&ApplicationName=offload-migrations";
     Flyway.configure()
         .dataSource(jdbcUrl, options.getUser(), options.getPassword())
         .schemas(config.schema())

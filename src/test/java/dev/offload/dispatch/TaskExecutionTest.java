@@ -9,6 +9,7 @@ import dev.offload.testing.Eventually;
 import dev.offload.testing.MutableClock;
 import dev.offload.testing.PgTestDatabase;
 import dev.offload.testing.TestNodes;
+import dev.offload.testing.handlers.StubbornHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -162,6 +163,28 @@ class TaskExecutionTest {
     // The only worker was interrupted, so it runs the next task right away.
     String next = submit(new JsonObject().put("kind", "noop"));
     awaitTask(next, Duration.ofSeconds(5), inState("completed"));
+  }
+
+  @Test
+  void a_timed_out_attempt_that_returns_late_does_not_disturb_the_retry_running_on_the_same_node()
+      throws Exception {
+    StubbornHandler.reset();
+    startNode(Clock.systemUTC(), Map.of("OFFLOAD_LEASE", "1s"));
+    String id = submit(new JsonObject().put("kind", "test.stubborn").put("timeout", "300ms").put("max_attempts", 2));
+
+    JsonObject done = awaitTask(id, Duration.ofSeconds(10), task -> task.getString("finalized_at") != null);
+    assertEquals("completed", done.getString("state"), done.encode());
+    assertEquals(2, done.getInteger("attempt"));
+    assertEquals(1, done.getJsonArray("errors").size(), "only the timeout: " + done.encode());
+
+    // Both workers were given back: the node still runs four tasks at once.
+    String[] sleeps = new String[4];
+    for (int i = 0; i < sleeps.length; i++) {
+      sleeps[i] = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 1)));
+    }
+    for (String sleep : sleeps) {
+      awaitTask(sleep, Duration.ofSeconds(5), inState("running"));
+    }
   }
 
   @Test

@@ -1,0 +1,142 @@
+package dev.offload.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.config.DatabaseConfig;
+import dev.offload.testing.PgTestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Migrations on a fresh schema of their own, against the real PostgreSQL. */
+@ExtendWith(VertxExtension.class)
+class MigrationsTest {
+
+  private DatabaseConfig config;
+  private Vertx vertx;
+
+  @BeforeEach
+  void freshSchemaName(Vertx vertx) {
+    this.vertx = vertx;
+    String schema = "t_migrationstest_" + UUID.randomUUID().toString().substring(0, 8);
+    config = new DatabaseConfig(PgTestDatabase.URL, schema, 2, Duration.ofMillis(200));
+  }
+
+  @AfterEach
+  void dropSchema() {
+    query("DROP SCHEMA IF EXISTS " + config.schema() + " CASCADE");
+  }
+
+  @Test
+  void apply_creates_the_schema_and_records_every_migration_file_once() throws Exception {
+    Migrations.apply(config);
+
+    assertEquals(oncePerFile(), successfulRunsPerScript());
+    assertEquals(0, count("SELECT count(*) FROM offload_task"), "the task table exists and is empty");
+  }
+
+  // Repeated: a race that is lost only sometimes must still show up in one run of the suite.
+  @RepeatedTest(5)
+  void apply_started_twice_at_the_same_time_on_a_fresh_schema_succeeds_both_times() throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService starters = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> runs = Stream.<Future<?>>of(
+          starters.submit(() -> applyWhenReleased(start)),
+          starters.submit(() -> applyWhenReleased(start))).toList();
+      start.countDown();
+
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS); // throws if that Migrations.apply failed
+      }
+    } finally {
+      starters.shutdownNow();
+    }
+
+    assertEquals(oncePerFile(), successfulRunsPerScript());
+    assertEquals(0, count("SELECT count(*) FROM " + history() + " WHERE NOT success"), "no failed run recorded");
+  }
+
+  @Test
+  void apply_again_changes_nothing() throws Exception {
+    Migrations.apply(config);
+    long rowsBefore = count("SELECT count(*) FROM " + history());
+    long lastRankBefore = count("SELECT max(installed_rank) FROM " + history());
+
+    Migrations.apply(config);
+
+    assertEquals(rowsBefore, count("SELECT count(*) FROM " + history()));
+    assertEquals(lastRankBefore, count("SELECT max(installed_rank) FROM " + history()));
+    assertEquals(oncePerFile(), successfulRunsPerScript());
+  }
+
+  private Object applyWhenReleased(CountDownLatch start) throws InterruptedException {
+    assertTrue(start.await(10, TimeUnit.SECONDS));
+    Migrations.apply(config);
+    return null;
+  }
+
+  /** Every file in {@code db/migration} on the test classpath, each expected once. */
+  private static Map<String, Long> oncePerFile() throws IOException, URISyntaxException {
+    Path directory = Path.of(MigrationsTest.class.getClassLoader().getResource("db/migration").toURI());
+    Map<String, Long> expected = new HashMap<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      files.map(file -> file.getFileName().toString())
+          .filter(name -> name.endsWith(".sql"))
+          .forEach(name -> expected.put(name, 1L));
+    }
+    assertFalse(expected.isEmpty(), "the migration files were found");
+    return expected;
+  }
+
+  /** Successful versioned runs in the history table, by script (Flyway's schema-creation marker excluded). */
+  private Map<String, Long> successfulRunsPerScript() {
+    Map<String, Long> runs = new HashMap<>();
+    for (Row row : query("SELECT script, count(*) AS runs FROM " + history()
+        + " WHERE success AND version IS NOT NULL GROUP BY script")) {
+      runs.put(row.getString("script"), row.getLong("runs"));
+    }
+    return runs;
+  }
+
+  private String history() {
+    return config.schema() + "." + Migrations.HISTORY_TABLE;
+  }
+
+  private long count(String sql) {
+    return query(sql).iterator().next().getLong(0);
+  }
+
+  private RowSet<Row> query(String sql) {
+    Pool pool = Database.pool(vertx, config);
+    try {
+      return pool.query(sql).execute().await();
+    } finally {
+      pool.close().await();
+    }
+  }
+}

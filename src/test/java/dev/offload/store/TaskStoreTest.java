@@ -1,0 +1,919 @@
+package dev.offload.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.offload.config.DatabaseConfig;
+import dev.offload.task.AttemptError;
+import dev.offload.task.NewTask;
+import dev.offload.task.Task;
+import dev.offload.task.TaskState;
+import dev.offload.testing.PgTestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The task store against a real PostgreSQL schema: one nested group per statement. Time is always an explicit
+ * {@link Instant}, so nothing here waits for a clock.
+ */
+@ExtendWith(VertxExtension.class)
+class TaskStoreTest {
+
+  private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  private static final String NODE = "node-a";
+  private static final String OTHER_NODE = "node-b";
+
+  private static PgTestDatabase db;
+
+  private Vertx vertx;
+  private Pool pool;
+  private TaskStore store;
+
+  @BeforeAll
+  static void createSchema() {
+    db = PgTestDatabase.create(TaskStoreTest.class);
+  }
+
+  @AfterAll
+  static void dropSchema(Vertx vertx) {
+    db.drop(vertx);
+  }
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    db.truncate(vertx);
+    pool = db.pool(vertx);
+    store = new TaskStore(pool, db.config().notifyChannel());
+  }
+
+  @AfterEach
+  void closePool() {
+    pool.close().await();
+  }
+
+  @Nested
+  class TaskInsert {
+
+    @Test
+    void insert_returns_an_available_task_when_it_is_due_now() {
+      Task task = store.insert(newTask("email"), T0).await();
+
+      assertEquals(TaskState.AVAILABLE, task.state());
+      assertEquals(T0, task.createdAt());
+      assertEquals(T0, task.scheduledAt());
+    }
+
+    @Test
+    void insert_returns_a_scheduled_task_when_scheduled_in_the_future() {
+      Instant later = T0.plus(Duration.ofHours(1));
+
+      Task task = store.insert(scheduledTask("email", later), T0).await();
+
+      assertEquals(TaskState.SCHEDULED, task.state());
+      assertEquals(T0, task.createdAt());
+      assertEquals(later, task.scheduledAt());
+    }
+
+    @Test
+    void insert_makes_a_task_scheduled_in_the_past_available_now() {
+      Task task = store.insert(scheduledTask("email", T0.minusSeconds(60)), T0).await();
+
+      assertEquals(TaskState.AVAILABLE, task.state());
+      assertEquals(T0, task.scheduledAt());
+    }
+
+    @Test
+    void insert_keeps_the_submitted_values_and_the_column_defaults() {
+      NewTask submitted = new NewTask("resize", "images", new JsonObject().put("width", 640), 2, 7,
+          Duration.ofMillis(1500), null);
+
+      Task task = store.insert(submitted, T0).await();
+
+      assertEquals("resize", task.kind());
+      assertEquals("images", task.queue());
+      assertEquals(new JsonObject().put("width", 640), task.args());
+      assertEquals(2, task.priority());
+      assertEquals(7, task.maxAttempts());
+      assertEquals(Duration.ofMillis(1500), task.timeout());
+      assertEquals(0, task.attempt());
+      assertNull(task.progress());
+      assertNull(task.result());
+      assertEquals(List.of(), task.errors());
+      assertNull(task.attemptedBy());
+      assertNull(task.attemptedAt());
+      assertNull(task.finalizedAt());
+    }
+
+    @Test
+    void insert_commits_the_row_so_another_connection_reads_it() {
+      Task task = store.insert(newTask("email"), T0).await();
+
+      Row row = db.sql(vertx, "SELECT kind, state, lease_expires_at FROM offload_task WHERE id = $1", task.id())
+          .iterator().next();
+      assertEquals("email", row.getString("kind"));
+      assertEquals("available", row.getString("state"));
+      assertNull(row.getValue("lease_expires_at"));
+    }
+
+    @Test
+    void insert_gives_time_ordered_uuidv7_ids() {
+      Task first = store.insert(newTask("email"), T0).await();
+      Task second = store.insert(newTask("email"), T0.plusMillis(1)).await();
+      Task third = store.insert(newTask("email"), T0.plusSeconds(1)).await();
+
+      for (Task task : List.of(first, second, third)) {
+        assertEquals(7, task.id().version());
+        assertEquals(2, task.id().variant());
+        assertEquals(task.createdAt().toEpochMilli(), task.id().getMostSignificantBits() >>> 16,
+            "the first 48 bits are the creation time in Unix milliseconds");
+      }
+      assertTrue(first.id().compareTo(second.id()) < 0);
+      assertTrue(second.id().compareTo(third.id()) < 0);
+      List<UUID> databaseOrder = sql("SELECT id FROM offload_task ORDER BY id").stream()
+          .map(row -> row.getUUID("id")).toList();
+      assertEquals(List.of(first.id(), second.id(), third.id()), databaseOrder);
+    }
+
+    @Test
+    void insert_notifies_the_channel_only_for_tasks_due_now() {
+      PgConnection listener = PgConnection.connect(vertx, Database.connectOptions(db.config())).await();
+      try {
+        Promise<String> firstPayload = Promise.promise();
+        listener.notificationHandler(notification -> firstPayload.tryComplete(notification.getPayload()));
+        listener.query("LISTEN " + db.config().notifyChannel()).execute().await();
+
+        store.insert(task("email", "later", 5, 3, T0.plusSeconds(60)), T0).await();
+        store.insert(task("email", "now", 5, 3, null), T0).await();
+
+        // Notifications arrive in commit order: the scheduled task, inserted first, sent none.
+        assertEquals("now", awaitSeconds(firstPayload.future()));
+      } finally {
+        listener.close().await();
+      }
+    }
+  }
+
+  @Nested
+  class TaskGet {
+
+    @Test
+    void get_returns_the_task_as_inserted() {
+      Task inserted = store.insert(newTask("email"), T0).await();
+
+      assertEquals(Optional.of(inserted), store.get(inserted.id()).await());
+    }
+
+    @Test
+    void get_returns_empty_for_an_unknown_id() {
+      store.insert(newTask("email"), T0).await();
+
+      assertEquals(Optional.empty(), store.get(UUID.randomUUID()).await());
+    }
+  }
+
+  @Nested
+  class TaskList {
+
+    @Test
+    void list_returns_the_newest_task_first() {
+      List<UUID> inserted = insertTasks(5);
+
+      TaskPage page = store.list(filter(null, null, null, null, 10)).await();
+
+      assertEquals(reversed(inserted), ids(page.tasks()));
+      assertNull(page.next());
+    }
+
+    @Test
+    void list_filters_by_state() {
+      List<UUID> inserted = insertTasks(3);
+      Task running = claimOne(T0.plusSeconds(1));
+
+      TaskPage runningPage = store.list(filter(TaskState.RUNNING, null, null, null, 10)).await();
+      TaskPage availablePage = store.list(filter(TaskState.AVAILABLE, null, null, null, 10)).await();
+
+      assertEquals(List.of(running.id()), ids(runningPage.tasks()));
+      List<UUID> stillAvailable = new ArrayList<>(reversed(inserted));
+      stillAvailable.remove(running.id());
+      assertEquals(stillAvailable, ids(availablePage.tasks()));
+    }
+
+    @Test
+    void list_filters_by_kind() {
+      Task email = store.insert(newTask("email"), T0).await();
+      store.insert(newTask("resize"), T0.plusMillis(1)).await();
+      Task otherEmail = store.insert(newTask("email"), T0.plusMillis(2)).await();
+
+      TaskPage page = store.list(filter(null, "email", null, null, 10)).await();
+
+      assertEquals(List.of(otherEmail.id(), email.id()), ids(page.tasks()));
+    }
+
+    @Test
+    void list_filters_by_queue() {
+      store.insert(task("email", "mail", 5, 3, null), T0).await();
+      Task image = store.insert(task("email", "images", 5, 3, null), T0.plusMillis(1)).await();
+
+      TaskPage page = store.list(filter(null, null, "images", null, 10)).await();
+
+      assertEquals(List.of(image.id()), ids(page.tasks()));
+    }
+
+    @Test
+    void list_combines_filters() {
+      store.insert(task("email", "mail", 5, 3, null), T0).await();
+      Task wanted = store.insert(task("resize", "mail", 5, 3, null), T0.plusMillis(1)).await();
+      store.insert(task("resize", "images", 5, 3, null), T0.plusMillis(2)).await();
+
+      TaskPage page = store.list(filter(TaskState.AVAILABLE, "resize", "mail", null, 10)).await();
+
+      assertEquals(List.of(wanted.id()), ids(page.tasks()));
+    }
+
+    @Test
+    void list_pages_cover_every_task_exactly_once_and_the_last_page_has_no_next() {
+      List<UUID> inserted = insertTasks(7);
+
+      List<TaskPage> pages = allPages(3);
+
+      assertEquals(List.of(3, 3, 1), pages.stream().map(page -> page.tasks().size()).toList());
+      assertEquals(reversed(inserted),
+          pages.stream().flatMap(page -> ids(page.tasks()).stream()).toList());
+      assertNotNull(pages.get(0).next());
+      assertNull(pages.get(2).next());
+    }
+
+    @Test
+    void list_has_no_next_when_the_last_page_is_exactly_full() {
+      List<UUID> inserted = insertTasks(6);
+
+      List<TaskPage> pages = allPages(3);
+
+      assertEquals(2, pages.size());
+      assertEquals(reversed(inserted), pages.stream().flatMap(page -> ids(page.tasks()).stream()).toList());
+      assertNull(pages.get(1).next());
+    }
+
+    private List<TaskPage> allPages(int limit) {
+      List<TaskPage> pages = new ArrayList<>();
+      UUID after = null;
+      do {
+        TaskPage page = store.list(filter(null, null, null, after, limit)).await();
+        pages.add(page);
+        after = page.next();
+        assertTrue(pages.size() <= 100, "pagination does not end");
+      } while (after != null);
+      return pages;
+    }
+  }
+
+  @Nested
+  class TaskClaimDue {
+
+    @Test
+    void claimDue_claims_at_most_limit_tasks() {
+      insertTasks(5);
+
+      List<Task> first = store.claimDue(3, NODE, T0.plusSeconds(1), LEASE).await();
+      List<Task> second = store.claimDue(3, NODE, T0.plusSeconds(1), LEASE).await();
+      List<Task> third = store.claimDue(3, NODE, T0.plusSeconds(1), LEASE).await();
+
+      assertEquals(3, first.size());
+      assertEquals(2, second.size());
+      assertEquals(List.of(), third);
+    }
+
+    @Test
+    void claimDue_claims_lower_priority_first_then_the_longest_due() {
+      UUID oldLow = store.insert(prioritized(5), T0).await().id();
+      UUID oldHigh = store.insert(prioritized(1), T0.plusSeconds(1)).await().id();
+      UUID newLow = store.insert(prioritized(5), T0.plusSeconds(2)).await().id();
+      UUID newHigh = store.insert(prioritized(1), T0.plusSeconds(3)).await().id();
+      UUID urgent = store.insert(prioritized(0), T0.plusSeconds(4)).await().id();
+
+      List<UUID> claimOrder = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        claimOrder.add(claimOne(T0.plusSeconds(10)).id());
+      }
+
+      assertEquals(List.of(urgent, oldHigh, newHigh, oldLow, newLow), claimOrder);
+    }
+
+    @Test
+    void claimDue_skips_a_scheduled_task_until_the_clock_reaches_it() {
+      Instant runAt = T0.plus(Duration.ofMinutes(5));
+      UUID id = store.insert(scheduledTask("a", runAt), T0).await().id();
+
+      assertEquals(List.of(), store.claimDue(10, NODE, T0, LEASE).await());
+      assertEquals(List.of(), store.claimDue(10, NODE, runAt.minusMillis(1), LEASE).await());
+      assertEquals(List.of(id), ids(store.claimDue(10, NODE, runAt, LEASE).await()));
+    }
+
+    @Test
+    void claimDue_marks_the_task_running_for_this_node_with_a_lease() {
+      UUID id = store.insert(newTask("a"), T0).await().id();
+      Instant now = T0.plusSeconds(2);
+
+      Task claimed = store.claimDue(1, NODE, now, LEASE).await().get(0);
+
+      assertEquals(id, claimed.id());
+      assertEquals(TaskState.RUNNING, claimed.state());
+      assertEquals(1, claimed.attempt());
+      assertEquals(NODE, claimed.attemptedBy());
+      assertEquals(now, claimed.attemptedAt());
+      assertNull(claimed.finalizedAt());
+      assertEquals(Optional.of(claimed), store.get(id).await());
+      assertEquals(now.plus(LEASE), leaseExpiresAt(id));
+    }
+
+    @Test
+    void claimDue_claims_a_retryable_task_once_its_retry_time_has_passed() {
+      UUID id = store.insert(newTask("a"), T0).await().id();
+      claimOne(T0);
+      Instant retryAt = T0.plusSeconds(60);
+      store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), retryAt)), T0.plusSeconds(1)).await();
+
+      assertEquals(List.of(), store.claimDue(10, NODE, retryAt.minusMillis(1), LEASE).await());
+      Task reclaimed = store.claimDue(10, OTHER_NODE, retryAt, LEASE).await().get(0);
+
+      assertEquals(id, reclaimed.id());
+      assertEquals(2, reclaimed.attempt());
+      assertEquals(OTHER_NODE, reclaimed.attemptedBy());
+      assertEquals(retryAt, reclaimed.attemptedAt());
+    }
+
+    @Test
+    void claimDue_clears_the_progress_of_the_previous_attempt() {
+      UUID id = store.insert(newTask("a"), T0).await().id();
+      claimOne(T0);
+      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+      store.endAttempts(List.of(retry(id, 1, T0, T0)), T0).await();
+
+      Task reclaimed = claimOne(T0.plusSeconds(1));
+
+      assertEquals(2, reclaimed.attempt());
+      assertNull(reclaimed.progress());
+    }
+
+    @Test
+    void claimDue_never_claims_running_or_finished_tasks() {
+      insertTasks(3);
+      List<Task> claimed = store.claimDue(3, NODE, T0.plusSeconds(1), LEASE).await();
+      store.endAttempts(List.of(
+          completed(claimed.get(0).id(), 1, "{}"),
+          discard(claimed.get(1).id(), 1, T0.plusSeconds(2))), T0.plusSeconds(2)).await();
+      // claimed.get(2) stays running.
+
+      assertEquals(List.of(), store.claimDue(10, OTHER_NODE, T0.plus(Duration.ofDays(365)), LEASE).await());
+    }
+
+    @Test
+    void claimDue_never_claims_a_cancelled_task() {
+      sql("""
+          INSERT INTO offload_task (id, kind, queue, state, priority, max_attempts, timeout_ms,
+                                    created_at, scheduled_at, finalized_at)
+          VALUES ($1, 'a', 'default', 'cancelled', 5, 3, 1000, $2, $2, $2)""",
+          UUID.randomUUID(), utc(T0));
+
+      assertEquals(List.of(), store.claimDue(10, NODE, T0.plusSeconds(60), LEASE).await());
+    }
+
+    @Test
+    void claimDue_by_many_concurrent_claimers_hands_out_every_task_exactly_once() {
+      int taskCount = 500;
+      int claimers = 8;
+      Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), claimers,
+          Duration.ofMillis(200)));
+      try {
+        TaskStore sharedStore = new TaskStore(bigPool, db.config().notifyChannel());
+        Future.all(IntStream.range(0, taskCount)
+            .mapToObj(i -> sharedStore.insert(prioritized(i % 10), T0.plusMillis(i)))
+            .toList()).await();
+
+        List<UUID> claimedIds = new ArrayList<>();
+        Set<String> nodesThatClaimed = new HashSet<>();
+        boolean claimedAny = true;
+        for (int round = 0; claimedAny; round++) {
+          assertTrue(round < taskCount, "claiming does not end");
+          List<Future<List<Task>>> claims = IntStream.range(0, claimers)
+              .mapToObj(i -> sharedStore.claimDue(7, "node-" + i, T0.plusSeconds(60), LEASE))
+              .toList();
+          Future.all(claims).await();
+          claimedAny = false;
+          for (Future<List<Task>> claim : claims) {
+            for (Task task : claim.result()) {
+              claimedIds.add(task.id());
+              nodesThatClaimed.add(task.attemptedBy());
+              claimedAny = true;
+            }
+          }
+        }
+
+        assertEquals(taskCount, new HashSet<>(claimedIds).size(), "every task was handed out");
+        assertEquals(taskCount, claimedIds.size(), "no task was handed out twice");
+        assertTrue(nodesThatClaimed.size() > 1, "claimers ran side by side: " + nodesThatClaimed);
+        Row totals = sql("SELECT count(*) AS running, max(attempt) AS max_attempt FROM offload_task "
+            + "WHERE state = 'running'").iterator().next();
+        assertEquals(taskCount, totals.getLong("running"));
+        assertEquals(1, totals.getInteger("max_attempt"), "no task was claimed twice");
+      } finally {
+        bigPool.close().await();
+      }
+    }
+
+    @Test
+    void claimDue_skips_rows_locked_by_another_transaction() throws Exception {
+      UUID locked = store.insert(prioritized(0), T0).await().id();
+      UUID free = store.insert(prioritized(9), T0).await().id();
+
+      SqlConnection connection = pool.getConnection().await();
+      try {
+        Transaction transaction = connection.begin().await();
+        connection.preparedQuery("SELECT id FROM offload_task WHERE id = $1 FOR UPDATE")
+            .execute(Tuple.of(locked)).await();
+
+        // A claim that waited for the lock would time out here instead of returning.
+        List<Task> claimed = store.claimDue(10, NODE, T0.plusSeconds(1), LEASE).await(5, TimeUnit.SECONDS);
+        assertEquals(List.of(free), ids(claimed));
+
+        transaction.rollback().await();
+      } finally {
+        connection.close().await();
+      }
+      assertEquals(List.of(locked), ids(store.claimDue(10, NODE, T0.plusSeconds(1), LEASE).await()));
+    }
+  }
+
+  @Nested
+  class TaskEndAttempts {
+
+    @Test
+    void endAttempts_completes_a_task_with_its_result() {
+      UUID id = insertAndClaim();
+      store.setProgress(List.of(new ProgressReport(id, 1, 0.4))).await();
+      Instant now = T0.plusSeconds(5);
+
+      int written = store.endAttempts(List.of(completed(id, 1, "{\"size\":42}")), now).await();
+
+      assertEquals(1, written);
+      Task task = store.get(id).await().orElseThrow();
+      assertEquals(TaskState.COMPLETED, task.state());
+      assertEquals(new JsonObject().put("size", 42), task.result());
+      assertEquals(1.0, task.progress());
+      assertEquals(now, task.finalizedAt());
+      assertEquals(List.of(), task.errors());
+      assertNull(leaseExpiresAt(id));
+    }
+
+    @Test
+    void endAttempts_keeps_any_json_value_as_a_result_and_json_null_as_null() {
+      UUID text = insertAndClaim();
+      UUID nothing = insertAndClaim();
+
+      store.endAttempts(List.of(completed(text, 1, "\"done\""), completed(nothing, 1, "null")), T0).await();
+
+      assertEquals("done", store.get(text).await().orElseThrow().result());
+      Task nullResult = store.get(nothing).await().orElseThrow();
+      assertEquals(TaskState.COMPLETED, nullResult.state());
+      assertNull(nullResult.result());
+    }
+
+    @Test
+    void endAttempts_records_a_retryable_failure_and_schedules_the_retry() {
+      UUID id = insertAndClaim();
+      Instant failedAt = T0.plusSeconds(3);
+      Instant retryAt = T0.plusSeconds(63);
+
+      int written = store.endAttempts(List.of(retry(id, 1, failedAt, retryAt)), failedAt).await();
+
+      assertEquals(1, written);
+      Task task = store.get(id).await().orElseThrow();
+      assertEquals(TaskState.RETRYABLE, task.state());
+      assertEquals(retryAt, task.scheduledAt());
+      assertEquals(List.of(new AttemptError(failedAt, 1, "boom at attempt 1")), task.errors());
+      assertNull(task.finalizedAt());
+      assertNull(task.result());
+      assertNull(leaseExpiresAt(id));
+    }
+
+    @Test
+    void endAttempts_keeps_the_errors_of_every_failed_attempt_in_order() {
+      UUID id = insertAndClaim();
+      store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), T0.plusSeconds(2))), T0.plusSeconds(1)).await();
+      claimOne(T0.plusSeconds(2));
+      store.endAttempts(List.of(discard(id, 2, T0.plusSeconds(3))), T0.plusSeconds(3)).await();
+
+      Task task = store.get(id).await().orElseThrow();
+      assertEquals(List.of(
+          new AttemptError(T0.plusSeconds(1), 1, "boom at attempt 1"),
+          new AttemptError(T0.plusSeconds(3), 2, "boom at attempt 2")), task.errors());
+    }
+
+    @Test
+    void endAttempts_discards_a_task_for_good() {
+      UUID id = insertAndClaim();
+      Instant now = T0.plusSeconds(4);
+
+      store.endAttempts(List.of(discard(id, 1, now)), now).await();
+
+      Task task = store.get(id).await().orElseThrow();
+      assertEquals(TaskState.DISCARDED, task.state());
+      assertEquals(now, task.finalizedAt());
+      assertEquals(List.of(new AttemptError(now, 1, "boom at attempt 1")), task.errors());
+      assertEquals(List.of(), store.claimDue(10, NODE, now.plus(Duration.ofDays(1)), LEASE).await());
+    }
+
+    @Test
+    void endAttempts_drops_the_late_outcome_of_an_attempt_that_was_already_ended() {
+      UUID id = insertAndClaim();
+      store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), T0.plusSeconds(1))), T0.plusSeconds(1)).await();
+      claimOne(T0.plusSeconds(2)); // attempt 2 now runs
+      Task before = store.get(id).await().orElseThrow();
+
+      int written = store.endAttempts(List.of(completed(id, 1, "{\"late\":true}")), T0.plusSeconds(3)).await();
+
+      assertEquals(0, written);
+      assertEquals(before, store.get(id).await().orElseThrow());
+      assertEquals(T0.plusSeconds(2).plus(LEASE), leaseExpiresAt(id));
+    }
+
+    @Test
+    void endAttempts_drops_a_second_outcome_for_an_attempt_already_written() {
+      UUID id = insertAndClaim();
+      store.endAttempts(List.of(completed(id, 1, "{\"first\":true}")), T0.plusSeconds(1)).await();
+      Task before = store.get(id).await().orElseThrow();
+
+      int written = store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(2))), T0.plusSeconds(2)).await();
+
+      assertEquals(0, written);
+      assertEquals(before, store.get(id).await().orElseThrow());
+    }
+
+    @Test
+    void endAttempts_writes_several_outcomes_in_one_call() {
+      UUID done = insertAndClaim();
+      UUID retried = insertAndClaim();
+      UUID discarded = insertAndClaim();
+      UUID stale = insertAndClaim();
+      Instant now = T0.plusSeconds(9);
+
+      int written = store.endAttempts(List.of(
+          completed(done, 1, "1"),
+          retry(retried, 1, now, now.plusSeconds(30)),
+          discard(discarded, 1, now),
+          completed(stale, 5, "2")), now).await();
+
+      assertEquals(3, written);
+      assertEquals(TaskState.COMPLETED, store.get(done).await().orElseThrow().state());
+      assertEquals(1, store.get(done).await().orElseThrow().result());
+      assertEquals(TaskState.RETRYABLE, store.get(retried).await().orElseThrow().state());
+      assertEquals(now.plusSeconds(30), store.get(retried).await().orElseThrow().scheduledAt());
+      assertEquals(TaskState.DISCARDED, store.get(discarded).await().orElseThrow().state());
+      assertEquals(TaskState.RUNNING, store.get(stale).await().orElseThrow().state());
+    }
+  }
+
+  @Nested
+  class TaskRenewLeases {
+
+    @Test
+    void renewLeases_extends_only_the_running_tasks_of_that_node() {
+      UUID mine = insertAndClaim(NODE);
+      UUID theirs = insertAndClaim(OTHER_NODE);
+      UUID finished = insertAndClaim(NODE);
+      store.endAttempts(List.of(completed(finished, 1, "{}")), T0).await();
+      UUID waiting = store.insert(newTask("a"), T0).await().id();
+      Instant renewedUntil = T0.plus(Duration.ofMinutes(10));
+
+      int renewed = store.renewLeases(List.of(mine, theirs, finished, waiting), NODE, renewedUntil).await();
+
+      assertEquals(1, renewed);
+      assertEquals(renewedUntil, leaseExpiresAt(mine));
+      assertEquals(T0.plus(LEASE), leaseExpiresAt(theirs));
+      assertNull(leaseExpiresAt(finished));
+      assertNull(leaseExpiresAt(waiting));
+    }
+
+    @Test
+    void renewLeases_leaves_tasks_not_named_alone() {
+      UUID named = insertAndClaim(NODE);
+      UUID unnamed = insertAndClaim(NODE);
+
+      store.renewLeases(List.of(named), NODE, T0.plus(Duration.ofMinutes(10))).await();
+
+      assertEquals(T0.plus(LEASE), leaseExpiresAt(unnamed));
+    }
+  }
+
+  @Nested
+  class TaskSetProgress {
+
+    @Test
+    void setProgress_updates_only_the_matching_running_attempt() {
+      UUID running = insertAndClaim();
+      UUID staleAttempt = insertAndClaim();
+      UUID waiting = store.insert(newTask("a"), T0).await().id();
+
+      int updated = store.setProgress(List.of(
+          new ProgressReport(running, 1, 0.25),
+          new ProgressReport(staleAttempt, 2, 0.5),
+          new ProgressReport(waiting, 0, 0.75))).await();
+
+      assertEquals(1, updated);
+      assertEquals(0.25, store.get(running).await().orElseThrow().progress());
+      assertNull(store.get(staleAttempt).await().orElseThrow().progress());
+      assertNull(store.get(waiting).await().orElseThrow().progress());
+    }
+
+    @Test
+    void setProgress_does_not_touch_a_finished_task() {
+      UUID id = insertAndClaim();
+      store.endAttempts(List.of(discard(id, 1, T0)), T0).await();
+
+      assertEquals(0, store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await());
+      assertNull(store.get(id).await().orElseThrow().progress());
+    }
+  }
+
+  @Nested
+  class TaskRelease {
+
+    @Test
+    void release_makes_a_running_task_available_without_counting_the_attempt() {
+      UUID id = insertAndClaim(NODE);
+
+      int released = store.release(List.of(id), NODE).await();
+
+      assertEquals(1, released);
+      Task task = store.get(id).await().orElseThrow();
+      assertEquals(TaskState.AVAILABLE, task.state());
+      assertEquals(0, task.attempt());
+      assertNull(leaseExpiresAt(id));
+      assertEquals(1, claimOne(T0.plusSeconds(1)).attempt());
+    }
+
+    @Test
+    void release_ignores_tasks_attempted_by_another_node() {
+      UUID id = insertAndClaim(NODE);
+
+      assertEquals(0, store.release(List.of(id), OTHER_NODE).await());
+      Task task = store.get(id).await().orElseThrow();
+      assertEquals(TaskState.RUNNING, task.state());
+      assertEquals(1, task.attempt());
+    }
+
+    @Test
+    void release_ignores_tasks_that_are_not_running() {
+      UUID id = insertAndClaim(NODE);
+      store.endAttempts(List.of(completed(id, 1, "{}")), T0).await();
+
+      assertEquals(0, store.release(List.of(id), NODE).await());
+      assertEquals(TaskState.COMPLETED, store.get(id).await().orElseThrow().state());
+    }
+  }
+
+  @Nested
+  class TaskRescueStuck {
+
+    @Test
+    void rescueStuck_makes_a_task_with_an_expired_lease_retryable_and_records_why() {
+      UUID id = insertAndClaim(NODE); // leased until T0 + 30 s
+      Instant now = T0.plus(LEASE).plusSeconds(1);
+
+      int rescued = store.rescueStuck(now, 100).await();
+
+      assertEquals(1, rescued);
+      Task task = store.get(id).await().orElseThrow();
+      assertEquals(TaskState.RETRYABLE, task.state());
+      assertEquals(now, task.scheduledAt());
+      assertNull(task.finalizedAt());
+      assertNull(leaseExpiresAt(id));
+      assertEquals(1, task.errors().size());
+      AttemptError error = task.errors().get(0);
+      assertEquals(now, error.at());
+      assertEquals(1, error.attempt());
+      assertTrue(error.message().contains("lease expired"), error.message());
+      assertTrue(error.message().contains(NODE), error.message());
+      assertEquals(List.of(id), ids(store.claimDue(10, OTHER_NODE, now, LEASE).await()));
+    }
+
+    @Test
+    void rescueStuck_discards_a_task_that_used_its_last_attempt() {
+      UUID id = store.insert(task("a", NewTask.DEFAULT_QUEUE, 5, 1, null), T0).await().id();
+      claimOne(T0);
+      Instant now = T0.plus(LEASE).plusSeconds(1);
+
+      assertEquals(1, store.rescueStuck(now, 100).await());
+
+      Task task = store.get(id).await().orElseThrow();
+      assertEquals(TaskState.DISCARDED, task.state());
+      assertEquals(now, task.finalizedAt());
+      assertTrue(task.errors().get(0).message().contains("lease expired"));
+    }
+
+    @Test
+    void rescueStuck_leaves_a_task_whose_lease_has_not_expired() {
+      UUID id = insertAndClaim(NODE); // leased until T0 + 30 s
+      Task before = store.get(id).await().orElseThrow();
+
+      assertEquals(0, store.rescueStuck(T0.plus(LEASE), 100).await());
+
+      assertEquals(before, store.get(id).await().orElseThrow());
+      assertEquals(T0.plus(LEASE), leaseExpiresAt(id));
+    }
+
+    @Test
+    void rescueStuck_rescues_at_most_a_batch_the_oldest_lease_first() {
+      UUID oldest = store.insert(newTask("a"), T0).await().id();
+      store.claimDue(1, NODE, T0, LEASE).await();
+      UUID newer = store.insert(newTask("a"), T0).await().id();
+      store.claimDue(1, NODE, T0.plusSeconds(5), LEASE).await();
+      Instant now = T0.plus(Duration.ofMinutes(5));
+
+      assertEquals(1, store.rescueStuck(now, 1).await());
+
+      assertEquals(TaskState.RETRYABLE, store.get(oldest).await().orElseThrow().state());
+      assertEquals(TaskState.RUNNING, store.get(newer).await().orElseThrow().state());
+    }
+  }
+
+  @Nested
+  class SchemaConstraints {
+
+    @Test
+    void the_schema_rejects_a_final_state_without_finalized_at() {
+      PgException failure = assertThrows(PgException.class, () -> sql("""
+          INSERT INTO offload_task (id, kind, queue, state, priority, max_attempts, timeout_ms,
+                                    created_at, scheduled_at)
+          VALUES ($1, 'a', 'default', 'completed', 5, 3, 1000, $2, $2)""", UUID.randomUUID(), utc(T0)));
+
+      assertEquals("23514", failure.getSqlState());
+      assertEquals("offload_task_finalized_iff_final", failure.getConstraint());
+    }
+
+    @Test
+    void the_schema_rejects_a_running_task_without_a_lease() {
+      UUID id = store.insert(newTask("a"), T0).await().id();
+
+      PgException failure = assertThrows(PgException.class,
+          () -> sql("UPDATE offload_task SET state = 'running' WHERE id = $1", id));
+
+      assertEquals("23514", failure.getSqlState());
+      assertEquals("offload_task_leased_iff_running", failure.getConstraint());
+    }
+
+    @Test
+    void the_schema_rejects_an_unknown_state() {
+      UUID id = store.insert(newTask("a"), T0).await().id();
+
+      PgException failure = assertThrows(PgException.class,
+          () -> sql("UPDATE offload_task SET state = 'paused' WHERE id = $1", id));
+
+      assertEquals("23514", failure.getSqlState());
+      assertEquals(TaskState.AVAILABLE, store.get(id).await().orElseThrow().state());
+    }
+
+    @Test
+    void the_schema_rejects_progress_outside_zero_to_one() {
+      UUID id = insertAndClaim();
+
+      PgException failure = assertThrows(PgException.class,
+          () -> store.setProgress(List.of(new ProgressReport(id, 1, 1.5))).await());
+
+      assertEquals("23514", failure.getSqlState());
+      assertNull(store.get(id).await().orElseThrow().progress());
+    }
+  }
+
+  // ---- helpers
+
+  private static NewTask task(String kind, String queue, int priority, int maxAttempts, Instant scheduledAt) {
+    return new NewTask(kind, queue, new JsonObject(), priority, maxAttempts, Duration.ofSeconds(30), scheduledAt);
+  }
+
+  private static NewTask newTask(String kind) {
+    return task(kind, NewTask.DEFAULT_QUEUE, NewTask.DEFAULT_PRIORITY, 3, null);
+  }
+
+  private static NewTask scheduledTask(String kind, Instant scheduledAt) {
+    return task(kind, NewTask.DEFAULT_QUEUE, NewTask.DEFAULT_PRIORITY, 3, scheduledAt);
+  }
+
+  private static NewTask prioritized(int priority) {
+    return task("a", NewTask.DEFAULT_QUEUE, priority, 3, null);
+  }
+
+  private static TaskFilter filter(TaskState state, String kind, String queue, UUID after, int limit) {
+    return new TaskFilter(state, kind, queue, after, limit);
+  }
+
+  private static AttemptEnd completed(UUID id, int attempt, String resultJson) {
+    return new AttemptEnd(id, attempt, TaskState.COMPLETED, null, resultJson, null);
+  }
+
+  private static AttemptEnd retry(UUID id, int attempt, Instant failedAt, Instant retryAt) {
+    return new AttemptEnd(id, attempt, TaskState.RETRYABLE, retryAt, null,
+        new AttemptError(failedAt, attempt, "boom at attempt " + attempt));
+  }
+
+  private static AttemptEnd discard(UUID id, int attempt, Instant failedAt) {
+    return new AttemptEnd(id, attempt, TaskState.DISCARDED, null, null,
+        new AttemptError(failedAt, attempt, "boom at attempt " + attempt));
+  }
+
+  /** Inserts {@code count} tasks a millisecond apart from T0; returns their ids, oldest first. */
+  private List<UUID> insertTasks(int count) {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add(store.insert(newTask("a"), T0.plusMillis(i)).await().id());
+    }
+    return ids;
+  }
+
+  private UUID insertAndClaim() {
+    return insertAndClaim(NODE);
+  }
+
+  /** Inserts a task due at T0 and claims it at T0 for {@code node}: attempt 1, leased until T0 + LEASE. */
+  private UUID insertAndClaim(String node) {
+    UUID id = store.insert(newTask("a"), T0).await().id();
+    List<Task> claimed = store.claimDue(1, node, T0, LEASE).await();
+    assertEquals(List.of(id), ids(claimed), "the new task is the only one due");
+    return id;
+  }
+
+  private Task claimOne(Instant now) {
+    List<Task> claimed = store.claimDue(1, NODE, now, LEASE).await();
+    assertEquals(1, claimed.size(), "one task was due");
+    return claimed.get(0);
+  }
+
+  private Instant leaseExpiresAt(UUID id) {
+    OffsetDateTime lease = sql("SELECT lease_expires_at FROM offload_task WHERE id = $1", id)
+        .iterator().next().getOffsetDateTime("lease_expires_at");
+    return lease == null ? null : lease.toInstant();
+  }
+
+  private RowSet<Row> sql(String sql, Object... params) {
+    return pool.preparedQuery(sql).execute(Tuple.wrap(params)).await();
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private static List<UUID> ids(List<Task> tasks) {
+    return tasks.stream().map(Task::id).toList();
+  }
+
+  private static List<UUID> reversed(List<UUID> ids) {
+    List<UUID> copy = new ArrayList<>(ids);
+    Collections.reverse(copy);
+    return copy;
+  }
+
+  private static <T> T awaitSeconds(Future<T> future) {
+    try {
+      return future.await(5, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("nothing arrived within 5 s", e);
+    }
+  }
+}
