@@ -1,0 +1,37 @@
+package dev.offload.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.RequestOptions;
+
+/** The one place where a response's status is checked, so every benchmark reports a surprise the same way. */
+final class Http {
+
+  /** Enough of an unexpected body to see the server's error message, not so much that it floods the log. */
+  private static final int BODY_EXCERPT_CHARS = 200;
+
+  private Http() {
+  }
+
+  /**
+   * Sends the request and reads the whole body; fails with {@link UnexpectedResponseException} unless the status is
+   * {@code expectedStatus}. {@code body} may be null for requests without one.
+   */
+  static Future<Buffer> exchange(HttpClient client, RequestOptions options, Buffer body, int expectedStatus) {
+    return client.request(options)
+      .compose(request -> body == null ? request.send() : request.send(body))
+      .compose(response -> response.body().compose(received -> {
+        if (response.statusCode() == expectedStatus) {
+          return Future.succeededFuture(received);
+        }
+        return Future.failedFuture(new UnexpectedResponseException(String.format("%s %s answered %d (expected %d): %s",
+          options.getMethod(), options.getURI(), response.statusCode(), expectedStatus, excerpt(received))));
+      }));
+  }
+
+  private static String excerpt(Buffer body) {
+    String text = body.toString().strip();
+    return text.length() <= BODY_EXCERPT_CHARS ? text : text.substring(0, BODY_EXCERPT_CHARS) + "...";
+  }
+}

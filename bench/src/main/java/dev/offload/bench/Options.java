@@ -1,0 +1,76 @@
+package dev.offload.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code --name value} options of one subcommand. Each getter consumes its option; whatever is left is
+ * rejected, so a misspelt option fails loudly instead of silently leaving a default in place.
+ */
+final class Options {
+
+  private final Map<String, String> values = new LinkedHashMap<>();
+
+  Options(String[] args, int from) {
+    for (int i = from; i < args.length; i += 2) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new UsageException("expected --name value, got: " + args[i]);
+      }
+      values.put(args[i].substring(2), args[i + 1]);
+    }
+  }
+
+  String string(String name) {
+    String value = values.remove(name);
+    if (value == null) {
+      throw new UsageException("missing --" + name);
+    }
+    return value;
+  }
+
+  /** The option's value, or null when it was not given. */
+  String optionalString(String name) {
+    return values.remove(name);
+  }
+
+  int positiveInt(String name) {
+    return positive(name, parse(name, string(name), Integer::parseInt));
+  }
+
+  int positiveInt(String name, int defaultValue) {
+    return values.containsKey(name) ? positiveInt(name) : defaultValue;
+  }
+
+  double positiveDouble(String name) {
+    return positive(name, parse(name, string(name), Double::parseDouble));
+  }
+
+  void rejectUnknown() {
+    if (!values.isEmpty()) {
+      throw new UsageException("unknown option(s): --" + String.join(", --", values.keySet()));
+    }
+  }
+
+  private static <T extends Number> T positive(String name, T value) {
+    if (value.doubleValue() <= 0) {
+      throw new UsageException("--" + name + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  private static <T> T parse(String name, String text, java.util.function.Function<String, T> parser) {
+    try {
+      return parser.apply(text);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " is not a number: " + text);
+    }
+  }
+
+  /** A mistake on the command line: reported with the usage text, never with a stack trace. */
+  static final class UsageException extends RuntimeException {
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}
