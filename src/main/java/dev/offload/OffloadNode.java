@@ -67,11 +67,7 @@ public final class OffloadNode {
   }
 
   public boolean isDatabaseReady() {
-    return databaseStatus.isMigrated();
-  }
-
-  public OffloadConfig config() {
-    return config;
+    return databaseStatus.isReady();
   }
 
   /**
@@ -103,7 +99,7 @@ public final class OffloadNode {
       Migrations.apply(config.database());
       return null;
     }).compose(ignored -> deployTaskRunners()).onSuccess(ignored -> {
-      databaseStatus.markMigrated();
+      databaseStatus.markReady();
       LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
     }).onFailure(failure -> {
       String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
@@ -112,7 +108,7 @@ public final class OffloadNode {
             + config.database().retryInterval().toMillis() + " ms: " + reason);
       }
       databaseStatus.recordFailure(reason);
-      if (!stopped && !databaseStatus.isMigrated()) {
+      if (!stopped && !databaseStatus.isReady()) {
         vertx.setTimer(config.database().retryInterval().toMillis(), id -> migrateThenRunTasks());
       }
     });

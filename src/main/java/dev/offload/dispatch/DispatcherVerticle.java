@@ -115,11 +115,11 @@ public final class DispatcherVerticle extends VerticleBase {
         running.ended = true;
         running.attempt.requestStop("node " + config.nodeId() + " is shutting down");
       });
-      return Future.join(releaseUnstarted(unfinished), endWriter.flushed(), notifications.close());
+      return Future.join(handBack(unfinished), endWriter.flushed(), notifications.close());
     });
   }
 
-  private Future<Integer> releaseUnstarted(List<UUID> taskIds) {
+  private Future<Integer> handBack(List<UUID> taskIds) {
     return taskIds.isEmpty() ? Future.succeededFuture(0) : store.release(taskIds, config.nodeId());
   }
 
@@ -158,7 +158,7 @@ public final class DispatcherVerticle extends VerticleBase {
       claimLog.succeeded();
       List<Task> due = claimed.result().stream().sorted(CLAIM_ORDER).toList();
       if (stopping) { // the workers are going away: give the tasks back untouched
-        releaseUnstarted(due.stream().map(Task::id).toList()).onComplete(ignored -> settled.complete());
+        handBack(due.stream().map(Task::id).toList()).onComplete(ignored -> settled.complete());
         return;
       }
       due.forEach(this::handOver);
@@ -172,7 +172,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private void handOver(Task task) {
     String worker = idleWorkers.poll();
     if (worker == null) { // the worker left between the claim and now: give the task back untouched
-      releaseUnstarted(List.of(task.id()));
+      handBack(List.of(task.id()));
       return;
     }
     RunningAttempt attempt = new RunningAttempt(task);
@@ -206,7 +206,7 @@ public final class DispatcherVerticle extends VerticleBase {
     if (reply.failed() && reply.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
       // The worker was undeployed before it saw the attempt: nothing ran, so hand the task back.
       if (current) {
-        releaseUnstarted(List.of(task.id()));
+        handBack(List.of(task.id()));
       }
       claim();
       return;

@@ -31,7 +31,7 @@ final class HealthRoutes {
         .register("process", promise -> promise.complete(Status.OK())));
     router.get("/ready").handler(HealthCheckHandler.create(vertx)
         .register("database", CHECK_TIMEOUT_MS, promise -> {
-          if (!database.isMigrated()) {
+          if (!database.isReady()) {
             promise.complete(Status.KO(new JsonObject().put("reason", "not migrated: " + database.lastFailure())));
             return;
           }

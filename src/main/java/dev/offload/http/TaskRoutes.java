@@ -49,7 +49,7 @@ final class TaskRoutes {
   }
 
   private void requireDatabase(RoutingContext ctx) {
-    if (!database.isMigrated()) {
+    if (!database.isReady()) {
       throw new ApiError(503, "database_unavailable",
           "the database is not ready yet (" + database.lastFailure() + "); try again shortly");
     }

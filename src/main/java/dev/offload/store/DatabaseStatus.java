@@ -1,24 +1,24 @@
 package dev.offload.store;
 
 /**
- * Whether this node has migrated the schema yet, and why not. Written by the node's start-up, read by every
- * HTTP verticle instance.
+ * Whether this node's database part is up (schema migrated, dispatcher and workers deployed), and if not,
+ * why. Written by the node's start-up, read by every HTTP verticle instance.
  */
 public final class DatabaseStatus {
 
-  private volatile boolean migrated;
+  private volatile boolean ready;
   private volatile String lastFailure = "connecting";
 
-  public boolean isMigrated() {
-    return migrated;
+  public boolean isReady() {
+    return ready;
   }
 
   public String lastFailure() {
     return lastFailure;
   }
 
-  public void markMigrated() {
-    migrated = true;
+  public void markReady() {
+    ready = true;
     lastFailure = null;
   }
 

@@ -90,8 +90,8 @@ final class TaskSql {
       WHERE task.id = ended.id AND task.attempt = ended.attempt AND task.state = 'running'""";
 
   /**
-   * Hands back claimed tasks whose attempt never started on node $2 (no worker took them): they are
-   * available again and the attempt is not counted. $1 ids, $3 notify channel.
+   * Hands back tasks claimed by node $2 that it will not finish (no worker took them, or the node is
+   * stopping): they are available again at once and the attempt is not counted. $1 ids, $3 notify channel.
    */
   static final String TASK_RELEASE = """
       WITH released AS (

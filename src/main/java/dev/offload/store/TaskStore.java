@@ -98,7 +98,7 @@ public final class TaskStore {
     return client.preparedQuery(TaskSql.TASK_END_ATTEMPTS).execute(params).map(RowSet::rowCount);
   }
 
-  /** Makes claimed tasks that never started available again, without counting the attempt. */
+  /** Hands tasks back: available again at once, the attempt not counted (not started, or node stopping). */
   public Future<Integer> release(Collection<UUID> taskIds, String nodeId) {
     Tuple params = Tuple.of(taskIds.toArray(UUID[]::new), nodeId, notifyChannel);
     return client.preparedQuery(TaskSql.TASK_RELEASE).execute(params).map(RowSet::rowCount);

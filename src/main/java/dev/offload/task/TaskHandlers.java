@@ -1,18 +1,19 @@
 package dev.offload.task;
 
 import java.util.Collection;
-import java.util.Map;
+import java.util.Collections;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** The known kinds and their handlers, as found on the classpath. */
 public final class TaskHandlers {
 
-  private final Map<String, TaskHandler> byKind;
+  private final SortedMap<String, TaskHandler> byKind;
 
-  private TaskHandlers(Map<String, TaskHandler> byKind) {
-    this.byKind = Map.copyOf(byKind);
+  private TaskHandlers(SortedMap<String, TaskHandler> byKind) {
+    this.byKind = Collections.unmodifiableSortedMap(byKind);
   }
 
   /** Every handler listed in META-INF/services on the classpath; two handlers of one kind are an error. */
@@ -21,7 +22,7 @@ public final class TaskHandlers {
   }
 
   public static TaskHandlers of(Collection<? extends TaskHandler> handlers) {
-    Map<String, TaskHandler> byKind = new TreeMap<>();
+    SortedMap<String, TaskHandler> byKind = new TreeMap<>();
     for (TaskHandler handler : handlers) {
       TaskHandler previous = byKind.put(handler.kind(), handler);
       if (previous != null) {
@@ -38,6 +39,6 @@ public final class TaskHandlers {
 
   /** Sorted, for error messages. */
   public Collection<String> kinds() {
-    return new TreeMap<>(byKind).keySet();
+    return byKind.keySet();
   }
 }
