@@ -51,7 +51,7 @@ public final class OffloadNode {
     this.clock = clock;
     this.handlers = handlers;
     this.pool = Database.pool(vertx, config.database());
-    this.store = new TaskStore(pool, config.database().notifyChannel());
+    this.store = new TaskStore(pool, config.database());
   }
 
   /** Completes once HTTP listens; the database part starts in the background. */

@@ -12,4 +12,9 @@ public record DatabaseConfig(String url, String schema, int poolSize, Duration r
   public String notifyChannel() {
     return "offload_task_" + schema;
   }
+
+  /** The channel on which a cancelled running task's id is announced to the node running it. */
+  public String cancelChannel() {
+    return "offload_cancel_" + schema;
+  }
 }

@@ -85,8 +85,9 @@ public final class DispatcherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     endWriter = new AttemptEndWriter(vertx, store, clock, config.database().retryInterval());
-    leaseKeeper = new LeaseKeeper(vertx, store, config.nodeId(), tasks, clock, this::runningAttempts);
-    notifications = new TaskNotifications(vertx, config.database(), this::claim);
+    leaseKeeper = new LeaseKeeper(vertx, store, config.nodeId(), tasks, clock, this::runningAttempts,
+        this::cancelRequested);
+    notifications = new TaskNotifications(vertx, config.database(), this::claim, this::cancelRequested);
     var joined = vertx.eventBus().<String>localConsumer(Addresses.WORKER_JOINED, this::workerJoined);
     var left = vertx.eventBus().<String>localConsumer(Addresses.WORKER_LEFT, message -> {
       idleWorkers.remove(message.body());
@@ -125,6 +126,17 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private Collection<RunningAttempt> runningAttempts() {
     return inFlight.values().stream().map(f -> f.attempt).toList();
+  }
+
+  /**
+   * Stops the attempt if it runs here. Its handler sees the request and its thread is interrupted; the
+   * store then ends the task cancelled, unless the handler completed anyway.
+   */
+  private void cancelRequested(UUID taskId) {
+    InFlight running = inFlight.get(taskId);
+    if (running != null && !running.ended) {
+      running.attempt.requestStop("cancelled on request");
+    }
   }
 
   private void workerJoined(Message<String> message) {

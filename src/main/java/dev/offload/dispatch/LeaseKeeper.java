@@ -10,11 +10,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * The periodic upkeep of attempts: renews the leases of this node's running attempts (a third of the lease,
- * so two renewals can fail before it expires), saves their progress, and rescues other nodes' attempts
+ * so two renewals can fail before it expires) and learns which of them were cancelled, saves their progress, and rescues other nodes' attempts
  * whose lease expired. Event-loop confined.
  */
 final class LeaseKeeper {
@@ -27,18 +28,20 @@ final class LeaseKeeper {
   private final TaskConfig config;
   private final Clock clock;
   private final Supplier<Collection<RunningAttempt>> running;
+  private final Consumer<UUID> onCancelRequested;
   private final OutageLog renewLog = new OutageLog("renewing leases");
   private final OutageLog rescueLog = new OutageLog("rescuing expired attempts");
   private final List<Long> timers = new ArrayList<>();
 
   LeaseKeeper(Vertx vertx, TaskStore store, String nodeId, TaskConfig config, Clock clock,
-      Supplier<Collection<RunningAttempt>> running) {
+      Supplier<Collection<RunningAttempt>> running, Consumer<UUID> onCancelRequested) {
     this.vertx = vertx;
     this.store = store;
     this.nodeId = nodeId;
     this.config = config;
     this.clock = clock;
     this.running = running;
+    this.onCancelRequested = onCancelRequested;
   }
 
   void start() {
@@ -58,7 +61,10 @@ final class LeaseKeeper {
       return;
     }
     store.renewLeases(ids, nodeId, clock.instant().plus(config.lease()))
-        .onSuccess(count -> renewLog.succeeded())
+        .onSuccess(cancelRequested -> {
+          renewLog.succeeded();
+          cancelRequested.forEach(onCancelRequested);
+        })
         .onFailure(renewLog::failed);
   }
 

@@ -5,25 +5,30 @@ import dev.offload.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * LISTENs on the task channel and calls {@code onWake} for every notification, and again after every
- * (re)subscription, since notifications sent while disconnected are lost. Keeps reconnecting for as long
- * as the database is away; the dispatcher's polling covers the gap.
+ * (re)subscription, since notifications sent while disconnected are lost; and on the cancel channel, calling
+ * {@code onCancel} with the id of each task whose cancellation was requested. Keeps reconnecting for as long
+ * as the database is away; the dispatcher's polling and lease renewals cover the gap.
  */
 final class TaskNotifications {
 
   private final Vertx vertx;
   private final DatabaseConfig config;
   private final Runnable onWake;
+  private final Consumer<UUID> onCancel;
   private final OutageLog outageLog = new OutageLog("listening for new tasks");
   private PgSubscriber subscriber;
   private boolean closed;
 
-  TaskNotifications(Vertx vertx, DatabaseConfig config, Runnable onWake) {
+  TaskNotifications(Vertx vertx, DatabaseConfig config, Runnable onWake, Consumer<UUID> onCancel) {
     this.vertx = vertx;
     this.config = config;
     this.onWake = onWake;
+    this.onCancel = onCancel;
   }
 
   void start() {
@@ -35,7 +40,16 @@ final class TaskNotifications {
           onWake.run();
         })
         .handler(payload -> onWake.run());
+    subscriber.channel(config.cancelChannel()).handler(this::cancelRequested);
     connect();
+  }
+
+  private void cancelRequested(String payload) {
+    try {
+      onCancel.accept(UUID.fromString(payload));
+    } catch (IllegalArgumentException e) {
+      // Not ours: someone else sent a NOTIFY on this channel. Ignore it.
+    }
   }
 
   private void connect() {

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,7 +24,8 @@ import java.util.regex.Pattern;
 final class Submissions {
 
   private static final Set<String> FIELDS =
-      Set.of("kind", "args", "queue", "priority", "max_attempts", "timeout", "delay", "run_at");
+      Set.of("kind", "args", "queue", "priority", "max_attempts", "timeout", "delay", "run_at", "unique_key");
+  static final int MAX_BATCH = 1_000;
   private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
   private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
@@ -36,7 +39,45 @@ final class Submissions {
     this.defaults = defaults;
   }
 
-  NewTask parse(JsonObject body, Instant now) {
+  /**
+   * @param idempotencyKey the {@code Idempotency-Key} header, or null; same meaning as the {@code unique_key}
+   *     field, and they must agree when both are given
+   */
+  NewTask parse(JsonObject body, String idempotencyKey, Instant now) {
+    String uniqueKey = uniqueKey(body.getValue("unique_key"));
+    if (idempotencyKey != null) {
+      String fromHeader = uniqueKey(idempotencyKey);
+      if (uniqueKey != null && !uniqueKey.equals(fromHeader)) {
+        throw invalid("the Idempotency-Key header and unique_key differ; give one, or the same in both");
+      }
+      uniqueKey = fromHeader;
+    }
+    return parseOne(body, uniqueKey, now);
+  }
+
+  /** {@code {"tasks": [...]}}, 1 to 1,000 submissions; the first invalid one fails them all. */
+  List<NewTask> parseBatch(JsonObject body, Instant now) {
+    if (!body.fieldNames().equals(Set.of("tasks")) || !(body.getValue("tasks") instanceof JsonArray tasks)) {
+      throw invalid("the body must be {\"tasks\": [...]}");
+    }
+    if (tasks.isEmpty() || tasks.size() > MAX_BATCH) {
+      throw invalid("tasks must hold 1 to " + MAX_BATCH + " tasks, not " + tasks.size());
+    }
+    List<NewTask> parsed = new ArrayList<>(tasks.size());
+    for (int i = 0; i < tasks.size(); i++) {
+      if (!(tasks.getValue(i) instanceof JsonObject task)) {
+        throw invalid("tasks[" + i + "] must be a JSON object");
+      }
+      try {
+        parsed.add(parseOne(task, uniqueKey(task.getValue("unique_key")), now));
+      } catch (ApiError e) {
+        throw new ApiError(e.status(), e.code(), "tasks[" + i + "]: " + e.getMessage());
+      }
+    }
+    return parsed;
+  }
+
+  private NewTask parseOne(JsonObject body, String uniqueKey, Instant now) {
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
         throw invalid("unknown field '" + field + "'; allowed: " + String.join(", ", FIELDS.stream().sorted().toList()));
@@ -56,7 +97,18 @@ final class Submissions {
         integer(body, "priority", 0, 9, NewTask.DEFAULT_PRIORITY),
         integer(body, "max_attempts", 1, 1000, defaults.defaultMaxAttempts()),
         duration(body, "timeout", MIN_TIMEOUT, MAX_TIMEOUT, defaults.defaultTimeout()),
-        scheduledAt(body, now));
+        scheduledAt(body, now),
+        uniqueKey);
+  }
+
+  private static String uniqueKey(Object key) {
+    if (key == null) {
+      return null;
+    }
+    if (!(key instanceof String text) || text.isEmpty() || text.length() > 255 || text.indexOf('\u0000') >= 0) {
+      throw invalid("unique_key (or the Idempotency-Key header) must be a string of 1 to 255 characters");
+    }
+    return text;
   }
 
   private TaskHandler handler(Object kind) {

@@ -39,7 +39,9 @@ final class TaskJson {
         .put("created_at", time(task.createdAt()))
         .put("scheduled_at", time(task.scheduledAt()))
         .put("attempted_at", time(task.attemptedAt()))
-        .put("finalized_at", time(task.finalizedAt()));
+        .put("finalized_at", time(task.finalizedAt()))
+        .put("cancel_requested_at", time(task.cancelRequestedAt()))
+        .put("unique_key", task.uniqueKey());
   }
 
   static JsonObject of(TaskPage page) {

@@ -5,24 +5,33 @@ import dev.offload.store.DatabaseStatus;
 import dev.offload.store.TaskFilter;
 import dev.offload.store.TaskStore;
 import dev.offload.task.NewTask;
+import dev.offload.task.Task;
 import dev.offload.task.TaskState;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** {@code /tasks}: submit a task, read one, list them. Task code never runs here. */
+/**
+ * {@code /tasks}: submit tasks (one, or a batch), read one, list them, cancel and retry. Task code never
+ * runs here.
+ */
 final class TaskRoutes {
 
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1_000;
+  /** A batch may carry up to 1,000 tasks, so it may be this many times larger than a single submission. */
+  private static final int BATCH_BODY_FACTOR = 16;
 
   private final Vertx vertx;
   private final TaskStore store;
@@ -44,8 +53,13 @@ final class TaskRoutes {
   void mount(Router router) {
     router.route("/tasks*").handler(this::requireDatabase);
     router.post("/tasks").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(this::submit);
+    router.post("/tasks/batch")
+        .handler(BodyHandler.create(false).setBodyLimit((long) bodyLimit * BATCH_BODY_FACTOR))
+        .handler(this::submitBatch);
     router.get("/tasks").handler(this::list);
     router.get("/tasks/:id").handler(this::get);
+    router.post("/tasks/:id/cancel").handler(this::cancel);
+    router.post("/tasks/:id/retry").handler(this::retry);
   }
 
   private void requireDatabase(RoutingContext ctx) {
@@ -56,14 +70,62 @@ final class TaskRoutes {
     ctx.next();
   }
 
+  /** 202 with the new task; 200 with the existing one when its unique key was submitted before. */
   private void submit(RoutingContext ctx) {
-    NewTask task = submissions.parse(jsonBody(ctx), clock.instant());
-    store.insert(task, clock.instant()).onSuccess(created -> {
+    NewTask task = submissions.parse(jsonBody(ctx), ctx.request().getHeader("idempotency-key"), clock.instant());
+    store.insert(task, clock.instant()).onSuccess(submitted -> {
       // Committed: answer, and wake this node's dispatcher without waiting for the NOTIFY round trip.
-      vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
-      ctx.response().setStatusCode(202).putHeader("location", "/tasks/" + created.id());
-      ctx.json(TaskJson.of(created));
+      if (submitted.created()) {
+        vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
+      }
+      ctx.response()
+          .setStatusCode(submitted.created() ? 202 : 200)
+          .putHeader("location", "/tasks/" + submitted.task().id());
+      ctx.json(TaskJson.of(submitted.task()));
     }).onFailure(ctx::fail);
+  }
+
+  /** One statement for the whole batch; 202 with the ids in the order given. */
+  private void submitBatch(RoutingContext ctx) {
+    List<NewTask> tasks = submissions.parseBatch(jsonBody(ctx), clock.instant());
+    store.insertMany(tasks, clock.instant()).onSuccess(ids -> {
+      vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
+      JsonArray idTexts = new JsonArray();
+      ids.forEach(id -> idTexts.add(id.toString()));
+      ctx.response().setStatusCode(202);
+      ctx.json(new JsonObject().put("ids", idTexts));
+    }).onFailure(ctx::fail);
+  }
+
+  private void cancel(RoutingContext ctx) {
+    UUID id = uuid(ctx.pathParam("id"), "id");
+    store.cancel(id, clock.instant())
+        .compose(cancelled -> cancelled.isPresent()
+            ? Future.succeededFuture(cancelled.get())
+            : conflictOrNotFound(id, "it is already "))
+        .onSuccess(task -> ctx.json(TaskJson.of(task)))
+        .onFailure(ctx::fail);
+  }
+
+  private void retry(RoutingContext ctx) {
+    UUID id = uuid(ctx.pathParam("id"), "id");
+    store.retry(id, clock.instant())
+        .compose(retried -> retried.isPresent()
+            ? Future.succeededFuture(retried.get())
+            : conflictOrNotFound(id, "only discarded or cancelled tasks can be retried; it is "))
+        .onSuccess(task -> {
+          vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
+          ctx.json(TaskJson.of(task));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** After a refused change: 404 if the task does not exist, else 409 saying what state it is in. */
+  private Future<Task> conflictOrNotFound(UUID id, String why) {
+    return store.get(id).compose(found -> Future.failedFuture(found.isEmpty()
+        ? new ApiError(404, "task_not_found", "no task with id " + id)
+        : new ApiError(409, "task_state_conflict",
+            why + found.get().state().wireName())));
   }
 
   private void get(RoutingContext ctx) {

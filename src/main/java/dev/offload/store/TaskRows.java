@@ -38,7 +38,9 @@ final class TaskRows {
         instant(row, "created_at"),
         instant(row, "scheduled_at"),
         instant(row, "attempted_at"),
-        instant(row, "finalized_at"));
+        instant(row, "finalized_at"),
+        instant(row, "cancel_requested_at"),
+        row.getString("unique_key"));
   }
 
   static OffsetDateTime timestamp(Instant instant) {

@@ -15,22 +15,82 @@ final class TaskSql {
 
   static final String COLUMNS = """
       id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
-      attempted_by, created_at, scheduled_at, attempted_at, finalized_at""";
+      attempted_by, created_at, scheduled_at, attempted_at, finalized_at, cancel_requested_at, unique_key""";
 
   /**
    * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9 created_at,
-   * $10 scheduled_at, $11 notify channel. Wakes the dispatchers of every node (at commit) when the task is
-   * due now.
+   * $10 scheduled_at, $11 notify channel, $12 unique key (or null). Wakes the dispatchers of every node (at
+   * commit) when the task is due now. No row comes back when a task with the same unique key exists: the
+   * caller reads that one in a new statement, whose snapshot sees a concurrent insert that won the race.
    */
   static final String TASK_INSERT = """
       WITH inserted AS (
           INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                    created_at, scheduled_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                    created_at, scheduled_at, unique_key)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
+          ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
           RETURNING %1$s
       )
       SELECT %1$s, CASE WHEN state = 'available' THEN pg_notify($11, queue) END AS notified
       FROM inserted""".formatted(COLUMNS);
+
+  /**
+   * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4 state,
+   * $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $12 unique key. $9
+   * created_at and $11 notify channel are shared. Returns the ids inserted; tasks whose unique key exists
+   * are skipped (see TASK_IDS_BY_UNIQUE_KEYS).
+   */
+  static final String TASK_INSERT_MANY = """
+      WITH inserted AS (
+          INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
+                                    created_at, scheduled_at, unique_key)
+          SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at, unique_key
+          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
+                      $8::bigint[], $10::timestamptz[], $12::text[])
+               AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at, unique_key)
+          ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+          RETURNING id, state, queue
+      )
+      SELECT id, CASE WHEN state = 'available' THEN pg_notify($11, queue) END AS notified FROM inserted""";
+
+  /** $1 unique key. */
+  static final String TASK_GET_BY_UNIQUE_KEY = "SELECT " + COLUMNS + " FROM offload_task WHERE unique_key = $1";
+
+  /** $1 unique keys: their tasks' ids and keys. */
+  static final String TASK_IDS_BY_UNIQUE_KEYS =
+      "SELECT id, unique_key FROM offload_task WHERE unique_key = ANY($1::text[])";
+
+  /**
+   * Cancels task $1 at $2, unless it is final. A waiting task becomes cancelled at once. A running one keeps
+   * running with cancel_requested_at set, and its node hears of it through NOTIFY on channel $3 (payload:
+   * the id) or, failing that, at its next lease renewal; its attempt then ends cancelled. No row: unknown
+   * or already final.
+   */
+  static final String TASK_CANCEL = """
+      WITH cancelled AS (
+          UPDATE offload_task
+          SET state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
+              finalized_at = CASE WHEN state = 'running' THEN NULL ELSE $2 END,
+              cancel_requested_at = coalesce(cancel_requested_at, $2)
+          WHERE id = $1 AND state NOT IN ('completed', 'cancelled', 'discarded')
+          RETURNING %1$s
+      )
+      SELECT %1$s, CASE WHEN state = 'running' THEN pg_notify($3, id::text) END AS notified
+      FROM cancelled""".formatted(COLUMNS);
+
+  /**
+   * Puts a discarded or cancelled task $1 back to available at $2, with at least one attempt left. $3 notify
+   * channel. No row: unknown, or not discarded nor cancelled.
+   */
+  static final String TASK_RETRY = """
+      WITH retried AS (
+          UPDATE offload_task
+          SET state = 'available', scheduled_at = $2, finalized_at = NULL, cancel_requested_at = NULL,
+              max_attempts = greatest(max_attempts, attempt + 1)
+          WHERE id = $1 AND state IN ('discarded', 'cancelled')
+          RETURNING %1$s
+      )
+      SELECT %1$s, pg_notify($3, queue) AS notified FROM retried""".formatted(COLUMNS);
 
   /** $1 id. */
   static final String TASK_GET = "SELECT " + COLUMNS + " FROM offload_task WHERE id = $1";
@@ -69,6 +129,11 @@ final class TaskSql {
       WHERE task.id = due.id
       RETURNING %s""".formatted(prefixed("task"));
 
+  /** An attempt that failed, of a task whose cancellation was requested, ends the task cancelled. */
+  private static final String NEXT_STATE = """
+      CASE WHEN ended.state IN ('retryable', 'discarded') AND task.cancel_requested_at IS NOT NULL
+           THEN 'cancelled' ELSE ended.state END""";
+
   /**
    * Ends many attempts in one statement. Arrays, one element per attempt: $1 id, $2 attempt, $3 new state,
    * $4 scheduled_at for a retry (else null), $5 result as JSON text, $6 error as a JSON object text (or null).
@@ -77,17 +142,18 @@ final class TaskSql {
    */
   static final String TASK_END_ATTEMPTS = """
       UPDATE offload_task AS task
-      SET state = ended.state,
+      SET state = %1$s,
           result = CASE WHEN ended.state = 'completed' THEN ended.result::jsonb ELSE task.result END,
           progress = CASE WHEN ended.state = 'completed' THEN 1 ELSE task.progress END,
           errors = CASE WHEN ended.error IS NULL THEN task.errors
                         ELSE task.errors || jsonb_build_array(ended.error::jsonb) END,
           scheduled_at = coalesce(ended.scheduled_at, task.scheduled_at),
-          finalized_at = CASE WHEN ended.state IN ('completed', 'cancelled', 'discarded') THEN $7 END,
+          finalized_at = CASE WHEN %1$s IN ('completed', 'cancelled', 'discarded') THEN $7 END,
           lease_expires_at = NULL
       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
            AS ended(id, attempt, state, scheduled_at, result, error)
-      WHERE task.id = ended.id AND task.attempt = ended.attempt AND task.state = 'running'""";
+      WHERE task.id = ended.id AND task.attempt = ended.attempt AND task.state = 'running'"""
+      .formatted(NEXT_STATE);
 
   /**
    * Hands back tasks claimed by node $2 that it will not finish (no worker took them, or the node is
@@ -102,10 +168,14 @@ final class TaskSql {
       )
       SELECT pg_notify($3, queue) FROM released""";
 
-  /** $1 new lease expiry, $2 ids of the attempts node $3 is running. */
+  /**
+   * $1 new lease expiry, $2 ids of the attempts node $3 is running. Returns the ids whose cancellation was
+   * requested, so that a node that missed the NOTIFY still stops them.
+   */
   static final String TASK_RENEW_LEASES = """
       UPDATE offload_task SET lease_expires_at = $1
-      WHERE id = ANY($2::uuid[]) AND state = 'running' AND attempted_by = $3""";
+      WHERE id = ANY($2::uuid[]) AND state = 'running' AND attempted_by = $3
+      RETURNING id, cancel_requested_at IS NOT NULL AS cancel_requested""";
 
   /** Arrays $1 id, $2 attempt, $3 progress: the latest progress of running attempts. */
   static final String TASK_SET_PROGRESS = """
@@ -128,8 +198,11 @@ final class TaskSql {
           FOR UPDATE SKIP LOCKED
       ), rescued AS (
           UPDATE offload_task AS task
-          SET state = CASE WHEN task.attempt >= task.max_attempts THEN 'discarded' ELSE 'retryable' END,
-              finalized_at = CASE WHEN task.attempt >= task.max_attempts THEN $1 END,
+          SET state = CASE WHEN task.cancel_requested_at IS NOT NULL THEN 'cancelled'
+                           WHEN task.attempt >= task.max_attempts THEN 'discarded'
+                           ELSE 'retryable' END,
+              finalized_at = CASE WHEN task.cancel_requested_at IS NOT NULL OR task.attempt >= task.max_attempts
+                                  THEN $1 END,
               scheduled_at = $1,
               lease_expires_at = NULL,
               errors = task.errors || jsonb_build_array(jsonb_build_object(

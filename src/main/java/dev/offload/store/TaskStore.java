@@ -2,6 +2,7 @@ package dev.offload.store;
 
 import static dev.offload.store.TaskRows.timestamp;
 
+import dev.offload.config.DatabaseConfig;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskIds;
@@ -16,8 +17,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The only class that reads or writes tasks. Every method is one statement, so one round trip. */
@@ -25,32 +30,127 @@ public final class TaskStore {
 
   private final SqlClient client;
   private final String notifyChannel;
+  private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
 
-  public TaskStore(SqlClient client, String notifyChannel) {
+  public TaskStore(SqlClient client, DatabaseConfig database) {
     this.client = client;
-    this.notifyChannel = notifyChannel;
+    this.notifyChannel = database.notifyChannel();
+    this.cancelChannel = database.cancelChannel();
   }
 
-  /** Inserts and commits the task, and wakes the dispatchers if it is due now. */
-  public Future<Task> insert(NewTask task, Instant now) {
-    Instant scheduledAt = task.scheduledAt() == null || task.scheduledAt().isBefore(now)
-        ? now : task.scheduledAt();
-    TaskState state = scheduledAt.isAfter(now) ? TaskState.SCHEDULED : TaskState.AVAILABLE;
-    Tuple params = Tuple.of(ids.next(now), task.kind(), task.queue(), state.wireName(), task.args())
+  /**
+   * Inserts and commits the task, and wakes the dispatchers if it is due now. If its unique key names an
+   * existing task, returns that one instead, not created.
+   */
+  public Future<Submitted> insert(NewTask task, Instant now) {
+    Instant scheduledAt = scheduledAt(task, now);
+    Tuple params = Tuple.of(ids.next(now), task.kind(), task.queue(), stateFor(scheduledAt, now).wireName(), task.args())
         .addInteger(task.priority())
         .addInteger(task.maxAttempts())
         .addLong(task.timeout().toMillis())
         .addOffsetDateTime(timestamp(now))
         .addOffsetDateTime(timestamp(scheduledAt))
-        .addString(notifyChannel);
-    return client.preparedQuery(TaskSql.TASK_INSERT).execute(params)
-        .map(rows -> TaskRows.toTask(rows.iterator().next()));
+        .addString(notifyChannel)
+        .addString(task.uniqueKey());
+    return client.preparedQuery(TaskSql.TASK_INSERT).execute(params).compose(rows -> rows.size() > 0
+        ? Future.succeededFuture(new Submitted(TaskRows.toTask(rows.iterator().next()), true))
+        : existing(task, now));
+  }
+
+  /** The task holding {@code task}'s unique key; if it has just been pruned, tries the insert again. */
+  private Future<Submitted> existing(NewTask task, Instant now) {
+    return client.preparedQuery(TaskSql.TASK_GET_BY_UNIQUE_KEY).execute(Tuple.of(task.uniqueKey()))
+        .compose(rows -> rows.size() > 0
+            ? Future.succeededFuture(new Submitted(TaskRows.toTask(rows.iterator().next()), false))
+            : insert(task, now));
+  }
+
+  /**
+   * Inserts many tasks in one statement, all or none. Returns their ids in order; a task whose unique key
+   * already exists (also earlier in the same batch) gets the existing task's id.
+   */
+  public Future<List<UUID>> insertMany(List<NewTask> tasks, Instant now) {
+    int n = tasks.size();
+    UUID[] taskIds = new UUID[n];
+    String[] kinds = new String[n];
+    String[] queues = new String[n];
+    String[] states = new String[n];
+    String[] args = new String[n];
+    Integer[] priorities = new Integer[n];
+    Integer[] maxAttempts = new Integer[n];
+    Long[] timeouts = new Long[n];
+    OffsetDateTime[] scheduledAts = new OffsetDateTime[n];
+    String[] uniqueKeys = new String[n];
+    for (int i = 0; i < n; i++) {
+      NewTask task = tasks.get(i);
+      Instant scheduledAt = scheduledAt(task, now);
+      taskIds[i] = ids.next(now);
+      kinds[i] = task.kind();
+      queues[i] = task.queue();
+      states[i] = stateFor(scheduledAt, now).wireName();
+      args[i] = task.args().encode();
+      priorities[i] = task.priority();
+      maxAttempts[i] = task.maxAttempts();
+      timeouts[i] = task.timeout().toMillis();
+      scheduledAts[i] = timestamp(scheduledAt);
+      uniqueKeys[i] = task.uniqueKey();
+    }
+    Tuple params = Tuple.of(taskIds, kinds, queues, states, args, priorities, maxAttempts, timeouts)
+        .addOffsetDateTime(timestamp(now))
+        .addArrayOfOffsetDateTime(scheduledAts)
+        .addString(notifyChannel)
+        .addArrayOfString(uniqueKeys);
+    return client.preparedQuery(TaskSql.TASK_INSERT_MANY).execute(params).compose(rows -> {
+      Set<UUID> inserted = new HashSet<>();
+      rows.forEach(row -> inserted.add(row.getUUID("id")));
+      if (inserted.size() == n) {
+        return Future.succeededFuture(List.of(taskIds));
+      }
+      return idsByUniqueKey(uniqueKeys).map(existing -> {
+        List<UUID> result = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          result.add(inserted.contains(taskIds[i]) ? taskIds[i] : existing.get(uniqueKeys[i]));
+        }
+        return result;
+      });
+    });
+  }
+
+  private Future<Map<String, UUID>> idsByUniqueKey(String[] uniqueKeys) {
+    return client.preparedQuery(TaskSql.TASK_IDS_BY_UNIQUE_KEYS).execute(Tuple.of((Object) uniqueKeys))
+        .map(rows -> {
+          Map<String, UUID> byKey = new HashMap<>();
+          rows.forEach(row -> byKey.put(row.getString("unique_key"), row.getUUID("id")));
+          return byKey;
+        });
+  }
+
+  private static Instant scheduledAt(NewTask task, Instant now) {
+    return task.scheduledAt() == null || task.scheduledAt().isBefore(now) ? now : task.scheduledAt();
+  }
+
+  private static TaskState stateFor(Instant scheduledAt, Instant now) {
+    return scheduledAt.isAfter(now) ? TaskState.SCHEDULED : TaskState.AVAILABLE;
+  }
+
+  /**
+   * Cancels a task that is not final: a waiting one at once, a running one by request (its node stops it).
+   * Empty when the task is unknown or already final.
+   */
+  public Future<Optional<Task>> cancel(UUID id, Instant now) {
+    return client.preparedQuery(TaskSql.TASK_CANCEL).execute(Tuple.of(id, timestamp(now), cancelChannel))
+        .map(TaskStore::firstTask);
+  }
+
+  /** Makes a discarded or cancelled task available again. Empty when it is unknown or in another state. */
+  public Future<Optional<Task>> retry(UUID id, Instant now) {
+    return client.preparedQuery(TaskSql.TASK_RETRY).execute(Tuple.of(id, timestamp(now), notifyChannel))
+        .map(TaskStore::firstTask);
   }
 
   public Future<Optional<Task>> get(UUID id) {
-    return client.preparedQuery(TaskSql.TASK_GET).execute(Tuple.of(id))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(TaskRows.toTask(rows.iterator().next())));
+    return client.preparedQuery(TaskSql.TASK_GET).execute(Tuple.of(id)).map(TaskStore::firstTask);
   }
 
   public Future<TaskPage> list(TaskFilter filter) {
@@ -104,9 +204,18 @@ public final class TaskStore {
     return client.preparedQuery(TaskSql.TASK_RELEASE).execute(params).map(RowSet::rowCount);
   }
 
-  public Future<Integer> renewLeases(Collection<UUID> taskIds, String nodeId, Instant expiresAt) {
+  /** Renews the leases; returns the ids among them whose cancellation was requested. */
+  public Future<List<UUID>> renewLeases(Collection<UUID> taskIds, String nodeId, Instant expiresAt) {
     Tuple params = Tuple.of(timestamp(expiresAt), taskIds.toArray(UUID[]::new), nodeId);
-    return client.preparedQuery(TaskSql.TASK_RENEW_LEASES).execute(params).map(RowSet::rowCount);
+    return client.preparedQuery(TaskSql.TASK_RENEW_LEASES).execute(params).map(rows -> {
+      List<UUID> cancelRequested = new ArrayList<>();
+      rows.forEach(row -> {
+        if (row.getBoolean("cancel_requested")) {
+          cancelRequested.add(row.getUUID("id"));
+        }
+      });
+      return cancelRequested;
+    });
   }
 
   public Future<Integer> setProgress(List<ProgressReport> reports) {
@@ -125,6 +234,10 @@ public final class TaskStore {
 
   public Future<Void> ping() {
     return client.query(TaskSql.PING).execute().mapEmpty();
+  }
+
+  private static Optional<Task> firstTask(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(TaskRows.toTask(rows.iterator().next()));
   }
 
   private static List<Task> toTasks(RowSet<Row> rows) {

@@ -4,7 +4,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A validated submission, ready to insert. {@code scheduledAt} null means "now". */
+/**
+ * A validated submission, ready to insert. {@code scheduledAt} null means "now"; {@code uniqueKey} null means
+ * the submission is not idempotent.
+ */
 public record NewTask(
     String kind,
     String queue,
@@ -12,7 +15,8 @@ public record NewTask(
     int priority,
     int maxAttempts,
     Duration timeout,
-    Instant scheduledAt) {
+    Instant scheduledAt,
+    String uniqueKey) {
 
   public static final String DEFAULT_QUEUE = "default";
   public static final int DEFAULT_PRIORITY = 5;

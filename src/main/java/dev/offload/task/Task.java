@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A unit of work as stored. {@code result} is any JSON value (or null); {@code progress} is 0..1 or null
+ * A unit of work as stored. {@code cancelRequestedAt} is set once someone asked to cancel it;
+ * {@code uniqueKey} (or null) makes its submission idempotent. {@code result} is any JSON value (or null); {@code progress} is 0..1 or null
  * when the handler does not report it.
  */
 public record Task(
@@ -27,5 +28,7 @@ public record Task(
     Instant createdAt,
     Instant scheduledAt,
     Instant attemptedAt,
-    Instant finalizedAt) {
+    Instant finalizedAt,
+    Instant cancelRequestedAt,
+    String uniqueKey) {
 }

@@ -49,7 +49,7 @@ class TaskRoutesTest {
 
   private static final Set<String> TASK_FIELDS = Set.of("id", "kind", "queue", "state", "args", "priority",
       "attempt", "max_attempts", "timeout", "progress", "result", "errors", "attempted_by", "created_at",
-      "scheduled_at", "attempted_at", "finalized_at");
+      "scheduled_at", "attempted_at", "finalized_at", "cancel_requested_at", "unique_key");
   private static final int BODY_LIMIT = 1_048_576;
 
   private static Vertx vertx;

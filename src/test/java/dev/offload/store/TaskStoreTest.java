@@ -1,6 +1,7 @@
 package dev.offload.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,7 +81,7 @@ class TaskStoreTest {
     this.vertx = vertx;
     db.truncate(vertx);
     pool = db.pool(vertx);
-    store = new TaskStore(pool, db.config().notifyChannel());
+    store = new TaskStore(pool, db.config());
   }
 
   @AfterEach
@@ -93,7 +94,7 @@ class TaskStoreTest {
 
     @Test
     void insert_returns_an_available_task_when_it_is_due_now() {
-      Task task = store.insert(newTask("email"), T0).await();
+      Task task = store.insert(newTask("email"), T0).await().task();
 
       assertEquals(TaskState.AVAILABLE, task.state());
       assertEquals(T0, task.createdAt());
@@ -104,7 +105,7 @@ class TaskStoreTest {
     void insert_returns_a_scheduled_task_when_scheduled_in_the_future() {
       Instant later = T0.plus(Duration.ofHours(1));
 
-      Task task = store.insert(scheduledTask("email", later), T0).await();
+      Task task = store.insert(scheduledTask("email", later), T0).await().task();
 
       assertEquals(TaskState.SCHEDULED, task.state());
       assertEquals(T0, task.createdAt());
@@ -113,7 +114,7 @@ class TaskStoreTest {
 
     @Test
     void insert_makes_a_task_scheduled_in_the_past_available_now() {
-      Task task = store.insert(scheduledTask("email", T0.minusSeconds(60)), T0).await();
+      Task task = store.insert(scheduledTask("email", T0.minusSeconds(60)), T0).await().task();
 
       assertEquals(TaskState.AVAILABLE, task.state());
       assertEquals(T0, task.scheduledAt());
@@ -122,9 +123,9 @@ class TaskStoreTest {
     @Test
     void insert_keeps_the_submitted_values_and_the_column_defaults() {
       NewTask submitted = new NewTask("resize", "images", new JsonObject().put("width", 640), 2, 7,
-          Duration.ofMillis(1500), null);
+          Duration.ofMillis(1500), null, null);
 
-      Task task = store.insert(submitted, T0).await();
+      Task task = store.insert(submitted, T0).await().task();
 
       assertEquals("resize", task.kind());
       assertEquals("images", task.queue());
@@ -143,7 +144,7 @@ class TaskStoreTest {
 
     @Test
     void insert_commits_the_row_so_another_connection_reads_it() {
-      Task task = store.insert(newTask("email"), T0).await();
+      Task task = store.insert(newTask("email"), T0).await().task();
 
       Row row = db.sql(vertx, "SELECT kind, state, lease_expires_at FROM offload_task WHERE id = $1", task.id())
           .iterator().next();
@@ -154,9 +155,9 @@ class TaskStoreTest {
 
     @Test
     void insert_gives_time_ordered_uuidv7_ids() {
-      Task first = store.insert(newTask("email"), T0).await();
-      Task second = store.insert(newTask("email"), T0.plusMillis(1)).await();
-      Task third = store.insert(newTask("email"), T0.plusSeconds(1)).await();
+      Task first = store.insert(newTask("email"), T0).await().task();
+      Task second = store.insert(newTask("email"), T0.plusMillis(1)).await().task();
+      Task third = store.insert(newTask("email"), T0.plusSeconds(1)).await().task();
 
       for (Task task : List.of(first, second, third)) {
         assertEquals(7, task.id().version());
@@ -179,8 +180,8 @@ class TaskStoreTest {
         listener.notificationHandler(notification -> firstPayload.tryComplete(notification.getPayload()));
         listener.query("LISTEN " + db.config().notifyChannel()).execute().await();
 
-        store.insert(task("email", "later", 5, 3, T0.plusSeconds(60)), T0).await();
-        store.insert(task("email", "now", 5, 3, null), T0).await();
+        store.insert(task("email", "later", 5, 3, T0.plusSeconds(60)), T0).await().task();
+        store.insert(task("email", "now", 5, 3, null), T0).await().task();
 
         // Notifications arrive in commit order: the scheduled task, inserted first, sent none.
         assertEquals("now", awaitSeconds(firstPayload.future()));
@@ -195,14 +196,14 @@ class TaskStoreTest {
 
     @Test
     void get_returns_the_task_as_inserted() {
-      Task inserted = store.insert(newTask("email"), T0).await();
+      Task inserted = store.insert(newTask("email"), T0).await().task();
 
       assertEquals(Optional.of(inserted), store.get(inserted.id()).await());
     }
 
     @Test
     void get_returns_empty_for_an_unknown_id() {
-      store.insert(newTask("email"), T0).await();
+      store.insert(newTask("email"), T0).await().task();
 
       assertEquals(Optional.empty(), store.get(UUID.randomUUID()).await());
     }
@@ -237,9 +238,9 @@ class TaskStoreTest {
 
     @Test
     void list_filters_by_kind() {
-      Task email = store.insert(newTask("email"), T0).await();
-      store.insert(newTask("resize"), T0.plusMillis(1)).await();
-      Task otherEmail = store.insert(newTask("email"), T0.plusMillis(2)).await();
+      Task email = store.insert(newTask("email"), T0).await().task();
+      store.insert(newTask("resize"), T0.plusMillis(1)).await().task();
+      Task otherEmail = store.insert(newTask("email"), T0.plusMillis(2)).await().task();
 
       TaskPage page = store.list(filter(null, "email", null, null, 10)).await();
 
@@ -248,8 +249,8 @@ class TaskStoreTest {
 
     @Test
     void list_filters_by_queue() {
-      store.insert(task("email", "mail", 5, 3, null), T0).await();
-      Task image = store.insert(task("email", "images", 5, 3, null), T0.plusMillis(1)).await();
+      store.insert(task("email", "mail", 5, 3, null), T0).await().task();
+      Task image = store.insert(task("email", "images", 5, 3, null), T0.plusMillis(1)).await().task();
 
       TaskPage page = store.list(filter(null, null, "images", null, 10)).await();
 
@@ -258,9 +259,9 @@ class TaskStoreTest {
 
     @Test
     void list_combines_filters() {
-      store.insert(task("email", "mail", 5, 3, null), T0).await();
-      Task wanted = store.insert(task("resize", "mail", 5, 3, null), T0.plusMillis(1)).await();
-      store.insert(task("resize", "images", 5, 3, null), T0.plusMillis(2)).await();
+      store.insert(task("email", "mail", 5, 3, null), T0).await().task();
+      Task wanted = store.insert(task("resize", "mail", 5, 3, null), T0.plusMillis(1)).await().task();
+      store.insert(task("resize", "images", 5, 3, null), T0.plusMillis(2)).await().task();
 
       TaskPage page = store.list(filter(TaskState.AVAILABLE, "resize", "mail", null, 10)).await();
 
@@ -322,11 +323,11 @@ class TaskStoreTest {
 
     @Test
     void claimDue_claims_lower_priority_first_then_the_longest_due() {
-      UUID oldLow = store.insert(prioritized(5), T0).await().id();
-      UUID oldHigh = store.insert(prioritized(1), T0.plusSeconds(1)).await().id();
-      UUID newLow = store.insert(prioritized(5), T0.plusSeconds(2)).await().id();
-      UUID newHigh = store.insert(prioritized(1), T0.plusSeconds(3)).await().id();
-      UUID urgent = store.insert(prioritized(0), T0.plusSeconds(4)).await().id();
+      UUID oldLow = store.insert(prioritized(5), T0).await().task().id();
+      UUID oldHigh = store.insert(prioritized(1), T0.plusSeconds(1)).await().task().id();
+      UUID newLow = store.insert(prioritized(5), T0.plusSeconds(2)).await().task().id();
+      UUID newHigh = store.insert(prioritized(1), T0.plusSeconds(3)).await().task().id();
+      UUID urgent = store.insert(prioritized(0), T0.plusSeconds(4)).await().task().id();
 
       List<UUID> claimOrder = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
@@ -339,7 +340,7 @@ class TaskStoreTest {
     @Test
     void claimDue_skips_a_scheduled_task_until_the_clock_reaches_it() {
       Instant runAt = T0.plus(Duration.ofMinutes(5));
-      UUID id = store.insert(scheduledTask("a", runAt), T0).await().id();
+      UUID id = store.insert(scheduledTask("a", runAt), T0).await().task().id();
 
       assertEquals(List.of(), store.claimDue(10, NODE, T0, LEASE).await());
       assertEquals(List.of(), store.claimDue(10, NODE, runAt.minusMillis(1), LEASE).await());
@@ -348,7 +349,7 @@ class TaskStoreTest {
 
     @Test
     void claimDue_marks_the_task_running_for_this_node_with_a_lease() {
-      UUID id = store.insert(newTask("a"), T0).await().id();
+      UUID id = store.insert(newTask("a"), T0).await().task().id();
       Instant now = T0.plusSeconds(2);
 
       Task claimed = store.claimDue(1, NODE, now, LEASE).await().get(0);
@@ -365,7 +366,7 @@ class TaskStoreTest {
 
     @Test
     void claimDue_claims_a_retryable_task_once_its_retry_time_has_passed() {
-      UUID id = store.insert(newTask("a"), T0).await().id();
+      UUID id = store.insert(newTask("a"), T0).await().task().id();
       claimOne(T0);
       Instant retryAt = T0.plusSeconds(60);
       store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), retryAt)), T0.plusSeconds(1)).await();
@@ -381,7 +382,7 @@ class TaskStoreTest {
 
     @Test
     void claimDue_clears_the_progress_of_the_previous_attempt() {
-      UUID id = store.insert(newTask("a"), T0).await().id();
+      UUID id = store.insert(newTask("a"), T0).await().task().id();
       claimOne(T0);
       store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
       store.endAttempts(List.of(retry(id, 1, T0, T0)), T0).await();
@@ -422,7 +423,7 @@ class TaskStoreTest {
       Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), claimers,
           Duration.ofMillis(200)));
       try {
-        TaskStore sharedStore = new TaskStore(bigPool, db.config().notifyChannel());
+        TaskStore sharedStore = new TaskStore(bigPool, db.config());
         Future.all(IntStream.range(0, taskCount)
             .mapToObj(i -> sharedStore.insert(prioritized(i % 10), T0.plusMillis(i)))
             .toList()).await();
@@ -460,8 +461,8 @@ class TaskStoreTest {
 
     @Test
     void claimDue_skips_rows_locked_by_another_transaction() throws Exception {
-      UUID locked = store.insert(prioritized(0), T0).await().id();
-      UUID free = store.insert(prioritized(9), T0).await().id();
+      UUID locked = store.insert(prioritized(0), T0).await().task().id();
+      UUID free = store.insert(prioritized(9), T0).await().task().id();
 
       SqlConnection connection = pool.getConnection().await();
       try {
@@ -619,16 +620,29 @@ class TaskStoreTest {
       UUID theirs = insertAndClaim(OTHER_NODE);
       UUID finished = insertAndClaim(NODE);
       store.endAttempts(List.of(completed(finished, 1, "{}")), T0).await();
-      UUID waiting = store.insert(newTask("a"), T0).await().id();
+      UUID waiting = store.insert(newTask("a"), T0).await().task().id();
       Instant renewedUntil = T0.plus(Duration.ofMinutes(10));
 
-      int renewed = store.renewLeases(List.of(mine, theirs, finished, waiting), NODE, renewedUntil).await();
+      List<UUID> cancelRequested =
+          store.renewLeases(List.of(mine, theirs, finished, waiting), NODE, renewedUntil).await();
 
-      assertEquals(1, renewed);
+      assertTrue(cancelRequested.isEmpty());
       assertEquals(renewedUntil, leaseExpiresAt(mine));
       assertEquals(T0.plus(LEASE), leaseExpiresAt(theirs));
       assertNull(leaseExpiresAt(finished));
       assertNull(leaseExpiresAt(waiting));
+    }
+
+    @Test
+    void renewLeases_returns_the_running_tasks_whose_cancellation_was_requested() {
+      UUID cancelled = insertAndClaim(NODE);
+      UUID going = insertAndClaim(NODE);
+      store.cancel(cancelled, T0).await();
+
+      List<UUID> cancelRequested =
+          store.renewLeases(List.of(cancelled, going), NODE, T0.plus(Duration.ofMinutes(10))).await();
+
+      assertEquals(List.of(cancelled), cancelRequested);
     }
 
     @Test
@@ -649,7 +663,7 @@ class TaskStoreTest {
     void setProgress_updates_only_the_matching_running_attempt() {
       UUID running = insertAndClaim();
       UUID staleAttempt = insertAndClaim();
-      UUID waiting = store.insert(newTask("a"), T0).await().id();
+      UUID waiting = store.insert(newTask("a"), T0).await().task().id();
 
       int updated = store.setProgress(List.of(
           new ProgressReport(running, 1, 0.25),
@@ -736,7 +750,7 @@ class TaskStoreTest {
 
     @Test
     void rescueStuck_discards_a_task_that_used_its_last_attempt() {
-      UUID id = store.insert(task("a", NewTask.DEFAULT_QUEUE, 5, 1, null), T0).await().id();
+      UUID id = store.insert(task("a", NewTask.DEFAULT_QUEUE, 5, 1, null), T0).await().task().id();
       claimOne(T0);
       Instant now = T0.plus(LEASE).plusSeconds(1);
 
@@ -761,9 +775,9 @@ class TaskStoreTest {
 
     @Test
     void rescueStuck_rescues_at_most_a_batch_the_oldest_lease_first() {
-      UUID oldest = store.insert(newTask("a"), T0).await().id();
+      UUID oldest = store.insert(newTask("a"), T0).await().task().id();
       store.claimDue(1, NODE, T0, LEASE).await();
-      UUID newer = store.insert(newTask("a"), T0).await().id();
+      UUID newer = store.insert(newTask("a"), T0).await().task().id();
       store.claimDue(1, NODE, T0.plusSeconds(5), LEASE).await();
       Instant now = T0.plus(Duration.ofMinutes(5));
 
@@ -771,6 +785,196 @@ class TaskStoreTest {
 
       assertEquals(TaskState.RETRYABLE, store.get(oldest).await().orElseThrow().state());
       assertEquals(TaskState.RUNNING, store.get(newer).await().orElseThrow().state());
+    }
+  }
+
+  @Nested
+  class TaskInsertWithUniqueKey {
+
+    @Test
+    void insert_with_a_known_unique_key_returns_the_existing_task_not_created() {
+      Submitted first = store.insert(keyed("order-42"), T0).await();
+      Submitted second = store.insert(keyed("order-42"), T0.plusSeconds(1)).await();
+
+      assertTrue(first.created());
+      assertFalse(second.created());
+      assertEquals(first.task().id(), second.task().id());
+      assertEquals("order-42", second.task().uniqueKey());
+      assertEquals(1L, count("SELECT count(*) FROM offload_task"));
+    }
+
+    @Test
+    void concurrent_inserts_with_one_unique_key_create_exactly_one_task() {
+      int submitters = 16;
+      Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), submitters,
+          Duration.ofMillis(200)));
+      try {
+        TaskStore sharedStore = new TaskStore(bigPool, db.config());
+        List<Future<Submitted>> all = IntStream.range(0, submitters)
+            .mapToObj(i -> sharedStore.insert(keyed("same-key"), T0))
+            .toList();
+        Future.all(all).await();
+
+        assertEquals(1, all.stream().filter(f -> f.result().created()).count());
+        assertEquals(1, all.stream().map(f -> f.result().task().id()).distinct().count());
+        assertEquals(1L, count("SELECT count(*) FROM offload_task"));
+      } finally {
+        bigPool.close().await();
+      }
+    }
+  }
+
+  @Nested
+  class TaskInsertMany {
+
+    @Test
+    void insertMany_inserts_every_task_and_returns_their_ids_in_order() {
+      List<NewTask> tasks = IntStream.range(0, 500).mapToObj(i -> prioritized(i % 10)).toList();
+
+      List<UUID> ids = store.insertMany(tasks, T0).await();
+
+      assertEquals(500, ids.size());
+      assertEquals(500, new HashSet<>(ids).size());
+      for (int i = 0; i < 500; i += 97) {
+        assertEquals(i % 10, store.get(ids.get(i)).await().orElseThrow().priority());
+      }
+    }
+
+    @Test
+    void insertMany_is_all_or_nothing() {
+      List<NewTask> tasks = List.of(newTask("a"), task("b", NewTask.DEFAULT_QUEUE, 42, 3, null));
+
+      assertThrows(PgException.class, () -> store.insertMany(tasks, T0).await());
+
+      assertEquals(0L, count("SELECT count(*) FROM offload_task"));
+    }
+
+    @Test
+    void insertMany_gives_a_known_unique_key_the_existing_id_also_within_the_batch() {
+      UUID existing = store.insert(keyed("k1"), T0).await().task().id();
+
+      List<UUID> ids = store.insertMany(List.of(keyed("k1"), keyed("k2"), newTask("a"), keyed("k2")), T0).await();
+
+      assertEquals(existing, ids.get(0));
+      assertEquals(ids.get(1), ids.get(3));
+      assertEquals(3L, count("SELECT count(*) FROM offload_task"));
+    }
+
+    @Test
+    void insertMany_schedules_delayed_tasks() {
+      List<UUID> ids = store.insertMany(List.of(scheduledTask("a", T0.plusSeconds(60)), newTask("b")), T0).await();
+
+      assertEquals(TaskState.SCHEDULED, store.get(ids.get(0)).await().orElseThrow().state());
+      assertEquals(TaskState.AVAILABLE, store.get(ids.get(1)).await().orElseThrow().state());
+    }
+  }
+
+  @Nested
+  class TaskCancel {
+
+    @Test
+    void cancel_makes_a_waiting_task_cancelled_at_once() {
+      UUID id = store.insert(newTask("a"), T0).await().task().id();
+
+      Task cancelled = store.cancel(id, T0.plusSeconds(1)).await().orElseThrow();
+
+      assertEquals(TaskState.CANCELLED, cancelled.state());
+      assertEquals(T0.plusSeconds(1), cancelled.finalizedAt());
+      assertTrue(store.claimDue(10, NODE, T0.plusSeconds(2), LEASE).await().isEmpty());
+    }
+
+    @Test
+    void cancel_leaves_a_running_task_running_with_the_request_recorded() {
+      UUID id = insertAndClaim();
+
+      Task requested = store.cancel(id, T0.plusSeconds(1)).await().orElseThrow();
+
+      assertEquals(TaskState.RUNNING, requested.state());
+      assertEquals(T0.plusSeconds(1), requested.cancelRequestedAt());
+      assertNull(requested.finalizedAt());
+    }
+
+    @Test
+    void a_failed_attempt_of_a_task_whose_cancellation_was_requested_ends_it_cancelled() {
+      UUID id = insertAndClaim();
+      store.cancel(id, T0.plusSeconds(1)).await();
+
+      store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(2), T0.plusSeconds(60))), T0.plusSeconds(2)).await();
+
+      Task task = store.get(id).await().orElseThrow();
+      assertEquals(TaskState.CANCELLED, task.state());
+      assertEquals(T0.plusSeconds(2), task.finalizedAt());
+      assertEquals(1, task.errors().size());
+    }
+
+    @Test
+    void a_running_task_whose_cancellation_was_requested_still_completes_if_its_handler_finished() {
+      UUID id = insertAndClaim();
+      store.cancel(id, T0.plusSeconds(1)).await();
+
+      store.endAttempts(List.of(completed(id, 1, "\"done\"")), T0.plusSeconds(2)).await();
+
+      assertEquals(TaskState.COMPLETED, store.get(id).await().orElseThrow().state());
+    }
+
+    @Test
+    void a_rescued_task_whose_cancellation_was_requested_ends_cancelled() {
+      UUID id = insertAndClaim();
+      store.cancel(id, T0.plusSeconds(1)).await();
+
+      store.rescueStuck(T0.plus(Duration.ofMinutes(5)), 10).await();
+
+      assertEquals(TaskState.CANCELLED, store.get(id).await().orElseThrow().state());
+    }
+
+    @Test
+    void cancel_of_a_final_or_unknown_task_changes_nothing() {
+      UUID id = insertAndClaim();
+      store.endAttempts(List.of(completed(id, 1, "1")), T0.plusSeconds(1)).await();
+
+      assertTrue(store.cancel(id, T0.plusSeconds(2)).await().isEmpty());
+      assertTrue(store.cancel(UUID.randomUUID(), T0.plusSeconds(2)).await().isEmpty());
+      assertEquals(TaskState.COMPLETED, store.get(id).await().orElseThrow().state());
+    }
+  }
+
+  @Nested
+  class TaskRetry {
+
+    @Test
+    void retry_makes_a_discarded_task_available_with_one_more_attempt_allowed() {
+      UUID id = store.insert(task("a", NewTask.DEFAULT_QUEUE, 5, 1, null), T0).await().task().id();
+      store.claimDue(1, NODE, T0, LEASE).await();
+      store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(1))), T0.plusSeconds(1)).await();
+
+      Task retried = store.retry(id, T0.plusSeconds(2)).await().orElseThrow();
+
+      assertEquals(TaskState.AVAILABLE, retried.state());
+      assertNull(retried.finalizedAt());
+      assertEquals(2, retried.maxAttempts());
+      assertEquals(1, retried.errors().size(), "the history stays");
+      assertEquals(2, claimOne(T0.plusSeconds(3)).attempt());
+    }
+
+    @Test
+    void retry_makes_a_cancelled_task_available_and_clears_the_cancel_request() {
+      UUID id = store.insert(newTask("a"), T0).await().task().id();
+      store.cancel(id, T0).await();
+
+      Task retried = store.retry(id, T0.plusSeconds(1)).await().orElseThrow();
+
+      assertEquals(TaskState.AVAILABLE, retried.state());
+      assertNull(retried.cancelRequestedAt());
+    }
+
+    @Test
+    void retry_refuses_tasks_that_are_not_discarded_or_cancelled() {
+      UUID running = insertAndClaim();
+      UUID waiting = store.insert(newTask("a"), T0).await().task().id();
+
+      assertTrue(store.retry(waiting, T0).await().isEmpty());
+      assertTrue(store.retry(running, T0).await().isEmpty());
+      assertEquals(TaskState.RUNNING, store.get(running).await().orElseThrow().state());
     }
   }
 
@@ -790,7 +994,7 @@ class TaskStoreTest {
 
     @Test
     void the_schema_rejects_a_running_task_without_a_lease() {
-      UUID id = store.insert(newTask("a"), T0).await().id();
+      UUID id = store.insert(newTask("a"), T0).await().task().id();
 
       PgException failure = assertThrows(PgException.class,
           () -> sql("UPDATE offload_task SET state = 'running' WHERE id = $1", id));
@@ -801,7 +1005,7 @@ class TaskStoreTest {
 
     @Test
     void the_schema_rejects_an_unknown_state() {
-      UUID id = store.insert(newTask("a"), T0).await().id();
+      UUID id = store.insert(newTask("a"), T0).await().task().id();
 
       PgException failure = assertThrows(PgException.class,
           () -> sql("UPDATE offload_task SET state = 'paused' WHERE id = $1", id));
@@ -825,7 +1029,12 @@ class TaskStoreTest {
   // ---- helpers
 
   private static NewTask task(String kind, String queue, int priority, int maxAttempts, Instant scheduledAt) {
-    return new NewTask(kind, queue, new JsonObject(), priority, maxAttempts, Duration.ofSeconds(30), scheduledAt);
+    return new NewTask(kind, queue, new JsonObject(), priority, maxAttempts, Duration.ofSeconds(30), scheduledAt,
+        null);
+  }
+
+  private static NewTask keyed(String uniqueKey) {
+    return new NewTask("a", NewTask.DEFAULT_QUEUE, new JsonObject(), 5, 3, Duration.ofSeconds(30), null, uniqueKey);
   }
 
   private static NewTask newTask(String kind) {
@@ -862,9 +1071,13 @@ class TaskStoreTest {
   private List<UUID> insertTasks(int count) {
     List<UUID> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      ids.add(store.insert(newTask("a"), T0.plusMillis(i)).await().id());
+      ids.add(store.insert(newTask("a"), T0.plusMillis(i)).await().task().id());
     }
     return ids;
+  }
+
+  private long count(String query) {
+    return sql(query).iterator().next().getLong(0);
   }
 
   private UUID insertAndClaim() {
@@ -873,7 +1086,7 @@ class TaskStoreTest {
 
   /** Inserts a task due at T0 and claims it at T0 for {@code node}: attempt 1, leased until T0 + LEASE. */
   private UUID insertAndClaim(String node) {
-    UUID id = store.insert(newTask("a"), T0).await().id();
+    UUID id = store.insert(newTask("a"), T0).await().task().id();
     List<Task> claimed = store.claimDue(1, node, T0, LEASE).await();
     assertEquals(List.of(id), ids(claimed), "the new task is the only one due");
     return id;

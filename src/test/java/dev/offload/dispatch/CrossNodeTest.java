@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes in separate Vert.x instances share only the database: a task submitted to an API-only node is
- * started by the other node at once, woken by NOTIFY, long before its five-minute polling fallback.
+ * started by the other node at once, woken by NOTIFY, long before its five-minute polling fallback; and a
+ * cancel sent to the API node stops the attempt running on the other one, long before a lease renewal.
  */
-class CrossNodeWakeTest {
+class CrossNodeTest {
 
   private PgTestDatabase db;
   private Vertx apiVertx;
@@ -34,7 +35,7 @@ class CrossNodeWakeTest {
 
   @BeforeEach
   void startTwoNodes() throws InterruptedException {
-    db = PgTestDatabase.create(CrossNodeWakeTest.class);
+    db = PgTestDatabase.create(CrossNodeTest.class);
     apiVertx = Vertx.vertx();
     workerVertx = Vertx.vertx();
     apiNode = TestNodes.startReady(apiVertx, TestNodes.config(db, Map.of(
@@ -68,5 +69,23 @@ class CrossNodeWakeTest {
           Instant.parse(done.getString("attempted_at")));
       assertTrue(waited.compareTo(Duration.ofSeconds(1)) < 0, "started " + waited + " after submission");
     }
+  }
+
+  @Test
+  void a_cancel_sent_to_one_node_stops_the_attempt_running_on_another_within_a_second() throws Exception {
+    String id = client.post("/tasks").sendJsonObject(new JsonObject().put("kind", "sleep")
+        .put("args", new JsonObject().put("seconds", 30))).await().bodyAsJsonObject().getString("id");
+    Eventually.isTrue("running on the worker node",
+        () -> "running".equals(client.get("/tasks/" + id).send().await().bodyAsJsonObject().getString("state")));
+
+    Instant requested = Instant.now();
+    assertEquals(200, client.post("/tasks/" + id + "/cancel").send().await().statusCode());
+
+    JsonObject cancelled = Eventually.value("cancelled", Duration.ofSeconds(5),
+        () -> client.get("/tasks/" + id).send().await().bodyAsJsonObject(),
+        task -> "cancelled".equals(task.getString("state")));
+    assertEquals("worker-node", cancelled.getString("attempted_by"));
+    Duration took = Duration.between(requested, Instant.parse(cancelled.getString("finalized_at")));
+    assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "stopped after " + took);
   }
 }
