@@ -20,6 +20,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -59,6 +60,8 @@ public final class DispatcherVerticle extends VerticleBase {
   private boolean claiming;
   private boolean claimAgain;
   private boolean stopping;
+  private Instant nextWake;
+  private long wakeTimer;
   /** Completes when the claim in flight (if any) has handed its tasks over, or back. */
   private Future<Void> claimSettled = Future.succeededFuture();
 
@@ -87,15 +90,17 @@ public final class DispatcherVerticle extends VerticleBase {
     endWriter = new AttemptEndWriter(vertx, store, clock, config.database().retryInterval());
     leaseKeeper = new LeaseKeeper(vertx, store, config.nodeId(), tasks, clock, this::runningAttempts,
         this::cancelRequested);
-    notifications = new TaskNotifications(vertx, config.database(), this::claim, this::cancelRequested);
+    notifications = new TaskNotifications(vertx, config.database(), this::claim, this::wakeAt, this::poll,
+        this::cancelRequested);
     var joined = vertx.eventBus().<String>localConsumer(Addresses.WORKER_JOINED, this::workerJoined);
     var left = vertx.eventBus().<String>localConsumer(Addresses.WORKER_LEFT, message -> {
       idleWorkers.remove(message.body());
     });
     var wake = vertx.eventBus().localConsumer(Addresses.DISPATCHER_WAKE, message -> claim());
-    vertx.setPeriodic(tasks.pollInterval().toMillis(), id -> claim());
+    vertx.setPeriodic(tasks.pollInterval().toMillis(), id -> poll());
     leaseKeeper.start();
     notifications.start();
+    poll();
     return Future.all(joined.completion(), left.completion(), wake.completion());
   }
 
@@ -122,6 +127,39 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private Future<Integer> handBack(List<UUID> taskIds) {
     return taskIds.isEmpty() ? Future.succeededFuture(0) : store.release(taskIds, config.nodeId());
+  }
+
+  /**
+   * The fallback, also run whenever LISTEN (re)subscribes: claim whatever is due, and learn when the next
+   * waiting task is due.
+   */
+  private void poll() {
+    claim();
+    store.nextDue(clock.instant()).onSuccess(next -> {
+      if (next != null) {
+        wakeAt(next);
+      }
+    });
+  }
+
+  /**
+   * Polls at {@code at}: one timer, for the earliest time known, so that delayed tasks and retries start on
+   * time instead of at the next poll. Polling then also finds the time after that one.
+   */
+  private void wakeAt(Instant at) {
+    if (stopping || (nextWake != null && !at.isBefore(nextWake))) {
+      return;
+    }
+    if (nextWake != null) {
+      vertx.cancelTimer(wakeTimer);
+    }
+    nextWake = at;
+    // Rounded up: waking a moment early would find nothing due.
+    long delay = Math.max(1, (Duration.between(clock.instant(), at).toNanos() + 999_999) / 1_000_000);
+    wakeTimer = vertx.setTimer(delay, id -> {
+      nextWake = null;
+      poll();
+    });
   }
 
   private Collection<RunningAttempt> runningAttempts() {
@@ -249,11 +287,8 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   private AttemptEnd retryLater(Task task, Instant now, AttemptError error) {
-    long backoffMillis = retryPolicy.backoff(task.attempt()).toMillis();
-    // Wake up for the retry ourselves if it comes before the next poll.
-    if (backoffMillis < tasks.pollInterval().toMillis()) {
-      vertx.setTimer(Math.max(1, backoffMillis), id -> claim());
-    }
-    return new AttemptEnd(task.id(), task.attempt(), TaskState.RETRYABLE, now.plusMillis(backoffMillis), null, error);
+    Instant retryAt = now.plus(retryPolicy.backoff(task.attempt()));
+    wakeAt(retryAt);
+    return new AttemptEnd(task.id(), task.attempt(), TaskState.RETRYABLE, retryAt, null, error);
   }
 }

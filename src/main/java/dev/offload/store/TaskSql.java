@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Every statement the task store runs. All values are bound parameters ({@code $n}); the comment above each
+ * Every statement the task store runs. Statements that make a task due wake every node's dispatcher with
+ * {@code NOTIFY} on the task channel (delivered at commit): payload {@code now} for a task due now, or
+ * {@code at:<epoch millis>} (rounded up) for a task due later, so dispatchers can set a timer for it. All values are bound parameters ({@code $n}); the comment above each
  * statement names them. Time always comes from the caller's clock, never from {@code now()}, so tests can
  * move it and so every node measures leases the same way.
  */
@@ -12,6 +14,11 @@ final class TaskSql {
 
   private TaskSql() {
   }
+
+  /** The task channel's payload for the inserted row: when it is due. */
+  private static final String WAKE_PAYLOAD = """
+      CASE WHEN state = 'available' THEN 'now'
+           ELSE 'at:' || ceil(extract(epoch FROM scheduled_at) * 1000)::bigint END""";
 
   static final String COLUMNS = """
       id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
@@ -31,8 +38,8 @@ final class TaskSql {
           ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
           RETURNING %1$s
       )
-      SELECT %1$s, CASE WHEN state = 'available' THEN pg_notify($11, queue) END AS notified
-      FROM inserted""".formatted(COLUMNS);
+      SELECT %1$s, pg_notify($11, %2$s) AS notified
+      FROM inserted""".formatted(COLUMNS, WAKE_PAYLOAD);
 
   /**
    * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4 state,
@@ -49,9 +56,20 @@ final class TaskSql {
                       $8::bigint[], $10::timestamptz[], $12::text[])
                AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at, unique_key)
           ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-          RETURNING id, state, queue
+          RETURNING id, state, scheduled_at
+      ), wake AS (
+          -- One notification for the due tasks (identical payloads are sent once), one for the earliest later.
+          SELECT pg_notify($11, 'now') FROM inserted WHERE state = 'available'
+          UNION ALL
+          SELECT pg_notify($11, 'at:' || ceil(extract(epoch FROM min(scheduled_at)) * 1000)::bigint)
+          FROM inserted WHERE state = 'scheduled' HAVING count(*) > 0
       )
-      SELECT id, CASE WHEN state = 'available' THEN pg_notify($11, queue) END AS notified FROM inserted""";
+      SELECT id, (SELECT count(*) FROM wake) AS notifications FROM inserted""";
+
+  /** $1 now: the earliest start time after now of a waiting task, or null. */
+  static final String TASK_NEXT_DUE = """
+      SELECT min(scheduled_at) AS next_due FROM offload_task
+      WHERE state IN ('scheduled', 'retryable') AND scheduled_at > $1""";
 
   /** $1 unique key. */
   static final String TASK_GET_BY_UNIQUE_KEY = "SELECT " + COLUMNS + " FROM offload_task WHERE unique_key = $1";
@@ -90,7 +108,7 @@ final class TaskSql {
           WHERE id = $1 AND state IN ('discarded', 'cancelled')
           RETURNING %1$s
       )
-      SELECT %1$s, pg_notify($3, queue) AS notified FROM retried""".formatted(COLUMNS);
+      SELECT %1$s, pg_notify($3, 'now') AS notified FROM retried""".formatted(COLUMNS);
 
   /** $1 id. */
   static final String TASK_GET = "SELECT " + COLUMNS + " FROM offload_task WHERE id = $1";
@@ -164,9 +182,9 @@ final class TaskSql {
           UPDATE offload_task
           SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL
           WHERE id = ANY($1::uuid[]) AND state = 'running' AND attempted_by = $2
-          RETURNING queue
+          RETURNING id
       )
-      SELECT pg_notify($3, queue) FROM released""";
+      SELECT pg_notify($3, 'now') FROM released""";
 
   /**
    * $1 new lease expiry, $2 ids of the attempts node $3 is running. Returns the ids whose cancellation was
@@ -212,9 +230,9 @@ final class TaskSql {
                              || ' stopped renewing it (it died or lost the database)'))
           FROM stuck
           WHERE task.id = stuck.id
-          RETURNING task.id, task.state, task.queue
+          RETURNING task.id, task.state
       )
-      SELECT id, CASE WHEN state = 'retryable' THEN pg_notify($4, queue) END AS notified FROM rescued""";
+      SELECT id, CASE WHEN state = 'retryable' THEN pg_notify($4, 'now') END AS notified FROM rescued""";
 
   /** Readiness probe. */
   static final String PING = "SELECT 1";

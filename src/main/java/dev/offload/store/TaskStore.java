@@ -176,6 +176,14 @@ public final class TaskStore {
     return client.preparedQuery(TaskSql.TASK_CLAIM_DUE).execute(params).map(TaskStore::toTasks);
   }
 
+  /** The earliest start time after {@code now} of a scheduled or retryable task; null when there is none. */
+  public Future<Instant> nextDue(Instant now) {
+    return client.preparedQuery(TaskSql.TASK_NEXT_DUE).execute(Tuple.of(timestamp(now))).map(rows -> {
+      OffsetDateTime next = rows.iterator().next().getOffsetDateTime("next_due");
+      return next == null ? null : next.toInstant();
+    });
+  }
+
   /** Writes how attempts ended; returns how many were still current (late outcomes are dropped). */
   public Future<Integer> endAttempts(List<AttemptEnd> ends, Instant now) {
     int n = ends.size();

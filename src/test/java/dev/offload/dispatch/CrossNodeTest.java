@@ -14,6 +14,8 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two nodes in separate Vert.x instances share only the database: a task submitted to an API-only node is
  * started by the other node at once, woken by NOTIFY, long before its five-minute polling fallback; and a
- * cancel sent to the API node stops the attempt running on the other one, long before a lease renewal.
+ * cancel sent to the API node stops the attempt running on the other one, long before a lease renewal; and a
+ * delayed task starts on time there.
  */
 class CrossNodeTest {
 
@@ -87,5 +90,23 @@ class CrossNodeTest {
     assertEquals("worker-node", cancelled.getString("attempted_by"));
     Duration took = Duration.between(requested, Instant.parse(cancelled.getString("finalized_at")));
     assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "stopped after " + took);
+  }
+
+  @Test
+  void delayed_tasks_submitted_on_one_node_start_on_another_within_100_ms_of_their_time() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(client.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop")
+          .put("delay", (400 + 150 * i) + "ms")).await().bodyAsJsonObject().getString("id"));
+    }
+    for (String id : ids) {
+      JsonObject done = Eventually.value("task " + id + " completed", Duration.ofSeconds(5),
+          () -> client.get("/tasks/" + id).send().await().bodyAsJsonObject(),
+          task -> "completed".equals(task.getString("state")));
+      Duration late = Duration.between(Instant.parse(done.getString("scheduled_at")),
+          Instant.parse(done.getString("attempted_at")));
+      assertTrue(!late.isNegative() && late.compareTo(Duration.ofMillis(100)) < 0,
+          "started " + late.toMillis() + " ms after its time");
+    }
   }
 }

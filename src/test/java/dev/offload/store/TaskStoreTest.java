@@ -173,21 +173,39 @@ class TaskStoreTest {
     }
 
     @Test
-    void insert_notifies_the_channel_only_for_tasks_due_now() {
-      PgConnection listener = PgConnection.connect(vertx, Database.connectOptions(db.config())).await();
-      try {
-        Promise<String> firstPayload = Promise.promise();
-        listener.notificationHandler(notification -> firstPayload.tryComplete(notification.getPayload()));
-        listener.query("LISTEN " + db.config().notifyChannel()).execute().await();
+    void insert_notifies_now_for_a_task_due_now_and_its_start_time_for_a_later_one() {
+      List<String> payloads = notificationsDuring(() -> {
+        store.insert(task("email", "later", 5, 3, T0.plusSeconds(60)), T0).await();
+        store.insert(task("email", "now", 5, 3, null), T0).await();
+      }, 2);
 
-        store.insert(task("email", "later", 5, 3, T0.plusSeconds(60)), T0).await().task();
-        store.insert(task("email", "now", 5, 3, null), T0).await().task();
+      // Notifications arrive in commit order.
+      assertEquals(List.of("at:" + T0.plusSeconds(60).toEpochMilli(), "now"), payloads);
+    }
+  }
 
-        // Notifications arrive in commit order: the scheduled task, inserted first, sent none.
-        assertEquals("now", awaitSeconds(firstPayload.future()));
-      } finally {
-        listener.close().await();
-      }
+  @Nested
+  class TaskNextDue {
+
+    @Test
+    void nextDue_is_the_earliest_future_start_of_a_scheduled_or_retryable_task() {
+      assertNull(store.nextDue(T0).await());
+      store.insert(scheduledTask("a", T0.plusSeconds(90)), T0).await();
+      store.insert(scheduledTask("a", T0.plusSeconds(30)), T0).await();
+      UUID failed = insertAndClaim();
+      store.endAttempts(List.of(retry(failed, 1, T0, T0.plusSeconds(10))), T0).await();
+
+      assertEquals(T0.plusSeconds(10), store.nextDue(T0).await());
+      assertEquals(T0.plusSeconds(30), store.nextDue(T0.plusSeconds(10)).await());
+    }
+
+    @Test
+    void insertMany_notifies_once_for_the_due_tasks_and_once_for_the_earliest_later_one() {
+      List<String> payloads = notificationsDuring(() -> store.insertMany(List.of(
+          newTask("a"), newTask("b"),
+          scheduledTask("c", T0.plusSeconds(90)), scheduledTask("d", T0.plusSeconds(30))), T0).await(), 2);
+
+      assertEquals(Set.of("now", "at:" + T0.plusSeconds(30).toEpochMilli()), new HashSet<>(payloads));
     }
   }
 
@@ -1074,6 +1092,27 @@ class TaskStoreTest {
       ids.add(store.insert(newTask("a"), T0.plusMillis(i)).await().task().id());
     }
     return ids;
+  }
+
+  /** The payloads on the task channel while {@code action} runs: waits for {@code expected} of them. */
+  private List<String> notificationsDuring(Runnable action, int expected) {
+    PgConnection listener = PgConnection.connect(vertx, Database.connectOptions(db.config())).await();
+    try {
+      List<String> payloads = Collections.synchronizedList(new ArrayList<>());
+      listener.notificationHandler(notification -> payloads.add(notification.getPayload()));
+      listener.query("LISTEN " + db.config().notifyChannel()).execute().await();
+      action.run();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (payloads.size() < expected && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Thread.sleep(100); // and no more than expected
+      return new ArrayList<>(payloads);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    } finally {
+      listener.close().await();
+    }
   }
 
   private long count(String query) {
