@@ -2,6 +2,7 @@ package dev.offload;
 
 import dev.offload.config.ConfigException;
 import dev.offload.config.ConfigLoader;
+import dev.offload.config.ConfigLoader.Argument;
 import dev.offload.config.OffloadConfig;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.Vertx;
@@ -10,14 +11,23 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import sun.misc.Signal;
 
-/** {@code java -jar offload.jar [--conf FILE]}: configuration, then Vert.x, then one Offload node. */
+/**
+ * {@code java -jar offload.jar [--conf FILE] [--role api|worker|all]}: configuration, then Vert.x, then one
+ * Offload node. SIGTERM and SIGINT stop it gracefully, and it exits 0.
+ */
 public final class Main {
 
-  private static final String USAGE = "usage: java -jar offload.jar [--conf FILE]";
+  private static final String USAGE = "usage: java -jar offload.jar [--conf FILE] [--role api|worker|all]";
+  /** On top of the shutdown grace, for the pool, the workers and Vert.x itself to close. */
+  private static final long SHUTDOWN_MARGIN_SECONDS = 15;
+  private static final Logger LOG = System.getLogger(Main.class.getName());
 
   private Main() {
   }
@@ -27,7 +37,20 @@ public final class Main {
     OffloadConfig config;
     TaskHandlers handlers;
     try {
-      config = ConfigLoader.load(confFile(args), System.getenv());
+      Optional<Path> confFile = Optional.empty();
+      Map<String, Argument> arguments = new HashMap<>();
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--conf" -> confFile = Optional.of(Path.of(valueOf(args, ++i, "--conf")));
+          case "--role" -> arguments.put("node.role", new Argument("--role", valueOf(args, ++i, "--role")));
+          case "--help", "-h" -> {
+            System.out.println(USAGE);
+            return;
+          }
+          default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
+        }
+      }
+      config = ConfigLoader.load(confFile, System.getenv(), arguments);
       handlers = TaskHandlers.discover();
     } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
       System.err.println("offload: " + e.getMessage());
@@ -37,41 +60,41 @@ public final class Main {
     Vertx vertx = Vertx.vertx(new VertxOptions()
         // /sync-task blocks pool threads for up to a minute on purpose; warn only beyond that.
         .setMaxWorkerExecuteTime(70).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS));
-    Logger log = System.getLogger(Main.class.getName());
     try {
       OffloadNode node = OffloadNode.start(vertx, config, Clock.systemUTC(), handlers).await();
-      log.log(Level.INFO, "offload node " + config.nodeId() + " listening on http://" + config.http().host() + ":"
-          + node.httpPort() + " (" + config.http().instances() + " HTTP, " + config.worker().instances()
+      LOG.log(Level.INFO, "offload node " + config.nodeId() + " (role " + config.node().role().wireName()
+          + ") listening on http://" + config.http().host() + ":" + node.httpPort() + " ("
+          + config.http().instances() + " HTTP, " + config.worker().instances()
           + " worker verticles; kinds: " + String.join(", ", handlers.kinds()) + ")");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node, vertx), "offload-shutdown"));
+      Signal.handle(new Signal("TERM"), signal -> stopAndExit(node, vertx, config));
+      Signal.handle(new Signal("INT"), signal -> stopAndExit(node, vertx, config));
     } catch (Exception e) {
-      log.log(Level.ERROR, "offload could not start: " + e.getMessage());
+      LOG.log(Level.ERROR, "offload could not start: " + e.getMessage());
       vertx.close();
       System.exit(1);
     }
   }
 
-  private static void stop(OffloadNode node, Vertx vertx) {
-    try {
-      node.stop().await(30, TimeUnit.SECONDS);
-      vertx.close().await(10, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      System.err.println("offload: shutdown timed out; unfinished attempts return when their lease expires");
+  private static String valueOf(String[] args, int index, String flag) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(flag + " needs a value; " + USAGE);
     }
+    return args[index];
   }
 
-  private static Optional<Path> confFile(String[] args) {
-    Optional<Path> conf = Optional.empty();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--conf") && i + 1 < args.length) {
-        conf = Optional.of(Path.of(args[++i]));
-      } else if (args[i].equals("--help") || args[i].equals("-h")) {
-        System.out.println(USAGE);
-        System.exit(0);
-      } else {
-        throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
-      }
+  /** Runs on the JVM's signal thread, which may block. */
+  private static void stopAndExit(OffloadNode node, Vertx vertx, OffloadConfig config) {
+    LOG.log(Level.INFO, "stopping: finishing running attempts and requests for up to "
+        + config.node().shutdownGrace().toSeconds() + " s");
+    int status = 0;
+    try {
+      node.stop().await(config.node().shutdownGrace().toSeconds() + SHUTDOWN_MARGIN_SECONDS, TimeUnit.SECONDS);
+      vertx.close().await(SHUTDOWN_MARGIN_SECONDS, TimeUnit.SECONDS);
+      LOG.log(Level.INFO, "stopped");
+    } catch (TimeoutException e) {
+      LOG.log(Level.WARNING, "shutdown timed out; unfinished attempts come back when their lease expires");
+      status = 1;
     }
-    return conf;
+    System.exit(status);
   }
 }

@@ -44,6 +44,7 @@ public final class OffloadNode {
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile boolean stopped;
   private volatile String dispatcherDeployment;
+  private volatile String httpDeployment;
 
   private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers) {
     this.vertx = vertx;
@@ -71,15 +72,16 @@ public final class OffloadNode {
   }
 
   /**
-   * Stops the dispatcher first (it stops running attempts and hands their tasks back), then the workers and
-   * HTTP, then closes the pool.
+   * Stops gracefully: HTTP drains while the dispatcher stops claiming and lets running attempts finish
+   * within the shutdown grace, handing back the rest; then the workers stop and the pool closes.
    */
   public Future<Void> stop() {
     stopped = true;
     Future<Void> dispatcherStopped = dispatcherDeployment == null
         ? Future.succeededFuture()
         : vertx.undeploy(dispatcherDeployment);
-    return dispatcherStopped
+    Future<Void> httpDrained = httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
+    return Future.join(dispatcherStopped, httpDrained)
         .transform(ignored -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
         .transform(ignored -> pool.close())
         .onComplete(ignored -> {
@@ -91,7 +93,7 @@ public final class OffloadNode {
   private Future<String> deployHttp() {
     DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
     return vertx.deployVerticle(() -> new HttpVerticle(config, store, handlers, databaseStatus, clock,
-        port -> httpPort.compareAndSet(-1, port)), options);
+        port -> httpPort.compareAndSet(-1, port)), options).onSuccess(id -> httpDeployment = id);
   }
 
   private void migrateThenRunTasks() {
@@ -116,7 +118,7 @@ public final class OffloadNode {
 
   private Future<?> deployTaskRunners() {
     int workers = config.worker().instances();
-    if (workers == 0) {
+    if (workers == 0 || !config.node().role().runsTasks()) {
       return Future.succeededFuture();
     }
     return vertx.deployVerticle(new DispatcherVerticle(store, config, clock))

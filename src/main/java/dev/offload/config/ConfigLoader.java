@@ -19,15 +19,18 @@ import java.util.regex.Pattern;
 
 /**
  * Builds the configuration: the defaults shipped as {@code conf/config.json}, then an optional
- * {@code --conf FILE} merged over them, then environment variables, which win. Every environment variable
- * is named after its key ({@code http.port} is {@code OFFLOAD_HTTP_PORT}); {@code OFFLOAD_LEASE} is kept
- * as a short alias for {@code tasks.lease}. Every value is validated here, once, so a bad one stops
+ * {@code --conf FILE} merged over them, then environment variables, then command-line arguments, which win.
+ * Every environment variable is named after its key ({@code http.port} is {@code OFFLOAD_HTTP_PORT});
+ * {@code OFFLOAD_LEASE}, {@code OFFLOAD_ROLE} and {@code OFFLOAD_API_TOKEN} are short aliases. Every value is validated here, once, so a bad one stops
  * start-up with one line naming the key.
  */
 public final class ConfigLoader {
 
   static final String DEFAULTS_RESOURCE = "conf/config.json";
-  private static final Map<String, String> ENV_ALIASES = Map.of("OFFLOAD_LEASE", "tasks.lease");
+  private static final Map<String, String> ENV_ALIASES = Map.of(
+      "OFFLOAD_LEASE", "tasks.lease",
+      "OFFLOAD_ROLE", "node.role",
+      "OFFLOAD_API_TOKEN", "http.api_token");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
   private static final Duration DAY = Duration.ofDays(1);
 
@@ -40,10 +43,20 @@ public final class ConfigLoader {
   }
 
   public static OffloadConfig load(Optional<Path> confFile, Map<String, String> env) {
+    return load(confFile, env, Map.of());
+  }
+
+  /** @param arguments values given on the command line, by key (e.g. {@code node.role}) and flag name */
+  public static OffloadConfig load(Optional<Path> confFile, Map<String, String> env, Map<String, Argument> arguments) {
     ConfigLoader loader = new ConfigLoader(readDefaults());
     confFile.ifPresent(loader::mergeFile);
     loader.mergeEnvironment(env);
+    arguments.forEach((path, argument) -> loader.set(path, argument.value(), argument.flag()));
     return loader.build();
+  }
+
+  /** A configuration value from a command-line flag such as {@code --role}. */
+  public record Argument(String flag, String value) {
   }
 
   private static JsonObject readDefaults() {
@@ -98,10 +111,14 @@ public final class ConfigLoader {
   private void mergeVariable(Map<String, String> env, String variable, String path) {
     String value = env.get(variable);
     if (value != null) {
-      String[] parts = path.split("\\.");
-      values.getJsonObject(parts[0]).put(parts[1], value);
-      sources.put(path, variable);
+      set(path, value, variable);
     }
+  }
+
+  private void set(String path, String value, String source) {
+    String[] parts = path.split("\\.");
+    values.getJsonObject(parts[0]).put(parts[1], value);
+    sources.put(path, source);
   }
 
   private OffloadConfig build() {
@@ -110,7 +127,8 @@ public final class ConfigLoader {
         integer("http.port", 0, 65_535),
         integer("http.instances", 1, 64),
         integer("http.body_limit", 1024, 64 * 1024 * 1024),
-        integer("http.accept_backlog", 1, 65_535));
+        integer("http.accept_backlog", 1, 65_535),
+        text("http.api_token").trim());
     DatabaseConfig database = new DatabaseConfig(
         databaseUrl("database.url"),
         matching("database.schema", SCHEMA, "a lowercase SQL identifier"),
@@ -125,8 +143,11 @@ public final class ConfigLoader {
         duration("tasks.retry_base", Duration.ofMillis(1), DAY),
         duration("tasks.retry_cap", Duration.ofMillis(1), Duration.ofDays(30)),
         duration("tasks.progress_interval", Duration.ofMillis(50), Duration.ofMinutes(1)));
-    String nodeId = text("node.id").isBlank() ? defaultNodeId() : text("node.id");
-    return new OffloadConfig(nodeId, http, database, worker, tasks);
+    NodeConfig node = new NodeConfig(
+        text("node.id").isBlank() ? defaultNodeId() : text("node.id"),
+        role("node.role"),
+        duration("node.shutdown_grace", Duration.ZERO, Duration.ofMinutes(10)));
+    return new OffloadConfig(node, http, database, worker, tasks);
   }
 
   private Object raw(String path) {
@@ -153,6 +174,15 @@ public final class ConfigLoader {
       throw invalid(path, description);
     }
     return value;
+  }
+
+  private NodeRole role(String path) {
+    for (NodeRole role : NodeRole.values()) {
+      if (role.wireName().equals(raw(path))) {
+        return role;
+      }
+    }
+    throw invalid(path, "one of api, worker, all");
   }
 
   private int integer(String path, int min, int max) {

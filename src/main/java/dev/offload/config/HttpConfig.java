@@ -1,5 +1,19 @@
 package dev.offload.config;
 
-/** The HTTP verticles: where they listen, how many run, and how much body a request may carry. */
-public record HttpConfig(String host, int port, int instances, int bodyLimit, int acceptBacklog) {
+/**
+ * The HTTP verticles: where they listen, how many run, how much body a request may carry, and the bearer
+ * token required by state-changing routes (empty: none required, and admin routes are off).
+ */
+public record HttpConfig(String host, int port, int instances, int bodyLimit, int acceptBacklog, String apiToken) {
+
+  public boolean hasApiToken() {
+    return !apiToken.isEmpty();
+  }
+
+  /** Never prints the token. */
+  @Override
+  public String toString() {
+    return "HttpConfig[host=" + host + ", port=" + port + ", instances=" + instances + ", bodyLimit=" + bodyLimit
+        + ", acceptBacklog=" + acceptBacklog + ", apiToken=" + (hasApiToken() ? "***" : "") + "]";
+  }
 }

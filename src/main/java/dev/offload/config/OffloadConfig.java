@@ -2,5 +2,9 @@ package dev.offload.config;
 
 /** The whole, validated configuration of one node. */
 public record OffloadConfig(
-    String nodeId, HttpConfig http, DatabaseConfig database, WorkerConfig worker, TaskConfig tasks) {
+    NodeConfig node, HttpConfig http, DatabaseConfig database, WorkerConfig worker, TaskConfig tasks) {
+
+  public String nodeId() {
+    return node.id();
+  }
 }

@@ -105,14 +105,15 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   /**
-   * Stops the attempts still running here and hands their tasks back (available again, the attempt not
-   * counted), so a restart or another node picks them up at once instead of after the lease.
+   * Stops claiming, lets running attempts finish within the shutdown grace, then stops those still running
+   * and hands their tasks back (available again, the attempt not counted), so another node or a restart
+   * picks them up at once instead of after the lease.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
-    leaseKeeper.stop();
-    return claimSettled.transform(ignored -> {
+    return claimSettled.compose(ignored -> attemptsFinished(config.node().shutdownGrace())).transform(ignored -> {
+      leaseKeeper.stop();
       List<UUID> unfinished = inFlight.entrySet().stream()
           .filter(entry -> !entry.getValue().ended)
           .map(Map.Entry::getKey)
@@ -123,6 +124,21 @@ public final class DispatcherVerticle extends VerticleBase {
       });
       return Future.join(handBack(unfinished), endWriter.flushed(), notifications.close());
     });
+  }
+
+  /** Completes when no attempt runs here any more, or after {@code grace}. */
+  private Future<Void> attemptsFinished(Duration grace) {
+    if (inFlight.isEmpty() || grace.isZero()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> finished = Promise.promise();
+    long timer = vertx.setPeriodic(20, id -> {
+      if (inFlight.isEmpty()) {
+        finished.tryComplete();
+      }
+    });
+    vertx.setTimer(grace.toMillis(), id -> finished.tryComplete());
+    return finished.future().onComplete(ignored -> vertx.cancelTimer(timer));
   }
 
   private Future<Integer> handBack(List<UUID> taskIds) {

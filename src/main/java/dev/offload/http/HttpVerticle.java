@@ -6,12 +6,18 @@ import dev.offload.store.TaskStore;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
-/** Serves every route on its event loop; never blocks it. Deploy as many instances as wanted. */
+/**
+ * Serves every route on its event loop; never blocks it. Deploy as many instances as wanted. A worker node
+ * serves only health and readiness. Stopping drains: no new connections, in-flight requests may finish within
+ * the shutdown grace.
+ */
 public final class HttpVerticle extends VerticleBase {
 
   private final OffloadConfig config;
@@ -20,6 +26,7 @@ public final class HttpVerticle extends VerticleBase {
   private final DatabaseStatus database;
   private final Clock clock;
   private final IntConsumer onListening;
+  private HttpServer server;
 
   public HttpVerticle(OffloadConfig config, TaskStore store, TaskHandlers handlers, DatabaseStatus database,
       Clock clock, IntConsumer onListening) {
@@ -42,15 +49,26 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, failures);
     router.errorHandler(500, failures);
     new HealthRoutes(vertx, store, database).mount(router);
-    new DemoRoutes(vertx).mount(router);
-    new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks()), database, clock, bodyLimit)
-        .mount(router);
+    if (config.node().role().servesApi()) {
+      router.route().handler(BearerToken.forChanges(config.http().apiToken()));
+      new DemoRoutes(vertx).mount(router);
+      new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks()), database, clock, bodyLimit)
+          .mount(router);
+    }
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
         .setPort(config.http().port())
         // Thousands of clients connecting at once must not wait on a short accept queue.
         .setAcceptBacklog(config.http().acceptBacklog());
     return vertx.createHttpServer(options).requestHandler(router).listen()
-        .onSuccess(server -> onListening.accept(server.actualPort()));
+        .onSuccess(listening -> {
+          server = listening;
+          onListening.accept(listening.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(config.node().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -146,6 +146,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void the_role_is_all_by_default_and_OFFLOAD_ROLE_sets_it() {
+      assertEquals(NodeRole.ALL, fromEnv(Map.of()).node().role());
+      assertEquals(NodeRole.WORKER, fromEnv(Map.of("OFFLOAD_ROLE", "worker")).node().role());
+    }
+
+    @Test
+    void the_role_argument_wins_over_the_environment() {
+      OffloadConfig config = ConfigLoader.load(Optional.empty(), Map.of("OFFLOAD_ROLE", "worker"),
+          Map.of("node.role", new ConfigLoader.Argument("--role", "api")));
+      assertEquals(NodeRole.API, config.node().role());
+    }
+
+    @Test
+    void a_bad_role_argument_is_one_line_naming_the_flag() {
+      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
+          Map.of("node.role", new ConfigLoader.Argument("--role", "boss"))));
+      assertEquals("invalid configuration: node.role (from --role) must be one of api, worker, all, got \"boss\"",
+          e.getMessage());
+    }
+
+    @Test
+    void the_api_token_comes_from_OFFLOAD_API_TOKEN_and_is_never_printed() {
+      OffloadConfig config = fromEnv(Map.of("OFFLOAD_API_TOKEN", "s3cret"));
+      assertEquals("s3cret", config.http().apiToken());
+      assertFalse(config.toString().contains("s3cret"), config.toString());
+    }
+
+    @Test
     void the_full_variable_name_wins_over_the_OFFLOAD_LEASE_alias() {
       assertEquals(Duration.ofSeconds(20),
           fromEnv(Map.of("OFFLOAD_LEASE", "15s", "OFFLOAD_TASKS_LEASE", "20s")).tasks().lease());

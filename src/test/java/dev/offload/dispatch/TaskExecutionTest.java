@@ -211,6 +211,24 @@ class TaskExecutionTest {
   }
 
   @Test
+  void stopping_a_node_lets_running_attempts_finish_within_the_shutdown_grace() throws Exception {
+    startNode(Clock.systemUTC(), Map.of("OFFLOAD_NODE_SHUTDOWN_GRACE", "10s"));
+    String id = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 1)));
+    String waiting = submit(new JsonObject().put("kind", "noop").put("delay", "2s"));
+    awaitTask(id, Duration.ofSeconds(5), inState("running"));
+
+    node.stop().await();
+
+    var finished = db.sql(vertx, "SELECT state, attempt FROM offload_task WHERE id = $1::uuid", id).iterator().next();
+    assertEquals("completed", finished.getString(0));
+    assertEquals(1, finished.getInteger(1));
+    Thread.sleep(2_500); // past the delayed task's time: a stopped node claims nothing
+    var untouched = db.sql(vertx, "SELECT state FROM offload_task WHERE id = $1::uuid", waiting).iterator().next();
+    assertEquals("scheduled", untouched.getString(0));
+    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of()), Clock.systemUTC());
+  }
+
+  @Test
   void stopping_a_node_hands_its_running_tasks_back_without_counting_the_attempt() throws Exception {
     startNode(Clock.systemUTC(), Map.of());
     String id = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 30)));

@@ -16,7 +16,10 @@ public final class TestNodes {
   private TestNodes() {
   }
 
-  /** Test defaults: one HTTP instance on a free port, quick polling and retries; {@code env} overrides. */
+  /**
+   * Test defaults: one HTTP instance on a free port, quick polling and retries, no shutdown grace;
+   * {@code env} overrides.
+   */
   public static OffloadConfig config(PgTestDatabase database, Map<String, String> env) {
     Map<String, String> all = new HashMap<>(Map.of(
         "OFFLOAD_NODE_ID", "test-node",
@@ -29,6 +32,8 @@ public final class TestNodes {
         "OFFLOAD_WORKER_INSTANCES", "4",
         "OFFLOAD_TASKS_POLL_INTERVAL", "200ms",
         "OFFLOAD_TASKS_RETRY_BASE", "10ms"));
+    // Stopping a test node hands running attempts back at once; tests of the grace set their own.
+    all.put("OFFLOAD_NODE_SHUTDOWN_GRACE", "0s");
     all.putAll(env);
     return ConfigLoader.load(Optional.empty(), all);
   }
