@@ -3,25 +3,24 @@ package dev.offload;
 import dev.offload.config.OffloadConfig;
 import dev.offload.dispatch.DispatcherVerticle;
 import dev.offload.http.HttpVerticle;
+import dev.offload.node.NodeAgentVerticle;
 import dev.offload.store.Database;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.Migrations;
+import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.support.LocalCodec;
 import dev.offload.task.TaskHandlers;
 import dev.offload.worker.AttemptOutcome;
 import dev.offload.worker.RunningAttempt;
-import dev.offload.worker.TaskWorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,7 +31,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OffloadNode {
 
   private static final Logger LOG = System.getLogger(OffloadNode.class.getName());
-  private static final String WORKER_POOL = "offload-task-workers";
 
   private final Vertx vertx;
   private final OffloadConfig config;
@@ -40,6 +38,7 @@ public final class OffloadNode {
   private final TaskHandlers handlers;
   private final Pool pool;
   private final TaskStore store;
+  private final NodeStore nodes;
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile boolean stopped;
@@ -53,6 +52,7 @@ public final class OffloadNode {
     this.handlers = handlers;
     this.pool = Database.pool(vertx, config.database());
     this.store = new TaskStore(pool, config.database());
+    this.nodes = new NodeStore(pool, config.database());
   }
 
   /** Completes once HTTP listens; the database part starts in the background. */
@@ -92,7 +92,7 @@ public final class OffloadNode {
 
   private Future<String> deployHttp() {
     DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
-    return vertx.deployVerticle(() -> new HttpVerticle(config, store, handlers, databaseStatus, clock,
+    return vertx.deployVerticle(() -> new HttpVerticle(config, store, nodes, handlers, databaseStatus, clock,
         port -> httpPort.compareAndSet(-1, port)), options).onSuccess(id -> httpDeployment = id);
   }
 
@@ -100,41 +100,51 @@ public final class OffloadNode {
     vertx.executeBlocking(() -> {
       Migrations.apply(config.database());
       return null;
-    }).compose(ignored -> deployTaskRunners()).onSuccess(ignored -> {
-      databaseStatus.markReady();
-      LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
-    }).onFailure(failure -> {
-      String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
-      if (!reason.equals(databaseStatus.lastFailure())) {
-        LOG.log(Level.WARNING, "database not ready, retrying every "
-            + config.database().retryInterval().toMillis() + " ms: " + reason);
-      }
-      databaseStatus.recordFailure(reason);
-      if (!stopped && !databaseStatus.isReady()) {
-        vertx.setTimer(config.database().retryInterval().toMillis(), id -> migrateThenRunTasks());
-      }
-    });
+    }).onSuccess(migrated -> deployTaskRunners()
+        .onSuccess(deployed -> {
+          databaseStatus.markReady();
+          LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
+        })
+        .onFailure(failure -> {
+          LOG.log(Level.ERROR, "could not start the dispatcher and workers; retrying", failure);
+          retryLater(failure);
+        }))
+      .onFailure(failure -> {
+        String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
+        if (!reason.equals(databaseStatus.lastFailure())) {
+          LOG.log(Level.WARNING, "database not ready, retrying every "
+              + config.database().retryInterval().toMillis() + " ms: " + reason);
+        }
+        retryLater(failure);
+      });
   }
 
-  private Future<?> deployTaskRunners() {
-    int workers = config.worker().instances();
-    if (workers == 0 || !config.node().role().runsTasks()) {
-      return Future.succeededFuture();
+  private void retryLater(Throwable failure) {
+    databaseStatus.recordFailure(Objects.toString(rootCause(failure).getMessage(), failure.toString()));
+    if (!stopped && !databaseStatus.isReady()) {
+      vertx.setTimer(config.database().retryInterval().toMillis(), id -> migrateThenRunTasks());
     }
-    return vertx.deployVerticle(new DispatcherVerticle(store, config, clock))
-        .compose(id -> {
-          dispatcherDeployment = id;
-          if (stopped) { // stop() ran while the dispatcher was deploying
-            return vertx.undeploy(id).map(id);
-          }
-          return vertx.deployVerticle(() -> new TaskWorkerVerticle(handlers), new DeploymentOptions()
-            .setThreadingModel(ThreadingModel.WORKER)
-            .setInstances(workers)
-            .setWorkerPoolName(WORKER_POOL)
-            .setWorkerPoolSize(workers)
-            // Handlers may legitimately block for as long as a task's timeout allows.
-            .setMaxWorkerExecuteTime(1)
-            .setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS));
+  }
+
+  /** The dispatcher first (workers announce themselves to it), then the node agent, which deploys them. */
+  private Future<?> deployTaskRunners() {
+    Future<Void> dispatcher = Future.succeededFuture();
+    if (config.node().role().runsTasks()) {
+      dispatcher = vertx.deployVerticle(new DispatcherVerticle(store, config, clock)).map(id -> {
+        dispatcherDeployment = id;
+        return null;
+      });
+    }
+    return dispatcher.compose(ignored -> stopped
+            ? Future.succeededFuture() // stop() ran meanwhile: deploy nothing more
+            : vertx.deployVerticle(new NodeAgentVerticle(nodes, config, clock, handlers)))
+        .recover(failure -> {
+          // Leave nothing half deployed: the next attempt starts from scratch.
+          Future<Void> undone = dispatcherDeployment == null
+              ? Future.succeededFuture()
+              : vertx.undeploy(dispatcherDeployment);
+          dispatcherDeployment = null;
+          return undone.transform(ignored -> Future.failedFuture(failure));
         });
   }
 

@@ -13,6 +13,11 @@ public record DatabaseConfig(String url, String schema, int poolSize, Duration r
     return "offload_task_" + schema;
   }
 
+  /** The channel on which a node is told (payload: its id) that an admin changed its desired workers. */
+  public String adminChannel() {
+    return "offload_admin_" + schema;
+  }
+
   /** The channel on which a cancelled running task's id is announced to the node running it. */
   public String cancelChannel() {
     return "offload_cancel_" + schema;

@@ -1,5 +1,6 @@
 package dev.offload.dispatch;
 
+import dev.offload.support.OutageLog;
 import dev.offload.store.AttemptEnd;
 import dev.offload.store.TaskStore;
 import io.vertx.core.Future;

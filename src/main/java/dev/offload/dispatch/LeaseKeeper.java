@@ -1,5 +1,6 @@
 package dev.offload.dispatch;
 
+import dev.offload.support.OutageLog;
 import dev.offload.config.TaskConfig;
 import dev.offload.store.ProgressReport;
 import dev.offload.store.TaskStore;

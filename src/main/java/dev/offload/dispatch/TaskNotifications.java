@@ -1,58 +1,41 @@
 package dev.offload.dispatch;
 
 import dev.offload.config.DatabaseConfig;
-import dev.offload.store.Database;
+import dev.offload.store.ChannelListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * LISTENs on the task channel and calls {@code onWake} for every task due now and {@code onDueAt} with the
- * start time of a task due later; {@code onSubscribed} after every (re)subscription, since notifications sent
- * while disconnected are lost; and on the cancel channel, calling
- * {@code onCancel} with the id of each task whose cancellation was requested. Keeps reconnecting for as long
- * as the database is away; the dispatcher's polling and lease renewals cover the gap.
+ * What the dispatcher hears from PostgreSQL: on the task channel, a task due now ({@code onWake}) or later
+ * ({@code onDueAt} with its start time); on the cancel channel, a task whose cancellation was requested
+ * ({@code onCancel}); and {@code onSubscribed} after every (re)connection. The dispatcher's polling and lease
+ * renewals cover whatever is missed while disconnected.
  */
 final class TaskNotifications {
 
-  private final Vertx vertx;
-  private final DatabaseConfig config;
-  private final Runnable onWake;
-  private final Consumer<Instant> onDueAt;
-  private final Runnable onSubscribed;
-  private final Consumer<UUID> onCancel;
-  private final OutageLog outageLog = new OutageLog("listening for new tasks");
-  private PgSubscriber subscriber;
-  private boolean closed;
+  private final ChannelListener listener;
 
   TaskNotifications(Vertx vertx, DatabaseConfig config, Runnable onWake, Consumer<Instant> onDueAt,
       Runnable onSubscribed, Consumer<UUID> onCancel) {
-    this.vertx = vertx;
-    this.config = config;
-    this.onWake = onWake;
-    this.onDueAt = onDueAt;
-    this.onSubscribed = onSubscribed;
-    this.onCancel = onCancel;
+    this.listener = new ChannelListener(vertx, config, "new tasks")
+        .on(config.notifyChannel(), payload -> taskDue(payload, onWake, onDueAt))
+        .on(config.cancelChannel(), payload -> cancelRequested(payload, onCancel))
+        .onSubscribed(onSubscribed);
   }
 
   void start() {
-    subscriber = PgSubscriber.subscriber(vertx, Database.connectOptions(config))
-        .reconnectPolicy(retries -> config.retryInterval().toMillis());
-    subscriber.channel(config.notifyChannel())
-        .subscribeHandler(ignored -> {
-          outageLog.succeeded();
-          onSubscribed.run();
-        })
-        .handler(this::taskDue);
-    subscriber.channel(config.cancelChannel()).handler(this::cancelRequested);
-    connect();
+    listener.start();
+  }
+
+  Future<Void> close() {
+    return listener.close();
   }
 
   /** Payload {@code at:<epoch millis>} for a task due later; anything else means due now. */
-  private void taskDue(String payload) {
+  private static void taskDue(String payload, Runnable onWake, Consumer<Instant> onDueAt) {
     if (payload.startsWith("at:")) {
       try {
         onDueAt.accept(Instant.ofEpochMilli(Long.parseLong(payload.substring(3))));
@@ -64,25 +47,11 @@ final class TaskNotifications {
     onWake.run();
   }
 
-  private void cancelRequested(String payload) {
+  private static void cancelRequested(String payload, Consumer<UUID> onCancel) {
     try {
       onCancel.accept(UUID.fromString(payload));
     } catch (IllegalArgumentException e) {
       // Not ours: someone else sent a NOTIFY on this channel. Ignore it.
     }
-  }
-
-  private void connect() {
-    subscriber.connect().onFailure(failure -> {
-      outageLog.failed(failure);
-      if (!closed) {
-        vertx.setTimer(config.retryInterval().toMillis(), id -> connect());
-      }
-    });
-  }
-
-  Future<Void> close() {
-    closed = true;
-    return subscriber == null ? Future.succeededFuture() : subscriber.close();
   }
 }

@@ -2,6 +2,7 @@ package dev.offload.http;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.store.DatabaseStatus;
+import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.Future;
@@ -22,16 +23,18 @@ public final class HttpVerticle extends VerticleBase {
 
   private final OffloadConfig config;
   private final TaskStore store;
+  private final NodeStore nodes;
   private final TaskHandlers handlers;
   private final DatabaseStatus database;
   private final Clock clock;
   private final IntConsumer onListening;
   private HttpServer server;
 
-  public HttpVerticle(OffloadConfig config, TaskStore store, TaskHandlers handlers, DatabaseStatus database,
-      Clock clock, IntConsumer onListening) {
+  public HttpVerticle(OffloadConfig config, TaskStore store, NodeStore nodes, TaskHandlers handlers,
+      DatabaseStatus database, Clock clock, IntConsumer onListening) {
     this.config = config;
     this.store = store;
+    this.nodes = nodes;
     this.handlers = handlers;
     this.database = database;
     this.clock = clock;
@@ -54,6 +57,7 @@ public final class HttpVerticle extends VerticleBase {
       new DemoRoutes(vertx).mount(router);
       new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks()), database, clock, bodyLimit)
           .mount(router);
+      new AdminRoutes(nodes, config, clock).mount(router);
     }
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())

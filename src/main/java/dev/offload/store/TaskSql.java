@@ -4,11 +4,14 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Every statement the task store runs. Statements that make a task due wake every node's dispatcher with
- * {@code NOTIFY} on the task channel (delivered at commit): payload {@code now} for a task due now, or
- * {@code at:<epoch millis>} (rounded up) for a task due later, so dispatchers can set a timer for it. All values are bound parameters ({@code $n}); the comment above each
- * statement names them. Time always comes from the caller's clock, never from {@code now()}, so tests can
- * move it and so every node measures leases the same way.
+ * Every statement the task store runs. All values are bound parameters ({@code $n}); the comment above each
+ * statement names them, and a parameter whose type PostgreSQL cannot infer (inside CASE or coalesce) is cast,
+ * or its prepare would fail once per connection. Time always comes from the caller's clock, never from
+ * {@code now()}, so tests can move it and so every node measures leases the same way.
+ *
+ * <p>Statements that make a task due wake every node's dispatcher with {@code NOTIFY} on the task channel
+ * (delivered at commit): payload {@code now} for a task due now, or {@code at:<epoch millis>} (rounded up)
+ * for a task due later, so dispatchers can set a timer for it.
  */
 final class TaskSql {
 
@@ -88,8 +91,8 @@ final class TaskSql {
       WITH cancelled AS (
           UPDATE offload_task
           SET state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
-              finalized_at = CASE WHEN state = 'running' THEN NULL ELSE $2 END,
-              cancel_requested_at = coalesce(cancel_requested_at, $2)
+              finalized_at = CASE WHEN state = 'running' THEN NULL ELSE $2::timestamptz END,
+              cancel_requested_at = coalesce(cancel_requested_at, $2::timestamptz)
           WHERE id = $1 AND state NOT IN ('completed', 'cancelled', 'discarded')
           RETURNING %1$s
       )
@@ -166,7 +169,7 @@ final class TaskSql {
           errors = CASE WHEN ended.error IS NULL THEN task.errors
                         ELSE task.errors || jsonb_build_array(ended.error::jsonb) END,
           scheduled_at = coalesce(ended.scheduled_at, task.scheduled_at),
-          finalized_at = CASE WHEN %1$s IN ('completed', 'cancelled', 'discarded') THEN $7 END,
+          finalized_at = CASE WHEN %1$s IN ('completed', 'cancelled', 'discarded') THEN $7::timestamptz END,
           lease_expires_at = NULL
       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
            AS ended(id, attempt, state, scheduled_at, result, error)

@@ -1,4 +1,4 @@
-package dev.offload.dispatch;
+package dev.offload.support;
 
 import dev.offload.store.DatabaseErrors;
 import java.lang.System.Logger;
@@ -8,18 +8,18 @@ import java.lang.System.Logger.Level;
  * Logs a recurring background operation's failures once when they start and once when they stop, instead
  * of once per retry while the database is away.
  */
-final class OutageLog {
+public final class OutageLog {
 
   private static final Logger LOG = System.getLogger(OutageLog.class.getName());
 
   private final String operation;
   private String failure;
 
-  OutageLog(String operation) {
+  public OutageLog(String operation) {
     this.operation = operation;
   }
 
-  void failed(Throwable cause) {
+  public void failed(Throwable cause) {
     String message = String.valueOf(cause.getMessage());
     if (message.equals(failure)) {
       return;
@@ -32,7 +32,7 @@ final class OutageLog {
     }
   }
 
-  void succeeded() {
+  public void succeeded() {
     if (failure != null) {
       failure = null;
       LOG.log(Level.INFO, operation + ": working again");

@@ -1,0 +1,74 @@
+package dev.offload.store;
+
+import dev.offload.config.DatabaseConfig;
+import dev.offload.support.OutageLog;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * LISTENs on PostgreSQL channels over one connection and hands each payload to its channel's handler. Keeps
+ * reconnecting for as long as the database is away, and calls {@code onSubscribed} after every
+ * (re)subscription: notifications sent while disconnected are lost, so the owner must look again.
+ */
+public final class ChannelListener {
+
+  private final Vertx vertx;
+  private final DatabaseConfig config;
+  private final OutageLog outageLog;
+  private final Map<String, Consumer<String>> handlers = new LinkedHashMap<>();
+  private Runnable onSubscribed = () -> { };
+  private PgSubscriber subscriber;
+  private boolean closed;
+
+  /** @param purpose what the notifications are for, in log lines */
+  public ChannelListener(Vertx vertx, DatabaseConfig config, String purpose) {
+    this.vertx = vertx;
+    this.config = config;
+    this.outageLog = new OutageLog("listening for " + purpose);
+  }
+
+  public ChannelListener on(String channel, Consumer<String> handler) {
+    handlers.put(channel, handler);
+    return this;
+  }
+
+  public ChannelListener onSubscribed(Runnable action) {
+    onSubscribed = action;
+    return this;
+  }
+
+  public void start() {
+    subscriber = PgSubscriber.subscriber(vertx, Database.connectOptions(config))
+        .reconnectPolicy(retries -> config.retryInterval().toMillis());
+    boolean first = true;
+    for (Map.Entry<String, Consumer<String>> channel : handlers.entrySet()) {
+      var subscription = subscriber.channel(channel.getKey()).handler(channel.getValue()::accept);
+      if (first) { // every channel is subscribed on the same connection: one callback is enough
+        subscription.subscribeHandler(ignored -> {
+          outageLog.succeeded();
+          onSubscribed.run();
+        });
+        first = false;
+      }
+    }
+    connect();
+  }
+
+  private void connect() {
+    subscriber.connect().onFailure(failure -> {
+      outageLog.failed(failure);
+      if (!closed) {
+        vertx.setTimer(config.retryInterval().toMillis(), id -> connect());
+      }
+    });
+  }
+
+  public Future<Void> close() {
+    closed = true;
+    return subscriber == null ? Future.succeededFuture() : subscriber.close();
+  }
+}
