@@ -15,13 +15,17 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * Builds the configuration: the defaults shipped as {@code conf/config.json}, then an optional
  * {@code --conf FILE} merged over them, then environment variables, then command-line arguments, which win.
  * Every environment variable is named after its key ({@code http.port} is {@code OFFLOAD_HTTP_PORT});
- * {@code OFFLOAD_LEASE}, {@code OFFLOAD_ROLE} and {@code OFFLOAD_API_TOKEN} are short aliases. Every value is validated here, once, so a bad one stops
+ * {@code OFFLOAD_LEASE}, {@code OFFLOAD_ROLE} and {@code OFFLOAD_API_TOKEN} are short aliases. The
+ * {@code queues} section names queues freely ({@code {"reports": {"concurrency": 2}}}); its variable
+ * {@code OFFLOAD_QUEUES} holds that JSON object. Every value is validated here, once, so a bad one stops
  * start-up with one line naming the key.
  */
 public final class ConfigLoader {
@@ -32,6 +36,8 @@ public final class ConfigLoader {
       "OFFLOAD_ROLE", "node.role",
       "OFFLOAD_API_TOKEN", "http.api_token");
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
+  private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+  private static final String QUEUES = "queues";
   private static final Duration DAY = Duration.ofDays(1);
 
   private final JsonObject values;
@@ -81,6 +87,11 @@ public final class ConfigLoader {
       throw new ConfigException("--conf " + file + " is not a JSON object: " + oneLine(e.getMessage()));
     }
     for (String section : overrides.fieldNames()) {
+      if (section.equals(QUEUES)) { // named by the user: taken whole, checked in build()
+        values.put(QUEUES, overrides.getValue(QUEUES));
+        sources.put(QUEUES, file.toString());
+        continue;
+      }
       JsonObject target = values.getJsonObject(section);
       if (target == null) {
         throw new ConfigException("unknown configuration section '" + section + "' in " + file);
@@ -102,9 +113,21 @@ public final class ConfigLoader {
     // Aliases first, so that the full name wins when both are set.
     ENV_ALIASES.forEach((variable, path) -> mergeVariable(env, variable, path));
     for (String section : values.fieldNames()) {
+      if (section.equals(QUEUES)) {
+        continue;
+      }
       for (String key : values.getJsonObject(section).fieldNames()) {
         mergeVariable(env, ("OFFLOAD_" + section + "_" + key).toUpperCase(), section + "." + key);
       }
+    }
+    String queues = env.get("OFFLOAD_QUEUES");
+    if (queues != null) {
+      try {
+        values.put(QUEUES, new JsonObject(queues));
+      } catch (DecodeException e) {
+        values.put(QUEUES, queues); // reported by build(), naming the variable
+      }
+      sources.put(QUEUES, "OFFLOAD_QUEUES");
     }
   }
 
@@ -147,7 +170,39 @@ public final class ConfigLoader {
         text("node.id").isBlank() ? defaultNodeId() : text("node.id"),
         role("node.role"),
         duration("node.shutdown_grace", Duration.ZERO, Duration.ofMinutes(10)));
-    return new OffloadConfig(node, http, database, worker, tasks);
+    return new OffloadConfig(node, http, database, worker, tasks, queues());
+  }
+
+  private Map<String, QueueLimit> queues() {
+    String expectation = "a JSON object of queue names to {\"concurrency\": n, \"global_concurrency\": n}";
+    if (!(values.getValue(QUEUES) instanceof JsonObject queues)) {
+      throw invalidQueues(expectation);
+    }
+    Map<String, QueueLimit> limits = new TreeMap<>();
+    for (String name : queues.fieldNames()) {
+      if (!QUEUE.matcher(name).matches() || !(queues.getValue(name) instanceof JsonObject limit)
+          || limit.isEmpty() || !Set.of("concurrency", "global_concurrency").containsAll(limit.fieldNames())) {
+        throw invalidQueues(expectation + " (queue '" + name + "')");
+      }
+      limits.put(name, new QueueLimit(limitOf(limit, "concurrency", name), limitOf(limit, "global_concurrency", name)));
+    }
+    return Map.copyOf(limits);
+  }
+
+  private Integer limitOf(JsonObject limit, String key, String queue) {
+    Object value = limit.getValue(key);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Integer count) || count < 1 || count > 100_000) {
+      throw invalidQueues(key + " of queue '" + queue + "' an integer from 1 to 100000");
+    }
+    return count;
+  }
+
+  private ConfigException invalidQueues(String expectation) {
+    String source = sources.containsKey(QUEUES) ? " (from " + sources.get(QUEUES) + ")" : "";
+    return new ConfigException("invalid configuration: queues" + source + " must be " + expectation);
   }
 
   private Object raw(String path) {

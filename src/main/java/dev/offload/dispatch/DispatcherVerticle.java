@@ -2,6 +2,7 @@ package dev.offload.dispatch;
 
 import dev.offload.support.OutageLog;
 import dev.offload.config.OffloadConfig;
+import dev.offload.config.QueueLimit;
 import dev.offload.config.TaskConfig;
 import dev.offload.store.AttemptEnd;
 import dev.offload.store.TaskStore;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
@@ -215,7 +217,7 @@ public final class DispatcherVerticle extends VerticleBase {
     claimAgain = false;
     Promise<Void> settled = Promise.promise();
     claimSettled = settled.future();
-    store.claimDue(capacity, config.nodeId(), clock.instant(), tasks.lease()).onComplete(claimed -> {
+    claimBatch(capacity).onComplete(claimed -> {
       claiming = false;
       if (claimed.failed()) {
         claimLog.failed(claimed.cause());
@@ -234,6 +236,45 @@ public final class DispatcherVerticle extends VerticleBase {
         claim();
       }
     });
+  }
+
+  /**
+   * Claims up to {@code capacity} tasks: in one statement, or with queue limits configured, first each limited
+   * queue within its room (on this node, and over all nodes), then every other queue.
+   */
+  private Future<List<Task>> claimBatch(int capacity) {
+    Instant now = clock.instant();
+    Map<String, QueueLimit> limits = config.queues();
+    if (limits.isEmpty()) {
+      return store.claimDue(capacity, config.nodeId(), now, tasks.lease());
+    }
+    List<Task> claimed = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Map.Entry<String, QueueLimit> queue : limits.entrySet()) {
+      chain = chain.compose(ignored -> {
+        int room = Math.min(capacity - claimed.size(), roomOnThisNode(queue.getKey(), queue.getValue()));
+        return room <= 0 ? Future.succeededFuture() : store.claimDueInQueue(queue.getKey(),
+            queue.getValue().globalConcurrency(), room, config.nodeId(), now, tasks.lease())
+            .onSuccess(claimed::addAll).mapEmpty();
+      });
+    }
+    return chain.compose(ignored -> capacity == claimed.size()
+            ? Future.succeededFuture(claimed)
+            : store.claimDueOutside(limits.keySet(), capacity - claimed.size(), config.nodeId(), now, tasks.lease())
+                .map(others -> {
+                  claimed.addAll(others);
+                  return claimed;
+                }))
+        .recover(failure -> handBack(claimed.stream().map(Task::id).toList())
+            .transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  private int roomOnThisNode(String queue, QueueLimit limit) {
+    if (limit.concurrency() == null) {
+      return Integer.MAX_VALUE;
+    }
+    long running = inFlight.values().stream().filter(f -> f.attempt.task().queue().equals(queue)).count();
+    return (int) Math.max(0, limit.concurrency() - running);
   }
 
   private void handOver(Task task) {

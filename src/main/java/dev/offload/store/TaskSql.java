@@ -135,20 +135,39 @@ final class TaskSql {
    * twice; the CTE fixes the chosen rows before the UPDATE touches them. Claim order: lower priority first,
    * then the longest due.
    */
-  static final String TASK_CLAIM_DUE = """
-      WITH due AS (
-          SELECT id FROM offload_task
-          WHERE state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= $1
-          ORDER BY priority, scheduled_at, id
-          LIMIT $3
-          FOR UPDATE SKIP LOCKED
-      )
-      UPDATE offload_task AS task
-      SET state = 'running', attempt = task.attempt + 1, attempted_at = $1, attempted_by = $4,
-          lease_expires_at = $2, progress = NULL
-      FROM due
-      WHERE task.id = due.id
-      RETURNING %s""".formatted(prefixed("task"));
+  static final String TASK_CLAIM_DUE = claim("", "$3");
+
+  /** TASK_CLAIM_DUE, leaving out the queues in $5 (those with a concurrency limit, claimed on their own). */
+  static final String TASK_CLAIM_DUE_OUTSIDE_QUEUES = claim("AND queue <> ALL($5::text[])", "$3");
+
+  /**
+   * TASK_CLAIM_DUE within queue $5, and within its global limit $6 (null: none): at most $6 attempts of the
+   * queue run at once over all nodes. Run it under QUEUE_LOCK when $6 is set, so that claimers on several
+   * nodes count one after the other.
+   */
+  static final String TASK_CLAIM_DUE_IN_QUEUE = claim("AND queue = $5", """
+      greatest(0, least($3, coalesce($6::int - (SELECT count(*) FROM offload_task
+                                                 WHERE queue = $5 AND state = 'running'), $3)))""");
+
+  /** Serializes the claims of queue $1 over all nodes until the transaction ends. */
+  static final String QUEUE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('offload.queue.' || $1, 0))";
+
+  private static String claim(String queueFilter, String limit) {
+    return """
+        WITH due AS (
+            SELECT id FROM offload_task
+            WHERE state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= $1 %s
+            ORDER BY priority, scheduled_at, id
+            LIMIT %s
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE offload_task AS task
+        SET state = 'running', attempt = task.attempt + 1, attempted_at = $1, attempted_by = $4,
+            lease_expires_at = $2, progress = NULL
+        FROM due
+        WHERE task.id = due.id
+        RETURNING %s""".formatted(queueFilter, limit, prefixed("task"));
+  }
 
   /** An attempt that failed, of a task whose cancellation was requested, ends the task cancelled. */
   private static final String NEXT_STATE = """

@@ -8,9 +8,9 @@ import dev.offload.task.Task;
 import dev.offload.task.TaskIds;
 import dev.offload.task.TaskState;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,13 +28,13 @@ import java.util.UUID;
 /** The only class that reads or writes tasks. Every method is one statement, so one round trip. */
 public final class TaskStore {
 
-  private final SqlClient client;
+  private final Pool client;
   private final String notifyChannel;
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
 
-  public TaskStore(SqlClient client, DatabaseConfig database) {
-    this.client = client;
+  public TaskStore(Pool pool, DatabaseConfig database) {
+    this.client = pool;
     this.notifyChannel = database.notifyChannel();
     this.cancelChannel = database.cancelChannel();
   }
@@ -172,8 +172,34 @@ public final class TaskStore {
 
   /** Claims up to {@code limit} due tasks for {@code nodeId}: they are running, leased until now + lease. */
   public Future<List<Task>> claimDue(int limit, String nodeId, Instant now, Duration lease) {
-    Tuple params = Tuple.of(timestamp(now), timestamp(now.plus(lease)), limit, nodeId);
-    return client.preparedQuery(TaskSql.TASK_CLAIM_DUE).execute(params).map(TaskStore::toTasks);
+    return client.preparedQuery(TaskSql.TASK_CLAIM_DUE).execute(claimParams(limit, nodeId, now, lease))
+        .map(TaskStore::toTasks);
+  }
+
+  /** {@link #claimDue}, from every queue but {@code excluded}. */
+  public Future<List<Task>> claimDueOutside(Collection<String> excluded, int limit, String nodeId, Instant now,
+      Duration lease) {
+    Tuple params = claimParams(limit, nodeId, now, lease).addArrayOfString(excluded.toArray(String[]::new));
+    return client.preparedQuery(TaskSql.TASK_CLAIM_DUE_OUTSIDE_QUEUES).execute(params).map(TaskStore::toTasks);
+  }
+
+  /**
+   * {@link #claimDue}, from {@code queue} only, keeping its running attempts over all nodes within
+   * {@code globalLimit} (null: no global limit).
+   */
+  public Future<List<Task>> claimDueInQueue(String queue, Integer globalLimit, int limit, String nodeId,
+      Instant now, Duration lease) {
+    Tuple params = claimParams(limit, nodeId, now, lease).addString(queue).addInteger(globalLimit);
+    if (globalLimit == null) {
+      return client.preparedQuery(TaskSql.TASK_CLAIM_DUE_IN_QUEUE).execute(params).map(TaskStore::toTasks);
+    }
+    return client.withTransaction(connection -> connection.preparedQuery(TaskSql.QUEUE_LOCK).execute(Tuple.of(queue))
+        .compose(locked -> connection.preparedQuery(TaskSql.TASK_CLAIM_DUE_IN_QUEUE).execute(params))
+        .map(TaskStore::toTasks));
+  }
+
+  private static Tuple claimParams(int limit, String nodeId, Instant now, Duration lease) {
+    return Tuple.of(timestamp(now), timestamp(now.plus(lease)), limit, nodeId);
   }
 
   /** The earliest start time after {@code now} of a scheduled or retryable task; null when there is none. */

@@ -174,6 +174,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void queue_limits_come_from_OFFLOAD_QUEUES() {
+      OffloadConfig config = fromEnv(Map.of("OFFLOAD_QUEUES",
+          "{\"reports\": {\"concurrency\": 2}, \"mail\": {\"global_concurrency\": 10}}"));
+      assertEquals(new QueueLimit(2, null), config.queues().get("reports"));
+      assertEquals(new QueueLimit(null, 10), config.queues().get("mail"));
+      assertTrue(fromEnv(Map.of()).queues().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "[1]", "{\"r\": 2}", "{\"r\": {}}", "{\"r\": {\"concurrency\": 0}}",
+        "{\"r\": {\"concurrency\": 1.5}}", "{\"r\": {\"limit\": 2}}", "{\"bad name\": {\"concurrency\": 1}}"})
+    void bad_queue_limits_are_one_line_naming_queues_and_the_variable(String queues) {
+      ConfigException e = assertThrows(ConfigException.class, () -> fromEnv(Map.of("OFFLOAD_QUEUES", queues)));
+      assertTrue(e.getMessage().startsWith("invalid configuration: queues (from OFFLOAD_QUEUES) must be "),
+          e.getMessage());
+      assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
     void the_full_variable_name_wins_over_the_OFFLOAD_LEASE_alias() {
       assertEquals(Duration.ofSeconds(20),
           fromEnv(Map.of("OFFLOAD_LEASE", "15s", "OFFLOAD_TASKS_LEASE", "20s")).tasks().lease());

@@ -997,6 +997,63 @@ class TaskStoreTest {
   }
 
   @Nested
+  class TaskClaimByQueue {
+
+    @Test
+    void claimDueOutside_leaves_the_named_queues_alone() {
+      UUID reports = store.insert(task("a", "reports", 5, 3, null), T0).await().task().id();
+      UUID mail = store.insert(task("a", "mail", 5, 3, null), T0).await().task().id();
+
+      List<Task> claimed = store.claimDueOutside(List.of("reports"), 10, NODE, T0, LEASE).await();
+
+      assertEquals(List.of(mail), ids(claimed));
+      assertEquals(TaskState.AVAILABLE, store.get(reports).await().orElseThrow().state());
+    }
+
+    @Test
+    void claimDueInQueue_takes_only_that_queue() {
+      store.insert(task("a", "mail", 5, 3, null), T0).await();
+      UUID report = store.insert(task("a", "reports", 5, 3, null), T0).await().task().id();
+
+      assertEquals(List.of(report), ids(store.claimDueInQueue("reports", null, 10, NODE, T0, LEASE).await()));
+    }
+
+    @Test
+    void claimDueInQueue_keeps_the_running_attempts_of_all_nodes_within_the_global_limit() {
+      for (int i = 0; i < 6; i++) {
+        store.insert(task("a", "reports", 5, 3, null), T0.plusMillis(i)).await();
+      }
+      Instant now = T0.plusSeconds(1);
+      assertEquals(2, store.claimDueInQueue("reports", 3, 2, OTHER_NODE, now, LEASE).await().size());
+
+      assertEquals(1, store.claimDueInQueue("reports", 3, 10, NODE, now, LEASE).await().size());
+      assertEquals(0, store.claimDueInQueue("reports", 3, 10, NODE, now, LEASE).await().size());
+      assertEquals(3, count("SELECT count(*) FROM offload_task WHERE state = 'running'"));
+    }
+
+    @Test
+    void concurrent_claimers_never_exceed_the_global_limit() {
+      for (int i = 0; i < 40; i++) {
+        store.insert(task("a", "reports", 5, 3, null), T0.plusMillis(i)).await();
+      }
+      Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), 8,
+          Duration.ofMillis(200)));
+      try {
+        TaskStore sharedStore = new TaskStore(bigPool, db.config());
+        List<Future<List<Task>>> claims = IntStream.range(0, 8)
+            .mapToObj(i -> sharedStore.claimDueInQueue("reports", 5, 3, "node-" + i, T0.plusSeconds(1), LEASE))
+            .toList();
+        Future.all(claims).await();
+
+        assertEquals(5, claims.stream().mapToInt(claim -> claim.result().size()).sum());
+        assertEquals(5, count("SELECT count(*) FROM offload_task WHERE state = 'running'"));
+      } finally {
+        bigPool.close().await();
+      }
+    }
+  }
+
+  @Nested
   class SchemaConstraints {
 
     @Test
