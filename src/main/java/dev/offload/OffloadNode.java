@@ -137,7 +137,7 @@ public final class OffloadNode {
     }
     return dispatcher.compose(ignored -> stopped
             ? Future.succeededFuture() // stop() ran meanwhile: deploy nothing more
-            : vertx.deployVerticle(new NodeAgentVerticle(nodes, config, clock, handlers)))
+            : vertx.deployVerticle(new NodeAgentVerticle(nodes, store, config, clock, handlers)))
         .recover(failure -> {
           // Leave nothing half deployed: the next attempt starts from scratch.
           Future<Void> undone = dispatcherDeployment == null

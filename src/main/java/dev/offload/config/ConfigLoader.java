@@ -165,7 +165,9 @@ public final class ConfigLoader {
         integer("tasks.default_max_attempts", 1, 1000),
         duration("tasks.retry_base", Duration.ofMillis(1), DAY),
         duration("tasks.retry_cap", Duration.ofMillis(1), Duration.ofDays(30)),
-        duration("tasks.progress_interval", Duration.ofMillis(50), Duration.ofMinutes(1)));
+        duration("tasks.progress_interval", Duration.ofMillis(50), Duration.ofMinutes(1)),
+        duration("tasks.retention", Duration.ofSeconds(1), Duration.ofDays(3650)),
+        duration("tasks.retention_interval", Duration.ofMillis(100), DAY));
     NodeConfig node = new NodeConfig(
         text("node.id").isBlank() ? defaultNodeId() : text("node.id"),
         role("node.role"),

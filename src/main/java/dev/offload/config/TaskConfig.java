@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How tasks run: the lease a node holds on a running attempt (renewed while it runs), the polling fallback
- * behind LISTEN/NOTIFY, defaults for submissions, the retry backoff, and how often progress is saved.
+ * behind LISTEN/NOTIFY, defaults for submissions, the retry backoff, how often progress is saved, and how long
+ * finished tasks are kept (pruned every {@code retentionInterval}).
  */
 public record TaskConfig(
     Duration lease,
@@ -13,5 +14,7 @@ public record TaskConfig(
     int defaultMaxAttempts,
     Duration retryBase,
     Duration retryCap,
-    Duration progressInterval) {
+    Duration progressInterval,
+    Duration retention,
+    Duration retentionInterval) {
 }

@@ -41,6 +41,9 @@ final class NodeSql {
       )
       SELECT %1$s, pg_notify($4, id) AS notified FROM updated""".formatted(COLUMNS);
 
+  /** Rows of nodes whose last heartbeat is older than $1 (they died without saying goodbye). */
+  static final String NODE_PRUNE_DEAD = "DELETE FROM offload_node WHERE heartbeat_at < $1";
+
   /** Node $1 leaves: its row goes, so it is no longer listed. */
   static final String NODE_DELETE = "DELETE FROM offload_node WHERE id = $1";
 }

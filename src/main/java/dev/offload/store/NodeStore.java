@@ -45,6 +45,11 @@ public final class NodeStore {
         .map(rows -> toNodes(rows).stream().findFirst());
   }
 
+  public Future<Integer> pruneDead(Instant heartbeatBefore) {
+    return client.preparedQuery(NodeSql.NODE_PRUNE_DEAD).execute(Tuple.of(timestamp(heartbeatBefore)))
+        .map(RowSet::rowCount);
+  }
+
   public Future<Void> delete(String nodeId) {
     return client.preparedQuery(NodeSql.NODE_DELETE).execute(Tuple.of(nodeId)).mapEmpty();
   }

@@ -249,12 +249,32 @@ final class TaskSql {
                   'at', $2::text,
                   'attempt', task.attempt,
                   'message', 'lease expired: node ' || coalesce(task.attempted_by, '?')
-                             || ' stopped renewing it (it died or lost the database)'))
+                             || ' stopped renewing it (it died or lost the database)'
+                             || CASE WHEN task.cancel_requested_at IS NULL AND task.attempt >= task.max_attempts
+                                     THEN '; discarded after ' || task.attempt || ' attempts: the task may be killing'
+                                          || ' the nodes that run it'
+                                     ELSE '' END))
           FROM stuck
           WHERE task.id = stuck.id
           RETURNING task.id, task.state
       )
       SELECT id, CASE WHEN state = 'retryable' THEN pg_notify($4, 'now') END AS notified FROM rescued""";
+
+  /** Retention runs on one node at a time: a node that does not get this lock skips its turn. */
+  static final String RETENTION_LOCK =
+      "SELECT pg_try_advisory_xact_lock(hashtextextended('offload.retention', 0)) AS locked";
+
+  /**
+   * Deletes up to $2 tasks finished before $1, oldest first; small batches, so no lock is held for long.
+   * SKIP LOCKED: a row someone is touching waits for the next batch.
+   */
+  static final String TASK_PRUNE_FINISHED = """
+      DELETE FROM offload_task
+      WHERE id IN (SELECT id FROM offload_task
+                   WHERE finalized_at < $1
+                   ORDER BY finalized_at
+                   LIMIT $2
+                   FOR UPDATE SKIP LOCKED)""";
 
   /** Readiness probe. */
   static final String PING = "SELECT 1";

@@ -266,6 +266,18 @@ public final class TaskStore {
     return client.preparedQuery(TaskSql.TASK_RESCUE_STUCK).execute(params).map(RowSet::rowCount);
   }
 
+  /**
+   * Deletes up to {@code batch} tasks finished before {@code cutoff}, if no other node is pruning right now.
+   * Returns how many were deleted, or empty when another node holds the retention lock.
+   */
+  public Future<Optional<Integer>> pruneFinished(Instant cutoff, int batch) {
+    return client.withTransaction(connection -> connection.query(TaskSql.RETENTION_LOCK).execute()
+        .compose(lock -> !lock.iterator().next().getBoolean("locked")
+            ? Future.succeededFuture(Optional.<Integer>empty())
+            : connection.preparedQuery(TaskSql.TASK_PRUNE_FINISHED).execute(Tuple.of(timestamp(cutoff), batch))
+                .map(deleted -> Optional.of(deleted.rowCount()))));
+  }
+
   public Future<Void> ping() {
     return client.query(TaskSql.PING).execute().mapEmpty();
   }

@@ -188,6 +188,18 @@ class TaskExecutionTest {
   }
 
   @Test
+  void finished_tasks_are_pruned_after_the_retention_and_unfinished_ones_are_kept() throws Exception {
+    startNode(Clock.systemUTC(), Map.of("OFFLOAD_TASKS_RETENTION", "1s", "OFFLOAD_TASKS_RETENTION_INTERVAL", "200ms"));
+    String done = submit(new JsonObject().put("kind", "noop"));
+    String later = submit(new JsonObject().put("kind", "noop").put("delay", "1h"));
+    awaitTask(done, Duration.ofSeconds(5), inState("completed"));
+
+    Eventually.isTrue("the finished task is pruned", Duration.ofSeconds(5),
+        () -> client.get("/tasks/" + done).send().await().statusCode() == 404);
+    assertEquals("scheduled", task(later).getString("state"));
+  }
+
+  @Test
   void a_task_running_longer_than_its_lease_is_renewed_and_runs_once() throws Exception {
     startNode(Clock.systemUTC(), Map.of("OFFLOAD_LEASE", "1s"));
     String id = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 3)));

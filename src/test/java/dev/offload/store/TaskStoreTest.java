@@ -763,6 +763,7 @@ class TaskStoreTest {
       assertEquals(1, error.attempt());
       assertTrue(error.message().contains("lease expired"), error.message());
       assertTrue(error.message().contains(NODE), error.message());
+      assertFalse(error.message().contains("discarded"), error.message());
       assertEquals(List.of(id), ids(store.claimDue(10, OTHER_NODE, now, LEASE).await()));
     }
 
@@ -777,7 +778,9 @@ class TaskStoreTest {
       Task task = store.get(id).await().orElseThrow();
       assertEquals(TaskState.DISCARDED, task.state());
       assertEquals(now, task.finalizedAt());
-      assertTrue(task.errors().get(0).message().contains("lease expired"));
+      String message = task.errors().get(0).message();
+      assertTrue(message.contains("lease expired"), message);
+      assertTrue(message.contains("discarded after 1 attempts: the task may be killing the nodes that run it"), message);
     }
 
     @Test
@@ -1049,6 +1052,57 @@ class TaskStoreTest {
         assertEquals(5, count("SELECT count(*) FROM offload_task WHERE state = 'running'"));
       } finally {
         bigPool.close().await();
+      }
+    }
+  }
+
+  @Nested
+  class TaskPruneFinished {
+
+    @Test
+    void pruneFinished_deletes_only_tasks_finished_before_the_cutoff() {
+      UUID old = insertAndClaim();
+      store.endAttempts(List.of(completed(old, 1, "1")), T0.plusSeconds(1)).await();
+      UUID recent = insertAndClaim();
+      store.endAttempts(List.of(completed(recent, 1, "1")), T0.plusSeconds(10)).await();
+      UUID running = insertAndClaim();
+      UUID waiting = store.insert(newTask("a"), T0).await().task().id();
+
+      assertEquals(Optional.of(1), store.pruneFinished(T0.plusSeconds(5), 100).await());
+
+      assertTrue(store.get(old).await().isEmpty());
+      assertTrue(store.get(recent).await().isPresent());
+      assertTrue(store.get(running).await().isPresent());
+      assertTrue(store.get(waiting).await().isPresent());
+    }
+
+    @Test
+    void pruneFinished_deletes_at_most_one_batch() {
+      for (int i = 0; i < 5; i++) {
+        UUID id = insertAndClaim();
+        store.endAttempts(List.of(completed(id, 1, "1")), T0).await();
+      }
+
+      assertEquals(Optional.of(3), store.pruneFinished(T0.plusSeconds(1), 3).await());
+      assertEquals(Optional.of(2), store.pruneFinished(T0.plusSeconds(1), 3).await());
+    }
+
+    @Test
+    void pruneFinished_skips_its_turn_while_another_node_prunes() throws Exception {
+      UUID id = insertAndClaim();
+      store.endAttempts(List.of(completed(id, 1, "1")), T0).await();
+      SqlConnection other = pool.getConnection().await();
+      try {
+        Transaction holding = other.begin().await();
+        other.query("SELECT pg_advisory_xact_lock(hashtextextended('offload.retention', 0))").execute().await();
+
+        assertEquals(Optional.empty(), store.pruneFinished(T0.plusSeconds(1), 10).await());
+        assertTrue(store.get(id).await().isPresent());
+
+        holding.rollback().await();
+        assertEquals(Optional.of(1), store.pruneFinished(T0.plusSeconds(1), 10).await());
+      } finally {
+        other.close().await();
       }
     }
   }

@@ -24,6 +24,7 @@ class DurationsTest {
           Arguments.of("2s", Duration.ofSeconds(2)),
           Arguments.of("1m", Duration.ofMinutes(1)),
           Arguments.of("1h", Duration.ofHours(1)),
+          Arguments.of("7d", Duration.ofDays(7)),
           Arguments.of("2", Duration.ofSeconds(2)),
           Arguments.of("1.5", Duration.ofMillis(1500)),
           Arguments.of("0.25s", Duration.ofMillis(250)),
@@ -45,7 +46,7 @@ class DurationsTest {
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @ValueSource(strings = {"", " ", "abc", "-1s", "-1", "2 s", "1d", "1e3", "1.s", ".5", "s", "ms", "1ms2",
+    @ValueSource(strings = {"", " ", "abc", "-1s", "-1", "2 s", "1w", "1e3", "1.s", ".5", "s", "ms", "1ms2",
         "+1s", "1,5"})
     void rejects_anything_else_with_a_message_quoting_the_text(String text) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
@@ -104,7 +105,8 @@ class DurationsTest {
           Arguments.of(Duration.ofMinutes(5), "5m"),
           Arguments.of(Duration.ofMinutes(90), "90m"),
           Arguments.of(Duration.ofHours(2), "2h"),
-          Arguments.of(Duration.ofDays(30), "720h"));
+          Arguments.of(Duration.ofHours(36), "36h"),
+          Arguments.of(Duration.ofDays(30), "30d"));
     }
 
     @ParameterizedTest(name = "{0} is \"{1}\"")
