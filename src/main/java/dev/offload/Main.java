@@ -4,7 +4,9 @@ import dev.offload.config.ConfigException;
 import dev.offload.config.ConfigLoader;
 import dev.offload.config.ConfigLoader.Argument;
 import dev.offload.config.OffloadConfig;
+import dev.offload.metrics.Metrics;
 import dev.offload.task.TaskHandlers;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.lang.System.Logger;
@@ -57,11 +59,12 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions()
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    Vertx vertx = Metrics.vertx(new VertxOptions()
         // /sync-task blocks pool threads for up to a minute on purpose; warn only beyond that.
-        .setMaxWorkerExecuteTime(70).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS));
+        .setMaxWorkerExecuteTime(70).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS), registry);
     try {
-      OffloadNode node = OffloadNode.start(vertx, config, Clock.systemUTC(), handlers).await();
+      OffloadNode node = OffloadNode.start(vertx, config, Clock.systemUTC(), handlers, registry).await();
       LOG.log(Level.INFO, "offload node " + config.nodeId() + " (role " + config.node().role().wireName()
           + ") listening on http://" + config.http().host() + ":" + node.httpPort() + " ("
           + config.http().instances() + " HTTP, " + config.worker().instances()

@@ -3,6 +3,8 @@ package dev.offload;
 import dev.offload.config.OffloadConfig;
 import dev.offload.dispatch.DispatcherVerticle;
 import dev.offload.http.HttpVerticle;
+import dev.offload.metrics.Metrics;
+import dev.offload.metrics.TaskMetrics;
 import dev.offload.node.NodeAgentVerticle;
 import dev.offload.store.Database;
 import dev.offload.store.DatabaseStatus;
@@ -13,6 +15,7 @@ import dev.offload.support.LocalCodec;
 import dev.offload.task.TaskHandlers;
 import dev.offload.worker.AttemptOutcome;
 import dev.offload.worker.RunningAttempt;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +41,8 @@ public final class OffloadNode {
   private final TaskHandlers handlers;
   private final Pool pool;
   private final TaskStore store;
+  private final PrometheusMeterRegistry registry;
+  private final TaskMetrics metrics;
   private final NodeStore nodes;
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
@@ -45,7 +50,10 @@ public final class OffloadNode {
   private volatile String dispatcherDeployment;
   private volatile String httpDeployment;
 
-  private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers) {
+  private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
+      PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    this.metrics = new TaskMetrics(registry);
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -55,11 +63,20 @@ public final class OffloadNode {
     this.nodes = new NodeStore(pool, config.database());
   }
 
-  /** Completes once HTTP listens; the database part starts in the background. */
+  /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a registry of its own. */
   public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers) {
+    return start(vertx, config, clock, handlers, Metrics.newRegistry());
+  }
+
+  /**
+   * Completes once HTTP listens; the database part starts in the background. {@code registry} is served on
+   * {@code /metrics}: Vert.x's meters if {@code vertx} was built with it, and the node's own.
+   */
+  public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
+      PrometheusMeterRegistry registry) {
     vertx.eventBus().registerDefaultCodec(RunningAttempt.class, new LocalCodec<>(RunningAttempt.class));
     vertx.eventBus().registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
-    OffloadNode node = new OffloadNode(vertx, config, clock, handlers);
+    OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry);
     return node.deployHttp().onSuccess(ignored -> node.migrateThenRunTasks()).map(node);
   }
 
@@ -92,7 +109,7 @@ public final class OffloadNode {
 
   private Future<String> deployHttp() {
     DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
-    return vertx.deployVerticle(() -> new HttpVerticle(config, store, nodes, handlers, databaseStatus, clock,
+    return vertx.deployVerticle(() -> new HttpVerticle(config, store, nodes, handlers, databaseStatus, clock, registry, metrics,
         port -> httpPort.compareAndSet(-1, port)), options).onSuccess(id -> httpDeployment = id);
   }
 
@@ -130,7 +147,7 @@ public final class OffloadNode {
   private Future<?> deployTaskRunners() {
     Future<Void> dispatcher = Future.succeededFuture();
     if (config.node().role().runsTasks()) {
-      dispatcher = vertx.deployVerticle(new DispatcherVerticle(store, config, clock)).map(id -> {
+      dispatcher = vertx.deployVerticle(new DispatcherVerticle(store, config, clock, metrics)).map(id -> {
         dispatcherDeployment = id;
         return null;
       });

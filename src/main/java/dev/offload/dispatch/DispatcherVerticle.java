@@ -3,6 +3,7 @@ package dev.offload.dispatch;
 import dev.offload.support.OutageLog;
 import dev.offload.config.OffloadConfig;
 import dev.offload.config.QueueLimit;
+import dev.offload.metrics.TaskMetrics;
 import dev.offload.config.TaskConfig;
 import dev.offload.store.AttemptEnd;
 import dev.offload.store.TaskStore;
@@ -54,6 +55,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private final TaskConfig tasks;
   private final Clock clock;
   private final RetryPolicy retryPolicy;
+  private final TaskMetrics metrics;
   private final Deque<String> idleWorkers = new ArrayDeque<>();
   private final Map<UUID, InFlight> inFlight = new HashMap<>();
   private final OutageLog claimLog = new OutageLog("claiming tasks");
@@ -80,7 +82,8 @@ public final class DispatcherVerticle extends VerticleBase {
     }
   }
 
-  public DispatcherVerticle(TaskStore store, OffloadConfig config, Clock clock) {
+  public DispatcherVerticle(TaskStore store, OffloadConfig config, Clock clock, TaskMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.config = config;
     this.tasks = config.tasks();
@@ -91,6 +94,7 @@ public final class DispatcherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     endWriter = new AttemptEndWriter(vertx, store, clock, config.database().retryInterval());
+    metrics.watch(inFlight::size, idleWorkers::size);
     leaseKeeper = new LeaseKeeper(vertx, store, config.nodeId(), tasks, clock, this::runningAttempts,
         this::cancelRequested);
     notifications = new TaskNotifications(vertx, config.database(), this::claim, this::wakeAt, this::poll,
@@ -286,6 +290,7 @@ public final class DispatcherVerticle extends VerticleBase {
     RunningAttempt attempt = new RunningAttempt(task);
     long timer = vertx.setTimer(task.timeout().toMillis(), id -> timedOut(task.id()));
     inFlight.put(task.id(), new InFlight(attempt, timer));
+    metrics.started();
     vertx.eventBus().<AttemptOutcome>request(worker, attempt, NO_SEND_TIMEOUT)
         .onComplete(reply -> workerReplied(task, worker, reply));
   }
@@ -341,6 +346,7 @@ public final class DispatcherVerticle extends VerticleBase {
           ? new AttemptEnd(task.id(), task.attempt(), TaskState.DISCARDED, null, null, attemptError)
           : retryLater(task, now, attemptError);
     };
+    metrics.ended(end.state());
     endWriter.add(end);
   }
 

@@ -5,18 +5,21 @@ import dev.offload.store.DatabaseStatus;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.task.TaskHandlers;
+import dev.offload.metrics.TaskMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
  * Serves every route on its event loop; never blocks it. Deploy as many instances as wanted. A worker node
- * serves only health and readiness. Stopping drains: no new connections, in-flight requests may finish within
+ * serves only health, readiness and metrics. Stopping drains: no new connections, in-flight requests may finish within
  * the shutdown grace.
  */
 public final class HttpVerticle extends VerticleBase {
@@ -28,10 +31,15 @@ public final class HttpVerticle extends VerticleBase {
   private final DatabaseStatus database;
   private final Clock clock;
   private final IntConsumer onListening;
+  private final PrometheusMeterRegistry registry;
+  private final TaskMetrics metrics;
   private HttpServer server;
 
   public HttpVerticle(OffloadConfig config, TaskStore store, NodeStore nodes, TaskHandlers handlers,
-      DatabaseStatus database, Clock clock, IntConsumer onListening) {
+      DatabaseStatus database, Clock clock, PrometheusMeterRegistry registry, TaskMetrics metrics,
+      IntConsumer onListening) {
+    this.registry = registry;
+    this.metrics = metrics;
     this.config = config;
     this.store = store;
     this.nodes = nodes;
@@ -52,10 +60,11 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(405, failures);
     router.errorHandler(500, failures);
     new HealthRoutes(vertx, store, database).mount(router);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     if (config.node().role().servesApi()) {
       router.route().handler(BearerToken.forChanges(config.http().apiToken()));
       new DemoRoutes(vertx).mount(router);
-      new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks()), database, clock, bodyLimit)
+      new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks()), database, clock, bodyLimit, metrics)
           .mount(router);
       new AdminRoutes(nodes, config, clock).mount(router);
     }

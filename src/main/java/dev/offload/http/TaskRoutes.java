@@ -1,6 +1,7 @@
 package dev.offload.http;
 
 import dev.offload.dispatch.Addresses;
+import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.TaskFilter;
 import dev.offload.store.TaskStore;
@@ -39,9 +40,11 @@ final class TaskRoutes {
   private final DatabaseStatus database;
   private final Clock clock;
   private final int bodyLimit;
+  private final TaskMetrics metrics;
 
   TaskRoutes(Vertx vertx, TaskStore store, Submissions submissions, DatabaseStatus database, Clock clock,
-      int bodyLimit) {
+      int bodyLimit, TaskMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.store = store;
     this.submissions = submissions;
@@ -76,6 +79,7 @@ final class TaskRoutes {
     store.insert(task, clock.instant()).onSuccess(submitted -> {
       // Committed: answer, and wake this node's dispatcher without waiting for the NOTIFY round trip.
       if (submitted.created()) {
+        metrics.submitted(1);
         vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
       }
       ctx.response()
@@ -89,6 +93,7 @@ final class TaskRoutes {
   private void submitBatch(RoutingContext ctx) {
     List<NewTask> tasks = submissions.parseBatch(jsonBody(ctx), clock.instant());
     store.insertMany(tasks, clock.instant()).onSuccess(ids -> {
+      metrics.submitted(ids.size());
       vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
       JsonArray idTexts = new JsonArray();
       ids.forEach(id -> idTexts.add(id.toString()));

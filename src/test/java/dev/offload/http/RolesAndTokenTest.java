@@ -1,6 +1,7 @@
 package dev.offload.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
@@ -74,14 +75,14 @@ class RolesAndTokenTest {
   }
 
   @Test
-  void a_worker_node_runs_tasks_and_serves_only_health_and_readiness() throws Exception {
+  void a_worker_node_runs_tasks_and_serves_only_health_readiness_and_metrics() throws Exception {
     emptyTable();
     WebClient apiClient = start(Map.of("OFFLOAD_ROLE", "api", "OFFLOAD_NODE_ID", "api-node"));
     WebClient workerClient = start(Map.of("OFFLOAD_ROLE", "worker", "OFFLOAD_NODE_ID", "worker-node"));
 
     assertEquals(200, workerClient.get("/health").send().await().statusCode());
     assertEquals(200, workerClient.get("/ready").send().await().statusCode());
-    for (String path : new String[] {"/tasks", "/async-task?delay=1ms", "/sync-task?delay=1ms"}) {
+    for (String path : new String[] {"/tasks", "/async-task?delay=1ms", "/sync-task?delay=1ms", "/admin/nodes"}) {
       HttpResponse<Buffer> refused = workerClient.get(path).send().await();
       assertEquals(404, refused.statusCode(), path);
       assertEquals("not_found", refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
@@ -95,6 +96,13 @@ class RolesAndTokenTest {
         () -> apiClient.get("/tasks/" + id).send().await().bodyAsJsonObject(),
         task -> "completed".equals(task.getString("state")));
     assertEquals("worker-node", done.getString("attempted_by"));
+
+    HttpResponse<Buffer> metrics = workerClient.get("/metrics").send().await();
+    assertEquals(200, metrics.statusCode());
+    assertTrue(metrics.bodyAsString().contains("offload_attempts_ended_total{state=\"completed\"} 1.0"),
+        metrics.bodyAsString());
+    assertTrue(apiClient.get("/metrics").send().await().bodyAsString()
+        .contains("offload_tasks_submitted_total 1.0"));
   }
 
   @Test
