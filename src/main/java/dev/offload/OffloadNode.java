@@ -147,7 +147,7 @@ public final class OffloadNode {
   private Future<?> deployTaskRunners() {
     Future<Void> dispatcher = Future.succeededFuture();
     if (config.node().role().runsTasks()) {
-      dispatcher = vertx.deployVerticle(new DispatcherVerticle(store, config, clock, metrics)).map(id -> {
+      dispatcher = vertx.deployVerticle(new DispatcherVerticle(store, config, clock, handlers, metrics)).map(id -> {
         dispatcherDeployment = id;
         return null;
       });

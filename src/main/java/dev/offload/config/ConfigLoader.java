@@ -157,7 +157,9 @@ public final class ConfigLoader {
         matching("database.schema", SCHEMA, "a lowercase SQL identifier"),
         integer("database.pool_size", 1, 256),
         duration("database.retry_interval", Duration.ofMillis(100), Duration.ofMinutes(5)));
-    WorkerConfig worker = new WorkerConfig(integer("worker.instances", 0, 1024));
+    WorkerConfig worker = new WorkerConfig(
+        integer("worker.instances", 0, 1024),
+        integer("worker.async_concurrency", 0, 100_000));
     TaskConfig tasks = new TaskConfig(
         duration("tasks.lease", Duration.ofSeconds(1), Duration.ofHours(1)),
         duration("tasks.poll_interval", Duration.ofMillis(50), Duration.ofMinutes(5)),

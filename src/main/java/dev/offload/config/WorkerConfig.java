@@ -1,5 +1,8 @@
 package dev.offload.config;
 
-/** The worker verticles of this node; each instance runs one attempt at a time. */
-public record WorkerConfig(int instances) {
+/**
+ * How many attempts this node runs at once: one per worker verticle instance for blocking handlers, and up to
+ * {@code asyncConcurrency} of asynchronous handlers on the dispatcher's event loop.
+ */
+public record WorkerConfig(int instances, int asyncConcurrency) {
 }

@@ -2,22 +2,25 @@ package dev.offload.dispatch;
 
 import dev.offload.support.OutageLog;
 import dev.offload.config.OffloadConfig;
-import dev.offload.config.QueueLimit;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.config.TaskConfig;
 import dev.offload.store.AttemptEnd;
 import dev.offload.store.TaskStore;
 import dev.offload.support.Durations;
+import dev.offload.task.AsyncTaskHandler;
 import dev.offload.task.AttemptError;
 import dev.offload.task.RetryPolicy;
 import dev.offload.task.Task;
+import dev.offload.task.TaskHandlers;
 import dev.offload.task.TaskState;
 import dev.offload.worker.AttemptOutcome;
 import dev.offload.worker.RunningAttempt;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -37,8 +40,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Moves due tasks from PostgreSQL to this node's idle worker verticles. It claims only as many tasks as it
- * has idle workers, so unclaimed work stays in the database for other nodes. Woken by NOTIFY, by local
+ * Moves due tasks from PostgreSQL to this node's idle worker verticles, and runs asynchronous handlers itself
+ * on its event loop. It claims only as many tasks as it can start at once (see {@link ClaimPlanner}), so
+ * unclaimed work stays in the database for other nodes. Woken by NOTIFY, by local
  * submissions, by workers becoming idle and by a polling fallback; one claim runs at a time and a wake during
  * a claim triggers another. It also times out attempts and turns worker outcomes into retries or final
  * states. One instance per node; event-loop confined.
@@ -56,6 +60,9 @@ public final class DispatcherVerticle extends VerticleBase {
   private final Clock clock;
   private final RetryPolicy retryPolicy;
   private final TaskMetrics metrics;
+  private final TaskHandlers handlers;
+  private final ClaimPlanner planner;
+  private int asyncRunning;
   private final Deque<String> idleWorkers = new ArrayDeque<>();
   private final Map<UUID, InFlight> inFlight = new HashMap<>();
   private final OutageLog claimLog = new OutageLog("claiming tasks");
@@ -70,20 +77,28 @@ public final class DispatcherVerticle extends VerticleBase {
   /** Completes when the claim in flight (if any) has handed its tasks over, or back. */
   private Future<Void> claimSettled = Future.succeededFuture();
 
-  /** One attempt handed to a worker; {@code ended} once its outcome is decided (e.g. it timed out). */
+  /**
+   * One attempt running here, on a worker or (async) on this event loop; {@code ended} once its outcome is
+   * decided (e.g. it timed out).
+   */
   private static final class InFlight {
     final RunningAttempt attempt;
     final long timeoutTimer;
+    final boolean async;
     boolean ended;
 
-    InFlight(RunningAttempt attempt, long timeoutTimer) {
+    InFlight(RunningAttempt attempt, long timeoutTimer, boolean async) {
       this.attempt = attempt;
       this.timeoutTimer = timeoutTimer;
+      this.async = async;
     }
   }
 
-  public DispatcherVerticle(TaskStore store, OffloadConfig config, Clock clock, TaskMetrics metrics) {
+  public DispatcherVerticle(TaskStore store, OffloadConfig config, Clock clock, TaskHandlers handlers,
+      TaskMetrics metrics) {
     this.metrics = metrics;
+    this.handlers = handlers;
+    this.planner = new ClaimPlanner(store, config, clock, handlers.asyncKinds());
     this.store = store;
     this.config = config;
     this.tasks = config.tasks();
@@ -213,15 +228,18 @@ public final class DispatcherVerticle extends VerticleBase {
       claimAgain = true;
       return;
     }
-    int capacity = idleWorkers.size();
-    if (capacity == 0) {
+    int workerRoom = idleWorkers.size();
+    int asyncRoom = config.worker().asyncConcurrency() - asyncRunning;
+    int capacity = workerRoom + Math.max(0, asyncRoom);
+    if (capacity <= 0) {
       return;
     }
     claiming = true;
     claimAgain = false;
     Promise<Void> settled = Promise.promise();
     claimSettled = settled.future();
-    claimBatch(capacity).onComplete(claimed -> {
+    planner.claim(workerRoom, asyncRoom, this::runningInQueue,
+        partial -> handBack(partial.stream().map(Task::id).toList())).onComplete(claimed -> {
       claiming = false;
       if (claimed.failed()) {
         claimLog.failed(claimed.cause());
@@ -234,7 +252,13 @@ public final class DispatcherVerticle extends VerticleBase {
         handBack(due.stream().map(Task::id).toList()).onComplete(ignored -> settled.complete());
         return;
       }
-      due.forEach(this::handOver);
+      due.forEach(task -> {
+        if (planner.isAsync(task)) {
+          startAsync(task);
+        } else {
+          handOver(task);
+        }
+      });
       settled.complete();
       if (due.size() == capacity || claimAgain) {
         claim();
@@ -242,43 +266,49 @@ public final class DispatcherVerticle extends VerticleBase {
     });
   }
 
-  /**
-   * Claims up to {@code capacity} tasks: in one statement, or with queue limits configured, first each limited
-   * queue within its room (on this node, and over all nodes), then every other queue.
-   */
-  private Future<List<Task>> claimBatch(int capacity) {
-    Instant now = clock.instant();
-    Map<String, QueueLimit> limits = config.queues();
-    if (limits.isEmpty()) {
-      return store.claimDue(capacity, config.nodeId(), now, tasks.lease());
-    }
-    List<Task> claimed = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (Map.Entry<String, QueueLimit> queue : limits.entrySet()) {
-      chain = chain.compose(ignored -> {
-        int room = Math.min(capacity - claimed.size(), roomOnThisNode(queue.getKey(), queue.getValue()));
-        return room <= 0 ? Future.succeededFuture() : store.claimDueInQueue(queue.getKey(),
-            queue.getValue().globalConcurrency(), room, config.nodeId(), now, tasks.lease())
-            .onSuccess(claimed::addAll).mapEmpty();
-      });
-    }
-    return chain.compose(ignored -> capacity == claimed.size()
-            ? Future.succeededFuture(claimed)
-            : store.claimDueOutside(limits.keySet(), capacity - claimed.size(), config.nodeId(), now, tasks.lease())
-                .map(others -> {
-                  claimed.addAll(others);
-                  return claimed;
-                }))
-        .recover(failure -> handBack(claimed.stream().map(Task::id).toList())
-            .transform(ignored -> Future.failedFuture(failure)));
+  private long runningInQueue(String queue) {
+    return inFlight.values().stream().filter(running -> running.attempt.task().queue().equals(queue)).count();
   }
 
-  private int roomOnThisNode(String queue, QueueLimit limit) {
-    if (limit.concurrency() == null) {
-      return Integer.MAX_VALUE;
+  /** Starts an asynchronous handler on this event loop; it holds no worker while it waits. */
+  private void startAsync(Task task) {
+    RunningAttempt attempt = new RunningAttempt(task);
+    long timer = vertx.setTimer(task.timeout().toMillis(), id -> timedOut(task.id()));
+    inFlight.put(task.id(), new InFlight(attempt, timer, true));
+    asyncRunning++;
+    metrics.started();
+    Future<Object> result;
+    try {
+      result = ((AsyncTaskHandler) handlers.find(task.kind()).orElseThrow()).start(attempt, vertx);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
     }
-    long running = inFlight.values().stream().filter(f -> f.attempt.task().queue().equals(queue)).count();
-    return (int) Math.max(0, limit.concurrency() - running);
+    Context dispatcherContext = context;
+    result.onComplete(done -> {
+      // A handler may complete its future on another thread; the bookkeeping stays on this event loop.
+      if (Vertx.currentContext() == dispatcherContext) {
+        asyncFinished(task, attempt, done);
+      } else {
+        dispatcherContext.runOnContext(ignored -> asyncFinished(task, attempt, done));
+      }
+    });
+  }
+
+  private void asyncFinished(Task task, RunningAttempt attempt, AsyncResult<Object> done) {
+    InFlight running = inFlight.get(task.id());
+    if (running == null || running.attempt != attempt) {
+      return; // it timed out and its task's next attempt runs here now: that one owns the entry
+    }
+    inFlight.remove(task.id());
+    asyncRunning--;
+    vertx.cancelTimer(running.timeoutTimer);
+    if (!running.ended) {
+      AttemptOutcome outcome = done.succeeded()
+          ? AttemptOutcome.ofResult(done.result())
+          : AttemptOutcome.ofFailure(done.cause(), attempt);
+      endWith(task, outcome.status(), outcome.resultJson(), outcome.error());
+    }
+    claim();
   }
 
   private void handOver(Task task) {
@@ -289,7 +319,7 @@ public final class DispatcherVerticle extends VerticleBase {
     }
     RunningAttempt attempt = new RunningAttempt(task);
     long timer = vertx.setTimer(task.timeout().toMillis(), id -> timedOut(task.id()));
-    inFlight.put(task.id(), new InFlight(attempt, timer));
+    inFlight.put(task.id(), new InFlight(attempt, timer, false));
     metrics.started();
     vertx.eventBus().<AttemptOutcome>request(worker, attempt, NO_SEND_TIMEOUT)
         .onComplete(reply -> workerReplied(task, worker, reply));

@@ -130,29 +130,23 @@ final class TaskSql {
       LIMIT $5""".formatted(COLUMNS);
 
   /**
-   * Claims up to $3 due tasks for node $4 in one statement. $1 now, $2 lease expiry, $3 limit, $4 node id.
-   * SKIP LOCKED lets claimers on many nodes run at once without waiting on each other or taking a task
-   * twice; the CTE fixes the chosen rows before the UPDATE touches them. Claim order: lower priority first,
-   * then the longest due.
+   * Claims up to $3 due tasks for node $4 in one statement. $1 now, $2 lease expiry, $3 limit, $4 node id;
+   * then, as {@link ClaimScope} asks, $5... for the queue or queues, the global limit and the kinds (see
+   * {@link #claim}). SKIP LOCKED lets claimers on many nodes run at once without waiting on each other or
+   * taking a task twice; the CTE fixes the chosen rows before the UPDATE touches them. Claim order: lower
+   * priority first, then the longest due.
    */
   static final String TASK_CLAIM_DUE = claim("", "$3");
-
-  /** TASK_CLAIM_DUE, leaving out the queues in $5 (those with a concurrency limit, claimed on their own). */
-  static final String TASK_CLAIM_DUE_OUTSIDE_QUEUES = claim("AND queue <> ALL($5::text[])", "$3");
-
-  /**
-   * TASK_CLAIM_DUE within queue $5, and within its global limit $6 (null: none): at most $6 attempts of the
-   * queue run at once over all nodes. Run it under QUEUE_LOCK when $6 is set, so that claimers on several
-   * nodes count one after the other.
-   */
-  static final String TASK_CLAIM_DUE_IN_QUEUE = claim("AND queue = $5", """
-      greatest(0, least($3, coalesce($6::int - (SELECT count(*) FROM offload_task
-                                                 WHERE queue = $5 AND state = 'running'), $3)))""");
 
   /** Serializes the claims of queue $1 over all nodes until the transaction ends. */
   static final String QUEUE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('offload.queue.' || $1, 0))";
 
-  private static String claim(String queueFilter, String limit) {
+  /**
+   * The claim statement for extra conditions {@code filter} (fixed SQL text whose values are parameters from
+   * $5 on) and a LIMIT expression; a queue's global limit makes the LIMIT count that queue's running
+   * attempts (run it under QUEUE_LOCK, so that claimers on several nodes count one after the other).
+   */
+  static String claim(String filter, String limit) {
     return """
         WITH due AS (
             SELECT id FROM offload_task
@@ -166,7 +160,7 @@ final class TaskSql {
             lease_expires_at = $2, progress = NULL
         FROM due
         WHERE task.id = due.id
-        RETURNING %s""".formatted(queueFilter, limit, prefixed("task"));
+        RETURNING %s""".formatted(filter, limit, prefixed("task"));
   }
 
   /** An attempt that failed, of a task whose cancellation was requested, ends the task cancelled. */

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The only class that reads or writes tasks. Every method is one statement, so one round trip. */
 public final class TaskStore {
@@ -32,6 +33,8 @@ public final class TaskStore {
   private final String notifyChannel;
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
+  /** Claim statements by their conditions: a handful of shapes, built once each. */
+  private final Map<String, String> claimStatements = new ConcurrentHashMap<>();
 
   public TaskStore(Pool pool, DatabaseConfig database) {
     this.client = pool;
@@ -170,31 +173,53 @@ public final class TaskStore {
     });
   }
 
-  /** Claims up to {@code limit} due tasks for {@code nodeId}: they are running, leased until now + lease. */
+  /** Claims up to {@code limit} due tasks of any queue and kind; see {@link #claim}. */
   public Future<List<Task>> claimDue(int limit, String nodeId, Instant now, Duration lease) {
-    return client.preparedQuery(TaskSql.TASK_CLAIM_DUE).execute(claimParams(limit, nodeId, now, lease))
-        .map(TaskStore::toTasks);
-  }
-
-  /** {@link #claimDue}, from every queue but {@code excluded}. */
-  public Future<List<Task>> claimDueOutside(Collection<String> excluded, int limit, String nodeId, Instant now,
-      Duration lease) {
-    Tuple params = claimParams(limit, nodeId, now, lease).addArrayOfString(excluded.toArray(String[]::new));
-    return client.preparedQuery(TaskSql.TASK_CLAIM_DUE_OUTSIDE_QUEUES).execute(params).map(TaskStore::toTasks);
+    return claim(ClaimScope.ANY, limit, nodeId, now, lease);
   }
 
   /**
-   * {@link #claimDue}, from {@code queue} only, keeping its running attempts over all nodes within
-   * {@code globalLimit} (null: no global limit).
+   * Claims up to {@code limit} due tasks within {@code scope} for {@code nodeId}: they are running, leased
+   * until now + lease. A queue's global limit is kept under a per-queue advisory lock.
    */
-  public Future<List<Task>> claimDueInQueue(String queue, Integer globalLimit, int limit, String nodeId,
-      Instant now, Duration lease) {
-    Tuple params = claimParams(limit, nodeId, now, lease).addString(queue).addInteger(globalLimit);
-    if (globalLimit == null) {
-      return client.preparedQuery(TaskSql.TASK_CLAIM_DUE_IN_QUEUE).execute(params).map(TaskStore::toTasks);
+  public Future<List<Task>> claim(ClaimScope scope, int limit, String nodeId, Instant now, Duration lease) {
+    if (scope.isEmpty() || limit <= 0) {
+      return Future.succeededFuture(List.of());
     }
-    return client.withTransaction(connection -> connection.preparedQuery(TaskSql.QUEUE_LOCK).execute(Tuple.of(queue))
-        .compose(locked -> connection.preparedQuery(TaskSql.TASK_CLAIM_DUE_IN_QUEUE).execute(params))
+    Tuple params = claimParams(limit, nodeId, now, lease);
+    StringBuilder filter = new StringBuilder();
+    String limitExpression = "$3";
+    if (scope.queue() != null) {
+      int queue = params.size() + 1;
+      filter.append(" AND queue = $").append(queue);
+      params.addString(scope.queue());
+      if (scope.globalLimit() != null) {
+        limitExpression = "greatest(0, least($3, $" + (queue + 1) + "::int - (SELECT count(*) FROM offload_task"
+            + " WHERE queue = $" + queue + " AND state = 'running')))";
+        params.addInteger(scope.globalLimit());
+      }
+    }
+    if (!scope.otherThanQueues().isEmpty()) {
+      filter.append(" AND queue <> ALL($").append(params.size() + 1).append("::text[])");
+      params.addArrayOfString(scope.otherThanQueues().toArray(String[]::new));
+    }
+    if (scope.kinds() != null) {
+      filter.append(" AND kind = ANY($").append(params.size() + 1).append("::text[])");
+      params.addArrayOfString(scope.kinds().toArray(String[]::new));
+    }
+    if (!scope.otherThanKinds().isEmpty()) {
+      filter.append(" AND kind <> ALL($").append(params.size() + 1).append("::text[])");
+      params.addArrayOfString(scope.otherThanKinds().toArray(String[]::new));
+    }
+    String limitSql = limitExpression;
+    String sql = claimStatements.computeIfAbsent(filter + "|" + limitSql,
+        key -> TaskSql.claim(filter.toString(), limitSql));
+    if (scope.globalLimit() == null) {
+      return client.preparedQuery(sql).execute(params).map(TaskStore::toTasks);
+    }
+    return client.withTransaction(connection -> connection.preparedQuery(TaskSql.QUEUE_LOCK)
+        .execute(Tuple.of(scope.queue()))
+        .compose(locked -> connection.preparedQuery(sql).execute(params))
         .map(TaskStore::toTasks));
   }
 

@@ -21,4 +21,10 @@ public interface TaskContext {
    * interrupted then, so blocking calls such as {@code Thread.sleep} end at once.
    */
   boolean isStopRequested();
+
+  /**
+   * Runs {@code action} once the attempt should stop (at once if it already should): how an asynchronous
+   * handler aborts the work it has under way. The action must not block.
+   */
+  void onStopRequested(Runnable action);
 }

@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The code that runs one kind of task. Handlers are found with {@link java.util.ServiceLoader}: list the
- * class in {@code META-INF/services/dev.offload.task.TaskHandler}. {@link #run} runs on a worker thread and
- * may block.
+ * class in {@code META-INF/services/dev.offload.task.TaskHandler}. {@link #run} runs on a worker thread of a
+ * worker verticle and may block; a handler that does not block implements {@link AsyncTaskHandler} instead.
  */
 public interface TaskHandler {
 

@@ -1,8 +1,13 @@
 package dev.offload.task;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.ServiceLoader;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -18,7 +23,14 @@ public final class TaskHandlers {
 
   /** Every handler listed in META-INF/services on the classpath; two handlers of one kind are an error. */
   public static TaskHandlers discover() {
-    return of(ServiceLoader.load(TaskHandler.class).stream().map(ServiceLoader.Provider::get).toList());
+    return discover(List.of());
+  }
+
+  /** {@link #discover()}, plus built-in handlers that need the configuration. */
+  public static TaskHandlers discover(List<? extends TaskHandler> configured) {
+    List<TaskHandler> all = new ArrayList<>(configured);
+    ServiceLoader.load(TaskHandler.class).stream().map(ServiceLoader.Provider::get).forEach(all::add);
+    return of(all);
   }
 
   public static TaskHandlers of(Collection<? extends TaskHandler> handlers) {
@@ -35,6 +47,14 @@ public final class TaskHandlers {
 
   public Optional<TaskHandler> find(String kind) {
     return Optional.ofNullable(byKind.get(kind));
+  }
+
+  /** The kinds whose handlers are asynchronous: they run on an event loop, not on a worker verticle. */
+  public Set<String> asyncKinds() {
+    return byKind.entrySet().stream()
+        .filter(entry -> entry.getValue() instanceof AsyncTaskHandler)
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** Sorted, for error messages. */

@@ -1,22 +1,49 @@
 package dev.offload.worker;
 
+import dev.offload.task.DiscardTaskException;
+import io.vertx.core.json.EncodeException;
+import io.vertx.core.json.Json;
+
 /**
- * What a worker reports when a handler returns: the result as JSON text (completed), or the error message
- * (failed: retry if attempts remain; discarded: never retry).
+ * How an attempt's handler ended: the result as JSON text (completed), or the error message (failed: retry
+ * if attempts remain; discarded: never retry).
  */
 public record AttemptOutcome(Status status, String resultJson, String error) {
 
   public enum Status { COMPLETED, FAILED, DISCARDED }
 
-  static AttemptOutcome completed(String resultJson) {
-    return new AttemptOutcome(Status.COMPLETED, resultJson, null);
+  private static final int MAX_ERROR_LENGTH = 2_000;
+
+  /** A handler's return value; one that is not JSON fails the attempt. */
+  public static AttemptOutcome ofResult(Object result) {
+    try {
+      return new AttemptOutcome(Status.COMPLETED, result == null ? null : Json.encode(result), null);
+    } catch (EncodeException e) {
+      return failed("the result is not JSON: " + e.getMessage());
+    }
+  }
+
+  /** A handler's failure; an interrupt or cancellation is reported by its stop reason. */
+  public static AttemptOutcome ofFailure(Throwable failure, RunningAttempt attempt) {
+    if (failure instanceof DiscardTaskException) {
+      return new AttemptOutcome(Status.DISCARDED, null, truncate(failure.getMessage()));
+    }
+    if (attempt.stopReason() != null) {
+      return failed(attempt.stopReason());
+    }
+    if (failure instanceof InterruptedException) {
+      return failed("interrupted");
+    }
+    String message = failure.getMessage();
+    return failed(truncate(failure.getClass().getName() + (message == null ? "" : ": " + message)));
   }
 
   static AttemptOutcome failed(String error) {
     return new AttemptOutcome(Status.FAILED, null, error);
   }
 
-  static AttemptOutcome discarded(String error) {
-    return new AttemptOutcome(Status.DISCARDED, null, error);
+  private static String truncate(String message) {
+    String text = message == null ? "" : message;
+    return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH) + "…";
   }
 }

@@ -3,6 +3,8 @@ package dev.offload.worker;
 import dev.offload.task.Task;
 import dev.offload.task.TaskContext;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -16,6 +18,7 @@ public final class RunningAttempt implements TaskContext {
   private volatile boolean progressUnsaved;
   private String stopReason; // guarded by this
   private Thread thread;     // guarded by this
+  private final List<Runnable> stopActions = new ArrayList<>(); // guarded by this
 
   public RunningAttempt(Task task) {
     this.task = task;
@@ -64,14 +67,34 @@ public final class RunningAttempt implements TaskContext {
     return stopReason;
   }
 
-  /** Asks the attempt to stop, interrupting its thread if it is running. The first reason wins. */
-  public synchronized void requestStop(String reason) {
-    if (stopReason == null) {
-      stopReason = reason;
+  /**
+   * Asks the attempt to stop: interrupts its thread if it is running and runs the stop actions its handler
+   * registered. The first reason wins.
+   */
+  public void requestStop(String reason) {
+    List<Runnable> actions;
+    synchronized (this) {
+      if (stopReason == null) {
+        stopReason = reason;
+      }
+      if (thread != null) {
+        thread.interrupt();
+      }
+      actions = new ArrayList<>(stopActions);
+      stopActions.clear();
     }
-    if (thread != null) {
-      thread.interrupt();
+    actions.forEach(Runnable::run);
+  }
+
+  @Override
+  public void onStopRequested(Runnable action) {
+    synchronized (this) {
+      if (stopReason == null) {
+        stopActions.add(action);
+        return;
+      }
     }
+    action.run();
   }
 
   synchronized void bindCurrentThread() {

@@ -1,14 +1,12 @@
 package dev.offload.worker;
 
 import dev.offload.dispatch.Addresses;
-import dev.offload.task.DiscardTaskException;
 import dev.offload.task.TaskHandler;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.Json;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,8 +16,6 @@ import java.util.UUID;
  * dispatcher, which sends it an attempt only when it is idle.
  */
 public final class TaskWorkerVerticle extends VerticleBase {
-
-  private static final int MAX_ERROR_LENGTH = 2_000;
 
   private final TaskHandlers handlers;
   private final String address = Addresses.worker(UUID.randomUUID());
@@ -58,25 +54,9 @@ public final class TaskWorkerVerticle extends VerticleBase {
       return AttemptOutcome.failed("no handler for kind '" + kind + "' on this node");
     }
     try {
-      Object result = handler.get().run(attempt);
-      return AttemptOutcome.completed(result == null ? null : Json.encode(result));
-    } catch (DiscardTaskException e) {
-      return AttemptOutcome.discarded(truncate(e.getMessage()));
-    } catch (InterruptedException e) {
-      String reason = attempt.stopReason();
-      return AttemptOutcome.failed(reason != null ? reason : "interrupted");
+      return AttemptOutcome.ofResult(handler.get().run(attempt));
     } catch (Throwable e) {
-      return AttemptOutcome.failed(truncate(describe(e)));
+      return AttemptOutcome.ofFailure(e, attempt);
     }
-  }
-
-  private static String describe(Throwable e) {
-    String message = e.getMessage();
-    return e.getClass().getName() + (message == null ? "" : ": " + message);
-  }
-
-  private static String truncate(String message) {
-    String text = message == null ? "" : message;
-    return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH) + "…";
   }
 }

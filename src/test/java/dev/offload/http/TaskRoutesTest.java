@@ -271,7 +271,7 @@ class TaskRoutesTest {
           Arguments.of("\"noop\"", "invalid_json", "JSON object"),
           Arguments.of("{}", "invalid_field", "kind is required; known kinds: noop, sleep"),
           Arguments.of("{\"kind\": 7}", "invalid_field", "kind must be a string"),
-          Arguments.of("{\"kind\": \"nope\"}", "unknown_kind", "known kinds: noop, sleep, test.discard, test.fail"),
+          Arguments.of("{\"kind\": \"nope\"}", "unknown_kind", "known kinds: noop, sleep, test."),
           Arguments.of("{\"kind\": \"noop\", \"args\": [1]}", "invalid_field", "args"),
           Arguments.of("{\"kind\": \"noop\", \"args\": \"x\"}", "invalid_field", "args"),
           Arguments.of("{\"kind\": \"sleep\"}", "invalid_args", "args.seconds"),

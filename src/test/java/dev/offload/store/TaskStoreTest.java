@@ -1000,37 +1000,54 @@ class TaskStoreTest {
   }
 
   @Nested
-  class TaskClaimByQueue {
+  class TaskClaimByScope {
 
     @Test
-    void claimDueOutside_leaves_the_named_queues_alone() {
+    void claim_of_kinds_takes_only_those_kinds_and_not_of_kinds_the_others() {
+      UUID fetch = store.insert(task("http", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
+      UUID sleep = store.insert(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
+
+      assertEquals(List.of(fetch), ids(store.claim(ClaimScope.ANY.ofKinds(Set.of("http")), 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(sleep), ids(store.claim(ClaimScope.ANY.notOfKinds(Set.of("http")), 10, NODE, T0, LEASE).await()));
+    }
+
+    @Test
+    void claim_of_no_kinds_takes_nothing() {
+      store.insert(newTask("a"), T0).await();
+
+      assertTrue(store.claim(ClaimScope.ANY.ofKinds(Set.of()), 10, NODE, T0, LEASE).await().isEmpty());
+      assertEquals(1, count("SELECT count(*) FROM offload_task WHERE state = 'available'"));
+    }
+
+    @Test
+    void claim_outside_queues_leaves_the_named_queues_alone() {
       UUID reports = store.insert(task("a", "reports", 5, 3, null), T0).await().task().id();
       UUID mail = store.insert(task("a", "mail", 5, 3, null), T0).await().task().id();
 
-      List<Task> claimed = store.claimDueOutside(List.of("reports"), 10, NODE, T0, LEASE).await();
+      List<Task> claimed = store.claim(ClaimScope.ANY.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await();
 
       assertEquals(List.of(mail), ids(claimed));
       assertEquals(TaskState.AVAILABLE, store.get(reports).await().orElseThrow().state());
     }
 
     @Test
-    void claimDueInQueue_takes_only_that_queue() {
+    void claim_in_a_queue_takes_only_that_queue() {
       store.insert(task("a", "mail", 5, 3, null), T0).await();
       UUID report = store.insert(task("a", "reports", 5, 3, null), T0).await().task().id();
 
-      assertEquals(List.of(report), ids(store.claimDueInQueue("reports", null, 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(report), ids(store.claim(ClaimScope.ANY.inQueue("reports", null), 10, NODE, T0, LEASE).await()));
     }
 
     @Test
-    void claimDueInQueue_keeps_the_running_attempts_of_all_nodes_within_the_global_limit() {
+    void claim_in_a_queue_keeps_the_running_attempts_of_all_nodes_within_the_global_limit() {
       for (int i = 0; i < 6; i++) {
         store.insert(task("a", "reports", 5, 3, null), T0.plusMillis(i)).await();
       }
       Instant now = T0.plusSeconds(1);
-      assertEquals(2, store.claimDueInQueue("reports", 3, 2, OTHER_NODE, now, LEASE).await().size());
+      assertEquals(2, store.claim(ClaimScope.ANY.inQueue("reports", 3), 2, OTHER_NODE, now, LEASE).await().size());
 
-      assertEquals(1, store.claimDueInQueue("reports", 3, 10, NODE, now, LEASE).await().size());
-      assertEquals(0, store.claimDueInQueue("reports", 3, 10, NODE, now, LEASE).await().size());
+      assertEquals(1, store.claim(ClaimScope.ANY.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
+      assertEquals(0, store.claim(ClaimScope.ANY.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
       assertEquals(3, count("SELECT count(*) FROM offload_task WHERE state = 'running'"));
     }
 
@@ -1044,7 +1061,7 @@ class TaskStoreTest {
       try {
         TaskStore sharedStore = new TaskStore(bigPool, db.config());
         List<Future<List<Task>>> claims = IntStream.range(0, 8)
-            .mapToObj(i -> sharedStore.claimDueInQueue("reports", 5, 3, "node-" + i, T0.plusSeconds(1), LEASE))
+            .mapToObj(i -> sharedStore.claim(ClaimScope.ANY.inQueue("reports", 5), 3, "node-" + i, T0.plusSeconds(1), LEASE))
             .toList();
         Future.all(claims).await();
 
