@@ -1,7 +1,9 @@
 package dev.offload.config;
 
 import dev.offload.support.Durations;
+import dev.offload.outbound.AllowedHosts;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -140,7 +143,11 @@ public final class ConfigLoader {
 
   private void set(String path, String value, String source) {
     String[] parts = path.split("\\.");
-    values.getJsonObject(parts[0]).put(parts[1], value);
+    JsonObject section = values.getJsonObject(parts[0]);
+    // A list key (such as outbound.allowed_hosts) takes a comma-separated variable.
+    section.put(parts[1], section.getValue(parts[1]) instanceof JsonArray
+        ? new JsonArray(Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+        : value);
     sources.put(path, source);
   }
 
@@ -174,7 +181,7 @@ public final class ConfigLoader {
         text("node.id").isBlank() ? defaultNodeId() : text("node.id"),
         role("node.role"),
         duration("node.shutdown_grace", Duration.ZERO, Duration.ofMinutes(10)));
-    return new OffloadConfig(node, http, database, worker, tasks, queues());
+    return new OffloadConfig(node, http, database, worker, tasks, queues(), allowedHosts("outbound.allowed_hosts"));
   }
 
   private Map<String, QueueLimit> queues() {
@@ -233,6 +240,17 @@ public final class ConfigLoader {
       throw invalid(path, description);
     }
     return value;
+  }
+
+  private AllowedHosts allowedHosts(String path) {
+    if (!(raw(path) instanceof JsonArray list) || !list.stream().allMatch(String.class::isInstance)) {
+      throw invalid(path, "a list of host or host:port strings");
+    }
+    try {
+      return AllowedHosts.of(list.stream().map(String.class::cast).toList());
+    } catch (IllegalArgumentException e) {
+      throw invalid(path, "a list of host or host:port (" + e.getMessage() + ")");
+    }
   }
 
   private NodeRole role(String path) {

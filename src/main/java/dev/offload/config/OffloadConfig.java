@@ -1,11 +1,15 @@
 package dev.offload.config;
 
+import dev.offload.outbound.AllowedHosts;
 import java.util.Map;
 
-/** The whole, validated configuration of one node; {@code queues} holds the queues with a concurrency limit. */
+/**
+ * The whole, validated configuration of one node; {@code queues} holds the queues with a concurrency limit,
+ * {@code allowedHosts} the hosts tasks may call.
+ */
 public record OffloadConfig(
     NodeConfig node, HttpConfig http, DatabaseConfig database, WorkerConfig worker, TaskConfig tasks,
-    Map<String, QueueLimit> queues) {
+    Map<String, QueueLimit> queues, AllowedHosts allowedHosts) {
 
   public String nodeId() {
     return node.id();

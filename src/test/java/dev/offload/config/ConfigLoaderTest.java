@@ -193,6 +193,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void allowed_hosts_come_from_a_comma_separated_variable() {
+      OffloadConfig config = fromEnv(Map.of("OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "hooks.example.com, 127.0.0.1:9000"));
+      config.allowedHosts().check("https://hooks.example.com/x");
+      config.allowedHosts().check("http://127.0.0.1:9000/x");
+      assertThrows(IllegalArgumentException.class, () -> fromEnv(Map.of()).allowedHosts().check("https://hooks.example.com/"));
+    }
+
+    @Test
+    void a_bad_allowed_host_is_one_line_naming_the_key() {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> fromEnv(Map.of("OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "https://x.example.com")));
+      assertTrue(e.getMessage().startsWith("invalid configuration: outbound.allowed_hosts (from OFFLOAD_OUTBOUND_ALLOWED_HOSTS)"),
+          e.getMessage());
+    }
+
+    @Test
     void the_full_variable_name_wins_over_the_OFFLOAD_LEASE_alias() {
       assertEquals(Duration.ofSeconds(20),
           fromEnv(Map.of("OFFLOAD_LEASE", "15s", "OFFLOAD_TASKS_LEASE", "20s")).tasks().lease());
