@@ -13,6 +13,7 @@ import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.support.LocalCodec;
 import dev.offload.task.TaskHandlers;
+import dev.offload.users.UserStore;
 import dev.offload.worker.AttemptOutcome;
 import dev.offload.worker.RunningAttempt;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,6 +45,7 @@ public final class OffloadNode {
   private final PrometheusMeterRegistry registry;
   private final TaskMetrics metrics;
   private final NodeStore nodes;
+  private final UserStore users;
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile boolean stopped;
@@ -61,6 +63,7 @@ public final class OffloadNode {
     this.pool = Database.pool(vertx, config.database());
     this.store = new TaskStore(pool, config.database());
     this.nodes = new NodeStore(pool, config.database());
+    this.users = new UserStore(pool);
   }
 
   /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a registry of its own. */
@@ -110,7 +113,7 @@ public final class OffloadNode {
   private Future<String> deployHttp() {
     DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
     return vertx.deployVerticle(() -> new HttpVerticle(config, store, nodes, handlers, databaseStatus, clock, registry, metrics,
-        port -> httpPort.compareAndSet(-1, port)), options).onSuccess(id -> httpDeployment = id);
+        users, port -> httpPort.compareAndSet(-1, port)), options).onSuccess(id -> httpDeployment = id);
   }
 
   private void migrateThenRunTasks() {

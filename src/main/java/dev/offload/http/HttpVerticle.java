@@ -6,6 +6,8 @@ import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.task.TaskHandlers;
 import dev.offload.metrics.TaskMetrics;
+import dev.offload.users.UserRoutes;
+import dev.offload.users.UserStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,11 +35,12 @@ public final class HttpVerticle extends VerticleBase {
   private final IntConsumer onListening;
   private final PrometheusMeterRegistry registry;
   private final TaskMetrics metrics;
+  private final UserStore users;
   private HttpServer server;
 
   public HttpVerticle(OffloadConfig config, TaskStore store, NodeStore nodes, TaskHandlers handlers,
       DatabaseStatus database, Clock clock, PrometheusMeterRegistry registry, TaskMetrics metrics,
-      IntConsumer onListening) {
+      UserStore users, IntConsumer onListening) {
     this.registry = registry;
     this.metrics = metrics;
     this.config = config;
@@ -46,6 +49,7 @@ public final class HttpVerticle extends VerticleBase {
     this.handlers = handlers;
     this.database = database;
     this.clock = clock;
+    this.users = users;
     this.onListening = onListening;
   }
 
@@ -67,6 +71,7 @@ public final class HttpVerticle extends VerticleBase {
       new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks()), database, clock, bodyLimit, metrics)
           .mount(router);
       new AdminRoutes(nodes, config, clock).mount(router);
+      new UserRoutes(users, database, clock, bodyLimit).mount(router);
     }
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())
