@@ -54,7 +54,7 @@ final class TaskRoutes {
   }
 
   void mount(Router router) {
-    router.route("/tasks*").handler(this::requireDatabase);
+    router.route("/tasks*").handler(new RequireDatabase(database));
     router.post("/tasks").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(this::submit);
     router.post("/tasks/batch")
         .handler(BodyHandler.create(false).setBodyLimit((long) bodyLimit * BATCH_BODY_FACTOR))
@@ -63,14 +63,6 @@ final class TaskRoutes {
     router.get("/tasks/:id").handler(this::get);
     router.post("/tasks/:id/cancel").handler(this::cancel);
     router.post("/tasks/:id/retry").handler(this::retry);
-  }
-
-  private void requireDatabase(RoutingContext ctx) {
-    if (!database.isReady()) {
-      throw new ApiError(503, "database_unavailable",
-          "the database is not ready yet (" + database.lastFailure() + "); try again shortly");
-    }
-    ctx.next();
   }
 
   /** 202 with the new task; 200 with the existing one when its unique key was submitted before. */

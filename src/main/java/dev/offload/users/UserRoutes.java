@@ -1,6 +1,7 @@
 package dev.offload.users;
 
 import dev.offload.http.ApiError;
+import dev.offload.http.RequireDatabase;
 import dev.offload.store.DatabaseStatus;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -29,20 +30,12 @@ public final class UserRoutes {
   }
 
   public void mount(Router router) {
-    router.route("/users/*").handler(this::requireDatabase); // also matches /users itself
+    router.route("/users/*").handler(new RequireDatabase(database)); // also matches /users itself
     router.post("/users").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(this::create);
     router.get("/users").handler(this::list);
     router.get("/users/:id").handler(this::get);
     router.patch("/users/:id").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(this::update);
     router.delete("/users/:id").handler(this::delete);
-  }
-
-  private void requireDatabase(RoutingContext ctx) {
-    if (!database.isReady()) {
-      throw new ApiError(503, "database_unavailable",
-          "the database is not ready yet (" + database.lastFailure() + "); try again shortly");
-    }
-    ctx.next();
   }
 
   /** 201 with the user and its Location, once the row is committed. */
