@@ -6,6 +6,9 @@ import dev.offload.http.HttpVerticle;
 import dev.offload.metrics.Metrics;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.node.NodeAgentVerticle;
+import dev.offload.outbound.CallbackTaskHandler;
+import dev.offload.outbound.HttpTaskHandler;
+import dev.offload.outbound.OutboundCalls;
 import dev.offload.store.Database;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.Migrations;
@@ -24,6 +27,7 @@ import io.vertx.sqlclient.Pool;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,16 +58,18 @@ public final class OffloadNode {
 
   private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
       PrometheusMeterRegistry registry) {
-    this.registry = registry;
-    this.metrics = new TaskMetrics(registry);
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
-    this.handlers = handlers;
+    this.registry = registry;
+    this.metrics = new TaskMetrics(registry);
     this.pool = Database.pool(vertx, config.database());
     this.store = new TaskStore(pool, config.database());
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);
+    OutboundCalls calls = new OutboundCalls(vertx, config.allowedHosts());
+    // Built-in kinds that need the node's parts; handlers from META-INF/services come with the caller's.
+    this.handlers = handlers.plus(List.of(new HttpTaskHandler(calls), new CallbackTaskHandler(calls, store)));
   }
 
   /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a registry of its own. */

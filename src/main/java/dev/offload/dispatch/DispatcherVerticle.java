@@ -306,7 +306,7 @@ public final class DispatcherVerticle extends VerticleBase {
       AttemptOutcome outcome = done.succeeded()
           ? AttemptOutcome.ofResult(done.result())
           : AttemptOutcome.ofFailure(done.cause(), attempt);
-      endWith(task, outcome.status(), outcome.resultJson(), outcome.error());
+      endWith(task, outcome);
     }
     claim();
   }
@@ -334,7 +334,7 @@ public final class DispatcherVerticle extends VerticleBase {
     running.ended = true;
     running.attempt.requestStop(reason);
     // The worker stays busy until its handler returns; its late outcome is ignored.
-    endWith(running.attempt.task(), AttemptOutcome.Status.FAILED, null, reason);
+    endWith(running.attempt.task(), AttemptOutcome.failed(reason));
   }
 
   private void workerReplied(Task task, String worker, AsyncResult<Message<AttemptOutcome>> reply) {
@@ -358,30 +358,33 @@ public final class DispatcherVerticle extends VerticleBase {
     if (current && !running.ended) {
       if (reply.succeeded()) {
         AttemptOutcome outcome = reply.result().body();
-        endWith(task, outcome.status(), outcome.resultJson(), outcome.error());
+        endWith(task, outcome);
       } else {
-        endWith(task, AttemptOutcome.Status.FAILED, null, "worker failed: " + reply.cause().getMessage());
+        endWith(task, AttemptOutcome.failed("worker failed: " + reply.cause().getMessage()));
       }
     }
     claim();
   }
 
-  private void endWith(Task task, AttemptOutcome.Status status, String resultJson, String error) {
+  private void endWith(Task task, AttemptOutcome outcome) {
     Instant now = clock.instant();
-    AttemptError attemptError = error == null ? null : new AttemptError(now, task.attempt(), error);
-    AttemptEnd end = switch (status) {
-      case COMPLETED -> new AttemptEnd(task.id(), task.attempt(), TaskState.COMPLETED, null, resultJson, null);
+    AttemptError attemptError =
+        outcome.error() == null ? null : new AttemptError(now, task.attempt(), outcome.error());
+    AttemptEnd end = switch (outcome.status()) {
+      case COMPLETED ->
+          new AttemptEnd(task.id(), task.attempt(), TaskState.COMPLETED, null, outcome.resultJson(), null);
       case DISCARDED -> new AttemptEnd(task.id(), task.attempt(), TaskState.DISCARDED, null, null, attemptError);
       case FAILED -> task.attempt() >= task.maxAttempts()
           ? new AttemptEnd(task.id(), task.attempt(), TaskState.DISCARDED, null, null, attemptError)
-          : retryLater(task, now, attemptError);
+          : retryLater(task, now, outcome.retryAfter(), attemptError);
     };
     metrics.ended(end.state());
     endWriter.add(end);
   }
 
-  private AttemptEnd retryLater(Task task, Instant now, AttemptError error) {
-    Instant retryAt = now.plus(retryPolicy.backoff(task.attempt()));
+  /** After the backoff of the retry policy, or after the delay the handler asked for. */
+  private AttemptEnd retryLater(Task task, Instant now, Duration after, AttemptError error) {
+    Instant retryAt = now.plus(after != null ? after : retryPolicy.backoff(task.attempt()));
     wakeAt(retryAt);
     return new AttemptEnd(task.id(), task.attempt(), TaskState.RETRYABLE, retryAt, null, error);
   }

@@ -68,7 +68,7 @@ public final class HttpVerticle extends VerticleBase {
     if (config.node().role().servesApi()) {
       router.route().handler(BearerToken.forChanges(config.http().apiToken()));
       new DemoRoutes(vertx).mount(router);
-      new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks()), database, clock, bodyLimit, metrics)
+      new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks(), config.allowedHosts()), database, clock, bodyLimit, metrics)
           .mount(router);
       new AdminRoutes(nodes, config, clock).mount(router);
       new UserRoutes(users, database, clock, bodyLimit).mount(router);

@@ -1,6 +1,7 @@
 package dev.offload.http;
 
 import dev.offload.config.TaskConfig;
+import dev.offload.outbound.AllowedHosts;
 import dev.offload.support.Durations;
 import dev.offload.task.NewTask;
 import dev.offload.task.TaskHandler;
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
 final class Submissions {
 
   private static final Set<String> FIELDS =
-      Set.of("kind", "args", "queue", "priority", "max_attempts", "timeout", "delay", "run_at", "unique_key");
+      Set.of("kind", "args", "queue", "priority", "max_attempts", "timeout", "delay", "run_at", "unique_key",
+      "callback_url");
   static final int MAX_BATCH = 1_000;
   private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
@@ -33,10 +35,12 @@ final class Submissions {
 
   private final TaskHandlers handlers;
   private final TaskConfig defaults;
+  private final AllowedHosts allowedHosts;
 
-  Submissions(TaskHandlers handlers, TaskConfig defaults) {
+  Submissions(TaskHandlers handlers, TaskConfig defaults, AllowedHosts allowedHosts) {
     this.handlers = handlers;
     this.defaults = defaults;
+    this.allowedHosts = allowedHosts;
   }
 
   /**
@@ -98,7 +102,24 @@ final class Submissions {
         integer(body, "max_attempts", 1, 1000, defaults.defaultMaxAttempts()),
         duration(body, "timeout", MIN_TIMEOUT, MAX_TIMEOUT, defaults.defaultTimeout()),
         scheduledAt(body, now),
-        uniqueKey);
+        uniqueKey,
+        callbackUrl(body.getValue("callback_url")));
+  }
+
+  /** Only to an allowed host: a callback is an outbound call like any other. */
+  private String callbackUrl(Object url) {
+    if (url == null) {
+      return null;
+    }
+    if (!(url instanceof String text) || text.length() > 2048) {
+      throw invalid("callback_url must be a URL of at most 2048 characters");
+    }
+    try {
+      allowedHosts.check(text);
+    } catch (IllegalArgumentException e) {
+      throw invalid("callback_url: " + e.getMessage());
+    }
+    return text;
   }
 
   private static String uniqueKey(Object key) {

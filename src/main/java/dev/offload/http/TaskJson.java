@@ -9,12 +9,12 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** The task resource as clients see it. Times are ISO-8601 UTC; absent values are null, never omitted. */
-final class TaskJson {
+public final class TaskJson {
 
   private TaskJson() {
   }
 
-  static JsonObject of(Task task) {
+  public static JsonObject of(Task task) {
     JsonArray errors = new JsonArray();
     for (AttemptError error : task.errors()) {
       errors.add(new JsonObject()
@@ -41,7 +41,8 @@ final class TaskJson {
         .put("attempted_at", time(task.attemptedAt()))
         .put("finalized_at", time(task.finalizedAt()))
         .put("cancel_requested_at", time(task.cancelRequestedAt()))
-        .put("unique_key", task.uniqueKey());
+        .put("unique_key", task.uniqueKey())
+        .put("callback_url", task.callbackUrl());
   }
 
   static JsonObject of(TaskPage page) {

@@ -40,7 +40,8 @@ final class TaskRows {
         instant(row, "attempted_at"),
         instant(row, "finalized_at"),
         instant(row, "cancel_requested_at"),
-        row.getString("unique_key"));
+        row.getString("unique_key"),
+        row.getString("callback_url"));
   }
 
   static OffsetDateTime timestamp(Instant instant) {

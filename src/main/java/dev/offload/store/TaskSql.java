@@ -25,19 +25,20 @@ final class TaskSql {
 
   static final String COLUMNS = """
       id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
-      attempted_by, created_at, scheduled_at, attempted_at, finalized_at, cancel_requested_at, unique_key""";
+      attempted_by, created_at, scheduled_at, attempted_at, finalized_at, cancel_requested_at, unique_key,
+      callback_url""";
 
   /**
    * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9 created_at,
-   * $10 scheduled_at, $11 notify channel, $12 unique key (or null). Wakes the dispatchers of every node (at
+   * $10 scheduled_at, $11 notify channel, $12 unique key (or null), $13 callback URL (or null). Wakes the dispatchers of every node (at
    * commit) when the task is due now. No row comes back when a task with the same unique key exists: the
    * caller reads that one in a new statement, whose snapshot sees a concurrent insert that won the race.
    */
   static final String TASK_INSERT = """
       WITH inserted AS (
           INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                    created_at, scheduled_at, unique_key)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
+                                    created_at, scheduled_at, unique_key, callback_url)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13)
           ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
           RETURNING %1$s
       )
@@ -46,18 +47,21 @@ final class TaskSql {
 
   /**
    * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4 state,
-   * $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $12 unique key. $9
+   * $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $12 unique key,
+   * $13 callback URL. $9
    * created_at and $11 notify channel are shared. Returns the ids inserted; tasks whose unique key exists
    * are skipped (see TASK_IDS_BY_UNIQUE_KEYS).
    */
   static final String TASK_INSERT_MANY = """
       WITH inserted AS (
           INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                    created_at, scheduled_at, unique_key)
-          SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at, unique_key
+                                    created_at, scheduled_at, unique_key, callback_url)
+          SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at,
+                 unique_key, callback_url
           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
-                      $8::bigint[], $10::timestamptz[], $12::text[])
-               AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at, unique_key)
+                      $8::bigint[], $10::timestamptz[], $12::text[], $13::text[])
+               AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at, unique_key,
+                        callback_url)
           ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
           RETURNING id, state, scheduled_at
       ), wake AS (

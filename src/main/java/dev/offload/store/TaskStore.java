@@ -55,7 +55,8 @@ public final class TaskStore {
         .addOffsetDateTime(timestamp(now))
         .addOffsetDateTime(timestamp(scheduledAt))
         .addString(notifyChannel)
-        .addString(task.uniqueKey());
+        .addString(task.uniqueKey())
+        .addString(task.callbackUrl());
     return client.preparedQuery(TaskSql.TASK_INSERT).execute(params).compose(rows -> rows.size() > 0
         ? Future.succeededFuture(new Submitted(TaskRows.toTask(rows.iterator().next()), true))
         : existing(task, now));
@@ -85,6 +86,7 @@ public final class TaskStore {
     Long[] timeouts = new Long[n];
     OffsetDateTime[] scheduledAts = new OffsetDateTime[n];
     String[] uniqueKeys = new String[n];
+    String[] callbackUrls = new String[n];
     for (int i = 0; i < n; i++) {
       NewTask task = tasks.get(i);
       Instant scheduledAt = scheduledAt(task, now);
@@ -98,12 +100,14 @@ public final class TaskStore {
       timeouts[i] = task.timeout().toMillis();
       scheduledAts[i] = timestamp(scheduledAt);
       uniqueKeys[i] = task.uniqueKey();
+      callbackUrls[i] = task.callbackUrl();
     }
     Tuple params = Tuple.of(taskIds, kinds, queues, states, args, priorities, maxAttempts, timeouts)
         .addOffsetDateTime(timestamp(now))
         .addArrayOfOffsetDateTime(scheduledAts)
         .addString(notifyChannel)
-        .addArrayOfString(uniqueKeys);
+        .addArrayOfString(uniqueKeys)
+        .addArrayOfString(callbackUrls);
     return client.preparedQuery(TaskSql.TASK_INSERT_MANY).execute(params).compose(rows -> {
       Set<UUID> inserted = new HashSet<>();
       rows.forEach(row -> inserted.add(row.getUUID("id")));

@@ -6,7 +6,7 @@ import java.time.Instant;
 
 /**
  * A validated submission, ready to insert. {@code scheduledAt} null means "now"; {@code uniqueKey} null means
- * the submission is not idempotent.
+ * the submission is not idempotent; {@code callbackUrl} null means no callback.
  */
 public record NewTask(
     String kind,
@@ -16,7 +16,8 @@ public record NewTask(
     int maxAttempts,
     Duration timeout,
     Instant scheduledAt,
-    String uniqueKey) {
+    String uniqueKey,
+    String callbackUrl) {
 
   public static final String DEFAULT_QUEUE = "default";
   public static final int DEFAULT_PRIORITY = 5;

@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * A unit of work as stored. {@code cancelRequestedAt} is set once someone asked to cancel it;
- * {@code uniqueKey} (or null) makes its submission idempotent. {@code result} is any JSON value (or null); {@code progress} is 0..1 or null
+ * {@code uniqueKey} (or null) makes its submission idempotent; {@code callbackUrl} (or null) hears about it
+ * once it is final. {@code result} is any JSON value (or null); {@code progress} is 0..1 or null
  * when the handler does not report it.
  */
 public record Task(
@@ -30,5 +31,6 @@ public record Task(
     Instant attemptedAt,
     Instant finalizedAt,
     Instant cancelRequestedAt,
-    String uniqueKey) {
+    String uniqueKey,
+    String callbackUrl) {
 }

@@ -45,6 +45,13 @@ public final class TaskHandlers {
     return new TaskHandlers(byKind);
   }
 
+  /** These handlers and {@code more}; two of one kind are an error. */
+  public TaskHandlers plus(List<? extends TaskHandler> more) {
+    List<TaskHandler> all = new ArrayList<>(byKind.values());
+    all.addAll(more);
+    return of(all);
+  }
+
   public Optional<TaskHandler> find(String kind) {
     return Optional.ofNullable(byKind.get(kind));
   }

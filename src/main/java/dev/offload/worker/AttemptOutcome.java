@@ -1,14 +1,16 @@
 package dev.offload.worker;
 
 import dev.offload.task.DiscardTaskException;
+import dev.offload.task.RetryTaskException;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.Json;
+import java.time.Duration;
 
 /**
  * How an attempt's handler ended: the result as JSON text (completed), or the error message (failed: retry
- * if attempts remain; discarded: never retry).
+ * if attempts remain, after {@code retryAfter} when the handler asked for it; discarded: never retry).
  */
-public record AttemptOutcome(Status status, String resultJson, String error) {
+public record AttemptOutcome(Status status, String resultJson, String error, Duration retryAfter) {
 
   public enum Status { COMPLETED, FAILED, DISCARDED }
 
@@ -17,7 +19,7 @@ public record AttemptOutcome(Status status, String resultJson, String error) {
   /** A handler's return value; one that is not JSON fails the attempt. */
   public static AttemptOutcome ofResult(Object result) {
     try {
-      return new AttemptOutcome(Status.COMPLETED, result == null ? null : Json.encode(result), null);
+      return new AttemptOutcome(Status.COMPLETED, result == null ? null : Json.encode(result), null, null);
     } catch (EncodeException e) {
       return failed("the result is not JSON: " + e.getMessage());
     }
@@ -26,7 +28,10 @@ public record AttemptOutcome(Status status, String resultJson, String error) {
   /** A handler's failure; an interrupt or cancellation is reported by its stop reason. */
   public static AttemptOutcome ofFailure(Throwable failure, RunningAttempt attempt) {
     if (failure instanceof DiscardTaskException) {
-      return new AttemptOutcome(Status.DISCARDED, null, truncate(failure.getMessage()));
+      return new AttemptOutcome(Status.DISCARDED, null, truncate(failure.getMessage()), null);
+    }
+    if (failure instanceof RetryTaskException retry) {
+      return new AttemptOutcome(Status.FAILED, null, truncate(retry.getMessage()), retry.after());
     }
     if (attempt.stopReason() != null) {
       return failed(attempt.stopReason());
@@ -38,8 +43,8 @@ public record AttemptOutcome(Status status, String resultJson, String error) {
     return failed(truncate(failure.getClass().getName() + (message == null ? "" : ": " + message)));
   }
 
-  static AttemptOutcome failed(String error) {
-    return new AttemptOutcome(Status.FAILED, null, error);
+  public static AttemptOutcome failed(String error) {
+    return new AttemptOutcome(Status.FAILED, null, error, null);
   }
 
   private static String truncate(String message) {

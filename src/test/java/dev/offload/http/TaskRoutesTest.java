@@ -49,7 +49,7 @@ class TaskRoutesTest {
 
   private static final Set<String> TASK_FIELDS = Set.of("id", "kind", "queue", "state", "args", "priority",
       "attempt", "max_attempts", "timeout", "progress", "result", "errors", "attempted_by", "created_at",
-      "scheduled_at", "attempted_at", "finalized_at", "cancel_requested_at", "unique_key");
+      "scheduled_at", "attempted_at", "finalized_at", "cancel_requested_at", "unique_key", "callback_url");
   private static final int BODY_LIMIT = 1_048_576;
 
   private static Vertx vertx;
@@ -269,9 +269,9 @@ class TaskRoutesTest {
           Arguments.of("", "invalid_json", "JSON object"),
           Arguments.of("null", "invalid_json", "JSON object"),
           Arguments.of("\"noop\"", "invalid_json", "JSON object"),
-          Arguments.of("{}", "invalid_field", "kind is required; known kinds: noop, sleep"),
+          Arguments.of("{}", "invalid_field", "kind is required; known kinds: callback, http, noop, sleep"),
           Arguments.of("{\"kind\": 7}", "invalid_field", "kind must be a string"),
-          Arguments.of("{\"kind\": \"nope\"}", "unknown_kind", "known kinds: noop, sleep, test."),
+          Arguments.of("{\"kind\": \"nope\"}", "unknown_kind", "known kinds: callback, http, noop, sleep, test."),
           Arguments.of("{\"kind\": \"noop\", \"args\": [1]}", "invalid_field", "args"),
           Arguments.of("{\"kind\": \"noop\", \"args\": \"x\"}", "invalid_field", "args"),
           Arguments.of("{\"kind\": \"sleep\"}", "invalid_args", "args.seconds"),

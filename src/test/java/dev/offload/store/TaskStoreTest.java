@@ -123,7 +123,7 @@ class TaskStoreTest {
     @Test
     void insert_keeps_the_submitted_values_and_the_column_defaults() {
       NewTask submitted = new NewTask("resize", "images", new JsonObject().put("width", 640), 2, 7,
-          Duration.ofMillis(1500), null, null);
+          Duration.ofMillis(1500), null, null, null);
 
       Task task = store.insert(submitted, T0).await().task();
 
@@ -1176,11 +1176,12 @@ class TaskStoreTest {
 
   private static NewTask task(String kind, String queue, int priority, int maxAttempts, Instant scheduledAt) {
     return new NewTask(kind, queue, new JsonObject(), priority, maxAttempts, Duration.ofSeconds(30), scheduledAt,
-        null);
+        null, null);
   }
 
   private static NewTask keyed(String uniqueKey) {
-    return new NewTask("a", NewTask.DEFAULT_QUEUE, new JsonObject(), 5, 3, Duration.ofSeconds(30), null, uniqueKey);
+    return new NewTask("a", NewTask.DEFAULT_QUEUE, new JsonObject(), 5, 3, Duration.ofSeconds(30), null, uniqueKey,
+        null);
   }
 
   private static NewTask newTask(String kind) {
