@@ -2,6 +2,8 @@ package dev.offload;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.dispatch.DispatcherVerticle;
+import dev.offload.files.FileStore;
+import dev.offload.http.ApiServices;
 import dev.offload.http.HttpVerticle;
 import dev.offload.metrics.Metrics;
 import dev.offload.metrics.TaskMetrics;
@@ -17,6 +19,8 @@ import dev.offload.store.TaskStore;
 import dev.offload.support.LocalCodec;
 import dev.offload.task.TaskHandlers;
 import dev.offload.users.UserStore;
+import dev.offload.users.UsersExportHandler;
+import dev.offload.users.UsersImportHandler;
 import dev.offload.worker.AttemptOutcome;
 import dev.offload.worker.RunningAttempt;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -50,6 +54,7 @@ public final class OffloadNode {
   private final TaskMetrics metrics;
   private final NodeStore nodes;
   private final UserStore users;
+  private final FileStore files;
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile boolean stopped;
@@ -67,9 +72,14 @@ public final class OffloadNode {
     this.store = new TaskStore(pool, config.database());
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);
+    this.files = new FileStore(pool);
     OutboundCalls calls = new OutboundCalls(vertx, config.allowedHosts());
     // Built-in kinds that need the node's parts; handlers from META-INF/services come with the caller's.
-    this.handlers = handlers.plus(List.of(new HttpTaskHandler(calls), new CallbackTaskHandler(calls, store)));
+    this.handlers = handlers.plus(List.of(
+        new HttpTaskHandler(calls),
+        new CallbackTaskHandler(calls, store),
+        new UsersExportHandler(users, files, clock),
+        new UsersImportHandler(users, files, clock)));
   }
 
   /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a registry of its own. */
@@ -118,8 +128,9 @@ public final class OffloadNode {
 
   private Future<String> deployHttp() {
     DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
-    return vertx.deployVerticle(() -> new HttpVerticle(config, store, nodes, handlers, databaseStatus, clock, registry, metrics,
-        users, port -> httpPort.compareAndSet(-1, port)), options).onSuccess(id -> httpDeployment = id);
+    ApiServices services = new ApiServices(store, nodes, users, files, handlers, databaseStatus, metrics);
+    return vertx.deployVerticle(() -> new HttpVerticle(config, services, clock, registry,
+        port -> httpPort.compareAndSet(-1, port)), options).onSuccess(id -> httpDeployment = id);
   }
 
   private void migrateThenRunTasks() {

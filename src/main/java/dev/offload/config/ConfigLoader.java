@@ -158,7 +158,8 @@ public final class ConfigLoader {
         integer("http.instances", 1, 64),
         integer("http.body_limit", 1024, 64 * 1024 * 1024),
         integer("http.accept_backlog", 1, 65_535),
-        text("http.api_token").trim());
+        text("http.api_token").trim(),
+        integer("http.upload_limit", 1024, Integer.MAX_VALUE));
     DatabaseConfig database = new DatabaseConfig(
         databaseUrl("database.url"),
         matching("database.schema", SCHEMA, "a lowercase SQL identifier"),

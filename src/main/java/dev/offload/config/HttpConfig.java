@@ -2,9 +2,11 @@ package dev.offload.config;
 
 /**
  * The HTTP verticles: where they listen, how many run, how much body a request may carry, and the bearer
- * token required by state-changing routes (empty: none required, and admin routes are off).
+ * token required by state-changing routes (empty: none required, and admin routes are off), and the largest
+ * upload a streaming route (an import) accepts.
  */
-public record HttpConfig(String host, int port, int instances, int bodyLimit, int acceptBacklog, String apiToken) {
+public record HttpConfig(
+    String host, int port, int instances, int bodyLimit, int acceptBacklog, String apiToken, long uploadLimit) {
 
   public boolean hasApiToken() {
     return !apiToken.isEmpty();
@@ -14,6 +16,7 @@ public record HttpConfig(String host, int port, int instances, int bodyLimit, in
   @Override
   public String toString() {
     return "HttpConfig[host=" + host + ", port=" + port + ", instances=" + instances + ", bodyLimit=" + bodyLimit
-        + ", acceptBacklog=" + acceptBacklog + ", apiToken=" + (hasApiToken() ? "***" : "") + "]";
+        + ", acceptBacklog=" + acceptBacklog + ", apiToken=" + (hasApiToken() ? "***" : "") + ", uploadLimit="
+        + uploadLimit + "]";
   }
 }

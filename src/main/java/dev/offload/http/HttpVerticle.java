@@ -2,12 +2,8 @@ package dev.offload.http;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.store.DatabaseStatus;
-import dev.offload.store.NodeStore;
-import dev.offload.store.TaskStore;
-import dev.offload.task.TaskHandlers;
-import dev.offload.metrics.TaskMetrics;
+import dev.offload.users.UserImportRoutes;
 import dev.offload.users.UserRoutes;
-import dev.offload.users.UserStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -27,29 +23,18 @@ import java.util.function.IntConsumer;
 public final class HttpVerticle extends VerticleBase {
 
   private final OffloadConfig config;
-  private final TaskStore store;
-  private final NodeStore nodes;
-  private final TaskHandlers handlers;
-  private final DatabaseStatus database;
+  private final ApiServices services;
   private final Clock clock;
-  private final IntConsumer onListening;
   private final PrometheusMeterRegistry registry;
-  private final TaskMetrics metrics;
-  private final UserStore users;
+  private final IntConsumer onListening;
   private HttpServer server;
 
-  public HttpVerticle(OffloadConfig config, TaskStore store, NodeStore nodes, TaskHandlers handlers,
-      DatabaseStatus database, Clock clock, PrometheusMeterRegistry registry, TaskMetrics metrics,
-      UserStore users, IntConsumer onListening) {
-    this.registry = registry;
-    this.metrics = metrics;
+  public HttpVerticle(OffloadConfig config, ApiServices services, Clock clock, PrometheusMeterRegistry registry,
+      IntConsumer onListening) {
     this.config = config;
-    this.store = store;
-    this.nodes = nodes;
-    this.handlers = handlers;
-    this.database = database;
+    this.services = services;
     this.clock = clock;
-    this.users = users;
+    this.registry = registry;
     this.onListening = onListening;
   }
 
@@ -63,15 +48,19 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     router.errorHandler(500, failures);
-    new HealthRoutes(vertx, store, database).mount(router);
+    DatabaseStatus database = services.database();
+    new HealthRoutes(vertx, services.tasks(), database).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     if (config.node().role().servesApi()) {
       router.route().handler(BearerToken.forChanges(config.http().apiToken()));
       new DemoRoutes(vertx).mount(router);
-      new TaskRoutes(vertx, store, new Submissions(handlers, config.tasks(), config.allowedHosts()), database, clock, bodyLimit, metrics)
-          .mount(router);
-      new AdminRoutes(nodes, config, clock).mount(router);
-      new UserRoutes(users, database, clock, bodyLimit).mount(router);
+      Submissions submissions = new Submissions(services.handlers(), config.tasks(), config.allowedHosts());
+      new TaskRoutes(vertx, services.tasks(), submissions, database, clock, bodyLimit, services.metrics(),
+          services.files()).mount(router);
+      new AdminRoutes(services.nodes(), config, clock).mount(router);
+      new UserImportRoutes(vertx, services.files(), services.tasks(), database, clock, config.http().uploadLimit(),
+          config.tasks().defaultMaxAttempts()).mount(router);
+      new UserRoutes(services.users(), database, clock, bodyLimit).mount(router);
     }
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())

@@ -1,6 +1,8 @@
 package dev.offload.http;
 
 import dev.offload.dispatch.Addresses;
+import dev.offload.files.FileStore;
+import dev.offload.files.StoredFile;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.TaskFilter;
@@ -41,10 +43,12 @@ final class TaskRoutes {
   private final Clock clock;
   private final int bodyLimit;
   private final TaskMetrics metrics;
+  private final FileStore files;
 
   TaskRoutes(Vertx vertx, TaskStore store, Submissions submissions, DatabaseStatus database, Clock clock,
-      int bodyLimit, TaskMetrics metrics) {
+      int bodyLimit, TaskMetrics metrics, FileStore files) {
     this.metrics = metrics;
+    this.files = files;
     this.vertx = vertx;
     this.store = store;
     this.submissions = submissions;
@@ -61,6 +65,7 @@ final class TaskRoutes {
         .handler(this::submitBatch);
     router.get("/tasks").handler(this::list);
     router.get("/tasks/:id").handler(this::get);
+    router.get("/tasks/:id/result").handler(this::result);
     router.post("/tasks/:id/cancel").handler(this::cancel);
     router.post("/tasks/:id/retry").handler(this::retry);
   }
@@ -123,6 +128,45 @@ final class TaskRoutes {
         ? new ApiError(404, "task_not_found", "no task with id " + id)
         : new ApiError(409, "task_state_conflict",
             why + found.get().state().wireName())));
+  }
+
+  /** Streams the task's result file (an export, a thumbnail) chunk by chunk, with its content type. */
+  private void result(RoutingContext ctx) {
+    UUID id = uuid(ctx.pathParam("id"), "id");
+    files.find(id, FileStore.Role.RESULT).onSuccess(found -> {
+      if (found.isEmpty()) {
+        ctx.fail(new ApiError(404, "result_not_found", "task " + id + " has no result file (yet)"));
+        return;
+      }
+      StoredFile file = found.get();
+      ctx.response()
+          .putHeader("content-type", file.contentType())
+          .putHeader("content-length", String.valueOf(file.size()))
+          .putHeader("content-disposition", "attachment; filename=\"" + id + extension(file.contentType()) + "\"");
+      sendChunks(ctx, file, 0);
+    }).onFailure(ctx::fail);
+  }
+
+  /** One chunk at a time, the next once the response has taken the previous: memory stays flat. */
+  private void sendChunks(RoutingContext ctx, StoredFile file, int seq) {
+    files.chunk(file.id(), seq).onSuccess(chunk -> {
+      if (chunk == null) {
+        ctx.response().end();
+        return;
+      }
+      ctx.response().write(chunk).onSuccess(written -> sendChunks(ctx, file, seq + 1))
+          .onFailure(failure -> ctx.response().reset());
+    }).onFailure(failure -> ctx.response().reset());
+  }
+
+  private static String extension(String contentType) {
+    return switch (contentType) {
+      case "text/csv" -> ".csv";
+      case "application/x-ndjson" -> ".ndjson";
+      case "image/png" -> ".png";
+      case "image/jpeg" -> ".jpg";
+      default -> "";
+    };
   }
 
   private void get(RoutingContext ctx) {

@@ -30,6 +30,11 @@ final class UserInput {
   private UserInput() {
   }
 
+  /** One row of an import, under the same rules as {@code POST /users}; the ApiError's message says why not. */
+  static NewUser newUser(Object email, Object name) {
+    return new NewUser(email(email), name(name));
+  }
+
   /** {@code {"email", "name"}}, both required. */
   static NewUser newUser(RoutingContext ctx) {
     JsonObject body = fieldsOf(ctx);

@@ -47,6 +47,28 @@ final class UserSql {
    * deleted meanwhile never shift the rows of later pages. The plain "id > $1", without an "IS NULL OR"
    * branch, keeps the cached generic plan on the index.
    */
+  /** $1 text the email contains, case-insensitively (null: every user). For an export's progress. */
+  static final String USER_COUNT = """
+      SELECT count(*) FROM offload_user WHERE ($1::text IS NULL OR strpos(lower(email), lower($1::text)) > 0)""";
+
+  /** An export page: $1 the last id exported (0 at first), $2 email filter as in USER_COUNT, $3 page size. */
+  static final String USER_EXPORT_PAGE = """
+      SELECT %s FROM offload_user
+      WHERE id > $1 AND ($2::text IS NULL OR strpos(lower(email), lower($2::text)) > 0)
+      ORDER BY id
+      LIMIT $3""".formatted(COLUMNS);
+
+  /**
+   * An import batch: arrays $1 emails, $2 names; $3 now. A row whose email is taken (also earlier in the batch)
+   * is skipped, not an error for the whole batch; the emails inserted come back, so the caller can tell which
+   * lines were skipped.
+   */
+  static final String USER_IMPORT_BATCH = """
+      INSERT INTO offload_user (email, name, created_at, updated_at)
+      SELECT email, name, $3, $3 FROM unnest($1::text[], $2::text[]) AS given(email, name)
+      ON CONFLICT (lower(email)) DO NOTHING
+      RETURNING lower(email) AS email""";
+
   static final String USER_LIST_AFTER = """
       SELECT %s FROM offload_user
       WHERE id > $1

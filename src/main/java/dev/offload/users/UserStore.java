@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The only class that reads or writes users. Every method is one statement on the node's pool, so one round
@@ -64,6 +66,33 @@ public final class UserStore {
   }
 
   /** Whether {@code failure} is the unique index on the email refusing a second user with that email. */
+  /** How many users an export with this email filter (null: none) covers. */
+  public Future<Long> count(String emailContains) {
+    return client.preparedQuery(UserSql.USER_COUNT).execute(Tuple.of(emailContains))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** The next page of an export, after {@code afterId}, in id order. */
+  public Future<List<User>> exportPage(long afterId, String emailContains, int size) {
+    return client.preparedQuery(UserSql.USER_EXPORT_PAGE).execute(Tuple.of(afterId, emailContains, size))
+        .map(rows -> {
+          List<User> users = new ArrayList<>(rows.size());
+          rows.forEach(row -> users.add(toUser(row)));
+          return users;
+        });
+  }
+
+  /** Inserts the batch in one statement; returns the (lowercased) emails inserted, the others being taken. */
+  public Future<Set<String>> importBatch(List<NewUser> users, Instant now) {
+    Tuple params = Tuple.of(users.stream().map(NewUser::email).toArray(String[]::new),
+        users.stream().map(NewUser::name).toArray(String[]::new), OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+    return client.preparedQuery(UserSql.USER_IMPORT_BATCH).execute(params).map(rows -> {
+      Set<String> inserted = new HashSet<>();
+      rows.forEach(row -> inserted.add(row.getString("email")));
+      return inserted;
+    });
+  }
+
   public static boolean isEmailTaken(Throwable failure) {
     // Told by SQLSTATE and index name, which do not change with the server's language, unlike the message.
     return failure instanceof PgException pg

@@ -60,7 +60,7 @@ public final class PgTestDatabase {
   }
 
   public void truncate(Vertx vertx) {
-    sql(vertx, "TRUNCATE offload_task");
+    sql(vertx, "TRUNCATE offload_task, offload_user, offload_file_chunk, offload_file, offload_node CASCADE");
   }
 
   public void drop(Vertx vertx) {

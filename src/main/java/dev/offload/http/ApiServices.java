@@ -1,0 +1,20 @@
+package dev.offload.http;
+
+import dev.offload.files.FileStore;
+import dev.offload.metrics.TaskMetrics;
+import dev.offload.store.DatabaseStatus;
+import dev.offload.store.NodeStore;
+import dev.offload.store.TaskStore;
+import dev.offload.task.TaskHandlers;
+import dev.offload.users.UserStore;
+
+/** The parts of a node that the HTTP routes use, shared by every HTTP verticle instance. */
+public record ApiServices(
+    TaskStore tasks,
+    NodeStore nodes,
+    UserStore users,
+    FileStore files,
+    TaskHandlers handlers,
+    DatabaseStatus database,
+    TaskMetrics metrics) {
+}
