@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +28,9 @@ import java.util.regex.Pattern;
  * {@code --conf FILE} merged over them, then environment variables, then command-line arguments, which win.
  * Every environment variable is named after its key ({@code http.port} is {@code OFFLOAD_HTTP_PORT});
  * {@code OFFLOAD_LEASE}, {@code OFFLOAD_ROLE} and {@code OFFLOAD_API_TOKEN} are short aliases. The
- * {@code queues} section names queues freely ({@code {"reports": {"concurrency": 2}}}); its variable
- * {@code OFFLOAD_QUEUES} holds that JSON object. Every value is validated here, once, so a bad one stops
+ * {@code queues} and {@code upstreams} sections are named freely ({@code {"reports": {"concurrency": 2}}}) and
+ * taken whole from the last place that sets them; their variables {@code OFFLOAD_QUEUES} and
+ * {@code OFFLOAD_UPSTREAMS} hold that JSON object. Every value is validated here, once, so a bad one stops
  * start-up with one line naming the key.
  */
 public final class ConfigLoader {
@@ -41,6 +43,8 @@ public final class ConfigLoader {
   private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
   private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   private static final String QUEUES = "queues";
+  /** Sections whose keys the user names: taken whole, never merged key by key, and checked in build(). */
+  private static final List<String> NAMED_SECTIONS = List.of(QUEUES, UpstreamSection.SECTION);
   private static final Duration DAY = Duration.ofDays(1);
 
   private final JsonObject values;
@@ -90,9 +94,9 @@ public final class ConfigLoader {
       throw new ConfigException("--conf " + file + " is not a JSON object: " + oneLine(e.getMessage()));
     }
     for (String section : overrides.fieldNames()) {
-      if (section.equals(QUEUES)) { // named by the user: taken whole, checked in build()
-        values.put(QUEUES, overrides.getValue(QUEUES));
-        sources.put(QUEUES, file.toString());
+      if (NAMED_SECTIONS.contains(section)) {
+        values.put(section, overrides.getValue(section));
+        sources.put(section, file.toString());
         continue;
       }
       JsonObject target = values.getJsonObject(section);
@@ -116,21 +120,24 @@ public final class ConfigLoader {
     // Aliases first, so that the full name wins when both are set.
     ENV_ALIASES.forEach((variable, path) -> mergeVariable(env, variable, path));
     for (String section : values.fieldNames()) {
-      if (section.equals(QUEUES)) {
+      if (NAMED_SECTIONS.contains(section)) {
         continue;
       }
       for (String key : values.getJsonObject(section).fieldNames()) {
         mergeVariable(env, ("OFFLOAD_" + section + "_" + key).toUpperCase(), section + "." + key);
       }
     }
-    String queues = env.get("OFFLOAD_QUEUES");
-    if (queues != null) {
-      try {
-        values.put(QUEUES, new JsonObject(queues));
-      } catch (DecodeException e) {
-        values.put(QUEUES, queues); // reported by build(), naming the variable
+    for (String section : NAMED_SECTIONS) {
+      String variable = "OFFLOAD_" + section.toUpperCase();
+      String json = env.get(variable);
+      if (json != null) {
+        try {
+          values.put(section, new JsonObject(json));
+        } catch (DecodeException e) {
+          values.put(section, json); // reported by build(), naming the variable
+        }
+        sources.put(section, variable);
       }
-      sources.put(QUEUES, "OFFLOAD_QUEUES");
     }
   }
 
@@ -182,7 +189,9 @@ public final class ConfigLoader {
         text("node.id").isBlank() ? defaultNodeId() : text("node.id"),
         role("node.role"),
         duration("node.shutdown_grace", Duration.ZERO, Duration.ofMinutes(10)));
-    return new OffloadConfig(node, http, database, worker, tasks, queues(), allowedHosts("outbound.allowed_hosts"));
+    return new OffloadConfig(node, http, database, worker, tasks, queues(),
+        UpstreamSection.parse(values.getValue(UpstreamSection.SECTION), sources.get(UpstreamSection.SECTION)),
+        allowedHosts("outbound.allowed_hosts"));
   }
 
   private Map<String, QueueLimit> queues() {
@@ -322,7 +331,7 @@ public final class ConfigLoader {
   }
 
   /** Renders a bad value for an error line: on one line, hiding the credentials of a URL. */
-  private static String show(Object value) {
+  static String show(Object value) {
     String text = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
     return text.replace("\r", "\\r").replace("\n", "\\n")
         // User info up to the last '@': an invalid URL often is one whose password holds a raw '/' or '@'.

@@ -10,8 +10,8 @@ import java.lang.System.Logger.Level;
 
 /**
  * Renders every failure as {@code {"error": {"code", "message"}}}: the client's mistakes as 4xx, an
- * unreachable database as 503, anything else as a 500 that is logged once with its stack trace and never
- * shown to the client.
+ * unreachable database as 503, an upstream's failure as the 502/503/504 its route chose, anything else as a 500
+ * that is logged once with its stack trace and never shown to the client.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -37,7 +37,8 @@ final class FailureHandler implements Handler<RoutingContext> {
   }
 
   private void render(RoutingContext ctx, ApiError error) {
-    if (error.status() >= 500 && error.status() != 503) {
+    // Only a 500 is our bug; a 502/503/504 reports someone else's outage, which would flood the log.
+    if (error.status() == 500) {
       LOG.log(Level.ERROR, ctx.request().method() + " " + ctx.request().path() + " failed", ctx.failure());
     }
     if (ctx.response().headWritten()) {

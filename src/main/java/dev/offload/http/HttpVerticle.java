@@ -2,6 +2,7 @@ package dev.offload.http;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.store.DatabaseStatus;
+import dev.offload.upstream.Upstreams;
 import dev.offload.users.UserImportRoutes;
 import dev.offload.users.UserRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,6 +62,7 @@ public final class HttpVerticle extends VerticleBase {
       new UserImportRoutes(vertx, services.files(), services.tasks(), database, clock, config.http().uploadLimit(),
           config.tasks().defaultMaxAttempts()).mount(router);
       new UserRoutes(services.users(), database, clock, bodyLimit).mount(router);
+      new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
     }
     HttpServerOptions options = new HttpServerOptions()
         .setHost(config.http().host())

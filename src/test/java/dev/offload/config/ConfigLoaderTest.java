@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -300,6 +302,108 @@ class ConfigLoaderTest {
       // A variable filled from a secret file often keeps the file's final newline.
       assertInvalid(() -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", "postgresql://offload@db/offload\n")),
           "database.url", "OFFLOAD_DATABASE_URL");
+    }
+  }
+
+  @Nested
+  class Upstreams {
+
+    private static final String TODOS = "https://jsonplaceholder.typicode.com";
+
+    private static OffloadConfig withUpstreams(String json) {
+      return fromEnv(Map.of("OFFLOAD_UPSTREAMS", json));
+    }
+
+    @Test
+    void the_default_is_the_seeds_todos_upstream() {
+      assertEquals(Map.of("todos", new UpstreamConfig("todos", URI.create(TODOS), Duration.ofSeconds(5), 2, 64, 5,
+          Duration.ofSeconds(30))), fromEnv(NO_ENV).upstreams());
+    }
+
+    @Test
+    void OFFLOAD_UPSTREAMS_replaces_the_list_and_fills_in_defaults() {
+      OffloadConfig config = withUpstreams("""
+          {"a": {"base_url": "http://127.0.0.1:9000/v1/", "timeout": "250ms", "retries": 0,
+                 "max_concurrency": 1, "breaker_failures": 3, "breaker_reset": "2s"},
+           "b.2": {"base_url": "https://api.example.com"}}""");
+      assertEquals(Set.of("a", "b.2"), config.upstreams().keySet());
+      assertEquals(new UpstreamConfig("a", URI.create("http://127.0.0.1:9000/v1"), Duration.ofMillis(250), 0, 1, 3,
+          Duration.ofSeconds(2)), config.upstreams().get("a"));
+      assertEquals(new UpstreamConfig("b.2", URI.create("https://api.example.com"), Duration.ofSeconds(5), 2, 64, 5,
+          Duration.ofSeconds(30)), config.upstreams().get("b.2"));
+    }
+
+    @Test
+    void an_empty_object_allows_no_upstream() {
+      assertTrue(withUpstreams("{}").upstreams().isEmpty());
+    }
+
+    @Test
+    void the_conf_file_replaces_the_list_and_the_environment_wins_over_it() throws IOException {
+      Path file = confFile("""
+          {"upstreams": {"files": {"base_url": "http://files.internal", "timeout": 10}}}""");
+      OffloadConfig fromFile = ConfigLoader.load(Optional.of(file), NO_ENV);
+      assertEquals(Set.of("files"), fromFile.upstreams().keySet());
+      assertEquals(Duration.ofSeconds(10), fromFile.upstreams().get("files").timeout());
+      OffloadConfig fromEnv = ConfigLoader.load(Optional.of(file),
+          Map.of("OFFLOAD_UPSTREAMS", "{\"env\": {\"base_url\": \"http://env.internal\"}}"));
+      assertEquals(Set.of("env"), fromEnv.upstreams().keySet());
+    }
+
+    static Stream<Arguments> bad_upstreams() {
+      return Stream.of(
+          Arguments.of("not json", "upstreams"),
+          Arguments.of("[1]", "upstreams"),
+          Arguments.of("{\"bad name\": {\"base_url\": \"http://h\"}}", "upstreams"),
+          Arguments.of("{\"..\": {\"base_url\": \"http://h\"}}", "upstreams"),
+          Arguments.of("{\"x\": 1}", "upstreams.x"),
+          Arguments.of("{\"x\": {}}", "upstreams.x.base_url"),
+          Arguments.of("{\"x\": {\"base_url\": 7}}", "upstreams.x.base_url"),
+          Arguments.of("{\"x\": {\"base_url\": \"ftp://h\"}}", "upstreams.x.base_url"),
+          Arguments.of("{\"x\": {\"base_url\": \"/relative\"}}", "upstreams.x.base_url"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h/?q=1\"}}", "upstreams.x.base_url"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h/#f\"}}", "upstreams.x.base_url"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://bad_host/\"}}", "upstreams.x.base_url"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"timeout\": \"50ms\"}}", "upstreams.x.timeout"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"timeout\": \"6m\"}}", "upstreams.x.timeout"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"timeout\": \"soon\"}}", "upstreams.x.timeout"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"retries\": -1}}", "upstreams.x.retries"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"retries\": 11}}", "upstreams.x.retries"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"retries\": \"2\"}}", "upstreams.x.retries"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"retries\": 1.5}}", "upstreams.x.retries"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"max_concurrency\": 0}}",
+              "upstreams.x.max_concurrency"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"max_concurrency\": 10001}}",
+              "upstreams.x.max_concurrency"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"breaker_failures\": 0}}",
+              "upstreams.x.breaker_failures"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"breaker_reset\": \"10ms\"}}",
+              "upstreams.x.breaker_reset"),
+          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"timout\": \"1s\"}}", "upstreams.x.timout"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bad_upstreams")
+    void an_invalid_upstream_fails_on_one_line_naming_the_key_and_the_variable(String json, String key) {
+      String message = assertInvalid(() -> withUpstreams(json), key, "OFFLOAD_UPSTREAMS");
+      assertTrue(message.startsWith("invalid configuration: "), message);
+    }
+
+    @Test
+    void an_invalid_upstream_in_the_conf_file_names_the_key_and_the_file() throws IOException {
+      Path file = confFile("""
+          {"upstreams": {"todos": {"base_url": "https://h", "retries": 99}}}""");
+      String message = assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "upstreams.todos.retries",
+          file.toString());
+      assertEquals("invalid configuration: upstreams.todos.retries (from " + file
+          + ") must be an integer between 0 and 10, got 99", message);
+    }
+
+    @Test
+    void a_base_url_with_credentials_is_refused_without_showing_them() {
+      String message = assertInvalid(() -> withUpstreams("{\"x\": {\"base_url\": \"https://me:s3cr3tpw@h/\"}}"),
+          "upstreams.x.base_url", "OFFLOAD_UPSTREAMS");
+      assertFalse(message.contains("s3cr3tpw"), message);
     }
   }
 
