@@ -5,6 +5,7 @@ import dev.offload.dispatch.DispatcherVerticle;
 import dev.offload.files.FileStore;
 import dev.offload.http.ApiServices;
 import dev.offload.http.HttpVerticle;
+import dev.offload.images.ThumbnailHandler;
 import dev.offload.metrics.Metrics;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.node.NodeAgentVerticle;
@@ -79,7 +80,8 @@ public final class OffloadNode {
         new HttpTaskHandler(calls),
         new CallbackTaskHandler(calls, store),
         new UsersExportHandler(users, files, clock),
-        new UsersImportHandler(users, files, clock)));
+        new UsersImportHandler(users, files, clock),
+        new ThumbnailHandler(files, clock)));
   }
 
   /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a registry of its own. */

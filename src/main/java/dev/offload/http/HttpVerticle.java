@@ -2,6 +2,7 @@ package dev.offload.http;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.store.DatabaseStatus;
+import dev.offload.images.ImageRoutes;
 import dev.offload.upstream.Upstreams;
 import dev.offload.users.UserImportRoutes;
 import dev.offload.users.UserRoutes;
@@ -62,6 +63,8 @@ public final class HttpVerticle extends VerticleBase {
       new UserImportRoutes(vertx, services.files(), services.tasks(), database, clock, config.http().uploadLimit(),
           config.tasks().defaultMaxAttempts()).mount(router);
       new UserRoutes(services.users(), database, clock, bodyLimit).mount(router);
+      new ImageRoutes(vertx, services.files(), services.tasks(), database, clock, config.http().uploadLimit(),
+          config.tasks().defaultMaxAttempts()).mount(router);
       new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
     }
     HttpServerOptions options = new HttpServerOptions()

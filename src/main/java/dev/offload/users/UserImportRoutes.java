@@ -1,19 +1,15 @@
 package dev.offload.users;
 
 import dev.offload.dispatch.Addresses;
-import dev.offload.files.ChunkWriter;
 import dev.offload.files.FileStore;
-import dev.offload.http.ApiError;
+import dev.offload.files.Uploads;
 import dev.offload.http.RequireDatabase;
 import dev.offload.http.TaskJson;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.TaskStore;
 import dev.offload.task.NewTask;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,7 +29,7 @@ public final class UserImportRoutes {
   private final TaskStore tasks;
   private final DatabaseStatus database;
   private final Clock clock;
-  private final long uploadLimit;
+  private final Uploads uploads;
   private final int maxAttempts;
 
   public UserImportRoutes(Vertx vertx, FileStore files, TaskStore tasks, DatabaseStatus database, Clock clock,
@@ -43,7 +39,7 @@ public final class UserImportRoutes {
     this.tasks = tasks;
     this.database = database;
     this.clock = clock;
-    this.uploadLimit = uploadLimit;
+    this.uploads = new Uploads(files, uploadLimit);
     this.maxAttempts = maxAttempts;
   }
 
@@ -53,10 +49,7 @@ public final class UserImportRoutes {
   }
 
   private void upload(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
-    request.pause();
-    files.create(null, FileStore.Role.INPUT, "text/csv", clock.instant())
-        .compose(fileId -> receive(request, new ChunkWriter(files, fileId)).map(fileId))
+    uploads.receive(ctx.request(), "text/csv", clock.instant())
         .compose(this::createTask)
         .onSuccess(task -> {
           vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
@@ -64,28 +57,6 @@ public final class UserImportRoutes {
           ctx.json(task);
         })
         .onFailure(ctx::fail);
-  }
-
-  /** Streams the body into the file: pauses the request while a full chunk is stored. */
-  private Future<Void> receive(HttpServerRequest request, ChunkWriter writer) {
-    Promise<Void> received = Promise.promise();
-    request.handler(data -> {
-      if (writer.size() + data.length() > uploadLimit) {
-        request.handler(null);
-        received.tryFail(new ApiError(413, "body_too_large", "the upload exceeds " + uploadLimit + " bytes"));
-        return;
-      }
-      Future<Void> stored = writer.write(data);
-      if (!stored.isComplete()) {
-        request.pause();
-        stored.onComplete(ignored -> request.resume());
-      }
-      stored.onFailure(received::tryFail);
-    });
-    request.exceptionHandler(received::tryFail);
-    request.endHandler(ended -> writer.close().onComplete(received));
-    request.resume();
-    return received.future();
   }
 
   private Future<JsonObject> createTask(UUID fileId) {
