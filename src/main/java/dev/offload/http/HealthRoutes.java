@@ -15,6 +15,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 final class HealthRoutes {
 
   private static final long CHECK_TIMEOUT_MS = 2_000;
+  private static final String UP = "{\"status\":\"UP\"}";
 
   private final Vertx vertx;
   private final TaskStore store;
@@ -27,8 +28,8 @@ final class HealthRoutes {
   }
 
   void mount(Router router) {
-    router.get("/health").handler(HealthCheckHandler.create(vertx)
-        .register("process", promise -> promise.complete(Status.OK())));
+    // Answering at all is the check: a constant body, the cheapest route there is.
+    router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(UP));
     router.get("/ready").handler(HealthCheckHandler.create(vertx)
         .register("database", CHECK_TIMEOUT_MS, promise -> {
           if (!database.isReady()) {

@@ -43,11 +43,13 @@ final class TaskRoutes {
   private final Clock clock;
   private final int bodyLimit;
   private final TaskMetrics metrics;
+  private final SubmissionGroup inserts;
   private final FileStore files;
 
   TaskRoutes(Vertx vertx, TaskStore store, Submissions submissions, DatabaseStatus database, Clock clock,
       int bodyLimit, TaskMetrics metrics, FileStore files) {
     this.metrics = metrics;
+    this.inserts = new SubmissionGroup(store, clock);
     this.files = files;
     this.vertx = vertx;
     this.store = store;
@@ -73,7 +75,7 @@ final class TaskRoutes {
   /** 202 with the new task; 200 with the existing one when its unique key was submitted before. */
   private void submit(RoutingContext ctx) {
     NewTask task = submissions.parse(jsonBody(ctx), ctx.request().getHeader("idempotency-key"), clock.instant());
-    store.insert(task, clock.instant()).onSuccess(submitted -> {
+    inserts.submit(task).onSuccess(submitted -> {
       // Committed: answer, and wake this node's dispatcher without waiting for the NOTIFY round trip.
       if (submitted.created()) {
         metrics.submitted(1);

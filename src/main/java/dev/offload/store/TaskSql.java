@@ -48,30 +48,41 @@ final class TaskSql {
   /**
    * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4 state,
    * $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $12 unique key,
-   * $13 callback URL. $9
-   * created_at and $11 notify channel are shared. Returns the ids inserted; tasks whose unique key exists
-   * are skipped (see TASK_IDS_BY_UNIQUE_KEYS).
+   * $13 callback URL; $9 created_at and $11 notify channel are shared. Tasks whose unique key exists (also
+   * earlier in the same statement) are skipped (see TASK_IDS_BY_UNIQUE_KEYS). Returns the ids inserted.
    */
-  static final String TASK_INSERT_MANY = """
-      WITH inserted AS (
-          INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                    created_at, scheduled_at, unique_key, callback_url)
-          SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at,
-                 unique_key, callback_url
-          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
-                      $8::bigint[], $10::timestamptz[], $12::text[], $13::text[])
-               AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at, unique_key,
-                        callback_url)
-          ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-          RETURNING id, state, scheduled_at
-      ), wake AS (
-          -- One notification for the due tasks (identical payloads are sent once), one for the earliest later.
-          SELECT pg_notify($11, 'now') FROM inserted WHERE state = 'available'
-          UNION ALL
-          SELECT pg_notify($11, 'at:' || ceil(extract(epoch FROM min(scheduled_at)) * 1000)::bigint)
-          FROM inserted WHERE state = 'scheduled' HAVING count(*) > 0
-      )
-      SELECT id, (SELECT count(*) FROM wake) AS notifications FROM inserted""";
+  static final String TASK_INSERT_MANY = insertMany("id", "id");
+
+  /** TASK_INSERT_MANY returning the whole rows inserted: for single submissions grouped into one statement. */
+  static final String TASK_INSERT_MANY_RETURNING_ROWS = insertMany(COLUMNS, COLUMNS);
+
+  private static String insertMany(String returning, String selected) {
+    return """
+        WITH inserted AS (
+            INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
+                                      created_at, scheduled_at, unique_key, callback_url)
+            SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at,
+                   unique_key, callback_url
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
+                        $8::bigint[], $10::timestamptz[], $12::text[], $13::text[]) WITH ORDINALITY
+                 AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at,
+                          unique_key, callback_url, position)
+            ORDER BY position -- the first of two equal unique keys is the one inserted
+            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+            RETURNING %1$s, state AS wake_state, scheduled_at AS wake_at
+        ), wake AS (
+            -- One notification for the due tasks (identical payloads are sent once), one for the earliest later.
+            SELECT pg_notify($11, 'now') FROM inserted WHERE wake_state = 'available'
+            UNION ALL
+            SELECT pg_notify($11, 'at:' || ceil(extract(epoch FROM min(wake_at)) * 1000)::bigint)
+            FROM inserted WHERE wake_state = 'scheduled' HAVING count(*) > 0
+        )
+        SELECT %2$s, (SELECT count(*) FROM wake) AS notifications FROM inserted""".formatted(returning, selected);
+  }
+
+  /** $1 unique keys: their tasks, whole. */
+  static final String TASK_GET_BY_UNIQUE_KEYS =
+      "SELECT " + COLUMNS + " FROM offload_task WHERE unique_key = ANY($1::text[])";
 
   /** $1 now: the earliest start time after now of a waiting task, or null. */
   static final String TASK_NEXT_DUE = """

@@ -75,53 +75,92 @@ public final class TaskStore {
    * already exists (also earlier in the same batch) gets the existing task's id.
    */
   public Future<List<UUID>> insertMany(List<NewTask> tasks, Instant now) {
-    int n = tasks.size();
-    UUID[] taskIds = new UUID[n];
-    String[] kinds = new String[n];
-    String[] queues = new String[n];
-    String[] states = new String[n];
-    String[] args = new String[n];
-    Integer[] priorities = new Integer[n];
-    Integer[] maxAttempts = new Integer[n];
-    Long[] timeouts = new Long[n];
-    OffsetDateTime[] scheduledAts = new OffsetDateTime[n];
-    String[] uniqueKeys = new String[n];
-    String[] callbackUrls = new String[n];
-    for (int i = 0; i < n; i++) {
-      NewTask task = tasks.get(i);
-      Instant scheduledAt = scheduledAt(task, now);
-      taskIds[i] = ids.next(now);
-      kinds[i] = task.kind();
-      queues[i] = task.queue();
-      states[i] = stateFor(scheduledAt, now).wireName();
-      args[i] = task.args().encode();
-      priorities[i] = task.priority();
-      maxAttempts[i] = task.maxAttempts();
-      timeouts[i] = task.timeout().toMillis();
-      scheduledAts[i] = timestamp(scheduledAt);
-      uniqueKeys[i] = task.uniqueKey();
-      callbackUrls[i] = task.callbackUrl();
-    }
-    Tuple params = Tuple.of(taskIds, kinds, queues, states, args, priorities, maxAttempts, timeouts)
-        .addOffsetDateTime(timestamp(now))
-        .addArrayOfOffsetDateTime(scheduledAts)
-        .addString(notifyChannel)
-        .addArrayOfString(uniqueKeys)
-        .addArrayOfString(callbackUrls);
-    return client.preparedQuery(TaskSql.TASK_INSERT_MANY).execute(params).compose(rows -> {
+    ManyTasks many = new ManyTasks(tasks, now);
+    return client.preparedQuery(TaskSql.TASK_INSERT_MANY).execute(many.params).compose(rows -> {
       Set<UUID> inserted = new HashSet<>();
       rows.forEach(row -> inserted.add(row.getUUID("id")));
-      if (inserted.size() == n) {
-        return Future.succeededFuture(List.of(taskIds));
+      if (inserted.size() == tasks.size()) {
+        return Future.succeededFuture(List.of(many.ids));
       }
-      return idsByUniqueKey(uniqueKeys).map(existing -> {
-        List<UUID> result = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          result.add(inserted.contains(taskIds[i]) ? taskIds[i] : existing.get(uniqueKeys[i]));
+      return idsByUniqueKey(many.uniqueKeys).map(existing -> {
+        List<UUID> result = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+          result.add(inserted.contains(many.ids[i]) ? many.ids[i] : existing.get(many.uniqueKeys[i]));
         }
         return result;
       });
     });
+  }
+
+  /**
+   * {@link #insert} for many tasks in one statement (one commit): how concurrent single submissions are
+   * grouped. Returns each task, in order, created or (its unique key taken) the existing one.
+   */
+  public Future<List<Submitted>> insertEach(List<NewTask> tasks, Instant now) {
+    ManyTasks many = new ManyTasks(tasks, now);
+    return client.preparedQuery(TaskSql.TASK_INSERT_MANY_RETURNING_ROWS).execute(many.params).compose(rows -> {
+      Map<UUID, Task> inserted = new HashMap<>();
+      rows.forEach(row -> inserted.put(row.getUUID("id"), TaskRows.toTask(row)));
+      Future<Map<String, Task>> existing = inserted.size() == tasks.size()
+          ? Future.succeededFuture(Map.of())
+          : client.preparedQuery(TaskSql.TASK_GET_BY_UNIQUE_KEYS).execute(Tuple.of((Object) many.uniqueKeys))
+              .map(found -> {
+                Map<String, Task> byKey = new HashMap<>();
+                found.forEach(row -> byKey.put(row.getString("unique_key"), TaskRows.toTask(row)));
+                return byKey;
+              });
+      return existing.map(byKey -> {
+        List<Submitted> result = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+          Task created = inserted.get(many.ids[i]);
+          result.add(created != null ? new Submitted(created, true) : new Submitted(byKey.get(many.uniqueKeys[i]), false));
+        }
+        return result;
+      });
+    });
+  }
+
+  /** The array parameters of TASK_INSERT_MANY, one element per task, with fresh ids. */
+  private final class ManyTasks {
+    final UUID[] ids;
+    final String[] uniqueKeys;
+    final Tuple params;
+
+    ManyTasks(List<NewTask> tasks, Instant now) {
+      int n = tasks.size();
+      ids = new UUID[n];
+      uniqueKeys = new String[n];
+      String[] kinds = new String[n];
+      String[] queues = new String[n];
+      String[] states = new String[n];
+      String[] args = new String[n];
+      Integer[] priorities = new Integer[n];
+      Integer[] maxAttempts = new Integer[n];
+      Long[] timeouts = new Long[n];
+      OffsetDateTime[] scheduledAts = new OffsetDateTime[n];
+      String[] callbackUrls = new String[n];
+      for (int i = 0; i < n; i++) {
+        NewTask task = tasks.get(i);
+        Instant scheduledAt = scheduledAt(task, now);
+        ids[i] = TaskStore.this.ids.next(now);
+        kinds[i] = task.kind();
+        queues[i] = task.queue();
+        states[i] = stateFor(scheduledAt, now).wireName();
+        args[i] = task.args().encode();
+        priorities[i] = task.priority();
+        maxAttempts[i] = task.maxAttempts();
+        timeouts[i] = task.timeout().toMillis();
+        scheduledAts[i] = timestamp(scheduledAt);
+        uniqueKeys[i] = task.uniqueKey();
+        callbackUrls[i] = task.callbackUrl();
+      }
+      params = Tuple.of(ids, kinds, queues, states, args, priorities, maxAttempts, timeouts)
+          .addOffsetDateTime(timestamp(now))
+          .addArrayOfOffsetDateTime(scheduledAts)
+          .addString(notifyChannel)
+          .addArrayOfString(uniqueKeys)
+          .addArrayOfString(callbackUrls);
+    }
   }
 
   private Future<Map<String, UUID>> idsByUniqueKey(String[] uniqueKeys) {

@@ -73,7 +73,7 @@ class AsyncHandlerTest {
   @Test
   void async_tasks_run_without_any_worker_verticle_and_blocking_ones_wait_unclaimed() throws Exception {
     start(Map.of("OFFLOAD_WORKER_INSTANCES", "0"));
-    List<String> blocking = submit(3, new JsonObject().put("kind", "noop"));
+    List<String> blocking = submit(3, new JsonObject().put("kind", "test.probe"));
     List<String> async = submit(3, new JsonObject().put("kind", "test.async"));
 
     Eventually.isTrue("async ones completed", () -> count("state = 'completed'") == 3);

@@ -42,7 +42,7 @@ class CrossNodeTest {
     apiVertx = Vertx.vertx();
     workerVertx = Vertx.vertx();
     apiNode = TestNodes.startReady(apiVertx, TestNodes.config(db, Map.of(
-        "OFFLOAD_NODE_ID", "api-node", "OFFLOAD_WORKER_INSTANCES", "0")), Clock.systemUTC());
+        "OFFLOAD_NODE_ID", "api-node", "OFFLOAD_ROLE", "api")), Clock.systemUTC());
     workerNode = TestNodes.startReady(workerVertx, TestNodes.config(db, Map.of(
         "OFFLOAD_NODE_ID", "worker-node", "OFFLOAD_TASKS_POLL_INTERVAL", "5m")), Clock.systemUTC());
     client = WebClient.create(apiVertx, new WebClientOptions().setDefaultPort(apiNode.httpPort()));

@@ -160,8 +160,8 @@ class TaskExecutionTest {
     assertEquals("attempt timed out after 300ms",
         discarded.getJsonArray("errors").getJsonObject(0).getString("message"));
 
-    // The only worker was interrupted, so it runs the next task right away.
-    String next = submit(new JsonObject().put("kind", "noop"));
+    // The only worker was interrupted, so it runs the next blocking task right away.
+    String next = submit(new JsonObject().put("kind", "test.probe").put("args", new JsonObject().put("ms", 10)));
     awaitTask(next, Duration.ofSeconds(5), inState("completed"));
   }
 

@@ -64,7 +64,7 @@ class TaskRoutesTest {
     vertx = classVertx;
     db = PgTestDatabase.create(TaskRoutesTest.class);
     clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of("OFFLOAD_WORKER_INSTANCES", "0")), clock);
+    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of("OFFLOAD_ROLE", "api")), clock);
     client = WebClient.create(vertx,
         new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
   }

@@ -891,6 +891,33 @@ class TaskStoreTest {
   }
 
   @Nested
+  class TaskInsertEach {
+
+    @Test
+    void insertEach_returns_every_task_whole_and_in_order() {
+      List<Submitted> submitted = store.insertEach(List.of(prioritized(1), scheduledTask("b", T0.plusSeconds(60)),
+          prioritized(7)), T0).await();
+
+      assertEquals(List.of(1, 5, 7), submitted.stream().map(s -> s.task().priority()).toList());
+      assertTrue(submitted.stream().allMatch(Submitted::created));
+      assertEquals(TaskState.SCHEDULED, submitted.get(1).task().state());
+      assertEquals(submitted.get(2).task(), store.get(submitted.get(2).task().id()).await().orElseThrow());
+    }
+
+    @Test
+    void insertEach_answers_a_taken_unique_key_with_the_existing_task_also_within_the_group() {
+      Task existing = store.insert(keyed("k1"), T0).await().task();
+
+      List<Submitted> submitted = store.insertEach(List.of(keyed("k1"), keyed("k2"), keyed("k2")), T0).await();
+
+      assertEquals(new Submitted(existing, false), submitted.get(0));
+      assertTrue(submitted.get(1).created());
+      assertEquals(new Submitted(submitted.get(1).task(), false), submitted.get(2));
+      assertEquals(2L, count("SELECT count(*) FROM offload_task"));
+    }
+  }
+
+  @Nested
   class TaskCancel {
 
     @Test

@@ -1,10 +1,15 @@
 package dev.offload.task.handlers;
 
+import dev.offload.task.AsyncTaskHandler;
 import dev.offload.task.TaskContext;
-import dev.offload.task.TaskHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
-/** Does nothing and completes: measures the cost of the task machinery itself. */
-public final class NoopHandler implements TaskHandler {
+/**
+ * Does nothing and completes: measures the cost of the task machinery itself (claims, hand-over, outcome
+ * writes). It has nothing to block on, so it is asynchronous and holds no worker verticle.
+ */
+public final class NoopHandler implements AsyncTaskHandler {
 
   @Override
   public String kind() {
@@ -12,7 +17,7 @@ public final class NoopHandler implements TaskHandler {
   }
 
   @Override
-  public Object run(TaskContext context) {
-    return null;
+  public Future<Object> start(TaskContext context, Vertx vertx) {
+    return Future.succeededFuture();
   }
 }

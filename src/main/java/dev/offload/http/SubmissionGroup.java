@@ -1,0 +1,67 @@
+package dev.offload.http;
+
+import dev.offload.store.Submitted;
+import dev.offload.store.TaskStore;
+import dev.offload.task.NewTask;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Group commit for single submissions: while one insert is in flight, the submissions that arrive wait and
+ * then go out together, in one statement and one commit. An idle service inserts each at once, so waiting
+ * costs nothing; a busy one makes far fewer commits. Each submission still gets its own answer (202 created,
+ * or 200 for a known unique key). Confined to one HTTP verticle's event loop.
+ */
+final class SubmissionGroup {
+
+  private static final int MAX_GROUP = 1_000;
+
+  private final TaskStore store;
+  private final Clock clock;
+  private List<NewTask> tasks = new ArrayList<>();
+  private List<Promise<Submitted>> answers = new ArrayList<>();
+  private boolean inserting;
+
+  SubmissionGroup(TaskStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  Future<Submitted> submit(NewTask task) {
+    Promise<Submitted> answer = Promise.promise();
+    tasks.add(task);
+    answers.add(answer);
+    if (!inserting) {
+      insert();
+    }
+    return answer.future();
+  }
+
+  private void insert() {
+    int size = Math.min(tasks.size(), MAX_GROUP);
+    List<NewTask> group = new ArrayList<>(tasks.subList(0, size));
+    List<Promise<Submitted>> waiting = new ArrayList<>(answers.subList(0, size));
+    tasks = new ArrayList<>(tasks.subList(size, tasks.size()));
+    answers = new ArrayList<>(answers.subList(size, answers.size()));
+    inserting = true;
+    Future<List<Submitted>> inserted = group.size() == 1
+        ? store.insert(group.get(0), clock.instant()).map(List::of)
+        : store.insertEach(group, clock.instant());
+    inserted.onComplete(done -> {
+      for (int i = 0; i < waiting.size(); i++) {
+        if (done.succeeded()) {
+          waiting.get(i).complete(done.result().get(i));
+        } else {
+          waiting.get(i).fail(done.cause());
+        }
+      }
+      inserting = false;
+      if (!tasks.isEmpty()) {
+        insert();
+      }
+    });
+  }
+}
