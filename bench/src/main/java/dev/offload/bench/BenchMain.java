@@ -2,37 +2,58 @@ package dev.offload.bench;
 
 import dev.offload.bench.Options.UsageException;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Command line of the load generator. A benchmark prints exactly one JSON line on stdout (logs go to stderr) and
- * exits 1 if any request failed, 2 on a usage mistake; {@code summarize} turns result files into markdown.
+ * exits 1 if anything failed, 2 on a usage mistake; {@code summarize}, {@code targets} and {@code check} read such
+ * lines back for the report.
  */
 public final class BenchMain {
 
   private static final String USAGE = """
     usage: java -jar offload-bench.jar COMMAND [--option value ...]
+      throughput     --url URL --connections C
+                     (--duration-s S [--warmup-s W (2)] [--stagger-s T] | --rounds R [--warmup-rounds W (1)])
+                     [--method GET] [--body JSON | --body-file FILE] [--expect STATUS (200)] [--id-range MIN-MAX]
+                     [--timeout-s T (60)] [--ideal-rps X] [--items-per-request K] [--server-pid PID]
+                     C keep-alive connections (opened first, not measured), each sending requests back to back:
+                     requests/s, p50/p99, errors. --duration-s: what completes in a window of S s after W s of
+                     warm-up; --rounds: R requests per connection after W uncounted ones, rate = all / time to the
+                     last answer. --stagger-s: connection i starts after i/C of T s (steady arrivals instead of
+                     waves of C). {id} in the URL's path is drawn from --id-range for each request.
+                     --server-pid: also the server's CPU use over the measured window (from /proc, same machine)
+      plain-route    --url URL --ceiling-url URL --connections C --duration-s S [--warmup-s W (2)]
+                     [--server-pid PID] [--ceiling-pid PID]
+                     throughput of URL, then of the ceiling (bench's MinimalServer), after an uncounted pass on
+                     each: the first as % of the second, raw and per server CPU-second (needs both pids)
+      connections    --url URL --count N --marker FILE [--timeout-s T (120)]
+                     opens N connections, sends one GET on each, writes FILE once all N wait, awaits the answers
+      enqueue-latency --base URL --tasks N [--background-rate R] [--poll-ms P (2)]
+                     N noop tasks one at a time, each awaited until it starts: created_at -> attempted_at
+                     percentiles; --background-rate: meanwhile R other noop submissions per second
       burst          --url URL --requests N [--timeout-s T (default 120)] [--open-via URL]
-                     --open-via: first open the N connections with a burst to URL (e.g. /health), so
-                     the measured burst runs on open connections
-                     N concurrent GETs, one connection each; non-200 answers count as errors
+                     N concurrent GETs, one connection each; --open-via: open the N connections first with a
+                     burst to that URL (e.g. /health), so the measured burst runs on open connections
       submit-latency --base URL --requests N
                      N sequential POST /tasks of a noop on one connection, after 50 uncounted warm-up requests
       sleep-e2e      --base URL --runs N --seconds S
                      N times: submit a sleep task of S seconds and poll GET /tasks/{id} until completed
-      summarize      FILE
-                     markdown table (median, min-max) of the JSON result lines in FILE
+      summarize      FILE          markdown table (median, min-max) of the JSON result lines in FILE
+      targets        SPEC DIR      markdown table of targets (see TargetsReport) against DIR/<benchmark>.jsonl
+      check          SPEC DIR      exits 1 unless every benchmark in SPEC produced each figure it names
     """;
 
   private static final int DEFAULT_BURST_TIMEOUT_SECONDS = 120;
+  private static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+  private static final double DEFAULT_WARM_UP_SECONDS = 2;
 
   private BenchMain() {
   }
@@ -45,6 +66,9 @@ public final class BenchMain {
       System.err.println("error: " + e.getMessage());
       System.err.print(USAGE);
       status = 2;
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      System.err.println("error: " + e.getMessage());
+      status = 1;
     }
     System.exit(status);
   }
@@ -53,12 +77,69 @@ public final class BenchMain {
     if (args.length == 0) {
       throw new UsageException("no command");
     }
-    if (args[0].equals("summarize")) {
-      return summarize(args);
+    switch (args[0]) {
+      case "summarize" -> {
+        expectArguments(args, 2, "summarize takes exactly one FILE");
+        System.out.print(Summary.markdownTable(ResultLines.read(Path.of(args[1]))));
+        return 0;
+      }
+      case "targets" -> {
+        expectArguments(args, 3, "targets takes SPEC and DIR");
+        System.out.print(TargetsReport.markdown(Path.of(args[1]), Path.of(args[2])));
+        return 0;
+      }
+      case "check" -> {
+        expectArguments(args, 3, "check takes SPEC and DIR");
+        List<String> problems = FigureCheck.problems(Path.of(args[1]), Path.of(args[2]));
+        problems.forEach(problem -> System.out.println("missing: " + problem));
+        return problems.isEmpty() ? 0 : 1;
+      }
+      default -> {
+        Options options = new Options(args, 1);
+        // Options are all read before Vert.x starts, so a usage mistake costs nothing.
+        Function<Vertx, Benchmark> benchmark = benchmark(args[0], options);
+        options.rejectUnknown();
+        return runBenchmark(benchmark);
+      }
     }
-    Options options = new Options(args, 1);
-    // Options are all read before Vert.x starts, so a usage mistake costs nothing.
-    Function<Vertx, Benchmark> benchmark = switch (args[0]) {
+  }
+
+  private static Function<Vertx, Benchmark> benchmark(String command, Options options) {
+    return switch (command) {
+      case "throughput" -> {
+        int connections = options.positiveInt("connections");
+        LoadShape shape = shape(options);
+        RequestTemplate template = template(options, "url");
+        Double idealRps = options.optionalPositiveDouble("ideal-rps");
+        Integer items = options.optionalPositiveInt("items-per-request");
+        Integer serverPid = options.optionalPositiveInt("server-pid");
+        yield vertx -> new ThroughputBenchmark(vertx, template, connections, shape, idealRps, items, serverPid);
+      }
+      case "plain-route" -> {
+        int connections = options.positiveInt("connections");
+        LoadShape.Timed shape = new LoadShape.Timed(options.positiveDouble("warmup-s", DEFAULT_WARM_UP_SECONDS),
+          options.positiveDouble("duration-s"));
+        long timeout = DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000L;
+        RequestTemplate service = RequestTemplate.of(options.string("url"), "GET", null, 200, null, timeout);
+        RequestTemplate ceiling = RequestTemplate.of(options.string("ceiling-url"), "GET", null, 200, null, timeout);
+        Integer servicePid = options.optionalPositiveInt("server-pid");
+        Integer ceilingPid = options.optionalPositiveInt("ceiling-pid");
+        yield vertx -> new PlainRouteBenchmark(vertx, service, ceiling, connections, shape, servicePid, ceilingPid);
+      }
+      case "connections" -> {
+        int count = options.positiveInt("count");
+        String marker = options.string("marker");
+        long timeout = options.positiveInt("timeout-s", DEFAULT_BURST_TIMEOUT_SECONDS) * 1000L;
+        RequestTemplate template = RequestTemplate.of(options.string("url"), "GET", null, 200, null, timeout);
+        yield vertx -> new HoldConnectionsBenchmark(vertx, template, count, marker);
+      }
+      case "enqueue-latency" -> {
+        String base = options.string("base");
+        int tasks = options.positiveInt("tasks");
+        Double rate = options.optionalPositiveDouble("background-rate");
+        int pollMillis = options.positiveInt("poll-ms", 2);
+        yield vertx -> new EnqueueLatencyBenchmark(vertx, base, tasks, rate == null ? 0 : rate, pollMillis);
+      }
       case "burst" -> {
         String url = options.string("url");
         int requests = options.positiveInt("requests");
@@ -77,10 +158,52 @@ public final class BenchMain {
         double seconds = options.positiveDouble("seconds");
         yield vertx -> new SleepEndToEndBenchmark(vertx, base, runs, seconds);
       }
-      default -> throw new UsageException("unknown command: " + args[0]);
+      default -> throw new UsageException("unknown command: " + command);
     };
-    options.rejectUnknown();
-    return runBenchmark(benchmark);
+  }
+
+  /** {@code --duration-s} (a timed window) or {@code --rounds} (a count per connection), not both. */
+  private static LoadShape shape(Options options) {
+    if (options.has("duration-s") == options.has("rounds")) {
+      throw new UsageException("give exactly one of --duration-s and --rounds");
+    }
+    if (options.has("duration-s")) {
+      double stagger = options.has("stagger-s") ? options.positiveDouble("stagger-s") : 0;
+      return new LoadShape.Timed(options.positiveDouble("warmup-s", DEFAULT_WARM_UP_SECONDS),
+        options.positiveDouble("duration-s"), stagger);
+    }
+    return new LoadShape.Rounds(options.nonNegativeInt("warmup-rounds", 1), options.positiveInt("rounds"));
+  }
+
+  private static RequestTemplate template(Options options, String urlOption) {
+    String body = options.optionalString("body");
+    String bodyFile = options.optionalString("body-file");
+    if (body != null && bodyFile != null) {
+      throw new UsageException("give --body or --body-file, not both");
+    }
+    if (bodyFile != null) {
+      try {
+        body = Files.readString(Path.of(bodyFile));
+      } catch (IOException e) {
+        throw new UsageException("cannot read --body-file " + bodyFile + ": " + e);
+      }
+    }
+    String url = options.string(urlOption);
+    String method = options.optionalString("method");
+    int expect = options.positiveInt("expect", 200);
+    String idRange = options.optionalString("id-range");
+    long timeout = options.positiveInt("timeout-s", DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000L;
+    try {
+      return RequestTemplate.of(url, method == null ? "GET" : method, body, expect, idRange, timeout);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private static void expectArguments(String[] args, int count, String message) {
+    if (args.length != count) {
+      throw new UsageException(message);
+    }
   }
 
   private static int runBenchmark(Function<Vertx, Benchmark> benchmark) {
@@ -98,33 +221,5 @@ public final class BenchMain {
     } finally {
       vertx.close().await();
     }
-  }
-
-  private static int summarize(String[] args) {
-    if (args.length != 2) {
-      throw new UsageException("summarize takes exactly one FILE");
-    }
-    Path file = Path.of(args[1]);
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file);
-    } catch (IOException e) {
-      System.err.println("error: cannot read " + file + ": " + e);
-      return 1;
-    }
-    List<JsonObject> runs = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).isBlank()) {
-        continue;
-      }
-      try {
-        runs.add(new JsonObject(lines.get(i)));
-      } catch (DecodeException e) {
-        System.err.printf("error: %s line %d is not a JSON object: %s%n", file, i + 1, lines.get(i));
-        return 1;
-      }
-    }
-    System.out.print(Summary.markdownTable(runs));
-    return 0;
   }
 }

@@ -72,6 +72,7 @@ final class BurstBenchmark implements Benchmark {
         .put("ok", latencies.count())
         .put("errors", errors.total())
         .put("wall_ms", wallMillis)
+        .put("requests_per_s", wallMillis <= 0 ? null : LoadResult.round1(latencies.count() / (wallMillis / 1000.0)))
         .put("p50_ms", latencies.percentile(50))
         .put("p99_ms", latencies.percentile(99))
         .put("max_ms", latencies.max());

@@ -37,12 +37,42 @@ final class Options {
     return positive(name, parse(name, string(name), Integer::parseInt));
   }
 
+  /** Zero allowed (e.g. no warm-up), negative not. */
+  int nonNegativeInt(String name, int defaultValue) {
+    if (!values.containsKey(name)) {
+      return defaultValue;
+    }
+    int value = parse(name, string(name), Integer::parseInt);
+    if (value < 0) {
+      throw new UsageException("--" + name + " must not be negative, got " + value);
+    }
+    return value;
+  }
+
   int positiveInt(String name, int defaultValue) {
     return values.containsKey(name) ? positiveInt(name) : defaultValue;
   }
 
   double positiveDouble(String name) {
     return positive(name, parse(name, string(name), Double::parseDouble));
+  }
+
+  double positiveDouble(String name, double defaultValue) {
+    return values.containsKey(name) ? positiveDouble(name) : defaultValue;
+  }
+
+  /** The option's value, or null when it was not given. */
+  Double optionalPositiveDouble(String name) {
+    return values.containsKey(name) ? positiveDouble(name) : null;
+  }
+
+  /** The option's value, or null when it was not given. */
+  Integer optionalPositiveInt(String name) {
+    return values.containsKey(name) ? positiveInt(name) : null;
+  }
+
+  boolean has(String name) {
+    return values.containsKey(name);
   }
 
   void rejectUnknown() {

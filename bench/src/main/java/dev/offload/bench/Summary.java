@@ -2,8 +2,6 @@ package dev.offload.bench;
 
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,30 +20,20 @@ final class Summary {
     }
     StringBuilder table = new StringBuilder("| figure | median | min–max |\n|---|---:|---:|\n");
     for (String figure : runs.get(0).fieldNames()) {
-      List<Double> values = new ArrayList<>();
-      for (JsonObject run : runs) {
-        Number value = run.getNumber(figure);
-        if (value != null) {
-          values.add(value.doubleValue());
-        }
-      }
-      table.append("| ").append(figure).append(" | ").append(cells(values)).append(" |\n");
+      table.append("| ").append(figure).append(" | ").append(cells(ResultLines.values(runs, figure))).append(" |\n");
     }
     return table.toString();
   }
 
-  private static String cells(List<Double> values) {
-    if (values.isEmpty()) {
+  private static String cells(List<Double> sorted) {
+    if (sorted.isEmpty()) {
       return "n/a | n/a";
     }
-    Collections.sort(values);
-    int size = values.size();
-    double median = size % 2 == 1 ? values.get(size / 2) : (values.get(size / 2 - 1) + values.get(size / 2)) / 2;
-    return format(median) + " | " + format(values.get(0)) + "–" + format(values.get(size - 1));
+    return format(ResultLines.median(sorted)) + " | " + format(sorted.get(0)) + "–" + format(sorted.get(sorted.size() - 1));
   }
 
   /** Counts stay integers; durations get two decimals, enough for sub-millisecond latencies. */
-  private static String format(double value) {
+  static String format(double value) {
     return value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.2f", value);
   }
 }

@@ -1,0 +1,62 @@
+package dev.offload.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The targets table of the report: each target's figure, measured across runs, next to its threshold with PASS or
+ * FAIL. A target is one tab-separated line of the spec file:
+ * {@code benchmark  figure  median|worst  >=|<=  threshold  label}. {@code median} judges the median of the runs;
+ * {@code worst} judges the least favourable run (the highest for {@code <=}, the lowest for {@code >=}), for targets
+ * that every run must meet, such as "no errors". A target whose figure no run produced is a FAIL.
+ */
+final class TargetsReport {
+
+  private TargetsReport() {
+  }
+
+  static String markdown(Path spec, Path resultsDir) {
+    StringBuilder table = new StringBuilder("| target | measured | runs (min–max) | result |\n|---|---:|---:|---|\n");
+    for (String line : lines(spec)) {
+      String[] field = line.split("\t");
+      if (field.length != 6) {
+        throw new IllegalArgumentException("a target needs 6 tab-separated fields: " + line);
+      }
+      String benchmark = field[0];
+      String figure = field[1];
+      boolean worst = switch (field[2]) {
+        case "median" -> false;
+        case "worst" -> true;
+        default -> throw new IllegalArgumentException("median or worst, not " + field[2] + ": " + line);
+      };
+      boolean atLeast = switch (field[3]) {
+        case ">=" -> true;
+        case "<=" -> false;
+        default -> throw new IllegalArgumentException(">= or <=, not " + field[3] + ": " + line);
+      };
+      double threshold = Double.parseDouble(field[4]);
+      List<Double> values = ResultLines.values(ResultLines.read(resultsDir.resolve(benchmark + ".jsonl")), figure);
+      Double judged = values.isEmpty() ? null
+        : worst ? (atLeast ? values.get(0) : values.get(values.size() - 1)) : ResultLines.median(values);
+      boolean pass = judged != null && (atLeast ? judged >= threshold : judged <= threshold);
+      table.append("| ").append(field[5])
+        .append(" | ").append(judged == null ? "no figure" : Summary.format(judged))
+        .append(worst ? " (worst run)" : "")
+        .append(" | ").append(values.isEmpty() ? "n/a"
+          : Summary.format(values.get(0)) + "–" + Summary.format(values.get(values.size() - 1)))
+        .append(" | ").append(pass ? "PASS" : "**FAIL**").append(" |\n");
+    }
+    return table.toString();
+  }
+
+  static List<String> lines(Path spec) {
+    try {
+      return Files.readAllLines(spec).stream().filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
