@@ -33,7 +33,9 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,6 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OffloadNode {
 
   private static final Logger LOG = System.getLogger(OffloadNode.class.getName());
+  /** The built-in asynchronous kinds, whose handlers need the store: it must know their lane first. */
+  private static final Set<String> BUILT_IN_ASYNC_KINDS =
+      Set.of("http", "callback", "users.export", "users.import", "image.thumbnail");
 
   private final Vertx vertx;
   private final OffloadConfig config;
@@ -70,7 +75,9 @@ public final class OffloadNode {
     this.registry = registry;
     this.metrics = new TaskMetrics(registry);
     this.pool = Database.pool(vertx, config.database());
-    this.store = new TaskStore(pool, config.database());
+    Set<String> asyncKinds = new HashSet<>(handlers.asyncKinds());
+    asyncKinds.addAll(BUILT_IN_ASYNC_KINDS);
+    this.store = new TaskStore(pool, config.database(), asyncKinds);
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);
     this.files = new FileStore(pool);
@@ -82,6 +89,9 @@ public final class OffloadNode {
         new UsersExportHandler(users, files, clock),
         new UsersImportHandler(users, files, clock),
         new ThumbnailHandler(files, clock)));
+    if (!this.handlers.asyncKinds().equals(asyncKinds)) {
+      throw new IllegalStateException("BUILT_IN_ASYNC_KINDS is out of date: " + this.handlers.asyncKinds());
+    }
   }
 
   /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a registry of its own. */

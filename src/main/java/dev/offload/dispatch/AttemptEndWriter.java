@@ -26,11 +26,15 @@ final class AttemptEndWriter {
   private final Clock clock;
   private final Duration retryInterval;
   private final OutageLog outageLog = new OutageLog("writing attempt outcomes");
+  private final Runnable onWritten;
   private List<AttemptEnd> pending = new ArrayList<>();
+  private int inFlight;
   private boolean writing;
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
 
-  AttemptEndWriter(Vertx vertx, TaskStore store, Clock clock, Duration retryInterval) {
+  /** @param onWritten called after each write: the capacity those outcomes held is free again */
+  AttemptEndWriter(Vertx vertx, TaskStore store, Clock clock, Duration retryInterval, Runnable onWritten) {
+    this.onWritten = onWritten;
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
@@ -42,6 +46,14 @@ final class AttemptEndWriter {
     if (!writing) {
       write();
     }
+  }
+
+  /**
+   * Outcomes decided but not yet written. Their tasks still show as running in the database, so the
+   * dispatcher counts them against its capacity: claims cannot run ahead of the writes.
+   */
+  int unwritten() {
+    return pending.size() + inFlight;
   }
 
   /** Completes once every end added so far is written. */
@@ -64,10 +76,13 @@ final class AttemptEndWriter {
       pending.subList(0, MAX_BATCH).clear();
     }
     writing = true;
+    inFlight = batch.size();
     store.endAttempts(batch, clock.instant()).onComplete(written -> {
       if (written.succeeded()) {
         outageLog.succeeded();
         writing = false;
+        inFlight = 0;
+        onWritten.run();
         if (!pending.isEmpty()) {
           write();
         } else {
@@ -76,6 +91,7 @@ final class AttemptEndWriter {
         }
       } else {
         outageLog.failed(written.cause());
+        inFlight = 0;
         pending.addAll(0, batch);
         vertx.setTimer(retryInterval.toMillis(), id -> write());
       }

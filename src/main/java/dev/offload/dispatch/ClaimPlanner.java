@@ -16,10 +16,11 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Decides what one claim takes. Blocking kinds are claimed only for idle worker verticles, asynchronous kinds
- * only for free asynchronous slots, so a claim never takes a task this node cannot start at once. Queues with
- * a limit are claimed on their own, within the room left on this node (and over all nodes), then every other
- * queue. Without queue limits or asynchronous kinds, a claim is one statement.
+ * Decides what one claim takes. Tasks of the blocking lane are claimed only for idle worker verticles, those
+ * of the async lane only for free asynchronous slots, so a claim never takes a task this node cannot start at
+ * once; each lane is a range of the claim index, so neither pass wades through the other lane's backlog.
+ * Queues with a limit are claimed on their own, within the room left on this node (and over all nodes), then
+ * every other queue.
  */
 final class ClaimPlanner {
 
@@ -50,12 +51,9 @@ final class ClaimPlanner {
     List<Task> claimed = new ArrayList<>();
     Map<String, Long> claimedByQueue = new HashMap<>();
     Function<String, Long> running = queue -> runningInQueue.apply(queue) + claimedByQueue.getOrDefault(queue, 0L);
-    Future<Void> blocking = asyncKinds.isEmpty()
-        ? pass(ClaimScope.ANY, workerRoom, now, running, claimed, claimedByQueue)
-        : pass(ClaimScope.ANY.notOfKinds(asyncKinds), workerRoom, now, running, claimed, claimedByQueue);
-    return blocking
-        .compose(ignored -> asyncKinds.isEmpty() ? Future.succeededFuture()
-            : pass(ClaimScope.ANY.ofKinds(asyncKinds), asyncRoom, now, running, claimed, claimedByQueue))
+    return pass(ClaimScope.ANY.inLane(ClaimScope.BLOCKING), workerRoom, now, running, claimed, claimedByQueue)
+        .compose(ignored ->
+            pass(ClaimScope.ANY.inLane(ClaimScope.ASYNC), asyncRoom, now, running, claimed, claimedByQueue))
         .map(ignored -> claimed)
         .recover(failure -> handBack.apply(claimed).transform(ignored -> Future.failedFuture(failure)));
   }

@@ -109,7 +109,7 @@ public final class DispatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    endWriter = new AttemptEndWriter(vertx, store, clock, config.database().retryInterval());
+    endWriter = new AttemptEndWriter(vertx, store, clock, config.database().retryInterval(), this::claim);
     metrics.watch(inFlight::size, idleWorkers::size);
     leaseKeeper = new LeaseKeeper(vertx, store, config.nodeId(), tasks, clock, this::runningAttempts,
         this::cancelRequested);
@@ -230,8 +230,10 @@ public final class DispatcherVerticle extends VerticleBase {
       claimAgain = true;
       return;
     }
-    int workerRoom = idleWorkers.size();
-    int asyncRoom = config.worker().asyncConcurrency() - asyncRunning;
+    // Attempts whose outcome is not written yet still hold their place: claims never outrun the writes.
+    int unwritten = endWriter.unwritten();
+    int workerRoom = unwritten > config.worker().asyncConcurrency() ? 0 : idleWorkers.size();
+    int asyncRoom = config.worker().asyncConcurrency() - asyncRunning - unwritten;
     int capacity = workerRoom + Math.max(0, asyncRoom);
     if (capacity <= 0) {
       return;

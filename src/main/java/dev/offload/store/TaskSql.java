@@ -30,15 +30,15 @@ final class TaskSql {
 
   /**
    * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9 created_at,
-   * $10 scheduled_at, $11 notify channel, $12 unique key (or null), $13 callback URL (or null). Wakes the dispatchers of every node (at
+   * $10 scheduled_at, $11 notify channel, $12 unique key (or null), $13 callback URL (or null), $14 lane. Wakes the dispatchers of every node (at
    * commit) when the task is due now. No row comes back when a task with the same unique key exists: the
    * caller reads that one in a new statement, whose snapshot sees a concurrent insert that won the race.
    */
   static final String TASK_INSERT = """
       WITH inserted AS (
           INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                    created_at, scheduled_at, unique_key, callback_url)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13)
+                                    created_at, scheduled_at, unique_key, callback_url, lane)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14)
           ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
           RETURNING %1$s
       )
@@ -48,7 +48,7 @@ final class TaskSql {
   /**
    * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4 state,
    * $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $12 unique key,
-   * $13 callback URL; $9 created_at and $11 notify channel are shared. Tasks whose unique key exists (also
+   * $13 callback URL, $14 lane; $9 created_at and $11 notify channel are shared. Tasks whose unique key exists (also
    * earlier in the same statement) are skipped (see TASK_IDS_BY_UNIQUE_KEYS). Returns the ids inserted.
    */
   static final String TASK_INSERT_MANY = insertMany("id", "id");
@@ -60,13 +60,13 @@ final class TaskSql {
     return """
         WITH inserted AS (
             INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                      created_at, scheduled_at, unique_key, callback_url)
+                                      created_at, scheduled_at, unique_key, callback_url, lane)
             SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at,
-                   unique_key, callback_url
+                   unique_key, callback_url, lane
             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
-                        $8::bigint[], $10::timestamptz[], $12::text[], $13::text[]) WITH ORDINALITY
+                        $8::bigint[], $10::timestamptz[], $12::text[], $13::text[], $14::text[]) WITH ORDINALITY
                  AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at,
-                          unique_key, callback_url, position)
+                          unique_key, callback_url, lane, position)
             ORDER BY position -- the first of two equal unique keys is the one inserted
             ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
             RETURNING %1$s, state AS wake_state, scheduled_at AS wake_at

@@ -33,10 +33,18 @@ public final class TaskStore {
   private final String notifyChannel;
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
+  private final Set<String> asyncKinds;
   /** Claim statements by their conditions: a handful of shapes, built once each. */
   private final Map<String, String> claimStatements = new ConcurrentHashMap<>();
 
+  /** For tests and tools that do not care about lanes: every kind is stored as blocking. */
   public TaskStore(Pool pool, DatabaseConfig database) {
+    this(pool, database, Set.of());
+  }
+
+  /** @param asyncKinds the kinds whose handlers are asynchronous: their tasks go to the async lane */
+  public TaskStore(Pool pool, DatabaseConfig database, Set<String> asyncKinds) {
+    this.asyncKinds = Set.copyOf(asyncKinds);
     this.client = pool;
     this.notifyChannel = database.notifyChannel();
     this.cancelChannel = database.cancelChannel();
@@ -56,7 +64,8 @@ public final class TaskStore {
         .addOffsetDateTime(timestamp(scheduledAt))
         .addString(notifyChannel)
         .addString(task.uniqueKey())
-        .addString(task.callbackUrl());
+        .addString(task.callbackUrl())
+        .addString(laneOf(task.kind()));
     return client.preparedQuery(TaskSql.TASK_INSERT).execute(params).compose(rows -> rows.size() > 0
         ? Future.succeededFuture(new Submitted(TaskRows.toTask(rows.iterator().next()), true))
         : existing(task, now));
@@ -139,6 +148,7 @@ public final class TaskStore {
       Long[] timeouts = new Long[n];
       OffsetDateTime[] scheduledAts = new OffsetDateTime[n];
       String[] callbackUrls = new String[n];
+      String[] lanes = new String[n];
       for (int i = 0; i < n; i++) {
         NewTask task = tasks.get(i);
         Instant scheduledAt = scheduledAt(task, now);
@@ -153,13 +163,15 @@ public final class TaskStore {
         scheduledAts[i] = timestamp(scheduledAt);
         uniqueKeys[i] = task.uniqueKey();
         callbackUrls[i] = task.callbackUrl();
+        lanes[i] = laneOf(task.kind());
       }
       params = Tuple.of(ids, kinds, queues, states, args, priorities, maxAttempts, timeouts)
           .addOffsetDateTime(timestamp(now))
           .addArrayOfOffsetDateTime(scheduledAts)
           .addString(notifyChannel)
           .addArrayOfString(uniqueKeys)
-          .addArrayOfString(callbackUrls);
+          .addArrayOfString(callbackUrls)
+          .addArrayOfString(lanes);
     }
   }
 
@@ -170,6 +182,10 @@ public final class TaskStore {
           rows.forEach(row -> byKey.put(row.getString("unique_key"), row.getUUID("id")));
           return byKey;
         });
+  }
+
+  private String laneOf(String kind) {
+    return asyncKinds.contains(kind) ? ClaimScope.ASYNC : ClaimScope.BLOCKING;
   }
 
   private static Instant scheduledAt(NewTask task, Instant now) {
@@ -226,7 +242,7 @@ public final class TaskStore {
    * until now + lease. A queue's global limit is kept under a per-queue advisory lock.
    */
   public Future<List<Task>> claim(ClaimScope scope, int limit, String nodeId, Instant now, Duration lease) {
-    if (scope.isEmpty() || limit <= 0) {
+    if (limit <= 0) {
       return Future.succeededFuture(List.of());
     }
     Tuple params = claimParams(limit, nodeId, now, lease);
@@ -246,13 +262,9 @@ public final class TaskStore {
       filter.append(" AND queue <> ALL($").append(params.size() + 1).append("::text[])");
       params.addArrayOfString(scope.otherThanQueues().toArray(String[]::new));
     }
-    if (scope.kinds() != null) {
-      filter.append(" AND kind = ANY($").append(params.size() + 1).append("::text[])");
-      params.addArrayOfString(scope.kinds().toArray(String[]::new));
-    }
-    if (!scope.otherThanKinds().isEmpty()) {
-      filter.append(" AND kind <> ALL($").append(params.size() + 1).append("::text[])");
-      params.addArrayOfString(scope.otherThanKinds().toArray(String[]::new));
+    if (scope.lane() != null) {
+      filter.append(" AND lane = $").append(params.size() + 1);
+      params.addString(scope.lane());
     }
     String limitSql = limitExpression;
     String sql = claimStatements.computeIfAbsent(filter + "|" + limitSql,

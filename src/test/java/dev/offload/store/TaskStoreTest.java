@@ -1030,20 +1030,29 @@ class TaskStoreTest {
   class TaskClaimByScope {
 
     @Test
-    void claim_of_kinds_takes_only_those_kinds_and_not_of_kinds_the_others() {
-      UUID fetch = store.insert(task("http", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
-      UUID sleep = store.insert(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
+    void tasks_of_async_kinds_go_to_the_async_lane_and_each_lane_is_claimed_on_its_own() {
+      TaskStore laned = new TaskStore(pool, db.config(), Set.of("http"));
+      UUID fetch = laned.insert(task("http", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
+      UUID sleep = laned.insertMany(List.of(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null)), T0).await().get(0);
 
-      assertEquals(List.of(fetch), ids(store.claim(ClaimScope.ANY.ofKinds(Set.of("http")), 10, NODE, T0, LEASE).await()));
-      assertEquals(List.of(sleep), ids(store.claim(ClaimScope.ANY.notOfKinds(Set.of("http")), 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(fetch), ids(laned.claim(ClaimScope.ANY.inLane(ClaimScope.ASYNC), 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(sleep),
+          ids(laned.claim(ClaimScope.ANY.inLane(ClaimScope.BLOCKING), 10, NODE, T0, LEASE).await()));
     }
 
     @Test
-    void claim_of_no_kinds_takes_nothing() {
-      store.insert(newTask("a"), T0).await();
+    void a_claim_of_one_lane_reads_only_its_part_of_the_index() {
+      TaskStore laned = new TaskStore(pool, db.config(), Set.of("http"));
+      for (int i = 0; i < 2_000; i++) {
+        laned.insert(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await();
+      }
+      sql("ANALYZE offload_task");
 
-      assertTrue(store.claim(ClaimScope.ANY.ofKinds(Set.of()), 10, NODE, T0, LEASE).await().isEmpty());
-      assertEquals(1, count("SELECT count(*) FROM offload_task WHERE state = 'available'"));
+      String plan = sql("EXPLAIN (FORMAT TEXT) SELECT id FROM offload_task WHERE state IN ('available', 'scheduled',"
+          + " 'retryable') AND scheduled_at <= now() AND lane = 'async' ORDER BY priority, scheduled_at, id LIMIT 10")
+          .stream().map(row -> row.getString(0)).reduce("", String::concat);
+      assertTrue(plan.contains("offload_task_due"), plan);
+      assertTrue(laned.claim(ClaimScope.ANY.inLane(ClaimScope.ASYNC), 10, NODE, T0, LEASE).await().isEmpty());
     }
 
     @Test
