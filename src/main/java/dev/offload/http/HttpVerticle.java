@@ -3,6 +3,7 @@ package dev.offload.http;
 import dev.offload.config.OffloadConfig;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.images.ImageRoutes;
+import dev.offload.images.ThumbnailHandler;
 import dev.offload.upstream.Upstreams;
 import dev.offload.users.UserImportRoutes;
 import dev.offload.users.UserRoutes;
@@ -60,11 +61,10 @@ public final class HttpVerticle extends VerticleBase {
       new TaskRoutes(vertx, services.tasks(), submissions, database, clock, bodyLimit, services.metrics(),
           services.files()).mount(router);
       new AdminRoutes(services.nodes(), config, clock).mount(router);
-      new UserImportRoutes(vertx, services.files(), services.tasks(), database, clock, config.http().uploadLimit(),
-          config.tasks().defaultMaxAttempts()).mount(router);
+      new UserImportRoutes(uploadTasks(config.http().uploadLimit()), database).mount(router);
       new UserRoutes(services.users(), database, clock, bodyLimit).mount(router);
-      new ImageRoutes(vertx, services.files(), services.tasks(), database, clock, config.http().uploadLimit(),
-          config.tasks().defaultMaxAttempts()).mount(router);
+      new ImageRoutes(uploadTasks(Math.min(config.http().uploadLimit(), ThumbnailHandler.MAX_IMAGE_BYTES)),
+          database, new ThumbnailHandler(services.files(), clock)).mount(router);
       new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
     }
     HttpServerOptions options = new HttpServerOptions()
@@ -77,6 +77,11 @@ public final class HttpVerticle extends VerticleBase {
           server = listening;
           onListening.accept(listening.actualPort());
         });
+  }
+
+  private UploadTasks uploadTasks(long limit) {
+    return new UploadTasks(vertx, services.files(), services.tasks(), clock, limit,
+        config.tasks().defaultMaxAttempts());
   }
 
   @Override

@@ -1,20 +1,12 @@
 package dev.offload.images;
 
-import dev.offload.dispatch.Addresses;
-import dev.offload.files.FileStore;
-import dev.offload.files.Uploads;
 import dev.offload.http.ApiError;
 import dev.offload.http.RequireDatabase;
-import dev.offload.http.TaskJson;
+import dev.offload.http.UploadTasks;
 import dev.offload.store.DatabaseStatus;
-import dev.offload.store.TaskStore;
-import dev.offload.task.NewTask;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -25,25 +17,15 @@ import java.util.UUID;
  */
 public final class ImageRoutes {
 
-  private final Vertx vertx;
-  private final FileStore files;
-  private final TaskStore tasks;
+  private final UploadTasks uploads;
   private final DatabaseStatus database;
-  private final Clock clock;
-  private final Uploads uploads;
   private final ThumbnailHandler handler;
-  private final int maxAttempts;
 
-  public ImageRoutes(Vertx vertx, FileStore files, TaskStore tasks, DatabaseStatus database, Clock clock,
-      long uploadLimit, int maxAttempts) {
-    this.vertx = vertx;
-    this.files = files;
-    this.tasks = tasks;
+  /** @param uploads limited to {@link ThumbnailHandler#MAX_IMAGE_BYTES}: an image is decoded whole */
+  public ImageRoutes(UploadTasks uploads, DatabaseStatus database, ThumbnailHandler handler) {
+    this.uploads = uploads;
     this.database = database;
-    this.clock = clock;
-    this.uploads = new Uploads(files, Math.min(uploadLimit, ThumbnailHandler.MAX_IMAGE_BYTES));
-    this.handler = new ThumbnailHandler(files, clock);
-    this.maxAttempts = maxAttempts;
+    this.handler = handler;
   }
 
   public void mount(Router router) {
@@ -63,20 +45,7 @@ public final class ImageRoutes {
           "width (and optionally height) must be integers from 1 to " + ThumbnailHandler.MAX_SIDE);
     }
     String contentType = ctx.request().getHeader("content-type");
-    uploads.receive(ctx.request(), contentType == null ? "application/octet-stream" : contentType, clock.instant())
-        .compose(fileId -> createTask(fileId, args.put("file_id", fileId.toString())))
-        .onSuccess(task -> {
-          vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
-          ctx.response().setStatusCode(202).putHeader("location", "/tasks/" + task.getString("id"));
-          ctx.json(task);
-        })
-        .onFailure(ctx::fail);
-  }
-
-  private Future<JsonObject> createTask(UUID fileId, JsonObject args) {
-    NewTask task = new NewTask("image.thumbnail", NewTask.DEFAULT_QUEUE, args, NewTask.DEFAULT_PRIORITY,
-        maxAttempts, Duration.ofMinutes(5), null, null, null);
-    return tasks.insert(task, clock.instant())
-        .compose(submitted -> files.attach(fileId, submitted.task().id()).map(TaskJson.of(submitted.task())));
+    uploads.accept(ctx, contentType == null ? "application/octet-stream" : contentType, "image.thumbnail", args,
+        Duration.ofMinutes(5));
   }
 }

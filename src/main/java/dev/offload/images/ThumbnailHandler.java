@@ -21,9 +21,9 @@ import java.util.UUID;
  */
 public final class ThumbnailHandler implements AsyncTaskHandler {
 
-  static final int MAX_SIDE = 4_096;
+  public static final int MAX_SIDE = 4_096;
   /** An image is decoded whole, in memory; larger uploads are refused (413) before they are stored. */
-  static final long MAX_IMAGE_BYTES = 64L * 1024 * 1024;
+  public static final long MAX_IMAGE_BYTES = 64L * 1024 * 1024;
 
   private final FileStore files;
   private final Clock clock;
