@@ -28,7 +28,6 @@ final class AttemptEndWriter {
   private final OutageLog outageLog = new OutageLog("writing attempt outcomes");
   private final Runnable onWritten;
   private List<AttemptEnd> pending = new ArrayList<>();
-  private int inFlight;
   private boolean writing;
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
 
@@ -49,11 +48,12 @@ final class AttemptEndWriter {
   }
 
   /**
-   * Outcomes decided but not yet written. Their tasks still show as running in the database, so the
-   * dispatcher counts them against its capacity: claims cannot run ahead of the writes.
+   * Outcomes decided but waiting for a write: those of the batch being written are not counted. The
+   * dispatcher counts these against its capacity, so its next claim overlaps the write in flight, but claims
+   * cannot run further ahead of the writes than that batch.
    */
-  int unwritten() {
-    return pending.size() + inFlight;
+  int waiting() {
+    return pending.size();
   }
 
   /** Completes once every end added so far is written. */
@@ -76,12 +76,10 @@ final class AttemptEndWriter {
       pending.subList(0, MAX_BATCH).clear();
     }
     writing = true;
-    inFlight = batch.size();
     store.endAttempts(batch, clock.instant()).onComplete(written -> {
       if (written.succeeded()) {
         outageLog.succeeded();
         writing = false;
-        inFlight = 0;
         onWritten.run();
         if (!pending.isEmpty()) {
           write();
@@ -91,7 +89,6 @@ final class AttemptEndWriter {
         }
       } else {
         outageLog.failed(written.cause());
-        inFlight = 0;
         pending.addAll(0, batch);
         vertx.setTimer(retryInterval.toMillis(), id -> write());
       }

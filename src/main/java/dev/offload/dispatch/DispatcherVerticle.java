@@ -230,8 +230,8 @@ public final class DispatcherVerticle extends VerticleBase {
       claimAgain = true;
       return;
     }
-    // Attempts whose outcome is not written yet still hold their place: claims never outrun the writes.
-    int unwritten = endWriter.unwritten();
+    // Outcomes waiting for a write hold their place, so claims never outrun the writes by more than a batch.
+    int unwritten = endWriter.waiting();
     int workerRoom = unwritten > config.worker().asyncConcurrency() ? 0 : idleWorkers.size();
     int asyncRoom = config.worker().asyncConcurrency() - asyncRunning - unwritten;
     int capacity = workerRoom + Math.max(0, asyncRoom);

@@ -12,6 +12,13 @@ import java.util.stream.Collectors;
  * <p>Statements that make a task due wake every node's dispatcher with {@code NOTIFY} on the task channel
  * (delivered at commit): payload {@code now} for a task due now, or {@code at:<epoch millis>} (rounded up)
  * for a task due later, so dispatchers can set a timer for it.
+ *
+ * <p>Statements on running attempts by id must find them through the primary key. Statistics taken while few
+ * tasks ran (after a bulk insert, say) make running rows look nearly absent, so given the choice the planner
+ * starts from them (the lease index, or a scan) and compares each with every id: with 1,000 attempts running,
+ * a million comparisons per batch of outcomes. Hence they test {@code lease_expires_at IS NOT NULL}, which
+ * the table's CHECK makes the same as {@code state = 'running'} but which no index matches, and statements
+ * that join arrays to the table look each row up in a LATERAL subquery, an order the planner cannot turn.
  */
 final class TaskSql {
 
@@ -178,6 +185,18 @@ final class TaskSql {
         RETURNING %s""".formatted(filter, limit, CLAIMED_COLUMNS);
   }
 
+  /**
+   * The row of attempt {@code alias.id}, {@code alias.attempt} if it still runs, for statements that update many
+   * attempts from arrays. Looked up one by one through the primary key: LATERAL with LIMIT keeps the planner
+   * from turning the join around (see the class comment).
+   */
+  private static String runningAttempt(String alias) {
+    return """
+        SELECT id FROM offload_task
+        WHERE id = %1$s.id AND attempt = %1$s.attempt AND lease_expires_at IS NOT NULL
+        LIMIT 1""".formatted(alias);
+  }
+
   /** An attempt that failed, of a task whose cancellation was requested, ends the task cancelled. */
   private static final String NEXT_STATE = """
       CASE WHEN ended.state IN ('retryable', 'discarded') AND task.cancel_requested_at IS NOT NULL
@@ -186,7 +205,7 @@ final class TaskSql {
   /**
    * Ends many attempts in one statement. Arrays, one element per attempt: $1 id, $2 attempt, $3 new state,
    * $4 scheduled_at for a retry (else null), $5 result as JSON text, $6 error as a JSON object text (or null).
-   * $7 now. Matching on attempt and state drops a late outcome of an attempt that was already ended
+   * $7 now. Matching on attempt and a live lease drops a late outcome of an attempt that was already ended
    * (timed out, rescued, cancelled), so it can never overwrite a newer attempt.
    */
   static final String TASK_END_ATTEMPTS = """
@@ -201,8 +220,9 @@ final class TaskSql {
           lease_expires_at = NULL
       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
            AS ended(id, attempt, state, scheduled_at, result, error)
-      WHERE task.id = ended.id AND task.attempt = ended.attempt AND task.state = 'running'"""
-      .formatted(NEXT_STATE);
+      CROSS JOIN LATERAL (%2$s) running
+      WHERE task.id = running.id"""
+      .formatted(NEXT_STATE, runningAttempt("ended"));
 
   /**
    * Hands back tasks claimed by node $2 that it will not finish (no worker took them, or the node is
@@ -212,7 +232,7 @@ final class TaskSql {
       WITH released AS (
           UPDATE offload_task
           SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL
-          WHERE id = ANY($1::uuid[]) AND state = 'running' AND attempted_by = $2
+          WHERE id = ANY($1::uuid[]) AND lease_expires_at IS NOT NULL AND attempted_by = $2
           RETURNING id
       )
       SELECT pg_notify($3, 'now') FROM released""";
@@ -223,14 +243,15 @@ final class TaskSql {
    */
   static final String TASK_RENEW_LEASES = """
       UPDATE offload_task SET lease_expires_at = $1
-      WHERE id = ANY($2::uuid[]) AND state = 'running' AND attempted_by = $3
+      WHERE id = ANY($2::uuid[]) AND lease_expires_at IS NOT NULL AND attempted_by = $3
       RETURNING id, cancel_requested_at IS NOT NULL AS cancel_requested""";
 
   /** Arrays $1 id, $2 attempt, $3 progress: the latest progress of running attempts. */
   static final String TASK_SET_PROGRESS = """
       UPDATE offload_task AS task SET progress = reported.progress
       FROM unnest($1::uuid[], $2::int[], $3::float8[]) AS reported(id, attempt, progress)
-      WHERE task.id = reported.id AND task.attempt = reported.attempt AND task.state = 'running'""";
+      CROSS JOIN LATERAL (%s) running
+      WHERE task.id = running.id""".formatted(runningAttempt("reported"));
 
   /**
    * Ends attempts whose node stopped renewing their lease (it crashed, or lost the database): each counts as
