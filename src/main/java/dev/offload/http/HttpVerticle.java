@@ -1,6 +1,7 @@
 package dev.offload.http;
 
 import dev.offload.config.OffloadConfig;
+import dev.offload.metrics.HttpRequestMetrics;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.images.ImageRoutes;
 import dev.offload.images.ThumbnailHandler;
@@ -45,6 +46,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     int bodyLimit = config.http().bodyLimit();
     Router router = Router.router(vertx);
+    router.route().handler(new HttpRequestMetrics(registry));
     FailureHandler failures = new FailureHandler(bodyLimit);
     router.route().failureHandler(failures);
     router.errorHandler(400, failures::badRequest);

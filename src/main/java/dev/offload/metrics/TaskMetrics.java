@@ -8,7 +8,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The meters of the task machinery, next to Vert.x's own (HTTP, pool, event bus) in the same registry. */
+/** The meters of the task machinery, next to the HTTP and Vert.x meters in the same registry. */
 public final class TaskMetrics {
 
   private final Counter submitted;
