@@ -10,20 +10,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Group commit for single submissions: while one insert is in flight, the submissions that arrive wait and
- * then go out together, in one statement and one commit. An idle service inserts each at once, so waiting
- * costs nothing; a busy one makes far fewer commits. Each submission still gets its own answer (202 created,
- * or 200 for a known unique key). Confined to one HTTP verticle's event loop.
+ * Group commit for single submissions: while {@value #MAX_INSERTS_IN_FLIGHT} inserts are in flight, the
+ * submissions that arrive wait and then go out together, in one statement and one commit. An idle service
+ * inserts each at once, so waiting costs nothing; a busy one makes far fewer commits, and keeps a few in
+ * flight so that PostgreSQL flushes them to disk together rather than one after the other. Each submission
+ * still gets its own answer (202 created, or 200 for a known unique key). Confined to one HTTP verticle's
+ * event loop.
  */
 final class SubmissionGroup {
 
   private static final int MAX_GROUP = 1_000;
+  private static final int MAX_INSERTS_IN_FLIGHT = 2;
 
   private final TaskStore store;
   private final Clock clock;
   private List<NewTask> tasks = new ArrayList<>();
   private List<Promise<Submitted>> answers = new ArrayList<>();
-  private boolean inserting;
+  private int inFlight;
 
   SubmissionGroup(TaskStore store, Clock clock) {
     this.store = store;
@@ -34,7 +37,7 @@ final class SubmissionGroup {
     Promise<Submitted> answer = Promise.promise();
     tasks.add(task);
     answers.add(answer);
-    if (!inserting) {
+    if (inFlight < MAX_INSERTS_IN_FLIGHT) {
       insert();
     }
     return answer.future();
@@ -46,7 +49,7 @@ final class SubmissionGroup {
     List<Promise<Submitted>> waiting = new ArrayList<>(answers.subList(0, size));
     tasks = new ArrayList<>(tasks.subList(size, tasks.size()));
     answers = new ArrayList<>(answers.subList(size, answers.size()));
-    inserting = true;
+    inFlight++;
     Future<List<Submitted>> inserted = group.size() == 1
         ? store.insert(group.get(0), clock.instant()).map(List::of)
         : store.insertEach(group, clock.instant());
@@ -58,7 +61,7 @@ final class SubmissionGroup {
           waiting.get(i).fail(done.cause());
         }
       }
-      inserting = false;
+      inFlight--;
       if (!tasks.isEmpty()) {
         insert();
       }

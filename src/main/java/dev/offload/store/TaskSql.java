@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  *
  * <p>Statements that make a task due wake every node's dispatcher with {@code NOTIFY} on the task channel
  * (delivered at commit): payload {@code now} for a task due now, or {@code at:<epoch millis>} (rounded up)
- * for a task due later, so dispatchers can set a timer for it.
+ * for a task due later, so dispatchers can set a timer for it. Inserts are the exception: they notify after
+ * their commit, in a statement of their own (see {@link Wakeups}).
  *
  * <p>Statements on running attempts by id must find them through the primary key. Statistics taken while few
  * tasks ran (after a bulk insert, say) make running rows look nearly absent, so given the choice the planner
@@ -25,11 +26,6 @@ final class TaskSql {
   private TaskSql() {
   }
 
-  /** The task channel's payload for the inserted row: when it is due. */
-  private static final String WAKE_PAYLOAD = """
-      CASE WHEN state = 'available' THEN 'now'
-           ELSE 'at:' || ceil(extract(epoch FROM scheduled_at) * 1000)::bigint END""";
-
   static final String COLUMNS = """
       id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
       attempted_by, created_at, scheduled_at, attempted_at, finalized_at, cancel_requested_at, unique_key,
@@ -37,55 +33,45 @@ final class TaskSql {
 
   /**
    * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9 created_at,
-   * $10 scheduled_at, $11 notify channel, $12 unique key (or null), $13 callback URL (or null), $14 lane. Wakes the dispatchers of every node (at
-   * commit) when the task is due now. No row comes back when a task with the same unique key exists: the
-   * caller reads that one in a new statement, whose snapshot sees a concurrent insert that won the race.
+   * $10 scheduled_at, $11 unique key (or null), $12 callback URL (or null), $13 lane. No row comes back when a
+   * task with the same unique key exists: the caller reads that one in a new statement, whose snapshot sees a
+   * concurrent insert that won the race.
    */
   static final String TASK_INSERT = """
-      WITH inserted AS (
-          INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                    created_at, scheduled_at, unique_key, callback_url, lane)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14)
-          ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-          RETURNING %1$s
-      )
-      SELECT %1$s, pg_notify($11, %2$s) AS notified
-      FROM inserted""".formatted(COLUMNS, WAKE_PAYLOAD);
+      INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
+                                created_at, scheduled_at, unique_key, callback_url, lane)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+      RETURNING %s""".formatted(COLUMNS);
 
   /**
    * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4 state,
-   * $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $12 unique key,
-   * $13 callback URL, $14 lane; $9 created_at and $11 notify channel are shared. Tasks whose unique key exists (also
-   * earlier in the same statement) are skipped (see TASK_IDS_BY_UNIQUE_KEYS). Returns the ids inserted.
+   * $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $11 unique key,
+   * $12 callback URL, $13 lane; $9 created_at is shared. Tasks whose unique key exists (also earlier in the
+   * same statement) are skipped (see TASK_IDS_BY_UNIQUE_KEYS). Returns the ids inserted.
    */
-  static final String TASK_INSERT_MANY = insertMany("id", "id");
+  static final String TASK_INSERT_MANY = insertMany("id");
 
   /** TASK_INSERT_MANY returning the whole rows inserted: for single submissions grouped into one statement. */
-  static final String TASK_INSERT_MANY_RETURNING_ROWS = insertMany(COLUMNS, COLUMNS);
+  static final String TASK_INSERT_MANY_RETURNING_ROWS = insertMany(COLUMNS);
 
-  private static String insertMany(String returning, String selected) {
+  private static String insertMany(String returning) {
     return """
-        WITH inserted AS (
-            INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                      created_at, scheduled_at, unique_key, callback_url, lane)
-            SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at,
-                   unique_key, callback_url, lane
-            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
-                        $8::bigint[], $10::timestamptz[], $12::text[], $13::text[], $14::text[]) WITH ORDINALITY
-                 AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at,
-                          unique_key, callback_url, lane, position)
-            ORDER BY position -- the first of two equal unique keys is the one inserted
-            ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-            RETURNING %1$s, state AS wake_state, scheduled_at AS wake_at
-        ), wake AS (
-            -- One notification for the due tasks (identical payloads are sent once), one for the earliest later.
-            SELECT pg_notify($11, 'now') FROM inserted WHERE wake_state = 'available'
-            UNION ALL
-            SELECT pg_notify($11, 'at:' || ceil(extract(epoch FROM min(wake_at)) * 1000)::bigint)
-            FROM inserted WHERE wake_state = 'scheduled' HAVING count(*) > 0
-        )
-        SELECT %2$s, (SELECT count(*) FROM wake) AS notifications FROM inserted""".formatted(returning, selected);
+        INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
+                                  created_at, scheduled_at, unique_key, callback_url, lane)
+        SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at,
+               unique_key, callback_url, lane
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
+                    $8::bigint[], $10::timestamptz[], $11::text[], $12::text[], $13::text[]) WITH ORDINALITY
+             AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at,
+                      unique_key, callback_url, lane, position)
+        ORDER BY position -- the first of two equal unique keys is the one inserted
+        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+        RETURNING %s""".formatted(returning);
   }
+
+  /** The task channel's payloads (see the class comment), one notification each. */
+  static final String WAKE = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
 
   /** $1 unique keys: their tasks, whole. */
   static final String TASK_GET_BY_UNIQUE_KEYS =

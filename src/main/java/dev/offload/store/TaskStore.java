@@ -36,6 +36,7 @@ public final class TaskStore {
   private final Set<String> asyncKinds;
   /** Claim statements by their conditions: a handful of shapes, built once each. */
   private final Map<String, String> claimStatements = new ConcurrentHashMap<>();
+  private final Wakeups wakeups;
 
   /** For tests and tools that do not care about lanes: every kind is stored as blocking. */
   public TaskStore(Pool pool, DatabaseConfig database) {
@@ -48,10 +49,11 @@ public final class TaskStore {
     this.client = pool;
     this.notifyChannel = database.notifyChannel();
     this.cancelChannel = database.cancelChannel();
+    this.wakeups = new Wakeups(pool, notifyChannel);
   }
 
   /**
-   * Inserts and commits the task, and wakes the dispatchers if it is due now. If its unique key names an
+   * Inserts and commits the task, then wakes the dispatchers (see {@link Wakeups}). If its unique key names an
    * existing task, returns that one instead, not created.
    */
   public Future<Submitted> insert(NewTask task, Instant now) {
@@ -62,13 +64,17 @@ public final class TaskStore {
         .addLong(task.timeout().toMillis())
         .addOffsetDateTime(timestamp(now))
         .addOffsetDateTime(timestamp(scheduledAt))
-        .addString(notifyChannel)
         .addString(task.uniqueKey())
         .addString(task.callbackUrl())
         .addString(laneOf(task.kind()));
-    return client.preparedQuery(TaskSql.TASK_INSERT).execute(params).compose(rows -> rows.size() > 0
-        ? Future.succeededFuture(new Submitted(TaskRows.toTask(rows.iterator().next()), true))
-        : existing(task, now));
+    return client.preparedQuery(TaskSql.TASK_INSERT).execute(params).compose(rows -> {
+      if (rows.size() == 0) {
+        return existing(task, now);
+      }
+      boolean dueNow = !scheduledAt.isAfter(now);
+      wakeups.committed(dueNow, dueNow ? null : scheduledAt);
+      return Future.succeededFuture(new Submitted(TaskRows.toTask(rows.iterator().next()), true));
+    });
   }
 
   /** The task holding {@code task}'s unique key; if it has just been pruned, tries the insert again. */
@@ -86,6 +92,7 @@ public final class TaskStore {
   public Future<List<UUID>> insertMany(List<NewTask> tasks, Instant now) {
     ManyTasks many = new ManyTasks(tasks, now);
     return client.preparedQuery(TaskSql.TASK_INSERT_MANY).execute(many.params).compose(rows -> {
+      many.wake(rows.size());
       Set<UUID> inserted = new HashSet<>();
       rows.forEach(row -> inserted.add(row.getUUID("id")));
       if (inserted.size() == tasks.size()) {
@@ -108,6 +115,7 @@ public final class TaskStore {
   public Future<List<Submitted>> insertEach(List<NewTask> tasks, Instant now) {
     ManyTasks many = new ManyTasks(tasks, now);
     return client.preparedQuery(TaskSql.TASK_INSERT_MANY_RETURNING_ROWS).execute(many.params).compose(rows -> {
+      many.wake(rows.size());
       Map<UUID, Task> inserted = new HashMap<>();
       rows.forEach(row -> inserted.put(row.getUUID("id"), TaskRows.toTask(row)));
       Future<Map<String, Task>> existing = inserted.size() == tasks.size()
@@ -134,6 +142,8 @@ public final class TaskStore {
     final UUID[] ids;
     final String[] uniqueKeys;
     final Tuple params;
+    boolean dueNow;
+    Instant earliestLater;
 
     ManyTasks(List<NewTask> tasks, Instant now) {
       int n = tasks.size();
@@ -152,6 +162,11 @@ public final class TaskStore {
       for (int i = 0; i < n; i++) {
         NewTask task = tasks.get(i);
         Instant scheduledAt = scheduledAt(task, now);
+        if (scheduledAt.isAfter(now)) {
+          earliestLater = earliestLater == null || scheduledAt.isBefore(earliestLater) ? scheduledAt : earliestLater;
+        } else {
+          dueNow = true;
+        }
         ids[i] = TaskStore.this.ids.next(now);
         kinds[i] = task.kind();
         queues[i] = task.queue();
@@ -168,10 +183,16 @@ public final class TaskStore {
       params = Tuple.of(ids, kinds, queues, states, args, priorities, maxAttempts, timeouts)
           .addOffsetDateTime(timestamp(now))
           .addArrayOfOffsetDateTime(scheduledAts)
-          .addString(notifyChannel)
           .addArrayOfString(uniqueKeys)
           .addArrayOfString(callbackUrls)
           .addArrayOfString(lanes);
+    }
+
+    /** After the insert's commit; a task skipped for its unique key may wake dispatchers for nothing. */
+    void wake(int inserted) {
+      if (inserted > 0) {
+        wakeups.committed(dueNow, earliestLater);
+      }
     }
   }
 
