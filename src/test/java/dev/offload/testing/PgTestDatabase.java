@@ -4,6 +4,7 @@ import dev.offload.config.DatabaseConfig;
 import dev.offload.store.Database;
 import dev.offload.store.Migrations;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -18,6 +19,8 @@ import java.util.UUID;
  * test class, {@link #truncate} between tests, {@link #drop} after.
  */
 public final class PgTestDatabase {
+
+  private static final String DEADLOCK_DETECTED = "40P01";
 
   public static final String URL = System.getenv().getOrDefault(
       "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test");
@@ -59,8 +62,22 @@ public final class PgTestDatabase {
     }
   }
 
+  /**
+   * Empties every table. A node still running in the test may be writing its heartbeat (which also reads the
+   * task table) and take its locks in the other order: PostgreSQL then ends one side with a deadlock, and
+   * the truncate tries again.
+   */
   public void truncate(Vertx vertx) {
-    sql(vertx, "TRUNCATE offload_task, offload_user, offload_file_chunk, offload_file, offload_node CASCADE");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        sql(vertx, "TRUNCATE offload_task, offload_user, offload_file_chunk, offload_file, offload_node CASCADE");
+        return;
+      } catch (PgException e) {
+        if (!DEADLOCK_DETECTED.equals(e.getSqlState()) || attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   public void drop(Vertx vertx) {
