@@ -173,15 +173,24 @@ final class TaskSql {
 
   /**
    * The row of attempt {@code alias.id}, {@code alias.attempt} if it still runs, for statements that update many
-   * attempts from arrays. Looked up one by one through the primary key: LATERAL with LIMIT keeps the planner
-   * from turning the join around (see the class comment).
+   * attempts from arrays ({@code CROSS JOIN LATERAL (...) running}). Looked up one by one through the primary
+   * key: LATERAL with LIMIT keeps the planner from turning the join around (see the class comment).
    */
   private static String runningAttempt(String alias) {
     return """
-        SELECT id FROM offload_task
+        SELECT id, attempt, state FROM offload_task
         WHERE id = %1$s.id AND attempt = %1$s.attempt AND lease_expires_at IS NOT NULL
         LIMIT 1""".formatted(alias);
   }
+
+  /**
+   * The UPDATE's own match on the row found by {@link #runningAttempt}. A row that another statement changed
+   * meanwhile (rescued, claimed again) is checked again in its newest version, and these conditions then
+   * drop it; they compare with the lookup's row, not with constants, so that the planner cannot start from
+   * them either.
+   */
+  private static final String SAME_RUNNING_ATTEMPT =
+      "task.id = running.id AND task.attempt = running.attempt AND task.state = running.state";
 
   /** An attempt that failed, of a task whose cancellation was requested, ends the task cancelled. */
   private static final String NEXT_STATE = """
@@ -207,8 +216,8 @@ final class TaskSql {
       FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
            AS ended(id, attempt, state, scheduled_at, result, error)
       CROSS JOIN LATERAL (%2$s) running
-      WHERE task.id = running.id"""
-      .formatted(NEXT_STATE, runningAttempt("ended"));
+      WHERE %3$s"""
+      .formatted(NEXT_STATE, runningAttempt("ended"), SAME_RUNNING_ATTEMPT);
 
   /**
    * Hands back tasks claimed by node $2 that it will not finish (no worker took them, or the node is
@@ -237,7 +246,7 @@ final class TaskSql {
       UPDATE offload_task AS task SET progress = reported.progress
       FROM unnest($1::uuid[], $2::int[], $3::float8[]) AS reported(id, attempt, progress)
       CROSS JOIN LATERAL (%s) running
-      WHERE task.id = running.id""".formatted(runningAttempt("reported"));
+      WHERE %s""".formatted(runningAttempt("reported"), SAME_RUNNING_ATTEMPT);
 
   /**
    * Ends attempts whose node stopped renewing their lease (it crashed, or lost the database): each counts as
