@@ -174,8 +174,11 @@ public final class DispatcherVerticle extends VerticleBase {
    * waiting task is due.
    */
   private void poll() {
+    // Taken before the claim takes its own: a task that falls due in between is either claimed or found here.
+    // Taken after, a task due in between would be neither, and would wait for the next wake.
+    Instant now = clock.instant();
     claim();
-    store.nextDue(clock.instant()).onSuccess(next -> {
+    store.nextDue(now).onSuccess(next -> {
       if (next != null) {
         wakeAt(next);
       }
@@ -231,9 +234,9 @@ public final class DispatcherVerticle extends VerticleBase {
       return;
     }
     // Outcomes waiting for a write hold their place, so claims never outrun the writes by more than a batch.
-    int unwritten = endWriter.waiting();
-    int workerRoom = unwritten > config.worker().asyncConcurrency() ? 0 : idleWorkers.size();
-    int asyncRoom = config.worker().asyncConcurrency() - asyncRunning - unwritten;
+    int waiting = endWriter.waiting();
+    int workerRoom = waiting > config.worker().asyncConcurrency() ? 0 : idleWorkers.size();
+    int asyncRoom = config.worker().asyncConcurrency() - asyncRunning - waiting;
     int capacity = workerRoom + Math.max(0, asyncRoom);
     if (capacity <= 0) {
       return;
@@ -248,6 +251,9 @@ public final class DispatcherVerticle extends VerticleBase {
       if (claimed.failed()) {
         claimLog.failed(claimed.cause());
         settled.complete();
+        if (claimAgain) { // a wake came meanwhile: keep it, and try again once the database may be back
+          vertx.setTimer(config.database().retryInterval().toMillis(), id -> claim());
+        }
         return;
       }
       claimLog.succeeded();
@@ -353,7 +359,7 @@ public final class DispatcherVerticle extends VerticleBase {
     boolean current = running != null && running.attempt.task() == task;
     if (current) {
       inFlight.remove(task.id());
-      }
+    }
     if (reply.failed() && reply.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
       // The worker was undeployed before it saw the attempt: nothing ran, so hand the task back.
       if (current) {
