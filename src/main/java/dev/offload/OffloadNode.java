@@ -18,6 +18,7 @@ import dev.offload.store.Migrations;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.support.LocalCodec;
+import dev.offload.task.AsyncTaskHandler;
 import dev.offload.task.TaskHandlers;
 import dev.offload.users.UserStore;
 import dev.offload.users.UsersExportHandler;
@@ -33,9 +34,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.List;
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,9 +45,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OffloadNode {
 
   private static final Logger LOG = System.getLogger(OffloadNode.class.getName());
-  /** The built-in asynchronous kinds, whose handlers need the store: it must know their lane first. */
-  private static final Set<String> BUILT_IN_ASYNC_KINDS =
-      Set.of("http", "callback", "users.export", "users.import", "image.thumbnail");
 
   private final Vertx vertx;
   private final OffloadConfig config;
@@ -75,9 +71,8 @@ public final class OffloadNode {
     this.registry = registry;
     this.metrics = new TaskMetrics(registry);
     this.pool = Database.pool(vertx, config.database());
-    Set<String> asyncKinds = new HashSet<>(handlers.asyncKinds());
-    asyncKinds.addAll(BUILT_IN_ASYNC_KINDS);
-    this.store = new TaskStore(pool, config.database(), asyncKinds);
+    // The store asks for each task's lane through this node: a handler built below needs the store.
+    this.store = new TaskStore(pool, config.database(), this::isAsyncKind);
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);
     this.files = new FileStore(pool);
@@ -89,9 +84,10 @@ public final class OffloadNode {
         new UsersExportHandler(users, files, clock),
         new UsersImportHandler(users, files, clock),
         new ThumbnailHandler(files, clock)));
-    if (!this.handlers.asyncKinds().equals(asyncKinds)) {
-      throw new IllegalStateException("BUILT_IN_ASYNC_KINDS is out of date: " + this.handlers.asyncKinds());
-    }
+  }
+
+  private boolean isAsyncKind(String kind) {
+    return handlers.find(kind).orElse(null) instanceof AsyncTaskHandler;
   }
 
   /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a registry of its own. */

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /** The only class that reads or writes tasks. Every method is one statement, so one round trip. */
 public final class TaskStore {
@@ -33,19 +34,22 @@ public final class TaskStore {
   private final String notifyChannel;
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
-  private final Set<String> asyncKinds;
+  private final Predicate<String> isAsyncKind;
   /** Claim statements by their conditions: a handful of shapes, built once each. */
   private final Map<String, String> claimStatements = new ConcurrentHashMap<>();
   private final Wakeups wakeups;
 
   /** For tests and tools that do not care about lanes: every kind is stored as blocking. */
   public TaskStore(Pool pool, DatabaseConfig database) {
-    this(pool, database, Set.of());
+    this(pool, database, kind -> false);
   }
 
-  /** @param asyncKinds the kinds whose handlers are asynchronous: their tasks go to the async lane */
-  public TaskStore(Pool pool, DatabaseConfig database, Set<String> asyncKinds) {
-    this.asyncKinds = Set.copyOf(asyncKinds);
+  /**
+   * @param isAsyncKind whether a kind's handler is asynchronous: its tasks go to the async lane. Asked at each
+   *     insert, so it may consult handlers built after this store.
+   */
+  public TaskStore(Pool pool, DatabaseConfig database, Predicate<String> isAsyncKind) {
+    this.isAsyncKind = isAsyncKind;
     this.client = pool;
     this.notifyChannel = database.notifyChannel();
     this.cancelChannel = database.cancelChannel();
@@ -206,7 +210,7 @@ public final class TaskStore {
   }
 
   private String laneOf(String kind) {
-    return asyncKinds.contains(kind) ? ClaimScope.ASYNC : ClaimScope.BLOCKING;
+    return isAsyncKind.test(kind) ? ClaimScope.ASYNC : ClaimScope.BLOCKING;
   }
 
   private static Instant scheduledAt(NewTask task, Instant now) {

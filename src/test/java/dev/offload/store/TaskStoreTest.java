@@ -1031,7 +1031,7 @@ class TaskStoreTest {
 
     @Test
     void tasks_of_async_kinds_go_to_the_async_lane_and_each_lane_is_claimed_on_its_own() {
-      TaskStore laned = new TaskStore(pool, db.config(), Set.of("http"));
+      TaskStore laned = new TaskStore(pool, db.config(), "http"::equals);
       UUID fetch = laned.insert(task("http", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
       UUID sleep = laned.insertMany(List.of(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null)), T0).await().get(0);
 
@@ -1042,7 +1042,7 @@ class TaskStoreTest {
 
     @Test
     void a_claim_of_one_lane_reads_only_its_part_of_the_index() {
-      TaskStore laned = new TaskStore(pool, db.config(), Set.of("http"));
+      TaskStore laned = new TaskStore(pool, db.config(), "http"::equals);
       for (int i = 0; i < 2_000; i++) {
         laned.insert(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await();
       }
