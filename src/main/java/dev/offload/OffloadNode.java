@@ -18,7 +18,6 @@ import dev.offload.store.Migrations;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.support.LocalCodec;
-import dev.offload.task.AsyncTaskHandler;
 import dev.offload.task.TaskHandlers;
 import dev.offload.users.UserStore;
 import dev.offload.users.UsersExportHandler;
@@ -71,8 +70,7 @@ public final class OffloadNode {
     this.registry = registry;
     this.metrics = new TaskMetrics(registry);
     this.pool = Database.pool(vertx, config.database());
-    // The store asks for each task's lane through this node: a handler built below needs the store.
-    this.store = new TaskStore(pool, config.database(), this::isAsyncKind);
+    this.store = new TaskStore(pool, config.database());
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);
     this.files = new FileStore(pool);
@@ -84,10 +82,6 @@ public final class OffloadNode {
         new UsersExportHandler(users, files, clock),
         new UsersImportHandler(users, files, clock),
         new ThumbnailHandler(files, clock)));
-  }
-
-  private boolean isAsyncKind(String kind) {
-    return handlers.find(kind).orElse(null) instanceof AsyncTaskHandler;
   }
 
   /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a registry of its own. */

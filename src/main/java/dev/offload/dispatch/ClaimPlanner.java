@@ -4,6 +4,7 @@ import dev.offload.config.OffloadConfig;
 import dev.offload.config.QueueLimit;
 import dev.offload.store.ClaimScope;
 import dev.offload.store.TaskStore;
+import dev.offload.task.Lane;
 import dev.offload.task.Task;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -27,17 +27,11 @@ final class ClaimPlanner {
   private final TaskStore store;
   private final OffloadConfig config;
   private final Clock clock;
-  private final Set<String> asyncKinds;
 
-  ClaimPlanner(TaskStore store, OffloadConfig config, Clock clock, Set<String> asyncKinds) {
+  ClaimPlanner(TaskStore store, OffloadConfig config, Clock clock) {
     this.store = store;
     this.config = config;
     this.clock = clock;
-    this.asyncKinds = Set.copyOf(asyncKinds);
-  }
-
-  boolean isAsync(Task task) {
-    return asyncKinds.contains(task.kind());
   }
 
   /**
@@ -51,9 +45,9 @@ final class ClaimPlanner {
     List<Task> claimed = new ArrayList<>();
     Map<String, Long> claimedByQueue = new HashMap<>();
     Function<String, Long> running = queue -> runningInQueue.apply(queue) + claimedByQueue.getOrDefault(queue, 0L);
-    return pass(ClaimScope.ANY.inLane(ClaimScope.BLOCKING), workerRoom, now, running, claimed, claimedByQueue)
+    return pass(ClaimScope.ANY.inLane(Lane.BLOCKING), workerRoom, now, running, claimed, claimedByQueue)
         .compose(ignored ->
-            pass(ClaimScope.ANY.inLane(ClaimScope.ASYNC), asyncRoom, now, running, claimed, claimedByQueue))
+            pass(ClaimScope.ANY.inLane(Lane.ASYNC), asyncRoom, now, running, claimed, claimedByQueue))
         .map(ignored -> claimed)
         .recover(failure -> handBack.apply(claimed).transform(ignored -> Future.failedFuture(failure)));
   }

@@ -9,6 +9,7 @@ import dev.offload.store.TaskStore;
 import dev.offload.support.Durations;
 import dev.offload.task.AsyncTaskHandler;
 import dev.offload.task.AttemptError;
+import dev.offload.task.Lane;
 import dev.offload.task.RetryPolicy;
 import dev.offload.task.Task;
 import dev.offload.task.TaskHandlers;
@@ -99,7 +100,7 @@ public final class DispatcherVerticle extends VerticleBase {
       TaskMetrics metrics) {
     this.metrics = metrics;
     this.handlers = handlers;
-    this.planner = new ClaimPlanner(store, config, clock, handlers.asyncKinds());
+    this.planner = new ClaimPlanner(store, config, clock);
     this.store = store;
     this.config = config;
     this.tasks = config.tasks();
@@ -263,7 +264,7 @@ public final class DispatcherVerticle extends VerticleBase {
         return;
       }
       due.forEach(task -> {
-        if (planner.isAsync(task)) {
+        if (task.lane() == Lane.ASYNC) {
           startAsync(task);
         } else {
           handOver(task);

@@ -82,7 +82,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private UploadTasks uploadTasks(long limit) {
-    return new UploadTasks(vertx, services.files(), services.tasks(), clock, limit,
+    return new UploadTasks(vertx, services.files(), services.tasks(), services.handlers(), clock, limit,
         config.tasks().defaultMaxAttempts());
   }
 

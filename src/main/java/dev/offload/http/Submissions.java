@@ -3,6 +3,7 @@ package dev.offload.http;
 import dev.offload.config.TaskConfig;
 import dev.offload.outbound.AllowedHosts;
 import dev.offload.support.Durations;
+import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.TaskHandler;
 import dev.offload.task.TaskHandlers;
@@ -96,6 +97,7 @@ final class Submissions {
     }
     return new NewTask(
         handler.kind(),
+        Lane.of(handler),
         queue(body.getValue("queue")),
         args,
         integer(body, "priority", 0, 9, NewTask.DEFAULT_PRIORITY),

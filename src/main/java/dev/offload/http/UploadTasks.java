@@ -4,7 +4,9 @@ import dev.offload.dispatch.Addresses;
 import dev.offload.files.FileStore;
 import dev.offload.files.Uploads;
 import dev.offload.store.TaskStore;
+import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
+import dev.offload.task.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,9 +28,11 @@ public final class UploadTasks {
   private final Clock clock;
   private final Uploads uploads;
   private final int maxAttempts;
+  private final TaskHandlers handlers;
 
-  public UploadTasks(Vertx vertx, FileStore files, TaskStore tasks, Clock clock, long uploadLimit,
-      int maxAttempts) {
+  public UploadTasks(Vertx vertx, FileStore files, TaskStore tasks, TaskHandlers handlers, Clock clock,
+      long uploadLimit, int maxAttempts) {
+    this.handlers = handlers;
     this.vertx = vertx;
     this.files = files;
     this.tasks = tasks;
@@ -50,7 +54,8 @@ public final class UploadTasks {
   }
 
   private Future<JsonObject> createTask(UUID fileId, String kind, JsonObject args, Duration timeout) {
-    NewTask task = new NewTask(kind, NewTask.DEFAULT_QUEUE, args, NewTask.DEFAULT_PRIORITY, maxAttempts, timeout,
+    Lane lane = handlers.find(kind).map(Lane::of).orElseThrow();
+    NewTask task = new NewTask(kind, lane, NewTask.DEFAULT_QUEUE, args, NewTask.DEFAULT_PRIORITY, maxAttempts, timeout,
         null, null, null);
     return tasks.insert(task, clock.instant())
         .compose(submitted -> files.attach(fileId, submitted.task().id()).map(TaskJson.of(submitted.task())));

@@ -1,16 +1,14 @@
 package dev.offload.store;
 
+import dev.offload.task.Lane;
 import java.util.Set;
 
 /**
  * Which due tasks a claim may take. Queues: one queue ({@code queue}, within its {@code globalLimit} over all
- * nodes if not null), or any queue but {@code otherThanQueues}. Lane: {@code "blocking"} or {@code "async"}
- * tasks only, or either (null).
+ * nodes if not null), or any queue but {@code otherThanQueues}. Lane: that lane's tasks only, or either (null).
  */
-public record ClaimScope(String queue, Integer globalLimit, Set<String> otherThanQueues, String lane) {
+public record ClaimScope(String queue, Integer globalLimit, Set<String> otherThanQueues, Lane lane) {
 
-  public static final String BLOCKING = "blocking";
-  public static final String ASYNC = "async";
   public static final ClaimScope ANY = new ClaimScope(null, null, Set.of(), null);
 
   public ClaimScope inQueue(String name, Integer limitOverAllNodes) {
@@ -21,7 +19,7 @@ public record ClaimScope(String queue, Integer globalLimit, Set<String> otherTha
     return new ClaimScope(null, null, Set.copyOf(names), lane);
   }
 
-  public ClaimScope inLane(String name) {
+  public ClaimScope inLane(Lane name) {
     return new ClaimScope(queue, globalLimit, otherThanQueues, name);
   }
 }

@@ -1,6 +1,7 @@
 package dev.offload.store;
 
 import dev.offload.task.AttemptError;
+import dev.offload.task.Lane;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
 import io.vertx.core.json.JsonArray;
@@ -24,6 +25,7 @@ final class TaskRows {
     return new Task(
         row.getUUID("id"),
         row.getString("kind"),
+        Lane.fromWireName(row.getString("lane")).orElseThrow(),
         row.getString("queue"),
         TaskState.fromWireName(row.getString("state")).orElseThrow(),
         (JsonObject) row.getJson("args"),

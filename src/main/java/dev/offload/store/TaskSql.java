@@ -27,7 +27,7 @@ final class TaskSql {
   }
 
   static final String COLUMNS = """
-      id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
+      id, kind, lane, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
       attempted_by, created_at, scheduled_at, attempted_at, finalized_at, cancel_requested_at, unique_key,
       callback_url""";
 

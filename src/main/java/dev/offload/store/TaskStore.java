@@ -25,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 /** The only class that reads or writes tasks. Every method is one statement, so one round trip. */
 public final class TaskStore {
@@ -34,22 +33,11 @@ public final class TaskStore {
   private final String notifyChannel;
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
-  private final Predicate<String> isAsyncKind;
   /** Claim statements by their conditions: a handful of shapes, built once each. */
   private final Map<String, String> claimStatements = new ConcurrentHashMap<>();
   private final Wakeups wakeups;
 
-  /** For tests and tools that do not care about lanes: every kind is stored as blocking. */
   public TaskStore(Pool pool, DatabaseConfig database) {
-    this(pool, database, kind -> false);
-  }
-
-  /**
-   * @param isAsyncKind whether a kind's handler is asynchronous: its tasks go to the async lane. Asked at each
-   *     insert, so it may consult handlers built after this store.
-   */
-  public TaskStore(Pool pool, DatabaseConfig database, Predicate<String> isAsyncKind) {
-    this.isAsyncKind = isAsyncKind;
     this.client = pool;
     this.notifyChannel = database.notifyChannel();
     this.cancelChannel = database.cancelChannel();
@@ -70,7 +58,7 @@ public final class TaskStore {
         .addOffsetDateTime(timestamp(scheduledAt))
         .addString(task.uniqueKey())
         .addString(task.callbackUrl())
-        .addString(laneOf(task.kind()));
+        .addString(task.lane().wireName());
     return client.preparedQuery(TaskSql.TASK_INSERT).execute(params).compose(rows -> {
       if (rows.size() == 0) {
         return existing(task, now);
@@ -182,7 +170,7 @@ public final class TaskStore {
         scheduledAts[i] = timestamp(scheduledAt);
         uniqueKeys[i] = task.uniqueKey();
         callbackUrls[i] = task.callbackUrl();
-        lanes[i] = laneOf(task.kind());
+        lanes[i] = task.lane().wireName();
       }
       params = Tuple.of(ids, kinds, queues, states, args, priorities, maxAttempts, timeouts)
           .addOffsetDateTime(timestamp(now))
@@ -207,10 +195,6 @@ public final class TaskStore {
           rows.forEach(row -> byKey.put(row.getString("unique_key"), row.getUUID("id")));
           return byKey;
         });
-  }
-
-  private String laneOf(String kind) {
-    return isAsyncKind.test(kind) ? ClaimScope.ASYNC : ClaimScope.BLOCKING;
   }
 
   private static Instant scheduledAt(NewTask task, Instant now) {
@@ -289,7 +273,7 @@ public final class TaskStore {
     }
     if (scope.lane() != null) {
       filter.append(" AND lane = $").append(params.size() + 1);
-      params.addString(scope.lane());
+      params.addString(scope.lane().wireName());
     }
     String limitSql = limitExpression;
     String sql = claimStatements.computeIfAbsent(filter + "|" + limitSql,

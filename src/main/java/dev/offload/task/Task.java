@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A unit of work as stored. {@code cancelRequestedAt} is set once someone asked to cancel it;
+ * A unit of work as stored. {@code lane} was fixed at submission (see {@link Lane}). {@code cancelRequestedAt} is set once someone asked to cancel it;
  * {@code uniqueKey} (or null) makes its submission idempotent; {@code callbackUrl} (or null) hears about it
  * once it is final. {@code result} is any JSON value (or null); {@code progress} is 0..1 or null
  * when the handler does not report it.
@@ -15,6 +15,7 @@ import java.util.UUID;
 public record Task(
     UUID id,
     String kind,
+    Lane lane,
     String queue,
     TaskState state,
     JsonObject args,

@@ -4,10 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Collections;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.ServiceLoader;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -54,14 +51,6 @@ public final class TaskHandlers {
 
   public Optional<TaskHandler> find(String kind) {
     return Optional.ofNullable(byKind.get(kind));
-  }
-
-  /** The kinds whose handlers are asynchronous: they run on an event loop, not on a worker verticle. */
-  public Set<String> asyncKinds() {
-    return byKind.entrySet().stream()
-        .filter(entry -> entry.getValue() instanceof AsyncTaskHandler)
-        .map(Map.Entry::getKey)
-        .collect(Collectors.toUnmodifiableSet());
   }
 
   /** Sorted, for error messages. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.config.DatabaseConfig;
 import dev.offload.task.AttemptError;
+import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
@@ -122,12 +123,13 @@ class TaskStoreTest {
 
     @Test
     void insert_keeps_the_submitted_values_and_the_column_defaults() {
-      NewTask submitted = new NewTask("resize", "images", new JsonObject().put("width", 640), 2, 7,
+      NewTask submitted = new NewTask("resize", Lane.BLOCKING, "images", new JsonObject().put("width", 640), 2, 7,
           Duration.ofMillis(1500), null, null, null);
 
       Task task = store.insert(submitted, T0).await().task();
 
       assertEquals("resize", task.kind());
+      assertEquals(Lane.BLOCKING, task.lane());
       assertEquals("images", task.queue());
       assertEquals(new JsonObject().put("width", 640), task.args());
       assertEquals(2, task.priority());
@@ -1030,21 +1032,19 @@ class TaskStoreTest {
   class TaskClaimByScope {
 
     @Test
-    void tasks_of_async_kinds_go_to_the_async_lane_and_each_lane_is_claimed_on_its_own() {
-      TaskStore laned = new TaskStore(pool, db.config(), "http"::equals);
-      UUID fetch = laned.insert(task("http", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
-      UUID sleep = laned.insertMany(List.of(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null)), T0).await().get(0);
+    void each_task_is_stored_in_its_lane_and_each_lane_is_claimed_on_its_own() {
+      UUID fetch = store.insert(task("http", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
+      UUID sleep = store.insertMany(List.of(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null)), T0).await().get(0);
 
-      assertEquals(List.of(fetch), ids(laned.claim(ClaimScope.ANY.inLane(ClaimScope.ASYNC), 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(fetch), ids(store.claim(ClaimScope.ANY.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await()));
       assertEquals(List.of(sleep),
-          ids(laned.claim(ClaimScope.ANY.inLane(ClaimScope.BLOCKING), 10, NODE, T0, LEASE).await()));
+          ids(store.claim(ClaimScope.ANY.inLane(Lane.BLOCKING), 10, NODE, T0, LEASE).await()));
     }
 
     @Test
     void a_claim_of_one_lane_reads_only_its_part_of_the_index() {
-      TaskStore laned = new TaskStore(pool, db.config(), "http"::equals);
       for (int i = 0; i < 2_000; i++) {
-        laned.insert(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await();
+        store.insert(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await();
       }
       sql("ANALYZE offload_task");
 
@@ -1052,7 +1052,7 @@ class TaskStoreTest {
           + " 'retryable') AND scheduled_at <= now() AND lane = 'async' ORDER BY priority, scheduled_at, id LIMIT 10")
           .stream().map(row -> row.getString(0)).reduce("", String::concat);
       assertTrue(plan.contains("offload_task_due"), plan);
-      assertTrue(laned.claim(ClaimScope.ANY.inLane(ClaimScope.ASYNC), 10, NODE, T0, LEASE).await().isEmpty());
+      assertTrue(store.claim(ClaimScope.ANY.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await().isEmpty());
     }
 
     @Test
@@ -1211,12 +1211,13 @@ class TaskStoreTest {
   // ---- helpers
 
   private static NewTask task(String kind, String queue, int priority, int maxAttempts, Instant scheduledAt) {
-    return new NewTask(kind, queue, new JsonObject(), priority, maxAttempts, Duration.ofSeconds(30), scheduledAt,
-        null, null);
+    Lane lane = kind.equals("http") ? Lane.ASYNC : Lane.BLOCKING;
+    return new NewTask(kind, lane, queue, new JsonObject(), priority, maxAttempts, Duration.ofSeconds(30),
+        scheduledAt, null, null);
   }
 
   private static NewTask keyed(String uniqueKey) {
-    return new NewTask("a", NewTask.DEFAULT_QUEUE, new JsonObject(), 5, 3, Duration.ofSeconds(30), null, uniqueKey,
+    return new NewTask("a", Lane.BLOCKING, NewTask.DEFAULT_QUEUE, new JsonObject(), 5, 3, Duration.ofSeconds(30), null, uniqueKey,
         null);
   }
 
