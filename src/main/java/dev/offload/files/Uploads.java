@@ -1,6 +1,6 @@
 package dev.offload.files;
 
-import dev.offload.http.ApiError;
+import dev.offload.api.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerRequest;

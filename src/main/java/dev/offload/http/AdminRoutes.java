@@ -1,5 +1,6 @@
 package dev.offload.http;
 
+import dev.offload.api.ApiError;
 import dev.offload.config.OffloadConfig;
 import dev.offload.store.NodeInfo;
 import dev.offload.store.NodeStore;

@@ -1,5 +1,6 @@
 package dev.offload.http;
 
+import dev.offload.api.ApiError;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,6 @@
 package dev.offload.http;
 
+import dev.offload.api.ApiError;
 import dev.offload.support.Durations;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

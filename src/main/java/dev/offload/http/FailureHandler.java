@@ -1,5 +1,6 @@
 package dev.offload.http;
 
+import dev.offload.api.ApiError;
 import dev.offload.store.DatabaseErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package dev.offload.http;
 
+import dev.offload.api.ApiError;
 import dev.offload.upstream.Upstream;
 import dev.offload.upstream.UpstreamFailure;
 import dev.offload.upstream.UpstreamPath;

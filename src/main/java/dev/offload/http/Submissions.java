@@ -1,5 +1,6 @@
 package dev.offload.http;
 
+import dev.offload.api.ApiError;
 import dev.offload.config.TaskConfig;
 import dev.offload.outbound.AllowedHosts;
 import dev.offload.support.Durations;

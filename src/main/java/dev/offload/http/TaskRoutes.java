@@ -1,5 +1,8 @@
 package dev.offload.http;
 
+import dev.offload.api.ApiError;
+import dev.offload.api.RequireDatabase;
+import dev.offload.api.TaskJson;
 import dev.offload.dispatch.Addresses;
 import dev.offload.files.FileStore;
 import dev.offload.files.StoredFile;

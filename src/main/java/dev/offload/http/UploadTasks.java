@@ -1,5 +1,6 @@
 package dev.offload.http;
 
+import dev.offload.api.TaskJson;
 import dev.offload.dispatch.Addresses;
 import dev.offload.files.FileStore;
 import dev.offload.files.Uploads;

@@ -1,7 +1,7 @@
 package dev.offload.images;
 
-import dev.offload.http.ApiError;
-import dev.offload.http.RequireDatabase;
+import dev.offload.api.ApiError;
+import dev.offload.api.RequireDatabase;
 import dev.offload.http.UploadTasks;
 import dev.offload.store.DatabaseStatus;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.offload.outbound;
 
-import dev.offload.http.TaskJson;
+import dev.offload.api.TaskJson;
 import dev.offload.store.TaskStore;
 import dev.offload.task.AsyncTaskHandler;
 import dev.offload.task.DiscardTaskException;

@@ -1,6 +1,6 @@
 package dev.offload.users;
 
-import dev.offload.http.RequireDatabase;
+import dev.offload.api.RequireDatabase;
 import dev.offload.http.UploadTasks;
 import dev.offload.store.DatabaseStatus;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.offload.users;
 
-import dev.offload.http.ApiError;
+import dev.offload.api.ApiError;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

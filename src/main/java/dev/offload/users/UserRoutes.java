@@ -1,7 +1,7 @@
 package dev.offload.users;
 
-import dev.offload.http.ApiError;
-import dev.offload.http.RequireDatabase;
+import dev.offload.api.ApiError;
+import dev.offload.api.RequireDatabase;
 import dev.offload.store.DatabaseStatus;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;

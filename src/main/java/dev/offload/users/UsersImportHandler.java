@@ -2,7 +2,7 @@ package dev.offload.users;
 
 import dev.offload.files.FileStore;
 import dev.offload.files.StoredFile;
-import dev.offload.http.ApiError;
+import dev.offload.api.ApiError;
 import dev.offload.task.AsyncTaskHandler;
 import dev.offload.task.DiscardTaskException;
 import dev.offload.task.TaskContext;

@@ -1,4 +1,4 @@
-package dev.offload.http;
+package dev.offload.api;
 
 import dev.offload.store.TaskPage;
 import dev.offload.support.Durations;
@@ -45,7 +45,7 @@ public final class TaskJson {
         .put("callback_url", task.callbackUrl());
   }
 
-  static JsonObject of(TaskPage page) {
+  public static JsonObject of(TaskPage page) {
     JsonArray tasks = new JsonArray();
     page.tasks().forEach(task -> tasks.add(of(task)));
     return new JsonObject()

@@ -1,4 +1,4 @@
-package dev.offload.http;
+package dev.offload.api;
 
 import dev.offload.store.DatabaseStatus;
 import io.vertx.core.Handler;

@@ -1,4 +1,4 @@
-package dev.offload.http;
+package dev.offload.api;
 
 /** A failure to show the client as {@code {"error": {"code", "message"}}} with an HTTP status. */
 public final class ApiError extends RuntimeException {
