@@ -1,7 +1,6 @@
 package dev.offload.config;
 
 import dev.offload.support.Durations;
-import dev.offload.outbound.AllowedHosts;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,5 @@
 package dev.offload.config;
 
-import dev.offload.outbound.AllowedHosts;
 import java.util.Map;
 
 /**

@@ -1,8 +1,8 @@
 package dev.offload.http;
 
 import dev.offload.api.ApiError;
+import dev.offload.config.AllowedHosts;
 import dev.offload.config.TaskConfig;
-import dev.offload.outbound.AllowedHosts;
 import dev.offload.support.Durations;
 import dev.offload.task.Lane;
 import dev.offload.task.NewTask;

@@ -1,5 +1,6 @@
 package dev.offload.outbound;
 
+import dev.offload.config.AllowedHosts;
 import dev.offload.task.DiscardTaskException;
 import dev.offload.task.RetryTaskException;
 import dev.offload.task.TaskContext;

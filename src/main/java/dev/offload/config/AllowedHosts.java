@@ -1,4 +1,4 @@
-package dev.offload.outbound;
+package dev.offload.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;

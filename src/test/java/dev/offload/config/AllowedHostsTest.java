@@ -1,4 +1,4 @@
-package dev.offload.outbound;
+package dev.offload.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
