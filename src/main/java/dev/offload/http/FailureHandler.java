@@ -1,7 +1,7 @@
 package dev.offload.http;
 
 import dev.offload.api.ApiError;
-import dev.offload.store.DatabaseErrors;
+import dev.offload.support.DatabaseErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -1,6 +1,5 @@
 package dev.offload.support;
 
-import dev.offload.store.DatabaseErrors;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 

@@ -1,4 +1,4 @@
-package dev.offload.store;
+package dev.offload.support;
 
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import io.vertx.pgclient.PgException;
