@@ -16,6 +16,6 @@ USER offload
 # Inside a container the service must listen on every interface; point it at your database.
 ENV OFFLOAD_HTTP_HOST=0.0.0.0 \
     OFFLOAD_HTTP_PORT=8080 \
-    OFFLOAD_DATABASE_URL=postgresql://postgres@db:5432/postgres
+    OFFLOAD_DATABASE_URL=postgresql://postgres@db:5432/offload
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/offload.jar"]

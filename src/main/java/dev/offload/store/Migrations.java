@@ -2,11 +2,13 @@ package dev.offload.store;
 
 import dev.offload.config.DatabaseConfig;
 import io.vertx.pgclient.PgConnectOptions;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 
 /**
  * Applies the numbered SQL files in {@code db/migration} with Flyway, which holds a PostgreSQL advisory lock
- * while it migrates, so nodes starting at once are safe. Blocking: call it off the event loop.
+ * while it migrates, so nodes starting at once are safe. Creates the database first when the server does not
+ * have it yet. Blocking: call it off the event loop.
  */
 public final class Migrations {
 
@@ -16,19 +18,41 @@ public final class Migrations {
   }
 
   public static void apply(DatabaseConfig config) {
+    try {
+      migrate(config);
+    } catch (RuntimeException e) {
+      if (!MissingDatabase.isCause(e)) {
+        throw e;
+      }
+      try {
+        MissingDatabase.create(config);
+      } catch (SQLException creation) {
+        throw new IllegalStateException("database " + Database.connectOptions(config).getDatabase()
+            + " does not exist and cannot be created: " + creation.getMessage(), creation);
+      }
+      migrate(config);
+    }
+  }
+
+  private static void migrate(DatabaseConfig config) {
     PgConnectOptions options = Database.connectOptions(config);
-    String host = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
-    // Keep the URL's own parameters (sslmode...), which the JDBC driver understands too.
-    int query = config.url().indexOf('?');
-    String parameters = query < 0 ? "" : config.url().substring(query + 1) + "&";
-    String jdbcUrl = "jdbc:postgresql://" + host + ":" + options.getPort() + "/" + options.getDatabase()
-        + "?" + parameters + "connectTimeout=5&ApplicationName=offload-migrations";
     Flyway.configure()
-        .dataSource(jdbcUrl, options.getUser(), options.getPassword())
+        .dataSource(jdbcUrl(config, options.getDatabase()), options.getUser(), options.getPassword())
         .schemas(config.schema())
         .table(HISTORY_TABLE)
         .locations("classpath:db/migration")
         .load()
         .migrate();
+  }
+
+  /** {@code config}'s server as a JDBC URL, connecting to {@code database}. */
+  static String jdbcUrl(DatabaseConfig config, String database) {
+    PgConnectOptions options = Database.connectOptions(config);
+    String host = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
+    // Keep the URL's own parameters (sslmode...), which the JDBC driver understands too.
+    int query = config.url().indexOf('?');
+    String parameters = query < 0 ? "" : config.url().substring(query + 1) + "&";
+    return "jdbc:postgresql://" + host + ":" + options.getPort() + "/" + database
+        + "?" + parameters + "connectTimeout=5&ApplicationName=offload-migrations";
   }
 }

@@ -60,7 +60,7 @@ class ConfigLoaderTest {
       assertEquals(8080, config.http().port());
       assertEquals(2, config.http().instances());
       assertEquals(1_048_576, config.http().bodyLimit());
-      assertEquals("postgresql://postgres@127.0.0.1:5432/postgres", config.database().url());
+      assertEquals("postgresql://postgres@127.0.0.1:5432/offload", config.database().url());
       assertEquals("public", config.database().schema());
       assertEquals(8, config.worker().instances());
       assertEquals(Duration.ofSeconds(60), config.tasks().lease());

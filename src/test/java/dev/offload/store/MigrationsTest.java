@@ -11,6 +11,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -48,7 +49,9 @@ class MigrationsTest {
 
   @AfterEach
   void dropSchema() {
-    query("DROP SCHEMA IF EXISTS " + config.schema() + " CASCADE");
+    if (config.url().equals(PgTestDatabase.URL)) { // a test that made a database of its own dropped it whole
+      query("DROP SCHEMA IF EXISTS " + config.schema() + " CASCADE");
+    }
   }
 
   @Test
@@ -62,20 +65,7 @@ class MigrationsTest {
   // Repeated: a race that is lost only sometimes must still show up in one run of the suite.
   @RepeatedTest(5)
   void apply_started_twice_at_the_same_time_on_a_fresh_schema_succeeds_both_times() throws Exception {
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService starters = Executors.newFixedThreadPool(2);
-    try {
-      List<Future<?>> runs = Stream.<Future<?>>of(
-          starters.submit(() -> applyWhenReleased(start)),
-          starters.submit(() -> applyWhenReleased(start))).toList();
-      start.countDown();
-
-      for (Future<?> run : runs) {
-        run.get(60, TimeUnit.SECONDS); // throws if that Migrations.apply failed
-      }
-    } finally {
-      starters.shutdownNow();
-    }
+    applyTwiceAtTheSameTime();
 
     assertEquals(oncePerFile(), successfulRunsPerScript());
     assertEquals(0, count("SELECT count(*) FROM " + history() + " WHERE NOT success"), "no failed run recorded");
@@ -94,10 +84,87 @@ class MigrationsTest {
     assertEquals(oncePerFile(), successfulRunsPerScript());
   }
 
+  @Test
+  void apply_creates_the_database_when_the_server_does_not_have_it() throws Exception {
+    // Upper case and a hyphen: the name only works if it is quoted as an identifier.
+    String database = "t_Migrations-" + UUID.randomUUID().toString().substring(0, 8);
+    config = withDatabase(database);
+    try {
+      assertFalse(databaseExists(database));
+
+      Migrations.apply(config);
+
+      assertTrue(databaseExists(database));
+      assertEquals(oncePerFile(), successfulRunsPerScript());
+    } finally {
+      dropDatabase(database);
+    }
+  }
+
+  @Test
+  void apply_started_twice_at_the_same_time_on_a_missing_database_succeeds_both_times() throws Exception {
+    String database = "t_migrations_" + UUID.randomUUID().toString().substring(0, 8);
+    config = withDatabase(database);
+    try {
+      applyTwiceAtTheSameTime();
+
+      assertTrue(databaseExists(database));
+      assertEquals(oncePerFile(), successfulRunsPerScript());
+    } finally {
+      dropDatabase(database);
+    }
+  }
+
+  /** Two Migrations.apply released together; throws if either failed, returns once both have ended. */
+  private void applyTwiceAtTheSameTime() throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService starters = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> runs = Stream.<Future<?>>of(
+          starters.submit(() -> applyWhenReleased(start)),
+          starters.submit(() -> applyWhenReleased(start))).toList();
+      start.countDown();
+
+      for (Future<?> run : runs) {
+        run.get(60, TimeUnit.SECONDS); // throws if that Migrations.apply failed
+      }
+    } finally {
+      // Both runs end before the caller cleans up: a database with a connection open cannot be dropped.
+      starters.shutdown();
+      assertTrue(starters.awaitTermination(60, TimeUnit.SECONDS));
+    }
+  }
+
   private Object applyWhenReleased(CountDownLatch start) throws InterruptedException {
     assertTrue(start.await(10, TimeUnit.SECONDS));
     Migrations.apply(config);
     return null;
+  }
+
+  /** The test configuration, pointed at {@code database} on the same server. */
+  private DatabaseConfig withDatabase(String database) {
+    String url = PgTestDatabase.URL.replaceFirst("/[^/?]*(\\?.*)?$", "/" + database + "$1");
+    return new DatabaseConfig(url, config.schema(), 2, Duration.ofMillis(200));
+  }
+
+  /** Asked of the test database, which is known to exist. */
+  private boolean databaseExists(String database) {
+    Pool pool = Database.pool(vertx, new DatabaseConfig(PgTestDatabase.URL, "public", 1, Duration.ofMillis(200)));
+    try {
+      return pool.preparedQuery("SELECT 1 FROM pg_database WHERE datname = $1").execute(Tuple.of(database)).await()
+          .size() == 1;
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  private void dropDatabase(String database) {
+    Pool pool = Database.pool(vertx, new DatabaseConfig(PgTestDatabase.URL, "public", 1, Duration.ofMillis(200)));
+    try {
+      pool.query("DROP DATABASE IF EXISTS \"" + database + "\"").execute().await();
+    } finally {
+      pool.close().await();
+    }
   }
 
   /** Every file in {@code db/migration} on the test classpath, each expected once. */
