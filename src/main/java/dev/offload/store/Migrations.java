@@ -3,6 +3,7 @@ package dev.offload.store;
 import dev.offload.config.DatabaseConfig;
 import io.vertx.pgclient.PgConnectOptions;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * Applies the numbered SQL files in {@code db/migration} with Flyway, which holds a PostgreSQL advisory lock
@@ -16,6 +17,11 @@ public final class Migrations {
   }
 
   public static void apply(DatabaseConfig config) {
+    flyway(config).load().migrate();
+  }
+
+  /** Flyway for {@code config}'s schema and the migration files; tests may stop it at an older version. */
+  static FluentConfiguration flyway(DatabaseConfig config) {
     PgConnectOptions options = Database.connectOptions(config);
     String host = options.getHost().contains(":") ? "[" + options.getHost() + "]" : options.getHost();
     // Keep the URL's own parameters (sslmode...), which the JDBC driver understands too.
@@ -23,12 +29,10 @@ public final class Migrations {
     String parameters = query < 0 ? "" : config.url().substring(query + 1) + "&";
     String jdbcUrl = "jdbc:postgresql://" + host + ":" + options.getPort() + "/" + options.getDatabase()
         + "?" + parameters + "connectTimeout=5&ApplicationName=offload-migrations";
-    Flyway.configure()
+    return Flyway.configure()
         .dataSource(jdbcUrl, options.getUser(), options.getPassword())
         .schemas(config.schema())
         .table(HISTORY_TABLE)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+        .locations("classpath:db/migration");
   }
 }
