@@ -79,13 +79,20 @@ final class TaskRoutes {
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * 200 with the task cancelled at once (it was waiting); 202 with the task still running when the cancel is
+   * pending: its node stops the attempt, and the task ends cancelled (or completed, if its handler finished).
+   */
   private void cancel(RoutingContext ctx) {
     UUID id = uuid(ctx.pathParam("id"), "id");
     store.cancel(id, clock.instant())
         .compose(cancelled -> cancelled.isPresent()
             ? Future.succeededFuture(cancelled.get())
             : conflictOrNotFound(id, "it is already "))
-        .onSuccess(task -> ctx.json(TaskJson.of(task)))
+        .onSuccess(task -> {
+          ctx.response().setStatusCode(task.state() == TaskState.RUNNING ? 202 : 200);
+          ctx.json(TaskJson.of(task));
+        })
         .onFailure(ctx::fail);
   }
 
