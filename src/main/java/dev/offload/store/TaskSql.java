@@ -122,9 +122,10 @@ final class TaskSql {
 
   /**
    * Cancels task $1 at $2, unless it is final. A waiting task becomes cancelled at once, with its callback
-   * task ($4 to $7, see callbackInsert). A running one keeps running with cancel_requested_at set, and its
-   * node hears of it through NOTIFY on the cancel channel $3 (payload: the id) or, failing that, at its next
-   * lease renewal; its attempt then ends cancelled. That NOTIFY is a cancel notice to one node, not a wake, and
+   * task ($4 to $7, see callbackInsert); its scheduled_at becomes $2 if it was later, so that a final task
+   * was never due after it ended. A running one keeps running with cancel_requested_at set, and its node
+   * hears of it through NOTIFY on the cancel channel $3 (payload: the id) or, failing that, at its next lease
+   * renewal; its attempt then ends cancelled. That NOTIFY is a cancel notice to one node, not a wake, and
    * cancels are rare: it stays inside the statement. No row: unknown or already final; {@code callbacks}:
    * how many callback tasks were inserted (0 or 1).
    */
@@ -133,6 +134,8 @@ final class TaskSql {
           UPDATE offload_task
           SET state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
               finalized_at = CASE WHEN state = 'running' THEN NULL ELSE $2::timestamptz END,
+              scheduled_at = CASE WHEN state = 'running' THEN scheduled_at
+                                  ELSE least(scheduled_at, $2::timestamptz) END,
               cancel_requested_at = coalesce(cancel_requested_at, $2::timestamptz)
           WHERE id = $1 AND state NOT IN ('completed', 'cancelled', 'discarded')
           RETURNING %1$s
@@ -144,12 +147,12 @@ final class TaskSql {
       FROM cancelled""".formatted(COLUMNS, callbackInsert("cancelled", "$4", "$5", "$6", "$7"));
 
   /**
-   * Puts a discarded or cancelled task $1 back to available at $2, with at least one attempt left. No row:
-   * unknown, or not discarded nor cancelled.
+   * Puts a discarded or cancelled task $1 back to available at $2, with at least one attempt left and no
+   * progress until its next attempt reports some. No row: unknown, or not discarded nor cancelled.
    */
   static final String TASK_RETRY = """
       UPDATE offload_task
-      SET state = 'available', scheduled_at = $2, finalized_at = NULL, cancel_requested_at = NULL,
+      SET state = 'available', scheduled_at = $2, finalized_at = NULL, cancel_requested_at = NULL, progress = NULL,
           max_attempts = greatest(max_attempts, attempt + 1)
       WHERE id = $1 AND state IN ('discarded', 'cancelled')
       RETURNING %s""".formatted(COLUMNS);
@@ -235,15 +238,18 @@ final class TaskSql {
    * $4 scheduled_at for a retry (else null), $5 result as JSON text, $6 error as a JSON object text (or null).
    * $7 now. $8 to $11: the callback tasks of the tasks made final (see callbackInsert). Matching on attempt
    * and a live lease drops a late outcome of an attempt that was already ended (timed out, rescued,
-   * cancelled), so it can never overwrite a newer attempt. Returns one row: how many attempts were written,
-   * and how many callback tasks inserted.
+   * cancelled), so it can never overwrite a newer attempt. A task waiting for its retry shows no progress;
+   * a final one keeps its last. Returns one row: how many attempts were written, and how many callback
+   * tasks inserted.
    */
   static final String TASK_END_ATTEMPTS = """
       WITH written AS (
           UPDATE offload_task AS task
           SET state = %1$s,
               result = CASE WHEN ended.state = 'completed' THEN ended.result::jsonb ELSE task.result END,
-              progress = CASE WHEN ended.state = 'completed' THEN 1 ELSE task.progress END,
+              progress = CASE WHEN ended.state = 'completed' THEN 1
+                              WHEN %1$s = 'retryable' THEN NULL
+                              ELSE task.progress END,
               errors = CASE WHEN ended.error IS NULL THEN task.errors
                             ELSE task.errors || jsonb_build_array(ended.error::jsonb) END,
               scheduled_at = coalesce(ended.scheduled_at, task.scheduled_at),
@@ -263,11 +269,11 @@ final class TaskSql {
 
   /**
    * Hands back tasks claimed by node $2 that it will not finish (no worker took them, or the node is
-   * stopping): they are available again at once and the attempt is not counted. $1 ids.
+   * stopping): they are available again at once, without progress, and the attempt is not counted. $1 ids.
    */
   static final String TASK_RELEASE = """
       UPDATE offload_task
-      SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL
+      SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL, progress = NULL
       WHERE id = ANY($1::uuid[]) AND lease_expires_at IS NOT NULL AND attempted_by = $2""";
 
   /**
@@ -291,8 +297,8 @@ final class TaskSql {
    * a failed attempt, so a task that keeps killing its node is discarded after max_attempts instead of
    * looping. $1 now, $2 now as ISO-8601 text for the error entry, $3 batch size; $4 to $7: the callback tasks
    * of the tasks made final (see callbackInsert). SKIP LOCKED: several nodes rescue at once without blocking
-   * each other. Returns one row: how many attempts were rescued, how many of their tasks are retryable (due
-   * now), and how many callback tasks were inserted.
+   * each other. A retryable task shows no progress until its next attempt. Returns one row: how many attempts
+   * were rescued, how many of their tasks are retryable (due now), and how many callback tasks were inserted.
    */
   static final String TASK_RESCUE_STUCK = """
       WITH stuck AS (
@@ -310,6 +316,8 @@ final class TaskSql {
                                   THEN $1 END,
               scheduled_at = $1,
               lease_expires_at = NULL,
+              progress = CASE WHEN task.cancel_requested_at IS NULL AND task.attempt < task.max_attempts
+                              THEN NULL ELSE task.progress END,
               errors = task.errors || jsonb_build_array(jsonb_build_object(
                   'at', $2::text,
                   'attempt', task.attempt,

@@ -636,6 +636,56 @@ class TaskStoreTest {
   }
 
   @Nested
+  class TaskProgressOfWaitingTasks {
+
+    @Test
+    void endAttempts_clears_the_progress_of_a_task_that_will_be_retried_and_keeps_that_of_a_final_one() {
+      UUID retried = insertAndClaim();
+      UUID discarded = insertAndClaim();
+      store.setProgress(List.of(new ProgressReport(retried, 1, 0.5), new ProgressReport(discarded, 1, 0.7))).await();
+
+      store.endAttempts(List.of(retry(retried, 1, T0, T0.plusSeconds(60)), discard(discarded, 1, T0)), T0).await();
+
+      assertNull(store.get(retried).await().orElseThrow().progress());
+      assertEquals(0.7, store.get(discarded).await().orElseThrow().progress(), "how far its last attempt got");
+    }
+
+    @Test
+    void retry_clears_the_progress_of_the_last_attempt() {
+      UUID id = store.insert(task("a", NewTask.DEFAULT_QUEUE, 5, 1, null), T0).await().task().id();
+      claimOne(T0);
+      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+      store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(1))), T0.plusSeconds(1)).await();
+
+      Task retried = store.retry(id, T0.plusSeconds(2)).await().orElseThrow();
+
+      assertNull(retried.progress());
+      assertNull(store.get(id).await().orElseThrow().progress());
+    }
+
+    @Test
+    void rescueStuck_clears_the_progress_of_a_task_it_makes_retryable() {
+      UUID id = insertAndClaim();
+      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+
+      store.rescueStuck(T0.plus(LEASE).plusSeconds(1), 10).await();
+
+      assertEquals(TaskState.RETRYABLE, store.get(id).await().orElseThrow().state());
+      assertNull(store.get(id).await().orElseThrow().progress());
+    }
+
+    @Test
+    void release_clears_the_progress_of_the_attempt_handed_back() {
+      UUID id = insertAndClaim();
+      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+
+      store.release(List.of(id), NODE).await();
+
+      assertNull(store.get(id).await().orElseThrow().progress());
+    }
+  }
+
+  @Nested
   class TaskRenewLeases {
 
     @Test
@@ -935,6 +985,26 @@ class TaskStoreTest {
       assertEquals(TaskState.CANCELLED, cancelled.state());
       assertEquals(T0.plusSeconds(1), cancelled.finalizedAt());
       assertTrue(store.claimDue(10, NODE, T0.plusSeconds(2), LEASE).await().isEmpty());
+    }
+
+    @Test
+    void cancel_of_a_delayed_task_ends_it_due_no_later_than_it_was_cancelled() {
+      UUID id = store.insert(scheduledTask("a", T0.plus(Duration.ofHours(1))), T0).await().task().id();
+
+      Task cancelled = store.cancel(id, T0.plusSeconds(1)).await().orElseThrow();
+
+      assertEquals(T0.plusSeconds(1), cancelled.finalizedAt());
+      assertEquals(T0.plusSeconds(1), cancelled.scheduledAt());
+      assertEquals(cancelled, store.get(id).await().orElseThrow());
+    }
+
+    @Test
+    void cancel_of_a_task_already_due_keeps_the_time_it_was_due() {
+      UUID id = store.insert(newTask("a"), T0).await().task().id();
+
+      Task cancelled = store.cancel(id, T0.plusSeconds(1)).await().orElseThrow();
+
+      assertEquals(T0, cancelled.scheduledAt());
     }
 
     @Test
