@@ -70,7 +70,7 @@ public final class OffloadNode {
     this.registry = registry;
     this.metrics = new TaskMetrics(registry);
     this.pool = Database.pool(vertx, config.database());
-    this.store = new TaskStore(pool, config.database());
+    this.store = new TaskStore(vertx, pool, config.database());
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);
     this.files = new FileStore(pool);

@@ -6,6 +6,7 @@ import dev.offload.task.AttemptError;
 import dev.offload.task.Task;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 
 /** The task resource as clients see it. Times are ISO-8601 UTC; absent values are null, never omitted. */
@@ -43,6 +44,12 @@ public final class TaskJson {
         .put("cancel_requested_at", time(task.cancelRequestedAt()))
         .put("unique_key", task.uniqueKey())
         .put("callback_url", task.callbackUrl());
+  }
+
+  /** Answers a submission: {@code status} (202 created, 200 known), the task, and where to read it again. */
+  public static void answerSubmitted(RoutingContext ctx, int status, Task task) {
+    ctx.response().setStatusCode(status).putHeader("location", "/tasks/" + task.id());
+    ctx.json(of(task));
   }
 
   public static JsonObject of(TaskPage page) {

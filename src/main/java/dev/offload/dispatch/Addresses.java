@@ -1,12 +1,16 @@
 package dev.offload.dispatch;
 
+import dev.offload.store.Wakeups;
 import java.util.UUID;
 
 /** Event-bus addresses. All are local: nodes never talk to each other except through PostgreSQL. */
 public final class Addresses {
 
-  /** Any body: due tasks may exist; the dispatcher claims if it has idle workers. */
-  public static final String DISPATCHER_WAKE = "offload.dispatcher.wake";
+  /**
+   * Any body: due tasks may exist; the dispatcher claims if it has idle workers. Sent by the task store's
+   * {@link Wakeups} after every commit that makes tasks due.
+   */
+  public static final String DISPATCHER_WAKE = Wakeups.LOCAL_ADDRESS;
   /** Body: a worker's address; that worker is idle and ready for an attempt. */
   public static final String WORKER_JOINED = "offload.dispatcher.worker-joined";
   /** Body: a worker's address; that worker is being undeployed. */

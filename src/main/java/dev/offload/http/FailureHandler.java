@@ -2,6 +2,7 @@ package dev.offload.http;
 
 import dev.offload.api.ApiError;
 import dev.offload.support.DatabaseErrors;
+import dev.offload.task.InvalidTaskException;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -58,6 +59,9 @@ final class FailureHandler implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiError apiError) {
       return apiError;
+    }
+    if (failure instanceof InvalidTaskException invalid) {
+      return ApiError.badRequest(invalid.code(), invalid.getMessage());
     }
     if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
       // Class 22, data exception: a value from the request that PostgreSQL cannot store.

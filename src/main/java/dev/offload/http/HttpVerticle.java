@@ -5,6 +5,8 @@ import dev.offload.metrics.HttpRequestMetrics;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.images.ImageRoutes;
 import dev.offload.images.ThumbnailHandler;
+import dev.offload.submit.TaskSubmitter;
+import dev.offload.submit.UploadTasks;
 import dev.offload.upstream.Upstreams;
 import dev.offload.users.UserImportRoutes;
 import dev.offload.users.UserRoutes;
@@ -59,14 +61,15 @@ public final class HttpVerticle extends VerticleBase {
     if (config.node().role().servesApi()) {
       router.route().handler(BearerToken.forChanges(config.http().apiToken()));
       new DemoRoutes(vertx).mount(router);
-      Submissions submissions = new Submissions(services.handlers(), config.tasks(), config.allowedHosts());
-      new TaskRoutes(vertx, services.tasks(), submissions, database, clock, bodyLimit, services.metrics(),
-          services.files()).mount(router);
+      // One per verticle: it groups this event loop's single submissions into shared statements.
+      TaskSubmitter submitter = new TaskSubmitter(services.tasks(), services.handlers(), config.tasks(),
+          config.allowedHosts(), services.metrics(), clock);
+      new TaskRoutes(services.tasks(), submitter, database, clock, bodyLimit, services.files()).mount(router);
       new AdminRoutes(services.nodes(), config, clock).mount(router);
-      new UserImportRoutes(uploadTasks(config.http().uploadLimit()), database).mount(router);
+      new UserImportRoutes(uploadTasks(submitter, config.http().uploadLimit()), database).mount(router);
       new UserRoutes(services.users(), database, clock, bodyLimit).mount(router);
-      new ImageRoutes(uploadTasks(Math.min(config.http().uploadLimit(), ThumbnailHandler.MAX_IMAGE_BYTES)),
-          database, new ThumbnailHandler(services.files(), clock)).mount(router);
+      long imageLimit = Math.min(config.http().uploadLimit(), ThumbnailHandler.MAX_IMAGE_BYTES);
+      new ImageRoutes(uploadTasks(submitter, imageLimit), database).mount(router);
       new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
     }
     HttpServerOptions options = new HttpServerOptions()
@@ -81,9 +84,8 @@ public final class HttpVerticle extends VerticleBase {
         });
   }
 
-  private UploadTasks uploadTasks(long limit) {
-    return new UploadTasks(vertx, services.files(), services.tasks(), services.handlers(), clock, limit,
-        config.tasks().defaultMaxAttempts());
+  private UploadTasks uploadTasks(TaskSubmitter submitter, long limit) {
+    return new UploadTasks(services.files(), submitter, clock, limit);
   }
 
   @Override

@@ -3,18 +3,15 @@ package dev.offload.http;
 import dev.offload.api.ApiError;
 import dev.offload.api.RequireDatabase;
 import dev.offload.api.TaskJson;
-import dev.offload.dispatch.Addresses;
 import dev.offload.files.FileStore;
 import dev.offload.files.StoredFile;
-import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.TaskFilter;
 import dev.offload.store.TaskStore;
-import dev.offload.task.NewTask;
+import dev.offload.submit.TaskSubmitter;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +19,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -39,24 +35,18 @@ final class TaskRoutes {
   /** A batch may carry up to 1,000 tasks, so it may be this many times larger than a single submission. */
   private static final int BATCH_BODY_FACTOR = 16;
 
-  private final Vertx vertx;
   private final TaskStore store;
-  private final Submissions submissions;
+  private final TaskSubmitter submitter;
   private final DatabaseStatus database;
   private final Clock clock;
   private final int bodyLimit;
-  private final TaskMetrics metrics;
-  private final SubmissionGroup inserts;
   private final FileStore files;
 
-  TaskRoutes(Vertx vertx, TaskStore store, Submissions submissions, DatabaseStatus database, Clock clock,
-      int bodyLimit, TaskMetrics metrics, FileStore files) {
-    this.metrics = metrics;
-    this.inserts = new SubmissionGroup(store, clock);
+  TaskRoutes(TaskStore store, TaskSubmitter submitter, DatabaseStatus database, Clock clock, int bodyLimit,
+      FileStore files) {
     this.files = files;
-    this.vertx = vertx;
     this.store = store;
-    this.submissions = submissions;
+    this.submitter = submitter;
     this.database = database;
     this.clock = clock;
     this.bodyLimit = bodyLimit;
@@ -75,28 +65,16 @@ final class TaskRoutes {
     router.post("/tasks/:id/retry").handler(this::retry);
   }
 
-  /** 202 with the new task; 200 with the existing one when its unique key was submitted before. */
+  /** 202 with the new task, once committed; 200 with the existing one when its unique key was submitted before. */
   private void submit(RoutingContext ctx) {
-    NewTask task = submissions.parse(jsonBody(ctx), ctx.request().getHeader("idempotency-key"), clock.instant());
-    inserts.submit(task).onSuccess(submitted -> {
-      // Committed: answer, and wake this node's dispatcher without waiting for the NOTIFY round trip.
-      if (submitted.created()) {
-        metrics.submitted(1);
-        vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
-      }
-      ctx.response()
-          .setStatusCode(submitted.created() ? 202 : 200)
-          .putHeader("location", "/tasks/" + submitted.task().id());
-      ctx.json(TaskJson.of(submitted.task()));
-    }).onFailure(ctx::fail);
+    submitter.submit(jsonBody(ctx), ctx.request().getHeader("idempotency-key"))
+        .onSuccess(submitted -> TaskJson.answerSubmitted(ctx, submitted.created() ? 202 : 200, submitted.task()))
+        .onFailure(ctx::fail);
   }
 
   /** One statement for the whole batch; 202 with the ids in the order given. */
   private void submitBatch(RoutingContext ctx) {
-    List<NewTask> tasks = submissions.parseBatch(jsonBody(ctx), clock.instant());
-    store.insertMany(tasks, clock.instant()).onSuccess(ids -> {
-      metrics.submitted(ids.size());
-      vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
+    submitter.submitBatch(jsonBody(ctx)).onSuccess(ids -> {
       JsonArray idTexts = new JsonArray();
       ids.forEach(id -> idTexts.add(id.toString()));
       ctx.response().setStatusCode(202);
@@ -104,13 +82,20 @@ final class TaskRoutes {
     }).onFailure(ctx::fail);
   }
 
+  /**
+   * 200 with the task cancelled at once (it was waiting); 202 with the task still running when the cancel is
+   * pending: its node stops the attempt, and the task ends cancelled (or completed, if its handler finished).
+   */
   private void cancel(RoutingContext ctx) {
     UUID id = uuid(ctx.pathParam("id"), "id");
     store.cancel(id, clock.instant())
         .compose(cancelled -> cancelled.isPresent()
             ? Future.succeededFuture(cancelled.get())
             : conflictOrNotFound(id, "it is already "))
-        .onSuccess(task -> ctx.json(TaskJson.of(task)))
+        .onSuccess(task -> {
+          ctx.response().setStatusCode(task.state() == TaskState.RUNNING ? 202 : 200);
+          ctx.json(TaskJson.of(task));
+        })
         .onFailure(ctx::fail);
   }
 
@@ -120,10 +105,7 @@ final class TaskRoutes {
         .compose(retried -> retried.isPresent()
             ? Future.succeededFuture(retried.get())
             : conflictOrNotFound(id, "only discarded or cancelled tasks can be retried; it is "))
-        .onSuccess(task -> {
-          vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
-          ctx.json(TaskJson.of(task));
-        })
+        .onSuccess(task -> ctx.json(TaskJson.of(task)))
         .onFailure(ctx::fail);
   }
 

@@ -21,6 +21,7 @@ import java.util.UUID;
  */
 public final class ThumbnailHandler implements AsyncTaskHandler {
 
+  public static final String KIND = "image.thumbnail";
   public static final int MAX_SIDE = 4_096;
   /** An image is decoded whole, in memory; larger uploads are refused (413) before they are stored. */
   public static final long MAX_IMAGE_BYTES = 64L * 1024 * 1024;
@@ -35,7 +36,7 @@ public final class ThumbnailHandler implements AsyncTaskHandler {
 
   @Override
   public String kind() {
-    return "image.thumbnail";
+    return KIND;
   }
 
   @Override
@@ -45,6 +46,16 @@ public final class ThumbnailHandler implements AsyncTaskHandler {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("args.file_id must be an uploaded image: use POST /images/thumbnail");
     }
+    validateSize(args);
+  }
+
+  /**
+   * Checks the part of the args that a client chooses, {@code width} and {@code height}, so that a route can
+   * refuse a bad size before it takes the upload; {@code file_id} comes from the upload.
+   *
+   * @throws IllegalArgumentException with a message for the client
+   */
+  public static void validateSize(JsonObject args) {
     side(args, "width", true);
     side(args, "height", false);
   }

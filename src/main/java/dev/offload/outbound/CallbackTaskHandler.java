@@ -3,6 +3,7 @@ package dev.offload.outbound;
 import dev.offload.api.TaskJson;
 import dev.offload.store.TaskStore;
 import dev.offload.task.AsyncTaskHandler;
+import dev.offload.task.Callbacks;
 import dev.offload.task.DiscardTaskException;
 import dev.offload.task.TaskContext;
 import io.vertx.core.Future;
@@ -11,18 +12,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.UUID;
 
 /**
  * {@code callback}: POSTs a finished task's resource (as {@code GET /tasks/{id}} shows it) to its
  * {@code callback_url}. Offload creates these tasks itself when a task with a callback URL becomes final,
  * in the same transaction, so a callback is as durable, and retried, as any task. Args: {@code url},
- * {@code task_id}.
+ * {@code task_id}. Its kind, attempts, timeout and lane are {@link Callbacks}'.
  */
 public final class CallbackTaskHandler implements AsyncTaskHandler {
-
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final OutboundCalls calls;
   private final TaskStore store;
@@ -34,7 +32,7 @@ public final class CallbackTaskHandler implements AsyncTaskHandler {
 
   @Override
   public String kind() {
-    return "callback";
+    return Callbacks.KIND;
   }
 
   @Override
@@ -59,7 +57,7 @@ public final class CallbackTaskHandler implements AsyncTaskHandler {
       }
       MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
       Buffer body = TaskJson.of(found.get()).toBuffer();
-      return calls.send(HttpMethod.POST, context.args().getString("url"), headers, body, TIMEOUT, context);
+      return calls.send(HttpMethod.POST, context.args().getString("url"), headers, body, Callbacks.TIMEOUT, context);
     });
   }
 }

@@ -4,6 +4,7 @@ import dev.offload.config.DatabaseConfig;
 import io.vertx.pgclient.PgConnectOptions;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * Applies the numbered SQL files in {@code db/migration} with Flyway, which holds a PostgreSQL advisory lock
@@ -19,7 +20,7 @@ public final class Migrations {
 
   public static void apply(DatabaseConfig config) {
     try {
-      migrate(config);
+      flyway(config).load().migrate();
     } catch (RuntimeException e) {
       if (!MissingDatabase.isCause(e)) {
         throw e;
@@ -30,19 +31,18 @@ public final class Migrations {
         throw new IllegalStateException("database " + Database.connectOptions(config).getDatabase()
             + " does not exist and cannot be created: " + creation.getMessage(), creation);
       }
-      migrate(config);
+      flyway(config).load().migrate();
     }
   }
 
-  private static void migrate(DatabaseConfig config) {
+  /** Flyway for {@code config}'s schema and the migration files; tests may stop it at an older version. */
+  static FluentConfiguration flyway(DatabaseConfig config) {
     PgConnectOptions options = Database.connectOptions(config);
-    Flyway.configure()
+    return Flyway.configure()
         .dataSource(jdbcUrl(config, options.getDatabase()), options.getUser(), options.getPassword())
         .schemas(config.schema())
         .table(HISTORY_TABLE)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
+        .locations("classpath:db/migration");
   }
 
   /** {@code config}'s server as a JDBC URL, connecting to {@code database}. */

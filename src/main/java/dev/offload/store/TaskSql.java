@@ -9,10 +9,15 @@ import java.util.stream.Collectors;
  * or its prepare would fail once per connection. Time always comes from the caller's clock, never from
  * {@code now()}, so tests can move it and so every node measures leases the same way.
  *
- * <p>Statements that make a task due wake every node's dispatcher with {@code NOTIFY} on the task channel
- * (delivered at commit): payload {@code now} for a task due now, or {@code at:<epoch millis>} (rounded up)
- * for a task due later, so dispatchers can set a timer for it. Inserts are the exception: they notify after
- * their commit, in a statement of their own (see {@link Wakeups}).
+ * <p>No statement that makes a task due notifies: the store wakes the dispatchers after its commit, in a
+ * statement of its own (see {@link Wakeups}), so that these statements commit side by side. The one NOTIFY
+ * left inside a statement is TASK_CANCEL's cancel notice to the node running a task, which wakes no
+ * dispatcher.
+ *
+ * <p>A task that names a callback URL gets its callback task in the same statement that makes it final,
+ * whichever statement that is (TASK_END_ATTEMPTS, TASK_RESCUE_STUCK, TASK_CANCEL; see callbackInsert), so
+ * the callback is exactly as durable as the final state. A new statement that makes tasks final must do the
+ * same.
  *
  * <p>Statements on running attempts by id must find them through the primary key. Statistics taken while few
  * tasks ran (after a bulk insert, say) make running rows look nearly absent, so given the choice the planner
@@ -70,7 +75,33 @@ final class TaskSql {
         RETURNING %s""".formatted(returning);
   }
 
-  /** The task channel's payloads (see the class comment), one notification each. */
+  /** The columns of a task just made final that its callback task is made of (see callbackInsert). */
+  private static final String CALLBACK_SOURCE_COLUMNS =
+      "task.id, task.queue, task.priority, task.callback_url, task.finalized_at";
+
+  /**
+   * The callback tasks of the rows of {@code finalized}, a CTE of the rows its statement just
+   * updated (with {@link #CALLBACK_SOURCE_COLUMNS}), for those that became final and name a callback URL. Part
+   * of the statement that made them final, so a callback is committed with the final state or not at all.
+   * Each is due at once, in the queue and at the priority of its task, with args {@code url} and
+   * {@code task_id}. The placeholders {@code kind}, {@code maxAttempts}, {@code timeoutMs} and {@code lane}
+   * are bound to {@link dev.offload.task.Callbacks}' values. Ids from offload_uuid_v7, time-ordered like
+   * TaskIds'.
+   */
+  private static String callbackInsert(String finalized, String kind, String maxAttempts, String timeoutMs,
+      String lane) {
+    return """
+        INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
+                                  created_at, scheduled_at, lane)
+        SELECT offload_uuid_v7(finalized_at), %2$s::text, queue, 'available',
+               jsonb_build_object('url', callback_url, 'task_id', id), priority, %3$s::int, %4$s::bigint,
+               finalized_at, finalized_at, %5$s::text
+        FROM %1$s
+        WHERE callback_url IS NOT NULL AND finalized_at IS NOT NULL
+        RETURNING id""".formatted(finalized, kind, maxAttempts, timeoutMs, lane);
+  }
+
+  /** $1 the task channel, $2 its payloads (see {@link Wakeups}), one notification each. */
   static final String WAKE = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
 
   /** $1 unique keys: their tasks, whole. */
@@ -90,36 +121,41 @@ final class TaskSql {
       "SELECT id, unique_key FROM offload_task WHERE unique_key = ANY($1::text[])";
 
   /**
-   * Cancels task $1 at $2, unless it is final. A waiting task becomes cancelled at once. A running one keeps
-   * running with cancel_requested_at set, and its node hears of it through NOTIFY on channel $3 (payload:
-   * the id) or, failing that, at its next lease renewal; its attempt then ends cancelled. No row: unknown
-   * or already final.
+   * Cancels task $1 at $2, unless it is final. A waiting task becomes cancelled at once, with its callback
+   * task ($4 to $7, see callbackInsert); its scheduled_at becomes $2 if it was later, so that a final task
+   * was never due after it ended. A running one keeps running with cancel_requested_at set, and its node
+   * hears of it through NOTIFY on the cancel channel $3 (payload: the id) or, failing that, at its next lease
+   * renewal; its attempt then ends cancelled. That NOTIFY is a cancel notice to one node, not a wake, and
+   * cancels are rare: it stays inside the statement. No row: unknown or already final; {@code callbacks}:
+   * how many callback tasks were inserted (0 or 1).
    */
   static final String TASK_CANCEL = """
       WITH cancelled AS (
           UPDATE offload_task
           SET state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
               finalized_at = CASE WHEN state = 'running' THEN NULL ELSE $2::timestamptz END,
+              scheduled_at = CASE WHEN state = 'running' THEN scheduled_at
+                                  ELSE least(scheduled_at, $2::timestamptz) END,
               cancel_requested_at = coalesce(cancel_requested_at, $2::timestamptz)
           WHERE id = $1 AND state NOT IN ('completed', 'cancelled', 'discarded')
           RETURNING %1$s
+      ), callbacks AS (
+          %2$s
       )
-      SELECT %1$s, CASE WHEN state = 'running' THEN pg_notify($3, id::text) END AS notified
-      FROM cancelled""".formatted(COLUMNS);
+      SELECT %1$s, CASE WHEN state = 'running' THEN pg_notify($3, id::text) END AS notified,
+             (SELECT count(*) FROM callbacks)::int AS callbacks
+      FROM cancelled""".formatted(COLUMNS, callbackInsert("cancelled", "$4", "$5", "$6", "$7"));
 
   /**
-   * Puts a discarded or cancelled task $1 back to available at $2, with at least one attempt left. $3 notify
-   * channel. No row: unknown, or not discarded nor cancelled.
+   * Puts a discarded or cancelled task $1 back to available at $2, with at least one attempt left and no
+   * progress until its next attempt reports some. No row: unknown, or not discarded nor cancelled.
    */
   static final String TASK_RETRY = """
-      WITH retried AS (
-          UPDATE offload_task
-          SET state = 'available', scheduled_at = $2, finalized_at = NULL, cancel_requested_at = NULL,
-              max_attempts = greatest(max_attempts, attempt + 1)
-          WHERE id = $1 AND state IN ('discarded', 'cancelled')
-          RETURNING %1$s
-      )
-      SELECT %1$s, pg_notify($3, 'now') AS notified FROM retried""".formatted(COLUMNS);
+      UPDATE offload_task
+      SET state = 'available', scheduled_at = $2, finalized_at = NULL, cancel_requested_at = NULL, progress = NULL,
+          max_attempts = greatest(max_attempts, attempt + 1)
+      WHERE id = $1 AND state IN ('discarded', 'cancelled')
+      RETURNING %s""".formatted(COLUMNS);
 
   /** $1 id. */
   static final String TASK_GET = "SELECT " + COLUMNS + " FROM offload_task WHERE id = $1";
@@ -200,37 +236,45 @@ final class TaskSql {
   /**
    * Ends many attempts in one statement. Arrays, one element per attempt: $1 id, $2 attempt, $3 new state,
    * $4 scheduled_at for a retry (else null), $5 result as JSON text, $6 error as a JSON object text (or null).
-   * $7 now. Matching on attempt and a live lease drops a late outcome of an attempt that was already ended
-   * (timed out, rescued, cancelled), so it can never overwrite a newer attempt.
+   * $7 now. $8 to $11: the callback tasks of the tasks made final (see callbackInsert). Matching on attempt
+   * and a live lease drops a late outcome of an attempt that was already ended (timed out, rescued,
+   * cancelled), so it can never overwrite a newer attempt. A task waiting for its retry shows no progress;
+   * a final one keeps its last. Returns one row: how many attempts were written, and how many callback
+   * tasks inserted.
    */
   static final String TASK_END_ATTEMPTS = """
-      UPDATE offload_task AS task
-      SET state = %1$s,
-          result = CASE WHEN ended.state = 'completed' THEN ended.result::jsonb ELSE task.result END,
-          progress = CASE WHEN ended.state = 'completed' THEN 1 ELSE task.progress END,
-          errors = CASE WHEN ended.error IS NULL THEN task.errors
-                        ELSE task.errors || jsonb_build_array(ended.error::jsonb) END,
-          scheduled_at = coalesce(ended.scheduled_at, task.scheduled_at),
-          finalized_at = CASE WHEN %1$s IN ('completed', 'cancelled', 'discarded') THEN $7::timestamptz END,
-          lease_expires_at = NULL
-      FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
-           AS ended(id, attempt, state, scheduled_at, result, error)
-      CROSS JOIN LATERAL (%2$s) running
-      WHERE %3$s"""
-      .formatted(NEXT_STATE, runningAttempt("ended"), SAME_RUNNING_ATTEMPT);
+      WITH written AS (
+          UPDATE offload_task AS task
+          SET state = %1$s,
+              result = CASE WHEN ended.state = 'completed' THEN ended.result::jsonb ELSE task.result END,
+              progress = CASE WHEN ended.state = 'completed' THEN 1
+                              WHEN %1$s = 'retryable' THEN NULL
+                              ELSE task.progress END,
+              errors = CASE WHEN ended.error IS NULL THEN task.errors
+                            ELSE task.errors || jsonb_build_array(ended.error::jsonb) END,
+              scheduled_at = coalesce(ended.scheduled_at, task.scheduled_at),
+              finalized_at = CASE WHEN %1$s IN ('completed', 'cancelled', 'discarded') THEN $7::timestamptz END,
+              lease_expires_at = NULL
+          FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+               AS ended(id, attempt, state, scheduled_at, result, error)
+          CROSS JOIN LATERAL (%2$s) running
+          WHERE %3$s
+          RETURNING %4$s
+      ), callbacks AS (
+          %5$s
+      )
+      SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM callbacks)::int AS callbacks"""
+      .formatted(NEXT_STATE, runningAttempt("ended"), SAME_RUNNING_ATTEMPT, CALLBACK_SOURCE_COLUMNS,
+          callbackInsert("written", "$8", "$9", "$10", "$11"));
 
   /**
    * Hands back tasks claimed by node $2 that it will not finish (no worker took them, or the node is
-   * stopping): they are available again at once and the attempt is not counted. $1 ids, $3 notify channel.
+   * stopping): they are available again at once, without progress, and the attempt is not counted. $1 ids.
    */
   static final String TASK_RELEASE = """
-      WITH released AS (
-          UPDATE offload_task
-          SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL
-          WHERE id = ANY($1::uuid[]) AND lease_expires_at IS NOT NULL AND attempted_by = $2
-          RETURNING id
-      )
-      SELECT pg_notify($3, 'now') FROM released""";
+      UPDATE offload_task
+      SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL, progress = NULL
+      WHERE id = ANY($1::uuid[]) AND lease_expires_at IS NOT NULL AND attempted_by = $2""";
 
   /**
    * $1 new lease expiry, $2 ids of the attempts node $3 is running. Returns the ids whose cancellation was
@@ -251,8 +295,10 @@ final class TaskSql {
   /**
    * Ends attempts whose node stopped renewing their lease (it crashed, or lost the database): each counts as
    * a failed attempt, so a task that keeps killing its node is discarded after max_attempts instead of
-   * looping. $1 now, $2 now as ISO-8601 text for the error entry, $3 batch size, $4 notify channel. SKIP
-   * LOCKED: several nodes rescue at once without blocking each other.
+   * looping. $1 now, $2 now as ISO-8601 text for the error entry, $3 batch size; $4 to $7: the callback tasks
+   * of the tasks made final (see callbackInsert). SKIP LOCKED: several nodes rescue at once without blocking
+   * each other. A retryable task shows no progress until its next attempt. Returns one row: how many attempts
+   * were rescued, how many of their tasks are retryable (due now), and how many callback tasks were inserted.
    */
   static final String TASK_RESCUE_STUCK = """
       WITH stuck AS (
@@ -270,6 +316,8 @@ final class TaskSql {
                                   THEN $1 END,
               scheduled_at = $1,
               lease_expires_at = NULL,
+              progress = CASE WHEN task.cancel_requested_at IS NULL AND task.attempt < task.max_attempts
+                              THEN NULL ELSE task.progress END,
               errors = task.errors || jsonb_build_array(jsonb_build_object(
                   'at', $2::text,
                   'attempt', task.attempt,
@@ -281,9 +329,13 @@ final class TaskSql {
                                      ELSE '' END))
           FROM stuck
           WHERE task.id = stuck.id
-          RETURNING task.id, task.state
+          RETURNING task.state, %s
+      ), callbacks AS (
+          %s
       )
-      SELECT id, CASE WHEN state = 'retryable' THEN pg_notify($4, 'now') END AS notified FROM rescued""";
+      SELECT count(*)::int AS rescued, (count(*) FILTER (WHERE state = 'retryable'))::int AS retryable,
+             (SELECT count(*) FROM callbacks)::int AS callbacks
+      FROM rescued""".formatted(CALLBACK_SOURCE_COLUMNS, callbackInsert("rescued", "$4", "$5", "$6", "$7"));
 
   /** Retention runs on one node at a time: a node that does not get this lock skips its turn. */
   static final String RETENTION_LOCK =

@@ -3,11 +3,13 @@ package dev.offload.store;
 import static dev.offload.store.TaskRows.timestamp;
 
 import dev.offload.config.DatabaseConfig;
+import dev.offload.task.Callbacks;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskIds;
 import dev.offload.task.TaskState;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -26,22 +28,25 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The only class that reads or writes tasks. Every method is one statement, so one round trip. */
+/**
+ * The only class that reads or writes tasks. Every method is one statement, so one round trip. Every method
+ * that makes tasks due wakes the dispatchers after its commit, through {@link Wakeups}; every statement that
+ * makes a task final inserts its callback task, if it names a callback URL (see {@link Callbacks}).
+ */
 public final class TaskStore {
 
   private final Pool client;
-  private final String notifyChannel;
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
   /** Claim statements by their conditions: a handful of shapes, built once each. */
   private final Map<String, String> claimStatements = new ConcurrentHashMap<>();
   private final Wakeups wakeups;
 
-  public TaskStore(Pool pool, DatabaseConfig database) {
+  /** @param vertx whose event bus carries the wake to this node's dispatcher */
+  public TaskStore(Vertx vertx, Pool pool, DatabaseConfig database) {
     this.client = pool;
-    this.notifyChannel = database.notifyChannel();
     this.cancelChannel = database.cancelChannel();
-    this.wakeups = new Wakeups(pool, notifyChannel);
+    this.wakeups = new Wakeups(vertx, pool, database.notifyChannel());
   }
 
   /**
@@ -210,14 +215,23 @@ public final class TaskStore {
    * Empty when the task is unknown or already final.
    */
   public Future<Optional<Task>> cancel(UUID id, Instant now) {
-    return client.preparedQuery(TaskSql.TASK_CANCEL).execute(Tuple.of(id, timestamp(now), cancelChannel))
-        .map(TaskStore::firstTask);
+    Tuple params = withCallbacks(Tuple.of(id, timestamp(now), cancelChannel));
+    return client.preparedQuery(TaskSql.TASK_CANCEL).execute(params).map(rows -> {
+      if (rows.size() > 0 && rows.iterator().next().getInteger("callbacks") > 0) {
+        wakeups.dueNow();
+      }
+      return firstTask(rows);
+    });
   }
 
   /** Makes a discarded or cancelled task available again. Empty when it is unknown or in another state. */
   public Future<Optional<Task>> retry(UUID id, Instant now) {
-    return client.preparedQuery(TaskSql.TASK_RETRY).execute(Tuple.of(id, timestamp(now), notifyChannel))
-        .map(TaskStore::firstTask);
+    return client.preparedQuery(TaskSql.TASK_RETRY).execute(Tuple.of(id, timestamp(now))).map(rows -> {
+      if (rows.size() > 0) {
+        wakeups.dueNow();
+      }
+      return firstTask(rows);
+    });
   }
 
   public Future<Optional<Task>> get(UUID id) {
@@ -317,14 +331,26 @@ public final class TaskStore {
       results[i] = end.resultJson();
       errors[i] = end.error() == null ? null : TaskRows.errorJson(end.error()).encode();
     }
-    Tuple params = Tuple.of(ids, attempts, states, retryAts, results, errors).addOffsetDateTime(timestamp(now));
-    return client.preparedQuery(TaskSql.TASK_END_ATTEMPTS).execute(params).map(RowSet::rowCount);
+    Tuple params = withCallbacks(
+        Tuple.of(ids, attempts, states, retryAts, results, errors).addOffsetDateTime(timestamp(now)));
+    return client.preparedQuery(TaskSql.TASK_END_ATTEMPTS).execute(params).map(rows -> {
+      Row counts = rows.iterator().next();
+      if (counts.getInteger("callbacks") > 0) {
+        wakeups.dueNow();
+      }
+      return counts.getInteger("written");
+    });
   }
 
   /** Hands tasks back: available again at once, the attempt not counted (not started, or node stopping). */
   public Future<Integer> release(Collection<UUID> taskIds, String nodeId) {
-    Tuple params = Tuple.of(taskIds.toArray(UUID[]::new), nodeId, notifyChannel);
-    return client.preparedQuery(TaskSql.TASK_RELEASE).execute(params).map(RowSet::rowCount);
+    Tuple params = Tuple.of(taskIds.toArray(UUID[]::new), nodeId);
+    return client.preparedQuery(TaskSql.TASK_RELEASE).execute(params).map(rows -> {
+      if (rows.rowCount() > 0) {
+        wakeups.dueNow();
+      }
+      return rows.rowCount();
+    });
   }
 
   /** Renews the leases; returns the ids among them whose cancellation was requested. */
@@ -351,8 +377,22 @@ public final class TaskStore {
 
   /** Ends up to {@code batch} attempts whose lease expired before {@code now}; returns how many. */
   public Future<Integer> rescueStuck(Instant now, int batch) {
-    Tuple params = Tuple.of(timestamp(now), now.toString(), batch, notifyChannel);
-    return client.preparedQuery(TaskSql.TASK_RESCUE_STUCK).execute(params).map(RowSet::rowCount);
+    Tuple params = withCallbacks(Tuple.of(timestamp(now), now.toString(), batch));
+    return client.preparedQuery(TaskSql.TASK_RESCUE_STUCK).execute(params).map(rows -> {
+      Row counts = rows.iterator().next();
+      if (counts.getInteger("retryable") > 0 || counts.getInteger("callbacks") > 0) {
+        wakeups.dueNow();
+      }
+      return counts.getInteger("rescued");
+    });
+  }
+
+  /** {@code params}, then the callback task's kind, max attempts, timeout and lane (see TaskSql.callbackInsert). */
+  private static Tuple withCallbacks(Tuple params) {
+    return params.addString(Callbacks.KIND)
+        .addInteger(Callbacks.MAX_ATTEMPTS)
+        .addLong(Callbacks.TIMEOUT.toMillis())
+        .addString(Callbacks.LANE.wireName());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.offload.store;
 
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -7,30 +8,44 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wakes every node's dispatcher once inserted tasks are committed: {@code NOTIFY} on the task channel, in a
- * statement of its own after the insert's commit rather than inside the insert. PostgreSQL lets one
- * notifying transaction commit at a time (a database-wide lock held until its commit is flushed to disk), so
- * inserts that notified themselves committed one after the other, however many ran at once.
+ * The one way dispatchers are woken: the task store calls it after the commit of every statement that makes
+ * tasks due (inserts, retry, hand-back, rescue, and the callback tasks that finalizing statements insert).
+ * It wakes this node's dispatcher at once over the local event bus ({@link #LOCAL_ADDRESS}), and every node's
+ * (this one's too) with {@code NOTIFY} on the task channel: payload {@code now} for tasks due now, or
+ * {@code at:<epoch millis>} (rounded up) for the earliest task due later, so dispatchers can set a timer for it.
  *
- * <p>One wake statement is in flight at a time; wakes asked for meanwhile are merged (due now, and the
- * earliest later start) and sent after it. A wake lost to a crash between the commit and the notify, or to a
- * failed statement, costs a delay, never a task: dispatchers also poll. Shared by the event loops of a node.
+ * <p>The NOTIFY is a statement of its own after the commit, never part of the statement that changed the
+ * tasks: PostgreSQL lets one notifying transaction commit at a time (a database-wide lock held until its
+ * commit is flushed to disk), so statements that notified themselves committed one after the other, however
+ * many ran at once. One NOTIFY statement is in flight at a time; wakes asked for meanwhile are merged (due
+ * now, and the earliest later start) and sent after it. A wake lost to a crash between the commit and the
+ * notify, or to a failed statement, costs a delay, never a task: dispatchers also poll. Shared by the event
+ * loops of a node.
  */
-final class Wakeups {
+public final class Wakeups {
 
+  /** This node's dispatcher listens here; any body means "tasks may be due now". */
+  public static final String LOCAL_ADDRESS = "offload.dispatcher.wake";
+
+  private final Vertx vertx;
   private final Pool client;
   private final String channel;
   private boolean sending;
   private boolean dueNow;
   private Instant earliestLater;
 
-  Wakeups(Pool client, String channel) {
+  Wakeups(Vertx vertx, Pool client, String channel) {
+    this.vertx = vertx;
     this.client = client;
     this.channel = channel;
   }
 
   /** Tasks were committed: {@code dueNow} if some are due now, {@code earliestLater} (or null) for the others. */
   void committed(boolean dueNow, Instant earliestLater) {
+    if (dueNow) {
+      // Not merged: a local message is cheap, and the dispatcher runs one claim at a time whatever it hears.
+      vertx.eventBus().send(LOCAL_ADDRESS, null);
+    }
     synchronized (this) {
       this.dueNow |= dueNow;
       if (earliestLater != null && (this.earliestLater == null || earliestLater.isBefore(this.earliestLater))) {
@@ -42,6 +57,11 @@ final class Wakeups {
       sending = true;
     }
     send();
+  }
+
+  /** Tasks are due now. */
+  void dueNow() {
+    committed(true, null);
   }
 
   private void send() {

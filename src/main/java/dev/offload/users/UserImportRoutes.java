@@ -1,8 +1,9 @@
 package dev.offload.users;
 
 import dev.offload.api.RequireDatabase;
-import dev.offload.http.UploadTasks;
+import dev.offload.api.TaskJson;
 import dev.offload.store.DatabaseStatus;
+import dev.offload.submit.UploadTasks;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
@@ -25,6 +26,8 @@ public final class UserImportRoutes {
   public void mount(Router router) {
     // Before the /users routes: no BodyHandler here, the body is streamed.
     router.post("/users/import").handler(new RequireDatabase(database))
-        .handler(ctx -> uploads.accept(ctx, "text/csv", "users.import", new JsonObject(), Duration.ofHours(1)));
+        .handler(ctx -> uploads.accept(ctx.request(), "text/csv", "users.import", new JsonObject(), Duration.ofHours(1))
+            .onSuccess(task -> TaskJson.answerSubmitted(ctx, 202, task))
+            .onFailure(ctx::fail));
   }
 }

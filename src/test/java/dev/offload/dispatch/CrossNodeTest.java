@@ -82,7 +82,7 @@ class CrossNodeTest {
         () -> "running".equals(client.get("/tasks/" + id).send().await().bodyAsJsonObject().getString("state")));
 
     Instant requested = Instant.now();
-    assertEquals(200, client.post("/tasks/" + id + "/cancel").send().await().statusCode());
+    assertEquals(202, client.post("/tasks/" + id + "/cancel").send().await().statusCode(), "cancel pending");
 
     JsonObject cancelled = Eventually.value("cancelled", Duration.ofSeconds(5),
         () -> client.get("/tasks/" + id).send().await().bodyAsJsonObject(),

@@ -82,7 +82,8 @@ class TaskControlTest {
 
       Instant requested = Instant.now();
       HttpResponse<Buffer> response = post("/tasks/" + id + "/cancel", null);
-      assertEquals(200, response.statusCode());
+      assertEquals(202, response.statusCode(), "the cancel is pending while the attempt stops");
+      assertEquals("running", response.bodyAsJsonObject().getString("state"));
       assertNotNull(response.bodyAsJsonObject().getString("cancel_requested_at"));
 
       JsonObject cancelled = Eventually.value("cancelled", Duration.ofSeconds(5), () -> task(id),

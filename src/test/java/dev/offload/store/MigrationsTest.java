@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.config.DatabaseConfig;
+import dev.offload.task.Callbacks;
+import dev.offload.task.TaskState;
 import dev.offload.testing.PgTestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -17,6 +19,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +135,45 @@ class MigrationsTest {
       // Both runs end before the caller cleans up: a database with a connection open cannot be dropped.
       starters.shutdown();
       assertTrue(starters.awaitTermination(60, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void a_populated_v010_schema_upgrades_and_its_tasks_then_get_their_callbacks_from_the_store() throws Exception {
+    Migrations.flyway(config).target("10").load().migrate();
+    UUID running = UUID.randomUUID();
+    UUID waiting = UUID.randomUUID();
+    query("""
+        INSERT INTO %1$s.offload_task (id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms,
+            created_at, scheduled_at, attempted_at, attempted_by, lease_expires_at, callback_url, lane)
+        VALUES ('%2$s', 'noop', 'reports', 'running', '{}', 2, 1, 3, 30000, '2025-03-01T09:00:00Z',
+                '2025-03-01T09:00:00Z', '2025-03-01T09:00:00Z', 'node-a', '2025-03-01T09:01:00Z', '%4$s', 'async'),
+               ('%3$s', 'noop', 'default', 'scheduled', '{}', 5, 0, 3, 30000, '2025-03-01T09:00:00Z',
+                '2025-03-01T10:00:00Z', NULL, NULL, NULL, '%4$s', 'async')"""
+        .formatted(config.schema(), running, waiting, "http://127.0.0.1:9/hook"));
+
+    Migrations.apply(config);
+
+    assertEquals(oncePerFile(), successfulRunsPerScript());
+    Instant now = Instant.parse("2025-03-01T09:00:30Z");
+    Pool pool = Database.pool(vertx, config);
+    try {
+      TaskStore store = new TaskStore(vertx, pool, config);
+      store.endAttempts(List.of(new AttemptEnd(running, 1, TaskState.COMPLETED, null, "1", null)), now).await();
+      store.cancel(waiting, now).await();
+    } finally {
+      pool.close().await();
+    }
+    for (UUID task : List.of(running, waiting)) {
+      RowSet<Row> callbacks = query("SELECT kind, lane, max_attempts, timeout_ms, state FROM " + config.schema()
+          + ".offload_task WHERE args ->> 'task_id' = '" + task + "'");
+      assertEquals(1, callbacks.size(), "exactly one callback task for " + task + ", from the store alone");
+      Row callback = callbacks.iterator().next();
+      assertEquals(Callbacks.KIND, callback.getString("kind"));
+      assertEquals(Callbacks.LANE.wireName(), callback.getString("lane"));
+      assertEquals(Callbacks.MAX_ATTEMPTS, callback.getInteger("max_attempts"));
+      assertEquals(Callbacks.TIMEOUT.toMillis(), callback.getLong("timeout_ms"));
+      assertEquals("available", callback.getString("state"));
     }
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.config.DatabaseConfig;
 import dev.offload.task.AttemptError;
+import dev.offload.task.Callbacks;
 import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
@@ -17,6 +18,7 @@ import dev.offload.testing.PgTestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgConnection;
@@ -38,6 +40,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
@@ -82,7 +86,7 @@ class TaskStoreTest {
     this.vertx = vertx;
     db.truncate(vertx);
     pool = db.pool(vertx);
-    store = new TaskStore(pool, db.config());
+    store = new TaskStore(vertx, pool, db.config());
   }
 
   @AfterEach
@@ -443,7 +447,7 @@ class TaskStoreTest {
       Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), claimers,
           Duration.ofMillis(200)));
       try {
-        TaskStore sharedStore = new TaskStore(bigPool, db.config());
+        TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
         Future.all(IntStream.range(0, taskCount)
             .mapToObj(i -> sharedStore.insert(prioritized(i % 10), T0.plusMillis(i)))
             .toList()).await();
@@ -628,6 +632,56 @@ class TaskStoreTest {
       assertEquals(now.plusSeconds(30), store.get(retried).await().orElseThrow().scheduledAt());
       assertEquals(TaskState.DISCARDED, store.get(discarded).await().orElseThrow().state());
       assertEquals(TaskState.RUNNING, store.get(stale).await().orElseThrow().state());
+    }
+  }
+
+  @Nested
+  class TaskProgressOfWaitingTasks {
+
+    @Test
+    void endAttempts_clears_the_progress_of_a_task_that_will_be_retried_and_keeps_that_of_a_final_one() {
+      UUID retried = insertAndClaim();
+      UUID discarded = insertAndClaim();
+      store.setProgress(List.of(new ProgressReport(retried, 1, 0.5), new ProgressReport(discarded, 1, 0.7))).await();
+
+      store.endAttempts(List.of(retry(retried, 1, T0, T0.plusSeconds(60)), discard(discarded, 1, T0)), T0).await();
+
+      assertNull(store.get(retried).await().orElseThrow().progress());
+      assertEquals(0.7, store.get(discarded).await().orElseThrow().progress(), "how far its last attempt got");
+    }
+
+    @Test
+    void retry_clears_the_progress_of_the_last_attempt() {
+      UUID id = store.insert(task("a", NewTask.DEFAULT_QUEUE, 5, 1, null), T0).await().task().id();
+      claimOne(T0);
+      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+      store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(1))), T0.plusSeconds(1)).await();
+
+      Task retried = store.retry(id, T0.plusSeconds(2)).await().orElseThrow();
+
+      assertNull(retried.progress());
+      assertNull(store.get(id).await().orElseThrow().progress());
+    }
+
+    @Test
+    void rescueStuck_clears_the_progress_of_a_task_it_makes_retryable() {
+      UUID id = insertAndClaim();
+      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+
+      store.rescueStuck(T0.plus(LEASE).plusSeconds(1), 10).await();
+
+      assertEquals(TaskState.RETRYABLE, store.get(id).await().orElseThrow().state());
+      assertNull(store.get(id).await().orElseThrow().progress());
+    }
+
+    @Test
+    void release_clears_the_progress_of_the_attempt_handed_back() {
+      UUID id = insertAndClaim();
+      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+
+      store.release(List.of(id), NODE).await();
+
+      assertNull(store.get(id).await().orElseThrow().progress());
     }
   }
 
@@ -832,7 +886,7 @@ class TaskStoreTest {
       Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), submitters,
           Duration.ofMillis(200)));
       try {
-        TaskStore sharedStore = new TaskStore(bigPool, db.config());
+        TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
         List<Future<Submitted>> all = IntStream.range(0, submitters)
             .mapToObj(i -> sharedStore.insert(keyed("same-key"), T0))
             .toList();
@@ -931,6 +985,26 @@ class TaskStoreTest {
       assertEquals(TaskState.CANCELLED, cancelled.state());
       assertEquals(T0.plusSeconds(1), cancelled.finalizedAt());
       assertTrue(store.claimDue(10, NODE, T0.plusSeconds(2), LEASE).await().isEmpty());
+    }
+
+    @Test
+    void cancel_of_a_delayed_task_ends_it_due_no_later_than_it_was_cancelled() {
+      UUID id = store.insert(scheduledTask("a", T0.plus(Duration.ofHours(1))), T0).await().task().id();
+
+      Task cancelled = store.cancel(id, T0.plusSeconds(1)).await().orElseThrow();
+
+      assertEquals(T0.plusSeconds(1), cancelled.finalizedAt());
+      assertEquals(T0.plusSeconds(1), cancelled.scheduledAt());
+      assertEquals(cancelled, store.get(id).await().orElseThrow());
+    }
+
+    @Test
+    void cancel_of_a_task_already_due_keeps_the_time_it_was_due() {
+      UUID id = store.insert(newTask("a"), T0).await().task().id();
+
+      Task cancelled = store.cancel(id, T0.plusSeconds(1)).await().orElseThrow();
+
+      assertEquals(T0, cancelled.scheduledAt());
     }
 
     @Test
@@ -1095,7 +1169,7 @@ class TaskStoreTest {
       Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), 8,
           Duration.ofMillis(200)));
       try {
-        TaskStore sharedStore = new TaskStore(bigPool, db.config());
+        TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
         List<Future<List<Task>>> claims = IntStream.range(0, 8)
             .mapToObj(i -> sharedStore.claim(ClaimScope.ANY.inQueue("reports", 5), 3, "node-" + i, T0.plusSeconds(1), LEASE))
             .toList();
@@ -1156,6 +1230,170 @@ class TaskStoreTest {
         assertEquals(Optional.of(1), store.pruneFinished(T0.plusSeconds(1), 10).await());
       } finally {
         other.close().await();
+      }
+    }
+  }
+
+  @Nested
+  class TaskCallbacks {
+
+    private static final String URL = "http://127.0.0.1:9/hook";
+
+    @Test
+    void endAttempts_inserts_in_its_statement_the_callback_task_of_each_task_it_makes_final() {
+      UUID completed = insertWithCallbackAndClaim("reports", 2);
+      UUID discarded = insertWithCallbackAndClaim(NewTask.DEFAULT_QUEUE, 5);
+      Instant now = T0.plusSeconds(5);
+
+      store.endAttempts(List.of(completed(completed, 1, "1"), discard(discarded, 1, now)), now).await();
+
+      assertCallback(callbackOf(completed), completed, "reports", 2, now);
+      assertCallback(callbackOf(discarded), discarded, NewTask.DEFAULT_QUEUE, 5, now);
+    }
+
+    @Test
+    void endAttempts_inserts_no_callback_for_a_retry_nor_for_a_task_without_a_callback_url() {
+      UUID retried = insertWithCallbackAndClaim(NewTask.DEFAULT_QUEUE, 5);
+      UUID plain = insertAndClaim();
+
+      store.endAttempts(List.of(retry(retried, 1, T0, T0.plusSeconds(60)), completed(plain, 1, "1")), T0).await();
+
+      assertEquals(0L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
+    }
+
+    @Test
+    void rescueStuck_inserts_the_callback_of_a_task_it_discards_but_not_of_one_it_retries() {
+      UUID discarded = store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 1), T0).await().task().id();
+      UUID retried = store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 3), T0).await().task().id();
+      store.claimDue(2, NODE, T0, LEASE).await();
+      Instant now = T0.plus(LEASE).plusSeconds(1);
+
+      assertEquals(2, store.rescueStuck(now, 10).await());
+
+      assertCallback(callbackOf(discarded), discarded, NewTask.DEFAULT_QUEUE, 5, now);
+      assertEquals(1L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
+      assertEquals(TaskState.RETRYABLE, store.get(retried).await().orElseThrow().state());
+    }
+
+    @Test
+    void cancel_inserts_the_callback_of_a_waiting_task_at_once_and_of_a_running_one_when_its_attempt_ends() {
+      UUID running = insertWithCallbackAndClaim(NewTask.DEFAULT_QUEUE, 5);
+      UUID waiting = store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 3), T0).await().task().id();
+
+      store.cancel(waiting, T0.plusSeconds(1)).await();
+      store.cancel(running, T0.plusSeconds(1)).await();
+
+      assertCallback(callbackOf(waiting), waiting, NewTask.DEFAULT_QUEUE, 5, T0.plusSeconds(1));
+      assertEquals(1L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
+
+      store.endAttempts(List.of(retry(running, 1, T0.plusSeconds(2), T0.plusSeconds(60))), T0.plusSeconds(2)).await();
+
+      assertEquals(TaskState.CANCELLED, store.get(running).await().orElseThrow().state());
+      assertCallback(callbackOf(running), running, NewTask.DEFAULT_QUEUE, 5, T0.plusSeconds(2));
+    }
+
+    @Test
+    void a_callback_task_wakes_this_nodes_dispatcher_and_notifies_every_node_once_committed() {
+      try (TaskChannel channel = new TaskChannel()) {
+        UUID id = insertWithCallbackAndClaim(NewTask.DEFAULT_QUEUE, 5);
+        assertEquals("now", channel.next(), "the insert's");
+        Future<Void> woken = nextLocalWake();
+
+        store.endAttempts(List.of(completed(id, 1, "1")), T0.plusSeconds(1)).await();
+
+        assertEquals("now", channel.next());
+        awaitSeconds(woken);
+      }
+    }
+
+    private UUID insertWithCallbackAndClaim(String queue, int priority) {
+      UUID id = store.insert(withCallback(queue, priority, 3), T0).await().task().id();
+      assertEquals(List.of(id), ids(store.claimDue(1, NODE, T0, LEASE).await()));
+      return id;
+    }
+
+    private NewTask withCallback(String queue, int priority, int maxAttempts) {
+      return new NewTask("a", Lane.BLOCKING, queue, new JsonObject(), priority, maxAttempts, Duration.ofSeconds(30),
+          null, null, URL);
+    }
+
+    private Task callbackOf(UUID taskId) {
+      RowSet<Row> rows = sql("SELECT id FROM offload_task WHERE kind = $1 AND args ->> 'task_id' = $2",
+          Callbacks.KIND, taskId.toString());
+      assertEquals(1, rows.size(), "one callback task for " + taskId);
+      return store.get(rows.iterator().next().getUUID("id")).await().orElseThrow();
+    }
+
+    /** Due at once, in its task's queue and at its priority, with the kind, attempts, timeout and lane of Callbacks. */
+    private void assertCallback(Task callback, UUID taskId, String queue, int priority, Instant finalizedAt) {
+      assertEquals(Callbacks.KIND, callback.kind());
+      assertEquals(Callbacks.LANE, callback.lane());
+      assertEquals(Callbacks.MAX_ATTEMPTS, callback.maxAttempts());
+      assertEquals(Callbacks.TIMEOUT, callback.timeout());
+      assertEquals(new JsonObject().put("url", URL).put("task_id", taskId.toString()), callback.args());
+      assertEquals(queue, callback.queue());
+      assertEquals(priority, callback.priority());
+      assertEquals(TaskState.AVAILABLE, callback.state());
+      assertEquals(finalizedAt, callback.createdAt());
+      assertEquals(finalizedAt, callback.scheduledAt());
+      assertNull(callback.callbackUrl());
+      assertEquals(finalizedAt, store.get(taskId).await().orElseThrow().finalizedAt());
+    }
+  }
+
+  /** Every statement that makes tasks due wakes this node's dispatcher and notifies every node after its commit. */
+  @Nested
+  class Wakes {
+
+    @Test
+    void insert_of_a_task_due_now_wakes_this_nodes_dispatcher() {
+      Future<Void> woken = nextLocalWake();
+
+      store.insert(newTask("a"), T0).await();
+
+      awaitSeconds(woken);
+    }
+
+    @Test
+    void retry_wakes_this_nodes_dispatcher_and_notifies_now() {
+      try (TaskChannel channel = new TaskChannel()) {
+        UUID id = store.insert(newTask("a"), T0).await().task().id();
+        store.cancel(id, T0).await();
+        assertEquals("now", channel.next(), "the insert's");
+        Future<Void> woken = nextLocalWake();
+
+        store.retry(id, T0.plusSeconds(1)).await();
+
+        assertEquals("now", channel.next());
+        awaitSeconds(woken);
+      }
+    }
+
+    @Test
+    void release_wakes_this_nodes_dispatcher_and_notifies_now() {
+      try (TaskChannel channel = new TaskChannel()) {
+        UUID id = insertAndClaim(NODE);
+        assertEquals("now", channel.next(), "the insert's");
+        Future<Void> woken = nextLocalWake();
+
+        store.release(List.of(id), NODE).await();
+
+        assertEquals("now", channel.next());
+        awaitSeconds(woken);
+      }
+    }
+
+    @Test
+    void rescueStuck_of_a_task_it_makes_retryable_wakes_this_nodes_dispatcher_and_notifies_now() {
+      try (TaskChannel channel = new TaskChannel()) {
+        insertAndClaim(NODE);
+        assertEquals("now", channel.next(), "the insert's");
+        Future<Void> woken = nextLocalWake();
+
+        store.rescueStuck(T0.plus(LEASE).plusSeconds(1), 10).await();
+
+        assertEquals("now", channel.next());
+        awaitSeconds(woken);
       }
     }
   }
@@ -1260,23 +1498,57 @@ class TaskStoreTest {
     return ids;
   }
 
+  /** Completes on the next wake sent to this node's dispatcher over the event bus (see {@link Wakeups}). */
+  private Future<Void> nextLocalWake() {
+    Promise<Void> woken = Promise.promise();
+    MessageConsumer<Object> dispatcher = vertx.eventBus().localConsumer(Wakeups.LOCAL_ADDRESS);
+    dispatcher.handler(message -> {
+      woken.tryComplete();
+      dispatcher.unregister();
+    });
+    dispatcher.completion().await();
+    return woken.future();
+  }
+
   /** The payloads on the task channel while {@code action} runs: waits for {@code expected} of them. */
   private List<String> notificationsDuring(Runnable action, int expected) {
-    PgConnection listener = PgConnection.connect(vertx, Database.connectOptions(db.config())).await();
-    try {
-      List<String> payloads = Collections.synchronizedList(new ArrayList<>());
-      listener.notificationHandler(notification -> payloads.add(notification.getPayload()));
-      listener.query("LISTEN " + db.config().notifyChannel()).execute().await();
+    try (TaskChannel channel = new TaskChannel()) {
       action.run();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (payloads.size() < expected && System.nanoTime() < deadline) {
+      while (channel.payloads.size() < expected && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
       Thread.sleep(100); // and no more than expected
-      return new ArrayList<>(payloads);
+      return new ArrayList<>(channel.payloads);
     } catch (InterruptedException e) {
       throw new AssertionError(e);
-    } finally {
+    }
+  }
+
+  /** A connection listening on the task channel; payloads arrive in commit order. */
+  private final class TaskChannel implements AutoCloseable {
+
+    final BlockingQueue<String> payloads = new LinkedBlockingQueue<>();
+    private final PgConnection listener = PgConnection.connect(vertx, Database.connectOptions(db.config())).await();
+
+    TaskChannel() {
+      listener.notificationHandler(notification -> payloads.add(notification.getPayload()));
+      listener.query("LISTEN " + db.config().notifyChannel()).execute().await();
+    }
+
+    /** The next payload, waiting up to 5 s for it. */
+    String next() {
+      try {
+        String payload = payloads.poll(5, TimeUnit.SECONDS);
+        assertNotNull(payload, "a notification within 5 s");
+        return payload;
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    @Override
+    public void close() {
       listener.close().await();
     }
   }

@@ -1,13 +1,13 @@
-package dev.offload.http;
+package dev.offload.submit;
 
 import dev.offload.api.ApiError;
 import dev.offload.config.AllowedHosts;
 import dev.offload.config.TaskConfig;
 import dev.offload.support.Durations;
+import dev.offload.task.InvalidTaskException;
 import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.TaskHandler;
-import dev.offload.task.TaskHandlers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -21,10 +21,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns a {@code POST /tasks} body into a {@link NewTask}, or a 400 naming the field at fault. Strict:
- * unknown fields are rejected, so a misspelt option is an error instead of a silently ignored default.
+ * Turns a {@code POST /tasks} body into a {@link NewTask}, or an {@link InvalidTaskException} naming the field
+ * at fault. Strict: unknown fields are rejected, so a misspelt option is an error instead of a silently
+ * ignored default. The kind and args pass the {@link TaskChecks} of every submission, at the point where the
+ * first error found is the one reported.
  */
-final class Submissions {
+final class SubmissionJson {
 
   private static final Set<String> FIELDS =
       Set.of("kind", "args", "queue", "priority", "max_attempts", "timeout", "delay", "run_at", "unique_key",
@@ -35,12 +37,12 @@ final class Submissions {
   private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
   private static final Duration MAX_DELAY = Duration.ofDays(365);
 
-  private final TaskHandlers handlers;
+  private final TaskChecks checks;
   private final TaskConfig defaults;
   private final AllowedHosts allowedHosts;
 
-  Submissions(TaskHandlers handlers, TaskConfig defaults, AllowedHosts allowedHosts) {
-    this.handlers = handlers;
+  SubmissionJson(TaskChecks checks, TaskConfig defaults, AllowedHosts allowedHosts) {
+    this.checks = checks;
     this.defaults = defaults;
     this.allowedHosts = allowedHosts;
   }
@@ -76,8 +78,8 @@ final class Submissions {
       }
       try {
         parsed.add(parseOne(task, uniqueKey(task.getValue("unique_key")), now));
-      } catch (ApiError e) {
-        throw new ApiError(e.status(), e.code(), "tasks[" + i + "]: " + e.getMessage());
+      } catch (InvalidTaskException e) {
+        throw e.at("tasks[" + i + "]: ");
       }
     }
     return parsed;
@@ -91,14 +93,10 @@ final class Submissions {
     }
     TaskHandler handler = handler(body.getValue("kind"));
     JsonObject args = args(body.getValue("args"));
-    try {
-      handler.validate(args);
-    } catch (IllegalArgumentException e) {
-      throw ApiError.badRequest("invalid_args", e.getMessage());
-    }
+    Lane lane = checks.laneOf(handler, args);
     return new NewTask(
         handler.kind(),
-        Lane.of(handler),
+        lane,
         queue(body.getValue("queue")),
         args,
         integer(body, "priority", 0, 9, NewTask.DEFAULT_PRIORITY),
@@ -137,13 +135,12 @@ final class Submissions {
 
   private TaskHandler handler(Object kind) {
     if (kind == null) {
-      throw invalid("kind is required; known kinds: " + String.join(", ", handlers.kinds()));
+      throw invalid("kind is required; known kinds: " + checks.knownKinds());
     }
     if (!(kind instanceof String name)) {
       throw invalid("kind must be a string");
     }
-    return handlers.find(name).orElseThrow(() -> ApiError.badRequest("unknown_kind",
-        "unknown kind '" + name + "'; known kinds: " + String.join(", ", handlers.kinds())));
+    return checks.handlerOf(name);
   }
 
   private static JsonObject args(Object args) {
@@ -245,7 +242,7 @@ final class Submissions {
     return instant;
   }
 
-  private static ApiError invalid(String message) {
-    return ApiError.badRequest("invalid_field", message);
+  private static InvalidTaskException invalid(String message) {
+    return InvalidTaskException.invalidField(message);
   }
 }

@@ -1,4 +1,4 @@
-package dev.offload.http;
+package dev.offload.submit;
 
 import dev.offload.store.Submitted;
 import dev.offload.store.TaskStore;

@@ -1,0 +1,39 @@
+package dev.offload.task;
+
+/**
+ * A submission that cannot become a task. The code says what kind of mistake it is, the message which field
+ * and why; the HTTP API answers it with a 400 carrying both. Thrown by the submission path, whoever submits.
+ */
+public final class InvalidTaskException extends RuntimeException {
+
+  private final String code;
+
+  private InvalidTaskException(String code, String message) {
+    super(message, null, false, false);
+    this.code = code;
+  }
+
+  /** No handler for the kind. */
+  public static InvalidTaskException unknownKind(String message) {
+    return new InvalidTaskException("unknown_kind", message);
+  }
+
+  /** The kind's handler refused the args (its {@link TaskHandler#validate}). */
+  public static InvalidTaskException invalidArgs(String message) {
+    return new InvalidTaskException("invalid_args", message);
+  }
+
+  /** A submission field (queue, priority, delay...) is missing, of the wrong type or out of range. */
+  public static InvalidTaskException invalidField(String message) {
+    return new InvalidTaskException("invalid_field", message);
+  }
+
+  /** The same mistake, its message prefixed with where it is (e.g. {@code tasks[3]: }). */
+  public InvalidTaskException at(String where) {
+    return new InvalidTaskException(code, where + getMessage());
+  }
+
+  public String code() {
+    return code;
+  }
+}
