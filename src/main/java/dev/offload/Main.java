@@ -71,7 +71,7 @@ public final class Main {
       LOG.log(Level.INFO, "offload node " + config.nodeId() + " (role " + config.node().role().wireName()
           + ") listening on http://" + config.http().host() + ":" + node.httpPort() + " ("
           + config.http().instances() + " HTTP, " + config.worker().instances()
-          + " worker verticles; kinds: " + String.join(", ", handlers.kinds()) + ")");
+          + " worker verticles; kinds: " + String.join(", ", node.kinds()) + ")");
       Signal.handle(new Signal("TERM"), signal -> stopAndExit(node, vertx, config));
       Signal.handle(new Signal("INT"), signal -> stopAndExit(node, vertx, config));
     } catch (Exception e) {

@@ -32,6 +32,7 @@ import io.vertx.sqlclient.Pool;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,6 +104,11 @@ public final class OffloadNode {
 
   public int httpPort() {
     return httpPort.get();
+  }
+
+  /** Every kind this node runs: the caller's handlers and the built-in ones that need the node's parts. */
+  public Collection<String> kinds() {
+    return handlers.kinds();
   }
 
   public boolean isDatabaseReady() {
