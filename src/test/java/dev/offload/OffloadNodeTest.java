@@ -1,12 +1,17 @@
 package dev.offload;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.config.ConfigLoader;
 import dev.offload.config.OffloadConfig;
 import dev.offload.task.TaskHandlers;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +35,16 @@ class OffloadNodeTest {
       assertTrue(node.kinds().containsAll(expected), "kinds: " + node.kinds());
     } finally {
       node.stop().await();
+    }
+  }
+
+  @Test
+  void a_port_in_use_fails_the_start_with_the_address_in_the_message(Vertx vertx) throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      Future<OffloadNode> start = OffloadNode.start(vertx, config(port), Clock.systemUTC(), TaskHandlers.discover());
+      Throwable failure = assertThrows(Throwable.class, start::await);
+      assertTrue(String.valueOf(failure.getMessage()).contains("127.0.0.1:" + port), failure.toString());
     }
   }
 
