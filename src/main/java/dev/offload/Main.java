@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import sun.misc.Signal;
 
 /**
@@ -35,7 +36,9 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+    // Logging goes to Logback (logback.xml) through SLF4J; the JDBC driver's java.util.logging joins it here.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     OffloadConfig config;
     TaskHandlers handlers;
     try {
@@ -68,7 +71,7 @@ public final class Main {
       LOG.log(Level.INFO, "offload node " + config.nodeId() + " (role " + config.node().role().wireName()
           + ") listening on http://" + config.http().host() + ":" + node.httpPort() + " ("
           + config.http().instances() + " HTTP, " + config.worker().instances()
-          + " worker verticles; kinds: " + String.join(", ", handlers.kinds()) + ")");
+          + " worker verticles; kinds: " + String.join(", ", node.kinds()) + ")");
       Signal.handle(new Signal("TERM"), signal -> stopAndExit(node, vertx, config));
       Signal.handle(new Signal("INT"), signal -> stopAndExit(node, vertx, config));
     } catch (Exception e) {

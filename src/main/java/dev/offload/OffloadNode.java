@@ -32,6 +32,7 @@ import io.vertx.sqlclient.Pool;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,6 +60,8 @@ public final class OffloadNode {
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile boolean stopped;
+  /** The latest migration attempt: stop() waits for it, for it reports to this Vert.x, which may close next. */
+  private volatile Future<Void> migration = Future.succeededFuture();
   private volatile String dispatcherDeployment;
   private volatile String httpDeployment;
 
@@ -105,6 +108,11 @@ public final class OffloadNode {
     return httpPort.get();
   }
 
+  /** Every kind this node runs: the caller's handlers and the built-in ones that need the node's parts. */
+  public Collection<String> kinds() {
+    return handlers.kinds();
+  }
+
   public boolean isDatabaseReady() {
     return databaseStatus.isReady();
   }
@@ -119,7 +127,7 @@ public final class OffloadNode {
         ? Future.succeededFuture()
         : vertx.undeploy(dispatcherDeployment);
     Future<Void> httpDrained = httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
-    return Future.join(dispatcherStopped, httpDrained)
+    return Future.join(dispatcherStopped, httpDrained, migration)
         .transform(ignored -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
         .transform(ignored -> pool.close())
         .onComplete(ignored -> {
@@ -136,10 +144,14 @@ public final class OffloadNode {
   }
 
   private void migrateThenRunTasks() {
-    vertx.executeBlocking(() -> {
+    if (stopped) { // a retry timer that fired while the node stopped
+      return;
+    }
+    migration = vertx.executeBlocking(() -> {
       Migrations.apply(config.database());
       return null;
-    }).onSuccess(migrated -> deployTaskRunners()
+    });
+    migration.onSuccess(migrated -> deployTaskRunners()
         .onSuccess(deployed -> {
           databaseStatus.markReady();
           LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
@@ -168,6 +180,9 @@ public final class OffloadNode {
   /** The dispatcher first (workers announce themselves to it), then the node agent, which deploys them. */
   private Future<?> deployTaskRunners() {
     Future<Void> dispatcher = Future.succeededFuture();
+    if (stopped) { // stop() came while the schema was being migrated: start nothing
+      return dispatcher;
+    }
     if (config.node().role().runsTasks()) {
       dispatcher = vertx.deployVerticle(new DispatcherVerticle(store, config, clock, handlers, metrics)).map(id -> {
         dispatcherDeployment = id;

@@ -92,6 +92,7 @@ class ScaleOutIT {
       Eventually.isTrue("all completed", Duration.ofSeconds(60), () -> count("state = 'completed'") == 12);
       assertEquals(onDoomed, count("attempt = 2"), "only the killed node's attempts ran again");
       assertEquals(0, count("attempt > 2"));
+      assertTrue(worker.isAlive(), "the worker node kept running");
     }
   }
 
@@ -108,6 +109,7 @@ class ScaleOutIT {
       Eventually.isTrue("all completed", Duration.ofSeconds(60), () -> count("state = 'completed'") == 16);
       assertEquals(0, count("attempt <> 1"), "no attempt was counted as failed");
       assertEquals(0, count("errors <> '[]'::jsonb"));
+      assertTrue(worker.isAlive(), "the worker node kept running");
     }
   }
 

@@ -3,6 +3,8 @@ package dev.offload.api;
 /** A failure to show the client as {@code {"error": {"code", "message"}}} with an HTTP status. */
 public final class ApiError extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   private final int status;
   private final String code;
 

@@ -13,6 +13,7 @@ import dev.offload.users.UserRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -78,6 +79,9 @@ public final class HttpVerticle extends VerticleBase {
         // Thousands of clients connecting at once must not wait on a short accept queue.
         .setAcceptBacklog(config.http().acceptBacklog());
     return vertx.createHttpServer(options).requestHandler(router).listen()
+        // "Address already in use" alone does not say which address.
+        .recover(failure -> Future.failedFuture(new VertxException("cannot listen on " + options.getHost() + ":"
+            + options.getPort() + ": " + failure.getMessage(), failure)))
         .onSuccess(listening -> {
           server = listening;
           onListening.accept(listening.actualPort());

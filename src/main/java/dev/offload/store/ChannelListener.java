@@ -4,6 +4,7 @@ import dev.offload.config.DatabaseConfig;
 import dev.offload.support.OutageLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,6 +50,7 @@ public final class ChannelListener {
       var subscription = subscriber.channel(channel.getKey()).handler(channel.getValue()::accept);
       if (first) { // every channel is subscribed on the same connection: one callback is enough
         subscription.subscribeHandler(ignored -> {
+          watchConnection();
           outageLog.succeeded();
           onSubscribed.run();
         });
@@ -56,6 +58,17 @@ public final class ChannelListener {
       }
     }
     connect();
+  }
+
+  /**
+   * A connection without an exception handler prints what it is told to stderr, without a time (e.g. the server's
+   * "terminating connection" on shutdown); the subscriber reconnects by itself, so it is an outage like any other.
+   */
+  private void watchConnection() {
+    PgConnection connection = subscriber.actualConnection();
+    if (connection != null) {
+      connection.exceptionHandler(outageLog::failed);
+    }
   }
 
   private void connect() {

@@ -6,6 +6,8 @@ package dev.offload.task;
  */
 public final class InvalidTaskException extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   private final String code;
 
   private InvalidTaskException(String code, String message) {

@@ -9,6 +9,8 @@ import java.time.Duration;
  */
 public final class RetryTaskException extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   private final Duration after;
 
   public RetryTaskException(String message, Duration after) {

@@ -16,6 +16,8 @@ import io.vertx.ext.web.codec.spi.BodyStream;
 final class CappedBody implements BodyCodec<Buffer> {
 
   static final class TooLarge extends VertxException {
+    private static final long serialVersionUID = 1L;
+
     TooLarge(int maxBytes) {
       super("response body over " + maxBytes + " bytes", true);
     }

@@ -211,6 +211,8 @@ public final class Upstream {
   /** A 5xx: the upstream is in trouble, so the attempt failed (and may be retried). */
   private static final class ServerError extends VertxException {
 
+    private static final long serialVersionUID = 1L;
+
     private final int status;
 
     ServerError(int status) {

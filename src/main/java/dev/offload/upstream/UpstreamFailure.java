@@ -8,6 +8,8 @@ package dev.offload.upstream;
  */
 public final class UpstreamFailure extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   public enum Kind { FAILED, TIMEOUT, BUSY }
 
   private final Kind kind;

@@ -86,10 +86,15 @@ public final class NodeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Kills a node still running. Does not throw InterruptedException (try-with-resources must not): keeps the flag. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
-      kill();
+      try {
+        kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
