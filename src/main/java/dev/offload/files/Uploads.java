@@ -32,7 +32,9 @@ public final class Uploads {
     Promise<Void> received = Promise.promise();
     request.handler(data -> {
       if (writer.size() + data.length() > limit) {
+        // Stop reading, and never close (complete) the truncated file when the rest of the body has gone by.
         request.handler(null);
+        request.endHandler(null);
         received.tryFail(new ApiError(413, "body_too_large", "the upload exceeds " + limit + " bytes"));
         return;
       }
@@ -44,7 +46,8 @@ public final class Uploads {
       stored.onFailure(received::tryFail);
     });
     request.exceptionHandler(received::tryFail);
-    request.endHandler(ended -> writer.close().onComplete(received));
+    // try*: the body may also have failed (a reset connection) before its end.
+    request.endHandler(ended -> writer.close().onComplete(received::tryComplete, received::tryFail));
     request.resume();
     return received.future();
   }
