@@ -45,9 +45,9 @@ final class ClaimPlanner {
     List<Task> claimed = new ArrayList<>();
     Map<String, Long> claimedByQueue = new HashMap<>();
     Function<String, Long> running = queue -> runningInQueue.apply(queue) + claimedByQueue.getOrDefault(queue, 0L);
-    return pass(ClaimScope.ANY.inLane(Lane.BLOCKING), workerRoom, now, running, claimed, claimedByQueue)
+    return pass(ClaimScope.inLane(Lane.BLOCKING), workerRoom, now, running, claimed, claimedByQueue)
         .compose(ignored ->
-            pass(ClaimScope.ANY.inLane(Lane.ASYNC), asyncRoom, now, running, claimed, claimedByQueue))
+            pass(ClaimScope.inLane(Lane.ASYNC), asyncRoom, now, running, claimed, claimedByQueue))
         .map(ignored -> claimed)
         .recover(failure -> handBack.apply(claimed).transform(ignored -> Future.failedFuture(failure)));
   }
