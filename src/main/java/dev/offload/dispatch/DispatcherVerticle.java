@@ -4,18 +4,18 @@ import dev.offload.support.OutageLog;
 import dev.offload.config.OffloadConfig;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.config.TaskConfig;
-import dev.offload.store.AttemptEnd;
+import dev.offload.task.AttemptEnd;
 import dev.offload.store.TaskStore;
 import dev.offload.support.Durations;
 import dev.offload.task.AsyncTaskHandler;
-import dev.offload.task.AttemptError;
 import dev.offload.task.Lane;
+import dev.offload.task.NextState;
 import dev.offload.task.RetryPolicy;
 import dev.offload.task.Task;
 import dev.offload.task.TaskHandlers;
 import dev.offload.task.TaskState;
-import dev.offload.worker.AttemptOutcome;
-import dev.offload.worker.RunningAttempt;
+import dev.offload.task.AttemptOutcome;
+import dev.offload.task.RunningAttempt;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -314,7 +314,7 @@ public final class DispatcherVerticle extends VerticleBase {
     if (!running.ended) {
       AttemptOutcome outcome = done.succeeded()
           ? AttemptOutcome.ofResult(done.result())
-          : AttemptOutcome.ofFailure(done.cause(), attempt);
+          : AttemptOutcome.ofFailure(done.cause(), attempt.stopReason());
       endWith(task, outcome);
     }
     claim();
@@ -382,25 +382,11 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   private void endWith(Task task, AttemptOutcome outcome) {
-    Instant now = clock.instant();
-    AttemptError attemptError =
-        outcome.error() == null ? null : new AttemptError(now, task.attempt(), outcome.error());
-    AttemptEnd end = switch (outcome.status()) {
-      case COMPLETED ->
-          new AttemptEnd(task.id(), task.attempt(), TaskState.COMPLETED, null, outcome.resultJson(), null);
-      case DISCARDED -> new AttemptEnd(task.id(), task.attempt(), TaskState.DISCARDED, null, null, attemptError);
-      case FAILED -> task.attempt() >= task.maxAttempts()
-          ? new AttemptEnd(task.id(), task.attempt(), TaskState.DISCARDED, null, null, attemptError)
-          : retryLater(task, now, outcome.retryAfter(), attemptError);
-    };
+    AttemptEnd end = NextState.after(task, outcome, clock.instant(), retryPolicy);
+    if (end.state() == TaskState.RETRYABLE) {
+      wakeAt(end.retryAt());
+    }
     metrics.ended(end.state());
     endWriter.add(end);
-  }
-
-  /** After the backoff of the retry policy, or after the delay the handler asked for. */
-  private AttemptEnd retryLater(Task task, Instant now, Duration after, AttemptError error) {
-    Instant retryAt = now.plus(after != null ? after : retryPolicy.backoff(task.attempt()));
-    wakeAt(retryAt);
-    return new AttemptEnd(task.id(), task.attempt(), TaskState.RETRYABLE, retryAt, null, error);
   }
 }

@@ -4,7 +4,7 @@ import dev.offload.support.OutageLog;
 import dev.offload.config.TaskConfig;
 import dev.offload.store.ProgressReport;
 import dev.offload.store.TaskStore;
-import dev.offload.worker.RunningAttempt;
+import dev.offload.task.RunningAttempt;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;

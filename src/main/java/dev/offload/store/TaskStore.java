@@ -3,6 +3,7 @@ package dev.offload.store;
 import static dev.offload.store.TaskRows.timestamp;
 
 import dev.offload.config.DatabaseConfig;
+import dev.offload.task.AttemptEnd;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskIds;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.config.DatabaseConfig;
+import dev.offload.task.AttemptEnd;
 import dev.offload.task.AttemptError;
 import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
