@@ -6,6 +6,7 @@ import dev.offload.files.FileStore;
 import dev.offload.http.ApiServices;
 import dev.offload.http.HttpVerticle;
 import dev.offload.images.ThumbnailHandler;
+import dev.offload.maintenance.MaintenanceVerticle;
 import dev.offload.metrics.Metrics;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.node.NodeAgentVerticle;
@@ -25,6 +26,7 @@ import dev.offload.users.UsersImportHandler;
 import dev.offload.task.AttemptOutcome;
 import dev.offload.task.RunningAttempt;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +34,7 @@ import io.vertx.sqlclient.Pool;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -165,26 +168,39 @@ public final class OffloadNode {
     }
   }
 
-  /** The dispatcher first (workers announce themselves to it), then the node agent, which deploys them. */
+  /**
+   * The dispatcher first (workers announce themselves to it), then maintenance, then the node agent, which
+   * deploys the workers.
+   */
   private Future<?> deployTaskRunners() {
+    List<String> deployed = new ArrayList<>();
     Future<Void> dispatcher = Future.succeededFuture();
     if (config.node().role().runsTasks()) {
       dispatcher = vertx.deployVerticle(new DispatcherVerticle(store, config, clock, handlers, metrics)).map(id -> {
         dispatcherDeployment = id;
+        deployed.add(id);
         return null;
       });
     }
-    return dispatcher.compose(ignored -> stopped
-            ? Future.succeededFuture() // stop() ran meanwhile: deploy nothing more
-            : vertx.deployVerticle(new NodeAgentVerticle(nodes, store, config, clock, handlers)))
+    return dispatcher
+        .compose(ignored -> deployUnlessStopped(new MaintenanceVerticle(store, nodes, files, config, clock), deployed))
+        .compose(ignored -> deployUnlessStopped(new NodeAgentVerticle(nodes, config, clock, handlers), deployed))
         .recover(failure -> {
           // Leave nothing half deployed: the next attempt starts from scratch.
-          Future<Void> undone = dispatcherDeployment == null
-              ? Future.succeededFuture()
-              : vertx.undeploy(dispatcherDeployment);
           dispatcherDeployment = null;
-          return undone.transform(ignored -> Future.failedFuture(failure));
+          return Future.join(deployed.stream().map(vertx::undeploy).toList())
+              .transform(ignored -> Future.failedFuture(failure));
         });
+  }
+
+  private Future<Void> deployUnlessStopped(Deployable verticle, List<String> deployed) {
+    if (stopped) { // stop() ran meanwhile: deploy nothing more
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(verticle).map(id -> {
+      deployed.add(id);
+      return null;
+    });
   }
 
   private static Throwable rootCause(Throwable failure) {
