@@ -1,6 +1,7 @@
 package dev.offload;
 
 import dev.offload.config.OffloadConfig;
+import dev.offload.dispatch.DispatchMode;
 import dev.offload.dispatch.DispatcherVerticle;
 import dev.offload.files.FileStore;
 import dev.offload.http.ApiServices;
@@ -60,14 +61,16 @@ public final class OffloadNode {
   private final UserStore users;
   private final FileStore files;
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
+  private final DispatchMode dispatchMode;
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile boolean stopped;
   private volatile String dispatcherDeployment;
   private volatile String httpDeployment;
 
   private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, DispatchMode dispatchMode) {
     this.vertx = vertx;
+    this.dispatchMode = dispatchMode;
     this.config = config;
     this.clock = clock;
     this.registry = registry;
@@ -98,9 +101,23 @@ public final class OffloadNode {
    */
   public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
       PrometheusMeterRegistry registry) {
+    return start(vertx, config, clock, handlers, registry, DispatchMode.AUTOMATIC);
+  }
+
+  /**
+   * A node whose dispatcher claims only when asked, for tests that move the clock: see {@link DispatchMode} and
+   * {@code dev.offload.testing.ManualDispatcher}.
+   */
+  public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
+      DispatchMode dispatchMode) {
+    return start(vertx, config, clock, handlers, Metrics.newRegistry(), dispatchMode);
+  }
+
+  private static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
+      PrometheusMeterRegistry registry, DispatchMode dispatchMode) {
     vertx.eventBus().registerDefaultCodec(RunningAttempt.class, new LocalCodec<>(RunningAttempt.class));
     vertx.eventBus().registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
-    OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry);
+    OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode);
     return node.deployHttp().onSuccess(ignored -> node.migrateThenRunTasks()).map(node);
   }
 
@@ -176,7 +193,8 @@ public final class OffloadNode {
     List<String> deployed = new ArrayList<>();
     Future<Void> dispatcher = Future.succeededFuture();
     if (config.node().role().runsTasks()) {
-      dispatcher = vertx.deployVerticle(new DispatcherVerticle(store, config, clock, handlers, metrics)).map(id -> {
+      var verticle = new DispatcherVerticle(store, config, clock, handlers, metrics, dispatchMode);
+      dispatcher = vertx.deployVerticle(verticle).map(id -> {
         dispatcherDeployment = id;
         deployed.add(id);
         return null;

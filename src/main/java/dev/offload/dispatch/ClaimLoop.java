@@ -4,30 +4,26 @@ import dev.offload.config.OffloadConfig;
 import dev.offload.store.TaskStore;
 import dev.offload.support.OutageLog;
 import dev.offload.task.Task;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Decides when to claim, and how much: only as many tasks as this node can start at once (idle worker
  * verticles and free asynchronous slots, less the outcomes still waiting for their write), so unclaimed work
  * stays in the database for other nodes. One claim runs at a time; a wake during a claim makes another once
  * it is done. Woken by local submissions and freed capacity ({@link #wake}), by NOTIFY, by one timer for the
- * earliest due time known ({@link #wakeAt}) and by the polling fallback ({@link #poll}). What a claim takes is
- * the {@link ClaimPlanner}'s choice; the {@link AttemptRunner} starts it. Confined to the dispatcher's event
- * loop.
+ * earliest due time known ({@link #wakeAt}) and by the polling fallback ({@link #poll}); in
+ * {@link DispatchMode#MANUAL} by none of them, only by {@link #cycle}. What a claim takes is the
+ * {@link ClaimPlanner}'s choice; the {@link AttemptRunner} starts it. Confined to the dispatcher's event loop.
  */
 final class ClaimLoop {
-
-  private static final Comparator<Task> CLAIM_ORDER =
-      Comparator.comparingInt(Task::priority).thenComparing(Task::scheduledAt).thenComparing(Task::id);
 
   private final Vertx vertx;
   private final TaskStore store;
@@ -35,11 +31,8 @@ final class ClaimLoop {
   private final ClaimPlanner planner;
   private final AttemptRunner runner;
   private final AttemptEndWriter endWriter;
-  private final int asyncConcurrency;
-  private final Duration pollInterval;
-  private final Duration retryInterval;
-  private final Function<String, Long> runningInQueue;
-  private final Function<List<Task>, Future<?>> handBack;
+  private final OffloadConfig config;
+  private final boolean automatic;
   private final OutageLog claimLog = new OutageLog("claiming tasks");
   private boolean claiming;
   private boolean claimAgain;
@@ -50,23 +43,22 @@ final class ClaimLoop {
   private Future<Void> claimSettled = Future.succeededFuture();
 
   ClaimLoop(Vertx vertx, TaskStore store, OffloadConfig config, Clock clock, AttemptRunner runner,
-      AttemptEndWriter endWriter) {
+      AttemptEndWriter endWriter, DispatchMode mode) {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
     this.planner = new ClaimPlanner(store, config, clock);
     this.runner = runner;
     this.endWriter = endWriter;
-    this.asyncConcurrency = config.worker().asyncConcurrency();
-    this.pollInterval = config.tasks().pollInterval();
-    this.retryInterval = config.database().retryInterval();
-    this.runningInQueue = runner::runningInQueue;
-    this.handBack = tasks -> runner.handBack(ids(tasks));
+    this.config = config;
+    this.automatic = mode == DispatchMode.AUTOMATIC;
   }
 
   void start() {
-    vertx.setPeriodic(pollInterval.toMillis(), id -> poll());
-    poll();
+    if (automatic) {
+      vertx.setPeriodic(config.tasks().pollInterval().toMillis(), id -> poll());
+      poll();
+    }
   }
 
   /** Claims nothing more; completes once the claim in flight, if any, has handed its tasks over, or back. */
@@ -77,24 +69,39 @@ final class ClaimLoop {
 
   /** Claims what is due now, if there is room. */
   void wake() {
-    if (stopping) {
-      return;
+    if (automatic) {
+      claim();
     }
+  }
+
+  /**
+   * One claim, whatever the mode: what is due now on the clock, within the room there is, started at once.
+   * Completes with how many tasks it claimed and started; after a claim in flight, if any.
+   */
+  Future<Integer> cycle() {
+    if (claiming) {
+      return claimSettled.compose(ignored -> cycle());
+    }
+    Room room = room();
+    return stopping || room.total() <= 0 ? Future.succeededFuture(0) : claim(room);
+  }
+
+  private void claim() {
     if (claiming) {
       claimAgain = true;
       return;
     }
     Room room = room();
-    if (room.total() <= 0) {
+    if (stopping || room.total() <= 0) {
       return;
     }
     claim(room).onComplete(claimed -> {
       if (claimed.failed()) {
         if (claimAgain) { // a wake came meanwhile: keep it, and try again once the database may be back
-          vertx.setTimer(retryInterval.toMillis(), id -> wake());
+          vertx.setTimer(config.database().retryInterval().toMillis(), id -> claim());
         }
       } else if (claimed.result() == room.total() || claimAgain) {
-        wake();
+        claim();
       }
     });
   }
@@ -104,13 +111,13 @@ final class ClaimLoop {
    * waiting task is due.
    */
   void poll() {
-    if (stopping) {
+    if (stopping || !automatic) {
       return;
     }
     // Taken before the claim takes its own: a task that falls due in between is either claimed or found here.
     // Taken after, a task due in between would be neither, and would wait for the next wake.
     Instant now = clock.instant();
-    wake();
+    claim();
     store.nextDue(now).onSuccess(next -> {
       if (next != null) {
         wakeAt(next);
@@ -123,7 +130,7 @@ final class ClaimLoop {
    * time instead of at the next poll. Polling then also finds the time after that one.
    */
   void wakeAt(Instant at) {
-    if (stopping || (nextWake != null && !at.isBefore(nextWake))) {
+    if (stopping || !automatic || (nextWake != null && !at.isBefore(nextWake))) {
       return;
     }
     if (nextWake != null) {
@@ -144,30 +151,35 @@ final class ClaimLoop {
     claimAgain = false;
     Promise<Void> settled = Promise.promise();
     claimSettled = settled.future();
-    return planner.claim(room.workers(), room.async(), runningInQueue, handBack).transform(claimed -> {
-      claiming = false;
-      if (claimed.failed()) {
-        claimLog.failed(claimed.cause());
-        settled.complete();
-        return Future.failedFuture(claimed.cause());
-      }
-      claimLog.succeeded();
-      List<Task> due = claimed.result().stream().sorted(CLAIM_ORDER).toList();
-      if (stopping) { // the workers are going away: give the tasks back untouched
-        return runner.handBack(ids(due)).transform(ignored -> {
-          settled.complete();
-          return Future.succeededFuture(0);
-        });
-      }
-      due.forEach(runner::run);
+    return planner.claim(room.workers(), room.async(), runner::runningInQueue, tasks -> runner.handBack(ids(tasks)))
+        .transform(claimed -> handOver(claimed, settled));
+  }
+
+  /** Starts what a claim took, or gives it back if the node is stopping meanwhile. */
+  private Future<Integer> handOver(AsyncResult<List<Task>> claimed, Promise<Void> settled) {
+    claiming = false;
+    if (claimed.failed()) {
+      claimLog.failed(claimed.cause());
       settled.complete();
-      return Future.succeededFuture(due.size());
-    });
+      return Future.failedFuture(claimed.cause());
+    }
+    claimLog.succeeded();
+    List<Task> due = claimed.result();
+    if (stopping) { // the workers are going away: give the tasks back untouched
+      return runner.handBack(ids(due)).transform(ignored -> {
+        settled.complete();
+        return Future.succeededFuture(0);
+      });
+    }
+    due.forEach(runner::run);
+    settled.complete();
+    return Future.succeededFuture(due.size());
   }
 
   /** Outcomes waiting for a write hold their place, so claims never outrun the writes by more than a batch. */
   private Room room() {
     int waiting = endWriter.waiting();
+    int asyncConcurrency = config.worker().asyncConcurrency();
     int workers = waiting > asyncConcurrency ? 0 : runner.idleWorkers();
     return new Room(workers, asyncConcurrency - runner.asyncRunning() - waiting);
   }

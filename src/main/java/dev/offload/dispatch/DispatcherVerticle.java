@@ -7,6 +7,7 @@ import dev.offload.task.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 
 /**
@@ -14,7 +15,8 @@ import java.time.Clock;
  * event loop. Its parts, all on this verticle's event loop: the {@link ClaimLoop} decides when to claim and
  * how much, the {@link AttemptRunner} starts what was claimed and decides how each attempt ends, the
  * {@link AttemptEndWriter} writes those ends in batches, the {@link LeaseKeeper} renews the leases and saves
- * progress of the attempts running here, and {@link TaskNotifications} hears NOTIFY. One instance per node.
+ * progress of the attempts running here, and {@link TaskNotifications} hears NOTIFY. One instance per node;
+ * in {@link DispatchMode#MANUAL} it claims only when asked on {@link Addresses#DISPATCHER_CYCLE}.
  */
 public final class DispatcherVerticle extends VerticleBase {
 
@@ -23,6 +25,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private final Clock clock;
   private final TaskHandlers handlers;
   private final TaskMetrics metrics;
+  private final DispatchMode mode;
   private AttemptEndWriter endWriter;
   private AttemptRunner runner;
   private ClaimLoop claims;
@@ -30,12 +33,13 @@ public final class DispatcherVerticle extends VerticleBase {
   private TaskNotifications notifications;
 
   public DispatcherVerticle(TaskStore store, OffloadConfig config, Clock clock, TaskHandlers handlers,
-      TaskMetrics metrics) {
+      TaskMetrics metrics, DispatchMode mode) {
     this.store = store;
     this.config = config;
     this.clock = clock;
     this.handlers = handlers;
     this.metrics = metrics;
+    this.mode = mode;
   }
 
   @Override
@@ -44,7 +48,7 @@ public final class DispatcherVerticle extends VerticleBase {
     endWriter = new AttemptEndWriter(vertx, store, clock, config.database().retryInterval(), () -> claims.wake());
     runner = new AttemptRunner(context, store, config, clock, handlers, metrics, endWriter, () -> claims.wake(),
         at -> claims.wakeAt(at));
-    claims = new ClaimLoop(vertx, store, config, clock, runner, endWriter);
+    claims = new ClaimLoop(vertx, store, config, clock, runner, endWriter, mode);
     leaseKeeper = new LeaseKeeper(vertx, store, config.nodeId(), config.tasks(), clock, runner::running,
         runner::cancelRequested);
     notifications = new TaskNotifications(vertx, config.database(), claims::wake, claims::wakeAt, claims::poll,
@@ -53,11 +57,17 @@ public final class DispatcherVerticle extends VerticleBase {
     var joined = bus.<String>localConsumer(Addresses.WORKER_JOINED, message -> runner.workerJoined(message.body()));
     var left = bus.<String>localConsumer(Addresses.WORKER_LEFT, message -> runner.workerLeft(message.body()));
     var wake = bus.localConsumer(Addresses.DISPATCHER_WAKE, message -> claims.wake());
+    var cycle = mode == DispatchMode.MANUAL ? bus.localConsumer(Addresses.DISPATCHER_CYCLE, this::cycle) : null;
     runner.start();
     leaseKeeper.start();
     notifications.start();
     claims.start();
-    return Future.all(joined.completion(), left.completion(), wake.completion());
+    return Future.all(joined.completion(), left.completion(), wake.completion(),
+        cycle == null ? Future.succeededFuture() : cycle.completion());
+  }
+
+  private void cycle(Message<Object> request) {
+    claims.cycle().onComplete(request::reply, failure -> request.fail(500, failure.getMessage()));
   }
 
   /**
