@@ -66,6 +66,8 @@ public final class OffloadNode {
   private volatile boolean stopped;
   private volatile String dispatcherDeployment;
   private volatile String httpDeployment;
+  /** The attempt in progress to migrate and deploy the task runners, if any. Guarded by this. */
+  private Future<?> startingTasks = Future.succeededFuture();
 
   private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
       PrometheusMeterRegistry registry, DispatchMode dispatchMode) {
@@ -134,7 +136,17 @@ public final class OffloadNode {
    * within the shutdown grace, handing back the rest; then the workers stop and the pool closes.
    */
   public Future<Void> stop() {
-    stopped = true;
+    Future<?> starting;
+    synchronized (this) {
+      stopped = true;
+      starting = startingTasks;
+    }
+    // A migration cannot be interrupted, and its outcome must not arrive once Vert.x has closed (the event
+    // loop it completes on would refuse it): the attempt in progress settles first.
+    return starting.transform(settled -> undeployAll());
+  }
+
+  private Future<Void> undeployAll() {
     Future<Void> dispatcherStopped = dispatcherDeployment == null
         ? Future.succeededFuture()
         : vertx.undeploy(dispatcherDeployment);
@@ -156,26 +168,33 @@ public final class OffloadNode {
   }
 
   private void migrateThenRunTasks() {
-    vertx.executeBlocking(() -> {
-      Migrations.apply(config.database());
-      return null;
-    }).onSuccess(migrated -> deployTaskRunners()
-        .onSuccess(deployed -> {
-          databaseStatus.markReady();
-          LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
-        })
-        .onFailure(failure -> {
-          LOG.log(Level.ERROR, "could not start the dispatcher and workers; retrying", failure);
-          retryLater(failure);
-        }))
-      .onFailure(failure -> {
-        String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
-        if (!reason.equals(databaseStatus.lastFailure())) {
-          LOG.log(Level.WARNING, "database not ready, retrying every "
-              + config.database().retryInterval().toMillis() + " ms: " + reason);
-        }
-        retryLater(failure);
+    Future<Void> migrated;
+    synchronized (this) {
+      if (stopped) { // a retry that came due as the node stopped
+        return;
+      }
+      migrated = vertx.executeBlocking(() -> {
+        Migrations.apply(config.database());
+        return null;
       });
+      startingTasks = migrated.compose(ignored -> deployTaskRunners()
+          .onSuccess(deployed -> {
+            databaseStatus.markReady();
+            LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
+          })
+          .onFailure(failure -> {
+            LOG.log(Level.ERROR, "could not start the dispatcher and workers; retrying", failure);
+            retryLater(failure);
+          }));
+    }
+    migrated.onFailure(failure -> {
+      String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
+      if (!reason.equals(databaseStatus.lastFailure())) {
+        LOG.log(Level.WARNING, "database not ready, retrying every "
+            + config.database().retryInterval().toMillis() + " ms: " + reason);
+      }
+      retryLater(failure);
+    });
   }
 
   private void retryLater(Throwable failure) {
