@@ -67,16 +67,16 @@ final class AsyncLane {
   }
 
   private void finished(Task task, RunningAttempt attempt, AsyncResult<Object> done) {
+    running--; // its slot is free, whether its outcome still counts or not
     InFlightAttempts.InFlight current = inFlight.get(task.id());
-    if (current == null || current.attempt != attempt) {
-      return; // it timed out and its task's next attempt runs here now: that one owns the entry
-    }
-    inFlight.remove(task.id());
-    running--;
-    if (!current.ended) {
-      onOutcome.accept(task, done.succeeded()
-          ? AttemptOutcome.ofResult(done.result())
-          : AttemptOutcome.ofFailure(done.cause(), attempt.stopReason()));
+    // A timed-out attempt may finish after its task's next attempt started here: that one owns the entry.
+    if (current != null && current.attempt == attempt) {
+      inFlight.remove(task.id());
+      if (!current.ended) {
+        onOutcome.accept(task, done.succeeded()
+            ? AttemptOutcome.ofResult(done.result())
+            : AttemptOutcome.ofFailure(done.cause(), attempt.stopReason()));
+      }
     }
     onFree.run();
   }

@@ -8,6 +8,7 @@ import dev.offload.testing.ManualDispatcher;
 import dev.offload.testing.MutableClock;
 import dev.offload.testing.PgTestDatabase;
 import dev.offload.testing.TestNodes;
+import dev.offload.testing.handlers.LateAsyncHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -89,6 +90,25 @@ class ClaimCycleTest {
 
     assertEquals(1, dispatcher.cycle().await());
     Eventually.isTrue("all completed", () -> count("state = 'completed'") == 3);
+  }
+
+  @Test
+  void an_async_attempt_that_finishes_after_its_timeout_and_its_retry_gives_its_slot_back() throws Exception {
+    LateAsyncHandler.reset();
+    startNode(Map.of("OFFLOAD_WORKER_INSTANCES", "0", "OFFLOAD_WORKER_ASYNC_CONCURRENCY", "2"));
+    String id = submit(new JsonObject().put("kind", "test.async.late").put("timeout", "200ms").put("max_attempts", 2));
+    assertEquals(1, dispatcher.cycle().await());
+    Eventually.isTrue("attempt 1 timed out", () -> "retryable".equals(task(id).getString("state")));
+    clock.advance(Duration.ofMinutes(1));
+    assertEquals(1, dispatcher.cycle().await());
+    Eventually.isTrue("attempt 2 completed", () -> "completed".equals(task(id).getString("state")));
+
+    LateAsyncHandler.finishFirst();
+
+    JsonObject waiting = new JsonObject().put("kind", "test.async").put("args", new JsonObject().put("delay_ms", 10));
+    client.post("/tasks/batch").sendJsonObject(new JsonObject()
+        .put("tasks", new JsonArray().add(waiting).add(waiting.copy()))).await();
+    assertEquals(2, dispatcher.cycle().await(), "both slots are free again");
   }
 
   private String submit(JsonObject task) {
