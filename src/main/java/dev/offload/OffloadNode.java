@@ -1,11 +1,13 @@
 package dev.offload;
 
 import dev.offload.config.OffloadConfig;
+import dev.offload.dispatch.DispatchMode;
 import dev.offload.dispatch.DispatcherVerticle;
 import dev.offload.files.FileStore;
 import dev.offload.http.ApiServices;
 import dev.offload.http.HttpVerticle;
 import dev.offload.images.ThumbnailHandler;
+import dev.offload.maintenance.MaintenanceVerticle;
 import dev.offload.metrics.Metrics;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.node.NodeAgentVerticle;
@@ -22,9 +24,10 @@ import dev.offload.task.TaskHandlers;
 import dev.offload.users.UserStore;
 import dev.offload.users.UsersExportHandler;
 import dev.offload.users.UsersImportHandler;
-import dev.offload.worker.AttemptOutcome;
-import dev.offload.worker.RunningAttempt;
+import dev.offload.task.AttemptOutcome;
+import dev.offload.task.RunningAttempt;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,6 +36,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,16 +62,18 @@ public final class OffloadNode {
   private final UserStore users;
   private final FileStore files;
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
+  private final DispatchMode dispatchMode;
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile boolean stopped;
-  /** The latest migration attempt: stop() waits for it, for it reports to this Vert.x, which may close next. */
-  private volatile Future<Void> migration = Future.succeededFuture();
   private volatile String dispatcherDeployment;
   private volatile String httpDeployment;
+  /** The attempt in progress to migrate and deploy the task runners, if any. Guarded by this. */
+  private Future<?> startingTasks = Future.succeededFuture();
 
   private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry, DispatchMode dispatchMode) {
     this.vertx = vertx;
+    this.dispatchMode = dispatchMode;
     this.config = config;
     this.clock = clock;
     this.registry = registry;
@@ -98,9 +104,23 @@ public final class OffloadNode {
    */
   public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
       PrometheusMeterRegistry registry) {
+    return start(vertx, config, clock, handlers, registry, DispatchMode.AUTOMATIC);
+  }
+
+  /**
+   * A node whose dispatcher claims only when asked, for tests that move the clock: see {@link DispatchMode} and
+   * {@code dev.offload.testing.ManualDispatcher}.
+   */
+  public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
+      DispatchMode dispatchMode) {
+    return start(vertx, config, clock, handlers, Metrics.newRegistry(), dispatchMode);
+  }
+
+  private static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
+      PrometheusMeterRegistry registry, DispatchMode dispatchMode) {
     vertx.eventBus().registerDefaultCodec(RunningAttempt.class, new LocalCodec<>(RunningAttempt.class));
     vertx.eventBus().registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
-    OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry);
+    OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode);
     return node.deployHttp().onSuccess(ignored -> node.migrateThenRunTasks()).map(node);
   }
 
@@ -122,12 +142,22 @@ public final class OffloadNode {
    * within the shutdown grace, handing back the rest; then the workers stop and the pool closes.
    */
   public Future<Void> stop() {
-    stopped = true;
+    Future<?> starting;
+    synchronized (this) {
+      stopped = true;
+      starting = startingTasks;
+    }
+    // A migration cannot be interrupted, and its outcome must not arrive once Vert.x has closed (the event
+    // loop it completes on would refuse it): the attempt in progress settles first.
+    return starting.transform(settled -> undeployAll());
+  }
+
+  private Future<Void> undeployAll() {
     Future<Void> dispatcherStopped = dispatcherDeployment == null
         ? Future.succeededFuture()
         : vertx.undeploy(dispatcherDeployment);
     Future<Void> httpDrained = httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
-    return Future.join(dispatcherStopped, httpDrained, migration)
+    return Future.join(dispatcherStopped, httpDrained)
         .transform(ignored -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
         .transform(ignored -> pool.close())
         .onComplete(ignored -> {
@@ -144,30 +174,33 @@ public final class OffloadNode {
   }
 
   private void migrateThenRunTasks() {
-    if (stopped) { // a retry timer that fired while the node stopped
-      return;
-    }
-    migration = vertx.executeBlocking(() -> {
-      Migrations.apply(config.database());
-      return null;
-    });
-    migration.onSuccess(migrated -> deployTaskRunners()
-        .onSuccess(deployed -> {
-          databaseStatus.markReady();
-          LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
-        })
-        .onFailure(failure -> {
-          LOG.log(Level.ERROR, "could not start the dispatcher and workers; retrying", failure);
-          retryLater(failure);
-        }))
-      .onFailure(failure -> {
-        String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
-        if (!reason.equals(databaseStatus.lastFailure())) {
-          LOG.log(Level.WARNING, "database not ready, retrying every "
-              + config.database().retryInterval().toMillis() + " ms: " + reason);
-        }
-        retryLater(failure);
+    Future<Void> migrated;
+    synchronized (this) {
+      if (stopped) { // a retry that came due as the node stopped
+        return;
+      }
+      migrated = vertx.executeBlocking(() -> {
+        Migrations.apply(config.database());
+        return null;
       });
+      startingTasks = migrated.compose(ignored -> deployTaskRunners()
+          .onSuccess(deployed -> {
+            databaseStatus.markReady();
+            LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
+          })
+          .onFailure(failure -> {
+            LOG.log(Level.ERROR, "could not start the dispatcher and workers; retrying", failure);
+            retryLater(failure);
+          }));
+    }
+    migrated.onFailure(failure -> {
+      String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
+      if (!reason.equals(databaseStatus.lastFailure())) {
+        LOG.log(Level.WARNING, "database not ready, retrying every "
+            + config.database().retryInterval().toMillis() + " ms: " + reason);
+      }
+      retryLater(failure);
+    });
   }
 
   private void retryLater(Throwable failure) {
@@ -177,29 +210,43 @@ public final class OffloadNode {
     }
   }
 
-  /** The dispatcher first (workers announce themselves to it), then the node agent, which deploys them. */
+  /**
+   * The dispatcher first (workers announce themselves to it), then maintenance, then the node agent, which
+   * deploys the workers.
+   */
   private Future<?> deployTaskRunners() {
+    List<String> deployed = new ArrayList<>();
     Future<Void> dispatcher = Future.succeededFuture();
     if (stopped) { // stop() came while the schema was being migrated: start nothing
       return dispatcher;
     }
     if (config.node().role().runsTasks()) {
-      dispatcher = vertx.deployVerticle(new DispatcherVerticle(store, config, clock, handlers, metrics)).map(id -> {
+      var verticle = new DispatcherVerticle(store, config, clock, handlers, metrics, dispatchMode);
+      dispatcher = vertx.deployVerticle(verticle).map(id -> {
         dispatcherDeployment = id;
+        deployed.add(id);
         return null;
       });
     }
-    return dispatcher.compose(ignored -> stopped
-            ? Future.succeededFuture() // stop() ran meanwhile: deploy nothing more
-            : vertx.deployVerticle(new NodeAgentVerticle(nodes, store, config, clock, handlers)))
+    return dispatcher
+        .compose(ignored -> deployUnlessStopped(new MaintenanceVerticle(store, nodes, files, config, clock), deployed))
+        .compose(ignored -> deployUnlessStopped(new NodeAgentVerticle(nodes, config, clock, handlers), deployed))
         .recover(failure -> {
           // Leave nothing half deployed: the next attempt starts from scratch.
-          Future<Void> undone = dispatcherDeployment == null
-              ? Future.succeededFuture()
-              : vertx.undeploy(dispatcherDeployment);
           dispatcherDeployment = null;
-          return undone.transform(ignored -> Future.failedFuture(failure));
+          return Future.join(deployed.stream().map(vertx::undeploy).toList())
+              .transform(ignored -> Future.failedFuture(failure));
         });
+  }
+
+  private Future<Void> deployUnlessStopped(Deployable verticle, List<String> deployed) {
+    if (stopped) { // stop() ran meanwhile: deploy nothing more
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(verticle).map(id -> {
+      deployed.add(id);
+      return null;
+    });
   }
 
   private static Throwable rootCause(Throwable failure) {

@@ -11,6 +11,11 @@ public final class Addresses {
    * {@link Wakeups} after every commit that makes tasks due.
    */
   public static final String DISPATCHER_WAKE = Wakeups.LOCAL_ADDRESS;
+  /**
+   * Only on a node whose dispatcher is {@link DispatchMode#MANUAL}: any body; the dispatcher claims once what
+   * is due now and replies with how many tasks it started (an Integer), or fails if the claim failed.
+   */
+  public static final String DISPATCHER_CYCLE = "offload.dispatcher.cycle";
   /** Body: a worker's address; that worker is idle and ready for an attempt. */
   public static final String WORKER_JOINED = "offload.dispatcher.worker-joined";
   /** Body: a worker's address; that worker is being undeployed. */

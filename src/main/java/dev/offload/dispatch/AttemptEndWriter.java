@@ -1,7 +1,7 @@
 package dev.offload.dispatch;
 
 import dev.offload.support.OutageLog;
-import dev.offload.store.AttemptEnd;
+import dev.offload.task.AttemptEnd;
 import dev.offload.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ import java.util.function.Function;
  */
 final class ClaimPlanner {
 
+  private static final Comparator<Task> CLAIM_ORDER =
+      Comparator.comparingInt(Task::priority).thenComparing(Task::scheduledAt).thenComparing(Task::id);
+
   private final TaskStore store;
   private final OffloadConfig config;
   private final Clock clock;
@@ -36,8 +40,8 @@ final class ClaimPlanner {
 
   /**
    * @param runningInQueue attempts of a queue running on this node now
-   * @return the claimed tasks; on failure, those claimed by earlier steps are handed back by the caller's
-   *     {@code handBack}
+   * @return the claimed tasks, in claim order over all steps; on failure, those claimed by earlier steps are
+   *     handed back by the caller's {@code handBack}
    */
   Future<List<Task>> claim(int workerRoom, int asyncRoom, Function<String, Long> runningInQueue,
       Function<List<Task>, Future<?>> handBack) {
@@ -45,10 +49,10 @@ final class ClaimPlanner {
     List<Task> claimed = new ArrayList<>();
     Map<String, Long> claimedByQueue = new HashMap<>();
     Function<String, Long> running = queue -> runningInQueue.apply(queue) + claimedByQueue.getOrDefault(queue, 0L);
-    return pass(ClaimScope.ANY.inLane(Lane.BLOCKING), workerRoom, now, running, claimed, claimedByQueue)
+    return pass(ClaimScope.inLane(Lane.BLOCKING), workerRoom, now, running, claimed, claimedByQueue)
         .compose(ignored ->
-            pass(ClaimScope.ANY.inLane(Lane.ASYNC), asyncRoom, now, running, claimed, claimedByQueue))
-        .map(ignored -> claimed)
+            pass(ClaimScope.inLane(Lane.ASYNC), asyncRoom, now, running, claimed, claimedByQueue))
+        .map(ignored -> claimed.stream().sorted(CLAIM_ORDER).toList())
         .recover(failure -> handBack.apply(claimed).transform(ignored -> Future.failedFuture(failure)));
   }
 

@@ -4,7 +4,7 @@ import dev.offload.support.OutageLog;
 import dev.offload.config.TaskConfig;
 import dev.offload.store.ProgressReport;
 import dev.offload.store.TaskStore;
-import dev.offload.worker.RunningAttempt;
+import dev.offload.task.RunningAttempt;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,13 +15,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The periodic upkeep of attempts: renews the leases of this node's running attempts (a third of the lease,
- * so two renewals can fail before it expires) and learns which of them were cancelled, saves their progress, and rescues other nodes' attempts
- * whose lease expired. Event-loop confined.
+ * The periodic upkeep of this node's running attempts: renews their leases (every third of the lease, so two
+ * renewals can fail before it expires), learning which of them were cancelled, and saves their progress.
+ * Attempts of other nodes whose lease expired are rescued by the maintenance verticle. Event-loop confined.
  */
 final class LeaseKeeper {
-
-  private static final int RESCUE_BATCH = 1_000;
 
   private final Vertx vertx;
   private final TaskStore store;
@@ -31,7 +29,6 @@ final class LeaseKeeper {
   private final Supplier<Collection<RunningAttempt>> running;
   private final Consumer<UUID> onCancelRequested;
   private final OutageLog renewLog = new OutageLog("renewing leases");
-  private final OutageLog rescueLog = new OutageLog("rescuing expired attempts");
   private final List<Long> timers = new ArrayList<>();
 
   LeaseKeeper(Vertx vertx, TaskStore store, String nodeId, TaskConfig config, Clock clock,
@@ -48,8 +45,6 @@ final class LeaseKeeper {
   void start() {
     timers.add(vertx.setPeriodic(config.lease().toMillis() / 3, id -> renewLeases()));
     timers.add(vertx.setPeriodic(config.progressInterval().toMillis(), id -> saveProgress()));
-    long rescueEvery = Math.max(250, config.lease().toMillis() / 4);
-    timers.add(vertx.setPeriodic(rescueEvery, id -> rescueStuck()));
   }
 
   void stop() {
@@ -81,11 +76,5 @@ final class LeaseKeeper {
       // Progress is advisory: a lost update is replaced by the next one, so failures are not retried.
       store.setProgress(reports);
     }
-  }
-
-  void rescueStuck() {
-    store.rescueStuck(clock.instant(), RESCUE_BATCH)
-        .onSuccess(count -> rescueLog.succeeded())
-        .onFailure(rescueLog::failed);
   }
 }

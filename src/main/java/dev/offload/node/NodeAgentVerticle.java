@@ -3,7 +3,6 @@ package dev.offload.node;
 import dev.offload.config.OffloadConfig;
 import dev.offload.store.ChannelListener;
 import dev.offload.store.NodeStore;
-import dev.offload.store.TaskStore;
 import dev.offload.support.OutageLog;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.Future;
@@ -17,14 +16,12 @@ import java.time.Instant;
  * This node's presence in the registry: a heartbeat every third of the lease (role, workers, running
  * attempts), which also brings the worker count an admin asked for; a node that runs tasks also owns its
  * worker verticles and hears such requests at once on the admin channel. Its row is removed when it stops.
- * It also takes part in retention.
  */
 public final class NodeAgentVerticle extends VerticleBase {
 
   private static final Logger LOG = System.getLogger(NodeAgentVerticle.class.getName());
 
   private final NodeStore nodes;
-  private final TaskStore tasks;
   private final OffloadConfig config;
   private final Clock clock;
   private final TaskHandlers handlers;
@@ -32,12 +29,9 @@ public final class NodeAgentVerticle extends VerticleBase {
   private final Instant startedAt;
   private WorkerDeployments workers;
   private ChannelListener adminRequests;
-  private RetentionPruner pruner;
 
-  public NodeAgentVerticle(NodeStore nodes, TaskStore tasks, OffloadConfig config, Clock clock,
-      TaskHandlers handlers) {
+  public NodeAgentVerticle(NodeStore nodes, OffloadConfig config, Clock clock, TaskHandlers handlers) {
     this.nodes = nodes;
-    this.tasks = tasks;
     this.config = config;
     this.clock = clock;
     this.handlers = handlers;
@@ -47,8 +41,6 @@ public final class NodeAgentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.setPeriodic(config.tasks().lease().toMillis() / 3, id -> heartbeat());
-    pruner = new RetentionPruner(vertx, tasks, nodes, config.tasks(), clock);
-    pruner.start();
     if (!config.node().role().runsTasks()) {
       heartbeat();
       return Future.succeededFuture();
@@ -66,7 +58,6 @@ public final class NodeAgentVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    pruner.stop();
     Future<Void> listenerClosed = adminRequests == null ? Future.succeededFuture() : adminRequests.close();
     return Future.join(listenerClosed, nodes.delete(config.nodeId()));
   }

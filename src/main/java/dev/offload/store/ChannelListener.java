@@ -8,6 +8,7 @@ import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -17,12 +18,17 @@ import java.util.function.Consumer;
  */
 public final class ChannelListener {
 
+  /** How long {@link #close} lets a connection attempt in progress settle. */
+  private static final long CLOSE_WAIT_MS = 2_000;
+
   private final Vertx vertx;
   private final DatabaseConfig config;
   private final OutageLog outageLog;
   private final Map<String, Consumer<String>> handlers = new LinkedHashMap<>();
   private Runnable onSubscribed = () -> { };
   private PgSubscriber subscriber;
+  /** The connection attempt in progress, or the last one. */
+  private Future<Void> connecting = Future.succeededFuture();
   private boolean closed;
 
   /** @param purpose what the notifications are for, in log lines */
@@ -72,16 +78,25 @@ public final class ChannelListener {
   }
 
   private void connect() {
-    subscriber.connect().onFailure(failure -> {
-      outageLog.failed(failure);
+    connecting = subscriber.connect().onFailure(failure -> {
       if (!closed) {
+        outageLog.failed(failure);
         vertx.setTimer(config.retryInterval().toMillis(), id -> connect());
       }
     });
   }
 
+  /**
+   * Closed while its LISTEN is under way, the connection fails that statement and the client logs an error;
+   * closed while it is being opened, it would still LISTEN once open. So the attempt in progress settles
+   * first (for {@value #CLOSE_WAIT_MS} ms at most: a database that does not answer must not hold up a
+   * shutdown).
+   */
   public Future<Void> close() {
     closed = true;
-    return subscriber == null ? Future.succeededFuture() : subscriber.close();
+    if (subscriber == null) {
+      return Future.succeededFuture();
+    }
+    return connecting.timeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS).transform(settled -> subscriber.close());
   }
 }

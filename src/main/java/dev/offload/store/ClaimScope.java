@@ -1,15 +1,24 @@
 package dev.offload.store;
 
 import dev.offload.task.Lane;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Which due tasks a claim may take. Queues: one queue ({@code queue}, within its {@code globalLimit} over all
- * nodes if not null), or any queue but {@code otherThanQueues}. Lane: that lane's tasks only, or either (null).
+ * Which due tasks a claim may take: always those of one {@code lane}; of those, any queue (the claim statement
+ * {@code TASK_CLAIM_AVAILABLE}), one {@code queue} ({@code TASK_CLAIM_IN_QUEUE}, or within its
+ * {@code globalLimit} over all nodes: {@code TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT}), or any queue but
+ * {@code otherThanQueues} ({@code TASK_CLAIM_OUTSIDE_QUEUES}).
  */
 public record ClaimScope(String queue, Integer globalLimit, Set<String> otherThanQueues, Lane lane) {
 
-  public static final ClaimScope ANY = new ClaimScope(null, null, Set.of(), null);
+  public ClaimScope {
+    Objects.requireNonNull(lane, "a claim is always of one lane");
+  }
+
+  public static ClaimScope inLane(Lane lane) {
+    return new ClaimScope(null, null, Set.of(), lane);
+  }
 
   public ClaimScope inQueue(String name, Integer limitOverAllNodes) {
     return new ClaimScope(name, limitOverAllNodes, Set.of(), lane);
@@ -17,9 +26,5 @@ public record ClaimScope(String queue, Integer globalLimit, Set<String> otherTha
 
   public ClaimScope outsideQueues(Set<String> names) {
     return new ClaimScope(null, null, Set.copyOf(names), lane);
-  }
-
-  public ClaimScope inLane(Lane name) {
-    return new ClaimScope(queue, globalLimit, otherThanQueues, name);
   }
 }

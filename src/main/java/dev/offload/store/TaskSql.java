@@ -174,23 +174,51 @@ final class TaskSql {
       LIMIT $5""".formatted(COLUMNS);
 
   /**
-   * Claims up to $3 due tasks for node $4 in one statement. $1 now, $2 lease expiry, $3 limit, $4 node id;
-   * then, as {@link ClaimScope} asks, $5... for the queue or queues, the global limit and the kinds (see
-   * {@link #claim}). SKIP LOCKED lets claimers on many nodes run at once without waiting on each other or
-   * taking a task twice; the CTE fixes the chosen rows before the UPDATE touches them. Claim order: lower
-   * priority first, then the longest due.
+   * What a claim returns: the task, less its errors and result, which no attempt needs (decoding them for
+   * every claimed row costs time on the hottest path). Defined above the claim statements, which are built
+   * from it when the class loads.
    */
-  static final String TASK_CLAIM_DUE = claim("", "$3");
+  private static final String CLAIMED_COLUMNS = prefixed("task")
+      .replace("task.result", "NULL::jsonb AS result")
+      .replace("task.errors", "'[]'::jsonb AS errors");
+
+  private static String prefixed(String alias) {
+    return Arrays.stream(COLUMNS.split(","))
+        .map(column -> alias + "." + column.strip())
+        .collect(Collectors.joining(", "));
+  }
+
+  /*
+   * The claim statements, one per shape of ClaimScope. Each claims up to $3 due tasks of lane $5 for node $4
+   * in one statement, and shares the first five parameters: $1 now, $2 lease expiry, $3 limit, $4 node id,
+   * $5 lane ('blocking' or 'async'). The lane leads the claim index (offload_task_due), so a claim reads only
+   * its own lane's due rows. SKIP LOCKED lets claimers on many nodes run at once without waiting on each
+   * other or taking a task twice; the CTE fixes the chosen rows before the UPDATE touches them. Claim order:
+   * lower priority first, then the longest due, then by id.
+   */
+
+  /** Due tasks of lane $5 in any queue: the claim of a node without queue limits. */
+  static final String TASK_CLAIM_AVAILABLE = claim("AND lane = $5", "$3");
+
+  /** Due tasks of lane $5 in any queue but those of array $6 (the queues with a limit, claimed on their own). */
+  static final String TASK_CLAIM_OUTSIDE_QUEUES = claim("AND queue <> ALL($6::text[]) AND lane = $5", "$3");
+
+  /** Due tasks of lane $5 in queue $6 only: a queue limited on each node, the caller giving the room left. */
+  static final String TASK_CLAIM_IN_QUEUE = claim("AND queue = $6 AND lane = $5", "$3");
+
+  /**
+   * Due tasks of lane $5 in queue $6, so that at most $7 of that queue's attempts run over all nodes: the LIMIT
+   * counts the queue's running attempts. Run it after QUEUE_LOCK in the same transaction, so that claimers on
+   * several nodes count one after the other.
+   */
+  static final String TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT = claim("AND queue = $6 AND lane = $5",
+      "greatest(0, least($3, $7::int - (SELECT count(*) FROM offload_task WHERE queue = $6 AND state = 'running')))");
 
   /** Serializes the claims of queue $1 over all nodes until the transaction ends. */
   static final String QUEUE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('offload.queue.' || $1, 0))";
 
-  /**
-   * The claim statement for extra conditions {@code filter} (fixed SQL text whose values are parameters from
-   * $5 on) and a LIMIT expression; a queue's global limit makes the LIMIT count that queue's running
-   * attempts (run it under QUEUE_LOCK, so that claimers on several nodes count one after the other).
-   */
-  static String claim(String filter, String limit) {
+  /** The claim statement with the extra conditions {@code filter} and the LIMIT {@code limit}. */
+  private static String claim(String filter, String limit) {
     return """
         WITH due AS (
             SELECT id FROM offload_task
@@ -355,18 +383,4 @@ final class TaskSql {
 
   /** Readiness probe. */
   static final String PING = "SELECT 1";
-
-  /**
-   * What a claim returns: the task, less its errors and result, which no attempt needs (decoding them for
-   * every claimed row costs time on the hottest path).
-   */
-  private static final String CLAIMED_COLUMNS = prefixed("task")
-      .replace("task.result", "NULL::jsonb AS result")
-      .replace("task.errors", "'[]'::jsonb AS errors");
-
-  private static String prefixed(String alias) {
-    return Arrays.stream(COLUMNS.split(","))
-        .map(column -> alias + "." + column.strip())
-        .collect(Collectors.joining(", "));
-  }
 }

@@ -3,6 +3,7 @@ package dev.offload.store;
 import static dev.offload.store.TaskRows.timestamp;
 
 import dev.offload.config.DatabaseConfig;
+import dev.offload.task.AttemptEnd;
 import dev.offload.task.Callbacks;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The only class that reads or writes tasks. Every method is one statement, so one round trip. Every method
@@ -38,8 +38,6 @@ public final class TaskStore {
   private final Pool client;
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
-  /** Claim statements by their conditions: a handful of shapes, built once each. */
-  private final Map<String, String> claimStatements = new ConcurrentHashMap<>();
   private final Wakeups wakeups;
 
   /** @param vertx whose event bus carries the wake to this node's dispatcher */
@@ -255,54 +253,35 @@ public final class TaskStore {
     });
   }
 
-  /** Claims up to {@code limit} due tasks of any queue and kind; see {@link #claim}. */
-  public Future<List<Task>> claimDue(int limit, String nodeId, Instant now, Duration lease) {
-    return claim(ClaimScope.ANY, limit, nodeId, now, lease);
-  }
-
   /**
    * Claims up to {@code limit} due tasks within {@code scope} for {@code nodeId}: they are running, leased
-   * until now + lease. A queue's global limit is kept under a per-queue advisory lock.
+   * until now + lease. Each shape of scope has its own statement (see TaskSql); a queue's global limit is
+   * kept under that queue's advisory lock.
    */
   public Future<List<Task>> claim(ClaimScope scope, int limit, String nodeId, Instant now, Duration lease) {
     if (limit <= 0) {
       return Future.succeededFuture(List.of());
     }
-    Tuple params = claimParams(limit, nodeId, now, lease);
-    StringBuilder filter = new StringBuilder();
-    String limitExpression = "$3";
-    if (scope.queue() != null) {
-      int queue = params.size() + 1;
-      filter.append(" AND queue = $").append(queue);
-      params.addString(scope.queue());
-      if (scope.globalLimit() != null) {
-        limitExpression = "greatest(0, least($3, $" + (queue + 1) + "::int - (SELECT count(*) FROM offload_task"
-            + " WHERE queue = $" + queue + " AND state = 'running')))";
-        params.addInteger(scope.globalLimit());
-      }
+    Tuple params = Tuple.of(timestamp(now), timestamp(now.plus(lease)), limit, nodeId, scope.lane().wireName());
+    if (scope.queue() == null) {
+      return scope.otherThanQueues().isEmpty()
+          ? claimWith(TaskSql.TASK_CLAIM_AVAILABLE, params)
+          : claimWith(TaskSql.TASK_CLAIM_OUTSIDE_QUEUES,
+              params.addArrayOfString(scope.otherThanQueues().toArray(String[]::new)));
     }
-    if (!scope.otherThanQueues().isEmpty()) {
-      filter.append(" AND queue <> ALL($").append(params.size() + 1).append("::text[])");
-      params.addArrayOfString(scope.otherThanQueues().toArray(String[]::new));
-    }
-    if (scope.lane() != null) {
-      filter.append(" AND lane = $").append(params.size() + 1);
-      params.addString(scope.lane().wireName());
-    }
-    String limitSql = limitExpression;
-    String sql = claimStatements.computeIfAbsent(filter + "|" + limitSql,
-        key -> TaskSql.claim(filter.toString(), limitSql));
+    params.addString(scope.queue());
     if (scope.globalLimit() == null) {
-      return client.preparedQuery(sql).execute(params).map(TaskStore::toTasks);
+      return claimWith(TaskSql.TASK_CLAIM_IN_QUEUE, params);
     }
+    params.addInteger(scope.globalLimit());
     return client.withTransaction(connection -> connection.preparedQuery(TaskSql.QUEUE_LOCK)
         .execute(Tuple.of(scope.queue()))
-        .compose(locked -> connection.preparedQuery(sql).execute(params))
+        .compose(locked -> connection.preparedQuery(TaskSql.TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT).execute(params))
         .map(TaskStore::toTasks));
   }
 
-  private static Tuple claimParams(int limit, String nodeId, Instant now, Duration lease) {
-    return Tuple.of(timestamp(now), timestamp(now.plus(lease)), limit, nodeId);
+  private Future<List<Task>> claimWith(String claimStatement, Tuple params) {
+    return client.preparedQuery(claimStatement).execute(params).map(TaskStore::toTasks);
   }
 
   /** The earliest start time after {@code now} of a scheduled or retryable task; null when there is none. */

@@ -1,6 +1,8 @@
 package dev.offload.worker;
 
 import dev.offload.dispatch.Addresses;
+import dev.offload.task.AttemptOutcome;
+import dev.offload.task.RunningAttempt;
 import dev.offload.task.TaskHandler;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.Future;
@@ -56,7 +58,7 @@ public final class TaskWorkerVerticle extends VerticleBase {
     try {
       return AttemptOutcome.ofResult(handler.get().run(attempt));
     } catch (Throwable e) {
-      return AttemptOutcome.ofFailure(e, attempt);
+      return AttemptOutcome.ofFailure(e, attempt.stopReason());
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
+import dev.offload.testing.ManualDispatcher;
 import dev.offload.testing.MutableClock;
 import dev.offload.testing.PgTestDatabase;
 import dev.offload.testing.TestNodes;
@@ -56,6 +57,15 @@ class TaskExecutionTest {
     db.truncate(vertx);
     node = TestNodes.startReady(vertx, TestNodes.config(db, env), clock);
     client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+  }
+
+  /** A node that claims only on {@link ManualDispatcher#cycle}. */
+  private ManualDispatcher startManualNode(MutableClock clock, Map<String, String> env) throws InterruptedException {
+    vertx = Vertx.vertx();
+    db.truncate(vertx);
+    node = ManualDispatcher.startNode(vertx, TestNodes.config(db, env), clock);
+    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+    return new ManualDispatcher(vertx);
   }
 
   private String submit(JsonObject task) {
@@ -118,21 +128,22 @@ class TaskExecutionTest {
   @Test
   void a_retry_waits_for_its_backoff_on_the_clock_and_then_succeeds() throws Exception {
     MutableClock clock = MutableClock.atNow();
-    startNode(clock, Map.of("OFFLOAD_TASKS_RETRY_BASE", "1h", "OFFLOAD_TASKS_RETRY_CAP", "1h"));
+    ManualDispatcher dispatcher =
+        startManualNode(clock, Map.of("OFFLOAD_TASKS_RETRY_BASE", "1h", "OFFLOAD_TASKS_RETRY_CAP", "1h"));
     String id = submit(new JsonObject().put("kind", "test.fail")
         .put("args", new JsonObject().put("succeed_on_attempt", 2)));
+    assertEquals(1, dispatcher.cycle().await());
 
     JsonObject retryable = awaitTask(id, Duration.ofSeconds(10), inState("retryable"));
     Duration backoff = Duration.between(clock.instant(), Instant.parse(retryable.getString("scheduled_at")));
     assertTrue(backoff.compareTo(Duration.ofMinutes(30)) >= 0 && backoff.compareTo(Duration.ofHours(1)) <= 0,
         "backoff " + backoff);
 
-    vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
-    Thread.sleep(300); // a wake before the backoff has passed must not run it
+    assertEquals(0, dispatcher.cycle().await(), "a cycle before the backoff has passed must not run it");
     assertEquals("retryable", task(id).getString("state"));
 
     clock.advance(Duration.ofHours(1));
-    vertx.eventBus().send(Addresses.DISPATCHER_WAKE, null);
+    assertEquals(1, dispatcher.cycle().await());
     JsonObject completed = awaitTask(id, Duration.ofSeconds(10), inState("completed"));
     assertEquals(2, completed.getInteger("attempt"));
     assertEquals("succeeded on attempt 2", completed.getString("result"));

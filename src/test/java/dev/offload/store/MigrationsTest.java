@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.config.DatabaseConfig;
+import dev.offload.task.AttemptEnd;
 import dev.offload.task.Callbacks;
 import dev.offload.task.TaskState;
 import dev.offload.testing.PgTestDatabase;

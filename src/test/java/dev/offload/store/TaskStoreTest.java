@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.config.DatabaseConfig;
+import dev.offload.task.AttemptEnd;
 import dev.offload.task.AttemptError;
 import dev.offload.task.Callbacks;
 import dev.offload.task.Lane;
@@ -64,6 +65,8 @@ class TaskStoreTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final String NODE = "node-a";
   private static final String OTHER_NODE = "node-b";
+  /** The lane of every task these tests insert, except those of kind "http". */
+  private static final ClaimScope BLOCKING = ClaimScope.inLane(Lane.BLOCKING);
 
   private static PgTestDatabase db;
 
@@ -330,15 +333,15 @@ class TaskStoreTest {
   }
 
   @Nested
-  class TaskClaimDue {
+  class TaskClaimAvailable {
 
     @Test
-    void claimDue_claims_at_most_limit_tasks() {
+    void claimAvailable_claims_at_most_limit_tasks() {
       insertTasks(5);
 
-      List<Task> first = store.claimDue(3, NODE, T0.plusSeconds(1), LEASE).await();
-      List<Task> second = store.claimDue(3, NODE, T0.plusSeconds(1), LEASE).await();
-      List<Task> third = store.claimDue(3, NODE, T0.plusSeconds(1), LEASE).await();
+      List<Task> first = store.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
+      List<Task> second = store.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
+      List<Task> third = store.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
 
       assertEquals(3, first.size());
       assertEquals(2, second.size());
@@ -346,7 +349,7 @@ class TaskStoreTest {
     }
 
     @Test
-    void claimDue_claims_lower_priority_first_then_the_longest_due() {
+    void claimAvailable_claims_lower_priority_first_then_the_longest_due() {
       UUID oldLow = store.insert(prioritized(5), T0).await().task().id();
       UUID oldHigh = store.insert(prioritized(1), T0.plusSeconds(1)).await().task().id();
       UUID newLow = store.insert(prioritized(5), T0.plusSeconds(2)).await().task().id();
@@ -362,21 +365,21 @@ class TaskStoreTest {
     }
 
     @Test
-    void claimDue_skips_a_scheduled_task_until_the_clock_reaches_it() {
+    void claimAvailable_skips_a_scheduled_task_until_the_clock_reaches_it() {
       Instant runAt = T0.plus(Duration.ofMinutes(5));
       UUID id = store.insert(scheduledTask("a", runAt), T0).await().task().id();
 
-      assertEquals(List.of(), store.claimDue(10, NODE, T0, LEASE).await());
-      assertEquals(List.of(), store.claimDue(10, NODE, runAt.minusMillis(1), LEASE).await());
-      assertEquals(List.of(id), ids(store.claimDue(10, NODE, runAt, LEASE).await()));
+      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, T0, LEASE).await());
+      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, runAt.minusMillis(1), LEASE).await());
+      assertEquals(List.of(id), ids(store.claim(BLOCKING, 10, NODE, runAt, LEASE).await()));
     }
 
     @Test
-    void claimDue_marks_the_task_running_for_this_node_with_a_lease() {
+    void claimAvailable_marks_the_task_running_for_this_node_with_a_lease() {
       UUID id = store.insert(newTask("a"), T0).await().task().id();
       Instant now = T0.plusSeconds(2);
 
-      Task claimed = store.claimDue(1, NODE, now, LEASE).await().get(0);
+      Task claimed = store.claim(BLOCKING, 1, NODE, now, LEASE).await().get(0);
 
       assertEquals(id, claimed.id());
       assertEquals(TaskState.RUNNING, claimed.state());
@@ -389,14 +392,14 @@ class TaskStoreTest {
     }
 
     @Test
-    void claimDue_claims_a_retryable_task_once_its_retry_time_has_passed() {
+    void claimAvailable_claims_a_retryable_task_once_its_retry_time_has_passed() {
       UUID id = store.insert(newTask("a"), T0).await().task().id();
       claimOne(T0);
       Instant retryAt = T0.plusSeconds(60);
       store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), retryAt)), T0.plusSeconds(1)).await();
 
-      assertEquals(List.of(), store.claimDue(10, NODE, retryAt.minusMillis(1), LEASE).await());
-      Task reclaimed = store.claimDue(10, OTHER_NODE, retryAt, LEASE).await().get(0);
+      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, retryAt.minusMillis(1), LEASE).await());
+      Task reclaimed = store.claim(BLOCKING, 10, OTHER_NODE, retryAt, LEASE).await().get(0);
 
       assertEquals(id, reclaimed.id());
       assertEquals(2, reclaimed.attempt());
@@ -405,7 +408,7 @@ class TaskStoreTest {
     }
 
     @Test
-    void claimDue_clears_the_progress_of_the_previous_attempt() {
+    void claimAvailable_clears_the_progress_of_the_previous_attempt() {
       UUID id = store.insert(newTask("a"), T0).await().task().id();
       claimOne(T0);
       store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
@@ -418,30 +421,30 @@ class TaskStoreTest {
     }
 
     @Test
-    void claimDue_never_claims_running_or_finished_tasks() {
+    void claimAvailable_never_claims_running_or_finished_tasks() {
       insertTasks(3);
-      List<Task> claimed = store.claimDue(3, NODE, T0.plusSeconds(1), LEASE).await();
+      List<Task> claimed = store.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
       store.endAttempts(List.of(
           completed(claimed.get(0).id(), 1, "{}"),
           discard(claimed.get(1).id(), 1, T0.plusSeconds(2))), T0.plusSeconds(2)).await();
       // claimed.get(2) stays running.
 
-      assertEquals(List.of(), store.claimDue(10, OTHER_NODE, T0.plus(Duration.ofDays(365)), LEASE).await());
+      assertEquals(List.of(), store.claim(BLOCKING, 10, OTHER_NODE, T0.plus(Duration.ofDays(365)), LEASE).await());
     }
 
     @Test
-    void claimDue_never_claims_a_cancelled_task() {
+    void claimAvailable_never_claims_a_cancelled_task() {
       sql("""
           INSERT INTO offload_task (id, kind, queue, state, priority, max_attempts, timeout_ms,
                                     created_at, scheduled_at, finalized_at)
           VALUES ($1, 'a', 'default', 'cancelled', 5, 3, 1000, $2, $2, $2)""",
           UUID.randomUUID(), utc(T0));
 
-      assertEquals(List.of(), store.claimDue(10, NODE, T0.plusSeconds(60), LEASE).await());
+      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, T0.plusSeconds(60), LEASE).await());
     }
 
     @Test
-    void claimDue_by_many_concurrent_claimers_hands_out_every_task_exactly_once() {
+    void claimAvailable_by_many_concurrent_claimers_hands_out_every_task_exactly_once() {
       int taskCount = 500;
       int claimers = 8;
       Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), claimers,
@@ -458,7 +461,7 @@ class TaskStoreTest {
         for (int round = 0; claimedAny; round++) {
           assertTrue(round < taskCount, "claiming does not end");
           List<Future<List<Task>>> claims = IntStream.range(0, claimers)
-              .mapToObj(i -> sharedStore.claimDue(7, "node-" + i, T0.plusSeconds(60), LEASE))
+              .mapToObj(i -> sharedStore.claim(BLOCKING, 7, "node-" + i, T0.plusSeconds(60), LEASE))
               .toList();
           Future.all(claims).await();
           claimedAny = false;
@@ -484,7 +487,7 @@ class TaskStoreTest {
     }
 
     @Test
-    void claimDue_skips_rows_locked_by_another_transaction() throws Exception {
+    void claimAvailable_skips_rows_locked_by_another_transaction() throws Exception {
       UUID locked = store.insert(prioritized(0), T0).await().task().id();
       UUID free = store.insert(prioritized(9), T0).await().task().id();
 
@@ -495,14 +498,15 @@ class TaskStoreTest {
             .execute(Tuple.of(locked)).await();
 
         // A claim that waited for the lock would time out here instead of returning.
-        List<Task> claimed = store.claimDue(10, NODE, T0.plusSeconds(1), LEASE).await(5, TimeUnit.SECONDS);
+        List<Task> claimed =
+            store.claim(BLOCKING, 10, NODE, T0.plusSeconds(1), LEASE).await(5, TimeUnit.SECONDS);
         assertEquals(List.of(free), ids(claimed));
 
         transaction.rollback().await();
       } finally {
         connection.close().await();
       }
-      assertEquals(List.of(locked), ids(store.claimDue(10, NODE, T0.plusSeconds(1), LEASE).await()));
+      assertEquals(List.of(locked), ids(store.claim(BLOCKING, 10, NODE, T0.plusSeconds(1), LEASE).await()));
     }
   }
 
@@ -582,7 +586,7 @@ class TaskStoreTest {
       assertEquals(TaskState.DISCARDED, task.state());
       assertEquals(now, task.finalizedAt());
       assertEquals(List.of(new AttemptError(now, 1, "boom at attempt 1")), task.errors());
-      assertEquals(List.of(), store.claimDue(10, NODE, now.plus(Duration.ofDays(1)), LEASE).await());
+      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, now.plus(Duration.ofDays(1)), LEASE).await());
     }
 
     @Test
@@ -820,7 +824,7 @@ class TaskStoreTest {
       assertTrue(error.message().contains("lease expired"), error.message());
       assertTrue(error.message().contains(NODE), error.message());
       assertFalse(error.message().contains("discarded"), error.message());
-      assertEquals(List.of(id), ids(store.claimDue(10, OTHER_NODE, now, LEASE).await()));
+      assertEquals(List.of(id), ids(store.claim(BLOCKING, 10, OTHER_NODE, now, LEASE).await()));
     }
 
     @Test
@@ -853,9 +857,9 @@ class TaskStoreTest {
     @Test
     void rescueStuck_rescues_at_most_a_batch_the_oldest_lease_first() {
       UUID oldest = store.insert(newTask("a"), T0).await().task().id();
-      store.claimDue(1, NODE, T0, LEASE).await();
+      store.claim(BLOCKING, 1, NODE, T0, LEASE).await();
       UUID newer = store.insert(newTask("a"), T0).await().task().id();
-      store.claimDue(1, NODE, T0.plusSeconds(5), LEASE).await();
+      store.claim(BLOCKING, 1, NODE, T0.plusSeconds(5), LEASE).await();
       Instant now = T0.plus(Duration.ofMinutes(5));
 
       assertEquals(1, store.rescueStuck(now, 1).await());
@@ -984,7 +988,7 @@ class TaskStoreTest {
 
       assertEquals(TaskState.CANCELLED, cancelled.state());
       assertEquals(T0.plusSeconds(1), cancelled.finalizedAt());
-      assertTrue(store.claimDue(10, NODE, T0.plusSeconds(2), LEASE).await().isEmpty());
+      assertTrue(store.claim(BLOCKING, 10, NODE, T0.plusSeconds(2), LEASE).await().isEmpty());
     }
 
     @Test
@@ -1068,7 +1072,7 @@ class TaskStoreTest {
     @Test
     void retry_makes_a_discarded_task_available_with_one_more_attempt_allowed() {
       UUID id = store.insert(task("a", NewTask.DEFAULT_QUEUE, 5, 1, null), T0).await().task().id();
-      store.claimDue(1, NODE, T0, LEASE).await();
+      store.claim(BLOCKING, 1, NODE, T0, LEASE).await();
       store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(1))), T0.plusSeconds(1)).await();
 
       Task retried = store.retry(id, T0.plusSeconds(2)).await().orElseThrow();
@@ -1110,9 +1114,9 @@ class TaskStoreTest {
       UUID fetch = store.insert(task("http", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
       UUID sleep = store.insertMany(List.of(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null)), T0).await().get(0);
 
-      assertEquals(List.of(fetch), ids(store.claim(ClaimScope.ANY.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(fetch), ids(store.claim(ClaimScope.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await()));
       assertEquals(List.of(sleep),
-          ids(store.claim(ClaimScope.ANY.inLane(Lane.BLOCKING), 10, NODE, T0, LEASE).await()));
+          ids(store.claim(BLOCKING, 10, NODE, T0, LEASE).await()));
     }
 
     @Test
@@ -1126,7 +1130,7 @@ class TaskStoreTest {
           + " 'retryable') AND scheduled_at <= now() AND lane = 'async' ORDER BY priority, scheduled_at, id LIMIT 10")
           .stream().map(row -> row.getString(0)).reduce("", String::concat);
       assertTrue(plan.contains("offload_task_due"), plan);
-      assertTrue(store.claim(ClaimScope.ANY.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await().isEmpty());
+      assertTrue(store.claim(ClaimScope.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await().isEmpty());
     }
 
     @Test
@@ -1134,7 +1138,7 @@ class TaskStoreTest {
       UUID reports = store.insert(task("a", "reports", 5, 3, null), T0).await().task().id();
       UUID mail = store.insert(task("a", "mail", 5, 3, null), T0).await().task().id();
 
-      List<Task> claimed = store.claim(ClaimScope.ANY.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await();
+      List<Task> claimed = store.claim(BLOCKING.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await();
 
       assertEquals(List.of(mail), ids(claimed));
       assertEquals(TaskState.AVAILABLE, store.get(reports).await().orElseThrow().state());
@@ -1145,7 +1149,7 @@ class TaskStoreTest {
       store.insert(task("a", "mail", 5, 3, null), T0).await();
       UUID report = store.insert(task("a", "reports", 5, 3, null), T0).await().task().id();
 
-      assertEquals(List.of(report), ids(store.claim(ClaimScope.ANY.inQueue("reports", null), 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(report), ids(store.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await()));
     }
 
     @Test
@@ -1154,11 +1158,25 @@ class TaskStoreTest {
         store.insert(task("a", "reports", 5, 3, null), T0.plusMillis(i)).await();
       }
       Instant now = T0.plusSeconds(1);
-      assertEquals(2, store.claim(ClaimScope.ANY.inQueue("reports", 3), 2, OTHER_NODE, now, LEASE).await().size());
+      assertEquals(2, store.claim(BLOCKING.inQueue("reports", 3), 2, OTHER_NODE, now, LEASE).await().size());
 
-      assertEquals(1, store.claim(ClaimScope.ANY.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
-      assertEquals(0, store.claim(ClaimScope.ANY.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
+      assertEquals(1, store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
+      assertEquals(0, store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
       assertEquals(3, count("SELECT count(*) FROM offload_task WHERE state = 'running'"));
+    }
+
+    @Test
+    void every_claim_in_or_outside_queues_takes_only_its_own_lane() {
+      UUID async = store.insert(task("http", "reports", 5, 3, null), T0).await().task().id();
+      UUID blocking = store.insert(task("a", "mail", 5, 3, null), T0).await().task().id();
+      ClaimScope asyncLane = ClaimScope.inLane(Lane.ASYNC);
+
+      assertEquals(List.of(), store.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await());
+      assertEquals(List.of(), store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, T0, LEASE).await());
+      assertEquals(List.of(), store.claim(asyncLane.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await());
+      assertEquals(List.of(async), ids(store.claim(asyncLane.inQueue("reports", 3), 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(blocking),
+          ids(store.claim(BLOCKING.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await()));
     }
 
     @Test
@@ -1171,7 +1189,7 @@ class TaskStoreTest {
       try {
         TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
         List<Future<List<Task>>> claims = IntStream.range(0, 8)
-            .mapToObj(i -> sharedStore.claim(ClaimScope.ANY.inQueue("reports", 5), 3, "node-" + i, T0.plusSeconds(1), LEASE))
+            .mapToObj(i -> sharedStore.claim(BLOCKING.inQueue("reports", 5), 3, "node-" + i, T0.plusSeconds(1), LEASE))
             .toList();
         Future.all(claims).await();
 
@@ -1265,7 +1283,7 @@ class TaskStoreTest {
     void rescueStuck_inserts_the_callback_of_a_task_it_discards_but_not_of_one_it_retries() {
       UUID discarded = store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 1), T0).await().task().id();
       UUID retried = store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 3), T0).await().task().id();
-      store.claimDue(2, NODE, T0, LEASE).await();
+      store.claim(BLOCKING, 2, NODE, T0, LEASE).await();
       Instant now = T0.plus(LEASE).plusSeconds(1);
 
       assertEquals(2, store.rescueStuck(now, 10).await());
@@ -1308,7 +1326,7 @@ class TaskStoreTest {
 
     private UUID insertWithCallbackAndClaim(String queue, int priority) {
       UUID id = store.insert(withCallback(queue, priority, 3), T0).await().task().id();
-      assertEquals(List.of(id), ids(store.claimDue(1, NODE, T0, LEASE).await()));
+      assertEquals(List.of(id), ids(store.claim(BLOCKING, 1, NODE, T0, LEASE).await()));
       return id;
     }
 
@@ -1564,13 +1582,13 @@ class TaskStoreTest {
   /** Inserts a task due at T0 and claims it at T0 for {@code node}: attempt 1, leased until T0 + LEASE. */
   private UUID insertAndClaim(String node) {
     UUID id = store.insert(newTask("a"), T0).await().task().id();
-    List<Task> claimed = store.claimDue(1, node, T0, LEASE).await();
+    List<Task> claimed = store.claim(BLOCKING, 1, node, T0, LEASE).await();
     assertEquals(List.of(id), ids(claimed), "the new task is the only one due");
     return id;
   }
 
   private Task claimOne(Instant now) {
-    List<Task> claimed = store.claimDue(1, NODE, now, LEASE).await();
+    List<Task> claimed = store.claim(BLOCKING, 1, NODE, now, LEASE).await();
     assertEquals(1, claimed.size(), "one task was due");
     return claimed.get(0);
   }

@@ -1,7 +1,5 @@
-package dev.offload.worker;
+package dev.offload.task;
 
-import dev.offload.task.DiscardTaskException;
-import dev.offload.task.RetryTaskException;
 import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.Json;
 import java.time.Duration;
@@ -25,16 +23,19 @@ public record AttemptOutcome(Status status, String resultJson, String error, Dur
     }
   }
 
-  /** A handler's failure; an interrupt or cancellation is reported by its stop reason. */
-  public static AttemptOutcome ofFailure(Throwable failure, RunningAttempt attempt) {
+  /**
+   * A handler's failure; an interrupt or cancellation is reported by {@code stopReason}, why the attempt was
+   * asked to stop (null if it was not).
+   */
+  public static AttemptOutcome ofFailure(Throwable failure, String stopReason) {
     if (failure instanceof DiscardTaskException) {
       return new AttemptOutcome(Status.DISCARDED, null, truncate(failure.getMessage()), null);
     }
     if (failure instanceof RetryTaskException retry) {
       return new AttemptOutcome(Status.FAILED, null, truncate(retry.getMessage()), retry.after());
     }
-    if (attempt.stopReason() != null) {
-      return failed(attempt.stopReason());
+    if (stopReason != null) {
+      return failed(stopReason);
     }
     if (failure instanceof InterruptedException) {
       return failed("interrupted");

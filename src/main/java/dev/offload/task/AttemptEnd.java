@@ -1,7 +1,5 @@
-package dev.offload.store;
+package dev.offload.task;
 
-import dev.offload.task.AttemptError;
-import dev.offload.task.TaskState;
 import java.time.Instant;
 import java.util.UUID;
 

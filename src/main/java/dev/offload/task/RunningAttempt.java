@@ -1,7 +1,5 @@
-package dev.offload.worker;
+package dev.offload.task;
 
-import dev.offload.task.Task;
-import dev.offload.task.TaskContext;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +95,8 @@ public final class RunningAttempt implements TaskContext {
     action.run();
   }
 
-  synchronized void bindCurrentThread() {
+  /** Called on the worker thread before the handler runs, so that a stop request can interrupt it. */
+  public synchronized void bindCurrentThread() {
     thread = Thread.currentThread();
     if (stopReason != null) {
       thread.interrupt();
@@ -105,7 +104,7 @@ public final class RunningAttempt implements TaskContext {
   }
 
   /** Called on the worker thread when the handler returns; clears an interrupt meant for this attempt only. */
-  synchronized void unbindCurrentThread() {
+  public synchronized void unbindCurrentThread() {
     thread = null;
     Thread.interrupted();
   }

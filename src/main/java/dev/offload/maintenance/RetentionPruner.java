@@ -1,37 +1,46 @@
-package dev.offload.node;
+package dev.offload.maintenance;
 
 import dev.offload.config.TaskConfig;
+import dev.offload.files.FileStore;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.support.OutageLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Deletes finished tasks older than the retention (default 7 days), and the rows of nodes dead for as long.
- * Every node runs it; an advisory lock lets one at a time work, in batches of {@value #BATCH} rows, each its
- * own short transaction, until nothing is left to prune.
+ * Deletes finished tasks older than the retention (default 7 days), the rows of nodes dead for as long, and
+ * uploads that never got their task. Every node runs it; for tasks, an advisory lock lets one at a time
+ * work, in batches of {@value #BATCH} rows, each its own short transaction, until nothing is left to prune.
  */
 final class RetentionPruner {
 
   static final int BATCH = 1_000;
+  /**
+   * An upload gets its task as soon as its body has arrived. One still without a task after this long was
+   * abandoned (the client went away, the body was too large, the insert failed); an upload still streaming
+   * after an hour loses its file and fails.
+   */
+  static final Duration ORPHAN_UPLOAD_AGE = Duration.ofHours(1);
 
   private final Vertx vertx;
   private final TaskStore tasks;
   private final NodeStore nodes;
+  private final FileStore files;
   private final TaskConfig config;
   private final Clock clock;
   private final OutageLog outageLog = new OutageLog("pruning finished tasks");
-  private long timer;
 
-  RetentionPruner(Vertx vertx, TaskStore tasks, NodeStore nodes, TaskConfig config, Clock clock) {
+  RetentionPruner(Vertx vertx, TaskStore tasks, NodeStore nodes, FileStore files, TaskConfig config, Clock clock) {
     this.vertx = vertx;
     this.tasks = tasks;
     this.nodes = nodes;
+    this.files = files;
     this.config = config;
     this.clock = clock;
   }
@@ -39,20 +48,20 @@ final class RetentionPruner {
   /** The first run comes after a random part of the interval, so nodes started together do not all try. */
   void start() {
     long interval = config.retentionInterval().toMillis();
-    timer = vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(interval), first -> {
+    vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(interval), first -> {
       prune();
-      timer = vertx.setPeriodic(interval, id -> prune());
+      vertx.setPeriodic(interval, id -> prune());
     });
   }
 
-  void stop() {
-    vertx.cancelTimer(timer);
-  }
-
-  private void prune() {
-    Instant cutoff = clock.instant().minus(config.retention());
-    pruneBatches(cutoff)
+  /** One run; a failure is logged, and the next run tries again. */
+  Future<Void> prune() {
+    Instant now = clock.instant();
+    Instant cutoff = now.minus(config.retention());
+    return pruneBatches(cutoff)
         .compose(ignored -> nodes.pruneDead(cutoff))
+        .compose(ignored -> files.pruneOrphans(now.minus(ORPHAN_UPLOAD_AGE)))
+        .<Void>mapEmpty()
         .onSuccess(ignored -> outageLog.succeeded())
         .onFailure(outageLog::failed);
   }

@@ -1,0 +1,197 @@
+package dev.offload.dispatch;
+
+import dev.offload.config.OffloadConfig;
+import dev.offload.store.TaskStore;
+import dev.offload.support.OutageLog;
+import dev.offload.task.Task;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Decides when to claim, and how much: only as many tasks as this node can start at once (idle worker
+ * verticles and free asynchronous slots, less the outcomes still waiting for their write), so unclaimed work
+ * stays in the database for other nodes. One claim runs at a time; a wake during a claim makes another once
+ * it is done. Woken by local submissions and freed capacity ({@link #wake}), by NOTIFY, by one timer for the
+ * earliest due time known ({@link #wakeAt}) and by the polling fallback ({@link #poll}); in
+ * {@link DispatchMode#MANUAL} by none of them, only by {@link #cycle}. What a claim takes is the
+ * {@link ClaimPlanner}'s choice; the {@link AttemptRunner} starts it. Confined to the dispatcher's event loop.
+ */
+final class ClaimLoop {
+
+  private final Vertx vertx;
+  private final TaskStore store;
+  private final Clock clock;
+  private final ClaimPlanner planner;
+  private final AttemptRunner runner;
+  private final AttemptEndWriter endWriter;
+  private final OffloadConfig config;
+  private final boolean automatic;
+  private final OutageLog claimLog = new OutageLog("claiming tasks");
+  private boolean claiming;
+  private boolean claimAgain;
+  private boolean stopping;
+  private Instant nextWake;
+  private long wakeTimer;
+  /** Completes when the claim in flight (if any) has handed its tasks over, or back. */
+  private Future<Void> claimSettled = Future.succeededFuture();
+
+  ClaimLoop(Vertx vertx, TaskStore store, OffloadConfig config, Clock clock, AttemptRunner runner,
+      AttemptEndWriter endWriter, DispatchMode mode) {
+    this.vertx = vertx;
+    this.store = store;
+    this.clock = clock;
+    this.planner = new ClaimPlanner(store, config, clock);
+    this.runner = runner;
+    this.endWriter = endWriter;
+    this.config = config;
+    this.automatic = mode == DispatchMode.AUTOMATIC;
+  }
+
+  void start() {
+    if (automatic) {
+      vertx.setPeriodic(config.tasks().pollInterval().toMillis(), id -> poll());
+      poll();
+    }
+  }
+
+  /** Claims nothing more; completes once the claim in flight, if any, has handed its tasks over, or back. */
+  Future<Void> stop() {
+    stopping = true;
+    return claimSettled;
+  }
+
+  /** Claims what is due now, if there is room. */
+  void wake() {
+    if (automatic) {
+      claim();
+    }
+  }
+
+  /**
+   * One claim, whatever the mode: what is due now on the clock, within the room there is, started at once.
+   * Completes with how many tasks it claimed and started; after a claim in flight, if any.
+   */
+  Future<Integer> cycle() {
+    if (claiming) {
+      return claimSettled.compose(ignored -> cycle());
+    }
+    Room room = room();
+    return stopping || room.total() <= 0 ? Future.succeededFuture(0) : claim(room);
+  }
+
+  private void claim() {
+    if (claiming) {
+      claimAgain = true;
+      return;
+    }
+    Room room = room();
+    if (stopping || room.total() <= 0) {
+      return;
+    }
+    claim(room).onComplete(claimed -> {
+      if (claimed.failed()) {
+        if (claimAgain) { // a wake came meanwhile: keep it, and try again once the database may be back
+          vertx.setTimer(config.database().retryInterval().toMillis(), id -> claim());
+        }
+      } else if (claimed.result() == room.total() || claimAgain) {
+        claim();
+      }
+    });
+  }
+
+  /**
+   * The fallback, also run whenever LISTEN (re)subscribes: claim whatever is due, and learn when the next
+   * waiting task is due.
+   */
+  void poll() {
+    if (stopping || !automatic) {
+      return;
+    }
+    // Taken before the claim takes its own: a task that falls due in between is either claimed or found here.
+    // Taken after, a task due in between would be neither, and would wait for the next wake.
+    Instant now = clock.instant();
+    claim();
+    store.nextDue(now).onSuccess(next -> {
+      if (next != null) {
+        wakeAt(next);
+      }
+    });
+  }
+
+  /**
+   * Polls at {@code at}: one timer, for the earliest time known, so that delayed tasks and retries start on
+   * time instead of at the next poll. Polling then also finds the time after that one.
+   */
+  void wakeAt(Instant at) {
+    if (stopping || !automatic || (nextWake != null && !at.isBefore(nextWake))) {
+      return;
+    }
+    if (nextWake != null) {
+      vertx.cancelTimer(wakeTimer);
+    }
+    nextWake = at;
+    // Rounded up: waking a moment early would find nothing due.
+    long delay = Math.max(1, (Duration.between(clock.instant(), at).toNanos() + 999_999) / 1_000_000);
+    wakeTimer = vertx.setTimer(delay, id -> {
+      nextWake = null;
+      poll();
+    });
+  }
+
+  /** One claim within {@code room}; completes with how many tasks it claimed and started. */
+  private Future<Integer> claim(Room room) {
+    claiming = true;
+    claimAgain = false;
+    Promise<Void> settled = Promise.promise();
+    claimSettled = settled.future();
+    return planner.claim(room.workers(), room.async(), runner::runningInQueue, tasks -> runner.handBack(ids(tasks)))
+        .transform(claimed -> handOver(claimed, settled));
+  }
+
+  /** Starts what a claim took, or gives it back if the node is stopping meanwhile. */
+  private Future<Integer> handOver(AsyncResult<List<Task>> claimed, Promise<Void> settled) {
+    claiming = false;
+    if (claimed.failed()) {
+      claimLog.failed(claimed.cause());
+      settled.complete();
+      return Future.failedFuture(claimed.cause());
+    }
+    claimLog.succeeded();
+    List<Task> due = claimed.result();
+    if (stopping) { // the workers are going away: give the tasks back untouched
+      return runner.handBack(ids(due)).transform(ignored -> {
+        settled.complete();
+        return Future.succeededFuture(0);
+      });
+    }
+    due.forEach(runner::run);
+    settled.complete();
+    return Future.succeededFuture(due.size());
+  }
+
+  /** Outcomes waiting for a write hold their place, so claims never outrun the writes by more than a batch. */
+  private Room room() {
+    int waiting = endWriter.waiting();
+    int asyncConcurrency = config.worker().asyncConcurrency();
+    int workers = waiting > asyncConcurrency ? 0 : runner.idleWorkers();
+    return new Room(workers, asyncConcurrency - runner.asyncRunning() - waiting);
+  }
+
+  /** Idle workers to fill, and free asynchronous slots (below zero while many outcomes wait for a write). */
+  private record Room(int workers, int async) {
+    int total() {
+      return workers + Math.max(0, async);
+    }
+  }
+
+  private static List<UUID> ids(List<Task> tasks) {
+    return tasks.stream().map(Task::id).toList();
+  }
+}

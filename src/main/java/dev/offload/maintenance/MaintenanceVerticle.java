@@ -1,0 +1,51 @@
+package dev.offload.maintenance;
+
+import dev.offload.config.OffloadConfig;
+import dev.offload.files.FileStore;
+import dev.offload.store.NodeStore;
+import dev.offload.store.TaskStore;
+import dev.offload.support.OutageLog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Clock;
+
+/**
+ * The upkeep any node does for all: on nodes that run tasks, rescues the attempts whose lease expired (their
+ * node died or lost the database) every quarter lease; on every node, prunes what has outlived the retention
+ * ({@link RetentionPruner}). Several nodes may do both at once: rescue skips rows another node holds, and
+ * retention takes turns. Its timers end with the deployment.
+ */
+public final class MaintenanceVerticle extends VerticleBase {
+
+  private static final int RESCUE_BATCH = 1_000;
+
+  private final TaskStore tasks;
+  private final NodeStore nodes;
+  private final FileStore files;
+  private final OffloadConfig config;
+  private final Clock clock;
+  private final OutageLog rescueLog = new OutageLog("rescuing expired attempts");
+
+  public MaintenanceVerticle(TaskStore tasks, NodeStore nodes, FileStore files, OffloadConfig config, Clock clock) {
+    this.tasks = tasks;
+    this.nodes = nodes;
+    this.files = files;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (config.node().role().runsTasks()) {
+      vertx.setPeriodic(Math.max(250, config.tasks().lease().toMillis() / 4), id -> rescueStuck());
+    }
+    new RetentionPruner(vertx, tasks, nodes, files, config.tasks(), clock).start();
+    return Future.succeededFuture();
+  }
+
+  private void rescueStuck() {
+    tasks.rescueStuck(clock.instant(), RESCUE_BATCH)
+        .onSuccess(count -> rescueLog.succeeded())
+        .onFailure(rescueLog::failed);
+  }
+}
