@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * A schema of its own in the test database ({@code TEST_DATABASE_URL}, default
  * {@code postgresql://postgres@127.0.0.1:5432/test}), migrated from the real migration files. Create one per
- * test class, {@link #truncate} between tests, {@link #drop} after.
+ * test class, {@link #truncate} between tests, {@link #drop} after. The database itself is created on first
+ * use if the server does not have it yet.
  */
 public final class PgTestDatabase {
 
@@ -24,6 +25,8 @@ public final class PgTestDatabase {
 
   public static final String URL = System.getenv().getOrDefault(
       "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test");
+
+  private static boolean databaseChecked;
 
   private final DatabaseConfig config;
 
@@ -33,11 +36,19 @@ public final class PgTestDatabase {
 
   /** Creates and migrates a fresh schema named after the test class. Blocking: call from the test thread. */
   public static PgTestDatabase create(Class<?> testClass) {
+    ensureDatabaseExists();
     String schema = ("t_" + testClass.getSimpleName() + "_" + UUID.randomUUID().toString().substring(0, 8))
         .toLowerCase(Locale.ROOT);
     PgTestDatabase database = new PgTestDatabase(new DatabaseConfig(URL, schema, 4, Duration.ofMillis(200)));
     Migrations.apply(database.config);
     return database;
+  }
+
+  private static synchronized void ensureDatabaseExists() {
+    if (!databaseChecked) {
+      DatabaseCreator.ensureExists(URL);
+      databaseChecked = true;
+    }
   }
 
   public DatabaseConfig config() {
