@@ -4,76 +4,52 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
 import dev.offload.testing.MutableClock;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
+import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.Tasks;
+import dev.offload.testing.TestNode;
 import dev.offload.testing.handlers.StubbornHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real node runs submitted tasks through the dispatcher and worker verticles, against PostgreSQL. */
 class TaskExecutionTest {
 
-  private static PgTestDatabase db;
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+
+  private TestNode node;
+  /** The node's Vert.x, whose event bus wakes its dispatcher. */
   private Vertx vertx;
-  private OffloadNode node;
-  private WebClient client;
-
-  @BeforeAll
-  static void createSchema() {
-    db = PgTestDatabase.create(TaskExecutionTest.class);
-  }
-
-  @AfterAll
-  static void dropSchema() {
-    Vertx vertx = Vertx.vertx();
-    db.drop(vertx);
-    vertx.close().await();
-  }
-
-  @AfterEach
-  void stopNode() {
-    node.stop().await();
-    vertx.close().await();
-  }
 
   private void startNode(Clock clock, Map<String, String> env) throws InterruptedException {
-    vertx = Vertx.vertx();
-    db.truncate(vertx);
-    node = TestNodes.startReady(vertx, TestNodes.config(db, env), clock);
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+    node = offload.start(clock, env);
+    vertx = node.vertx();
   }
 
   private String submit(JsonObject task) {
-    var response = client.post("/tasks").sendJsonObject(task).await();
-    assertEquals(202, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject().getString("id");
+    return node.submit(task);
   }
 
   private JsonObject task(String id) {
-    return client.get("/tasks/" + id).send().await().bodyAsJsonObject();
+    return node.task(id);
   }
 
   private JsonObject awaitTask(String id, Duration wait, Predicate<JsonObject> accept) throws InterruptedException {
-    return Eventually.value("task " + id, wait, () -> task(id), accept);
+    return node.await(id, wait, accept);
   }
 
   private static Predicate<JsonObject> inState(String state) {
-    return task -> state.equals(task.getString("state"));
+    return Tasks.inState(state);
   }
 
   @Test
@@ -195,7 +171,7 @@ class TaskExecutionTest {
     awaitTask(done, Duration.ofSeconds(5), inState("completed"));
 
     Eventually.isTrue("the finished task is pruned", Duration.ofSeconds(5),
-        () -> client.get("/tasks/" + done).send().await().statusCode() == 404);
+        () -> node.client().get("/tasks/" + done).send().await().statusCode() == 404);
     assertEquals("scheduled", task(later).getString("state"));
   }
 
@@ -229,15 +205,20 @@ class TaskExecutionTest {
     String waiting = submit(new JsonObject().put("kind", "noop").put("delay", "2s"));
     awaitTask(id, Duration.ofSeconds(5), inState("running"));
 
-    node.stop().await();
+    node.stop();
 
-    var finished = db.sql(vertx, "SELECT state, attempt FROM offload_task WHERE id = $1::uuid", id).iterator().next();
+    var finished = offload.sql("SELECT state, attempt FROM offload_task WHERE id = $1::uuid", id).iterator().next();
     assertEquals("completed", finished.getString(0));
     assertEquals(1, finished.getInteger(1));
-    Thread.sleep(2_500); // past the delayed task's time: a stopped node claims nothing
-    var untouched = db.sql(vertx, "SELECT state FROM offload_task WHERE id = $1::uuid", waiting).iterator().next();
+    // A stopped node claims nothing: every verticle of it is undeployed (Vert.x cancels their timers and
+    // consumers), so nothing of it is left to claim the delayed task once it falls due. A successor runs it.
+    assertTrue(vertx.deploymentIDs().isEmpty(), "still deployed: " + vertx.deploymentIDs());
+    var untouched = offload.sql("SELECT state FROM offload_task WHERE id = $1::uuid", waiting).iterator().next();
     assertEquals("scheduled", untouched.getString(0));
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of()), Clock.systemUTC());
+    TestNode successor = offload.start(Map.of("OFFLOAD_NODE_ID", "successor"));
+    JsonObject ran = successor.await(waiting, Duration.ofSeconds(5), inState("completed"));
+    assertEquals("successor", ran.getString("attempted_by"));
+    assertEquals(1, ran.getInteger("attempt"));
   }
 
   @Test
@@ -246,13 +227,12 @@ class TaskExecutionTest {
     String id = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 30)));
     awaitTask(id, Duration.ofSeconds(5), inState("running"));
 
-    node.stop().await();
+    node.stop();
 
-    var row = db.sql(vertx, "SELECT state, attempt, errors::text FROM offload_task WHERE id = $1::uuid", id)
+    var row = offload.sql("SELECT state, attempt, errors::text FROM offload_task WHERE id = $1::uuid", id)
         .iterator().next();
     assertEquals("available", row.getString(0));
     assertEquals(0, row.getInteger(1));
     assertEquals("[]", row.getString(2));
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of()), Clock.systemUTC());
   }
 }

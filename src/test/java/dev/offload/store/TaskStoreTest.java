@@ -13,6 +13,7 @@ import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
+import dev.offload.testing.Eventually;
 import dev.offload.testing.PgTestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -1260,7 +1261,11 @@ class TaskStoreTest {
     return ids;
   }
 
-  /** The payloads on the task channel while {@code action} runs: waits for {@code expected} of them. */
+  /**
+   * The payloads on the task channel while {@code action} runs: waits for {@code expected} of them, then for
+   * a last notification of the listener's own. PostgreSQL delivers notifications in commit order, so any more
+   * from the action's committed statements arrive before it.
+   */
   private List<String> notificationsDuring(Runnable action, int expected) {
     PgConnection listener = PgConnection.connect(vertx, Database.connectOptions(db.config())).await();
     try {
@@ -1268,12 +1273,13 @@ class TaskStoreTest {
       listener.notificationHandler(notification -> payloads.add(notification.getPayload()));
       listener.query("LISTEN " + db.config().notifyChannel()).execute().await();
       action.run();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (payloads.size() < expected && System.nanoTime() < deadline) {
-        Thread.sleep(10);
+      Eventually.isTrue(expected + " notifications", Duration.ofSeconds(5), () -> payloads.size() >= expected);
+      String end = "end-of-test-" + UUID.randomUUID();
+      listener.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(db.config().notifyChannel(), end)).await();
+      Eventually.isTrue("the listener's own notification", Duration.ofSeconds(5), () -> payloads.contains(end));
+      synchronized (payloads) {
+        return new ArrayList<>(payloads.subList(0, payloads.indexOf(end)));
       }
-      Thread.sleep(100); // and no more than expected
-      return new ArrayList<>(payloads);
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     } finally {

@@ -74,6 +74,17 @@ public final class PgTestDatabase {
   }
 
   /**
+   * Whether a connection LISTENs on this schema's task channel, i.e. a dispatcher hears of new tasks: the
+   * last statement of a LISTEN connection is the LISTEN naming its channels, quoted.
+   */
+  public boolean hasTaskListener(Vertx vertx) {
+    return sql(vertx, """
+        SELECT count(*) FROM pg_stat_activity
+        WHERE datname = current_database() AND query LIKE 'LISTEN %' AND position($1 IN query) > 0""",
+        '"' + config.notifyChannel() + '"').iterator().next().getLong(0) > 0;
+  }
+
+  /**
    * Empties every table. A node still running in the test may be writing its heartbeat (which also reads the
    * task table) and take its locks in the other order: PostgreSQL then ends one side with a deadlock, and
    * the truncate tries again.
