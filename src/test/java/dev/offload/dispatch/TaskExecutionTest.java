@@ -76,7 +76,7 @@ class TaskExecutionTest {
   @Test
   void a_failing_task_is_retried_until_max_attempts_then_discarded_keeping_every_error() throws Exception {
     startNode(Clock.systemUTC(), Map.of());
-    String id = submit(new JsonObject().put("kind", "test.fail").put("max_attempts", 3));
+    String id = node.submit(Tasks.failing().maxAttempts(3));
 
     JsonObject discarded = awaitTask(id, Duration.ofSeconds(10), inState("discarded"));
     assertEquals(3, discarded.getInteger("attempt"));

@@ -84,8 +84,7 @@ class TaskControlTest {
 
     @Test
     void a_discarded_task_retried_on_demand_runs_again() throws Exception {
-      String id = submit(new JsonObject().put("kind", "test.fail").put("max_attempts", 1)
-          .put("args", new JsonObject().put("succeed_on_attempt", 2)));
+      String id = offload.submit(Tasks.failingUntil(2).maxAttempts(1));
       Eventually.isTrue("discarded", () -> "discarded".equals(task(id).getString("state")));
 
       HttpResponse<Buffer> response = post("/tasks/" + id + "/retry", null);
@@ -158,7 +157,7 @@ class TaskControlTest {
     void a_batch_is_inserted_and_answered_with_its_ids_in_order() throws Exception {
       JsonArray tasks = new JsonArray();
       for (int i = 0; i < 1_000; i++) {
-        tasks.add(new JsonObject().put("kind", "noop").put("priority", i % 10));
+        tasks.add(Tasks.noop().priority(i % 10).json());
       }
 
       HttpResponse<Buffer> response = post("/tasks/batch", new JsonObject().put("tasks", tasks));

@@ -263,10 +263,6 @@ public final class OffloadNodeExtension
     return node().submit(task);
   }
 
-  public List<String> submitBatch(int count, TaskBody task) {
-    return node().submitBatch(count, task);
-  }
-
   public JsonObject task(String id) {
     return node().task(id);
   }

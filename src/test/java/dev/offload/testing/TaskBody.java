@@ -23,34 +23,33 @@ public final class TaskBody {
   }
 
   public TaskBody queue(String queue) {
-    return with("queue", queue);
+    return field("queue", queue);
   }
 
   public TaskBody priority(int priority) {
-    return with("priority", priority);
+    return field("priority", priority);
   }
 
   /** A duration as the API reads it: {@code "300ms"}, {@code "1h"}. */
   public TaskBody delay(String delay) {
-    return with("delay", delay);
+    return field("delay", delay);
   }
 
   public TaskBody maxAttempts(int maxAttempts) {
-    return with("max_attempts", maxAttempts);
+    return field("max_attempts", maxAttempts);
   }
 
   /** A duration as the API reads it: {@code "200ms"}, {@code "30m"}. */
   public TaskBody timeout(String timeout) {
-    return with("timeout", timeout);
+    return field("timeout", timeout);
   }
 
   public TaskBody callbackUrl(String url) {
-    return with("callback_url", url);
+    return field("callback_url", url);
   }
 
-  /** Any other field, as it goes on the wire. */
-  public TaskBody with(String field, Object value) {
-    json.put(field, value);
+  private TaskBody field(String name, Object value) {
+    json.put(name, value);
     return this;
   }
 
