@@ -2,27 +2,22 @@ package dev.offload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.offload.task.TaskHandlers;
 import dev.offload.testing.Eventually;
+import dev.offload.testing.OffloadNodeExtension;
 import dev.offload.testing.PgTestDatabase;
 import dev.offload.testing.TcpProxy;
-import dev.offload.testing.TestNodes;
-import io.vertx.core.Vertx;
+import dev.offload.testing.TestNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The node reaches PostgreSQL through a proxy the test cuts and restores: the service keeps running, the
@@ -30,42 +25,30 @@ import org.junit.jupiter.api.Test;
  */
 class DatabaseOutageTest {
 
-  private static PgTestDatabase db;
-  private Vertx vertx;
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+
   private TcpProxy proxy;
-  private OffloadNode node;
+  private TestNode node;
   private WebClient client;
-
-  @BeforeAll
-  static void createSchema() {
-    db = PgTestDatabase.create(DatabaseOutageTest.class);
-  }
-
-  @AfterAll
-  static void dropSchema() {
-    Vertx vertx = Vertx.vertx();
-    db.drop(vertx);
-    vertx.close().await();
-  }
 
   @BeforeEach
   void startNodeBehindAStoppedProxy() throws Exception {
-    vertx = Vertx.vertx();
     URI target = URI.create(PgTestDatabase.URL.replaceFirst("^postgres(ql)?", "http"));
     try (ServerSocket free = new ServerSocket(0)) {
-      proxy = new TcpProxy(vertx, free.getLocalPort(), target.getHost(), target.getPort());
+      proxy = new TcpProxy(offload.vertx(), free.getLocalPort(), target.getHost(), target.getPort());
     }
     String viaProxy = PgTestDatabase.URL.replace(target.getHost() + ":" + target.getPort(),
         "127.0.0.1:" + proxy.port());
-    var config = TestNodes.config(db, Map.of("OFFLOAD_DATABASE_URL", viaProxy));
-    node = OffloadNode.start(vertx, config, Clock.systemUTC(), TaskHandlers.discover()).await();
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+    node = offload.startWithoutWaiting(Map.of("OFFLOAD_DATABASE_URL", viaProxy));
+    client = node.client();
   }
 
+  /** The node first, while its database is reachable or not, then the proxy. */
   @AfterEach
   void stop() {
-    node.stop().await();
-    vertx.close().await();
+    node.stop();
+    proxy.stop().await();
   }
 
   @Test
@@ -94,7 +77,9 @@ class DatabaseOutageTest {
     Eventually.isTrue("task routes answer 503", () -> submitNoop().statusCode() == 503);
     assertEquals(503, get("/ready").statusCode());
     assertEquals(200, get("/async-task?delay=10ms").statusCode());
-    Thread.sleep(1_500);
+    // The attempt ends while the database is away: its outcome waits to be written.
+    Eventually.isTrue("the sleep task ended", () -> node.metrics().contains(
+        "offload_attempts_ended_total{state=\"completed\"} 1.0"));
 
     proxy.start().await();
     Eventually.isTrue("the outcome written after the outage",
@@ -117,9 +102,7 @@ class DatabaseOutageTest {
   }
 
   private String submit(JsonObject task) {
-    HttpResponse<Buffer> response = client.post("/tasks").sendJsonObject(task).await();
-    assertEquals(202, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject().getString("id");
+    return node.submit(task);
   }
 
   private JsonObject task(String id) {

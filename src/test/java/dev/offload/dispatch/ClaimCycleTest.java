@@ -2,60 +2,31 @@ package dev.offload.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
 import dev.offload.testing.ManualDispatcher;
 import dev.offload.testing.MutableClock;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
+import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.TestNode;
 import dev.offload.testing.handlers.LateAsyncHandler;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real node whose dispatcher claims one cycle at a time ({@link ManualDispatcher}), on a clock the test moves. */
 class ClaimCycleTest {
 
-  private static PgTestDatabase db;
-  private Vertx vertx;
-  private OffloadNode node;
-  private WebClient client;
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+
+  private TestNode node;
   private MutableClock clock;
-  private ManualDispatcher dispatcher;
-
-  @BeforeAll
-  static void createSchema() {
-    db = PgTestDatabase.create(ClaimCycleTest.class);
-  }
-
-  @AfterAll
-  static void dropSchema() {
-    Vertx vertx = Vertx.vertx();
-    db.drop(vertx);
-    vertx.close().await();
-  }
-
-  @AfterEach
-  void stopNode() {
-    node.stop().await();
-    vertx.close().await();
-  }
 
   private void startNode(Map<String, String> env) throws InterruptedException {
-    vertx = Vertx.vertx();
-    db.truncate(vertx);
     clock = MutableClock.atNow();
-    node = ManualDispatcher.startNode(vertx, TestNodes.config(db, env), clock);
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
-    dispatcher = new ManualDispatcher(vertx);
+    node = offload.startManual(clock, env);
   }
 
   @Test
@@ -63,13 +34,13 @@ class ClaimCycleTest {
     startNode(Map.of());
     String id = submit(new JsonObject().put("kind", "noop").put("delay", "1h"));
 
-    assertEquals(0, dispatcher.cycle().await());
+    assertEquals(0, node.cycle());
     clock.advance(Duration.ofHours(1).minusSeconds(1));
-    assertEquals(0, dispatcher.cycle().await());
+    assertEquals(0, node.cycle());
     assertEquals("scheduled", task(id).getString("state"));
 
     clock.advance(Duration.ofSeconds(1));
-    assertEquals(1, dispatcher.cycle().await());
+    assertEquals(1, node.cycle());
     JsonObject done = Eventually.value("task " + id, Duration.ofSeconds(5), () -> task(id),
         task -> "completed".equals(task.getString("state")));
     assertEquals(1, done.getInteger("attempt"));
@@ -80,15 +51,15 @@ class ClaimCycleTest {
       throws Exception {
     startNode(Map.of("OFFLOAD_WORKER_INSTANCES", "2"));
     JsonObject probe = new JsonObject().put("kind", "test.probe").put("args", new JsonObject().put("ms", 10));
-    client.post("/tasks/batch").sendJsonObject(new JsonObject()
+    node.client().post("/tasks/batch").sendJsonObject(new JsonObject()
         .put("tasks", new JsonArray().add(probe).add(probe.copy()).add(probe.copy()))).await();
 
-    assertEquals(2, dispatcher.cycle().await());
+    assertEquals(2, node.cycle());
     Eventually.isTrue("two completed", () -> count("state = 'completed'") == 2);
     // Both workers are idle again, yet only a cycle claims: the third task is untouched.
     assertEquals(1, count("state = 'available' AND attempt = 0"));
 
-    assertEquals(1, dispatcher.cycle().await());
+    assertEquals(1, node.cycle());
     Eventually.isTrue("all completed", () -> count("state = 'completed'") == 3);
   }
 
@@ -97,31 +68,29 @@ class ClaimCycleTest {
     LateAsyncHandler.reset();
     startNode(Map.of("OFFLOAD_WORKER_INSTANCES", "0", "OFFLOAD_WORKER_ASYNC_CONCURRENCY", "2"));
     String id = submit(new JsonObject().put("kind", "test.async.late").put("timeout", "200ms").put("max_attempts", 2));
-    assertEquals(1, dispatcher.cycle().await());
+    assertEquals(1, node.cycle());
     Eventually.isTrue("attempt 1 timed out", () -> "retryable".equals(task(id).getString("state")));
     clock.advance(Duration.ofMinutes(1));
-    assertEquals(1, dispatcher.cycle().await());
+    assertEquals(1, node.cycle());
     Eventually.isTrue("attempt 2 completed", () -> "completed".equals(task(id).getString("state")));
 
     LateAsyncHandler.finishFirst();
 
     JsonObject waiting = new JsonObject().put("kind", "test.async").put("args", new JsonObject().put("delay_ms", 10));
-    client.post("/tasks/batch").sendJsonObject(new JsonObject()
+    node.client().post("/tasks/batch").sendJsonObject(new JsonObject()
         .put("tasks", new JsonArray().add(waiting).add(waiting.copy()))).await();
-    assertEquals(2, dispatcher.cycle().await(), "both slots are free again");
+    assertEquals(2, node.cycle(), "both slots are free again");
   }
 
   private String submit(JsonObject task) {
-    var response = client.post("/tasks").sendJsonObject(task).await();
-    assertEquals(202, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject().getString("id");
+    return node.submit(task);
   }
 
   private JsonObject task(String id) {
-    return client.get("/tasks/" + id).send().await().bodyAsJsonObject();
+    return node.task(id);
   }
 
   private long count(String where) {
-    return db.sql(vertx, "SELECT count(*) FROM offload_task WHERE " + where).iterator().next().getLong(0);
+    return offload.countTasks(where);
   }
 }

@@ -4,86 +4,58 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
-import dev.offload.testing.ManualDispatcher;
 import dev.offload.testing.MutableClock;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
+import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.Tasks;
+import dev.offload.testing.TestNode;
 import dev.offload.testing.handlers.StubbornHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real node runs submitted tasks through the dispatcher and worker verticles, against PostgreSQL. */
 class TaskExecutionTest {
 
-  private static PgTestDatabase db;
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+
+  private TestNode node;
+  /** The node's Vert.x, whose event bus wakes its dispatcher. */
   private Vertx vertx;
-  private OffloadNode node;
-  private WebClient client;
-
-  @BeforeAll
-  static void createSchema() {
-    db = PgTestDatabase.create(TaskExecutionTest.class);
-  }
-
-  @AfterAll
-  static void dropSchema() {
-    Vertx vertx = Vertx.vertx();
-    db.drop(vertx);
-    vertx.close().await();
-  }
-
-  @AfterEach
-  void stopNode() {
-    node.stop().await();
-    vertx.close().await();
-  }
 
   private void startNode(Clock clock, Map<String, String> env) throws InterruptedException {
-    vertx = Vertx.vertx();
-    db.truncate(vertx);
-    node = TestNodes.startReady(vertx, TestNodes.config(db, env), clock);
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
+    node = offload.start(clock, env);
+    vertx = node.vertx();
   }
 
-  /** A node that claims only on {@link ManualDispatcher#cycle}. */
-  private ManualDispatcher startManualNode(MutableClock clock, Map<String, String> env) throws InterruptedException {
-    vertx = Vertx.vertx();
-    db.truncate(vertx);
-    node = ManualDispatcher.startNode(vertx, TestNodes.config(db, env), clock);
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
-    return new ManualDispatcher(vertx);
+  /** A node that claims only on {@link TestNode#cycle}. */
+  private void startManualNode(MutableClock clock, Map<String, String> env) throws InterruptedException {
+    node = offload.startManual(clock, env);
+    vertx = node.vertx();
   }
 
   private String submit(JsonObject task) {
-    var response = client.post("/tasks").sendJsonObject(task).await();
-    assertEquals(202, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject().getString("id");
+    return node.submit(task);
   }
 
   private JsonObject task(String id) {
-    return client.get("/tasks/" + id).send().await().bodyAsJsonObject();
+    return node.task(id);
   }
 
   private JsonObject awaitTask(String id, Duration wait, Predicate<JsonObject> accept) throws InterruptedException {
-    return Eventually.value("task " + id, wait, () -> task(id), accept);
+    return node.await(id, wait, accept);
   }
 
   private static Predicate<JsonObject> inState(String state) {
-    return task -> state.equals(task.getString("state"));
+    return Tasks.inState(state);
   }
 
   @Test
@@ -110,7 +82,7 @@ class TaskExecutionTest {
   @Test
   void a_failing_task_is_retried_until_max_attempts_then_discarded_keeping_every_error() throws Exception {
     startNode(Clock.systemUTC(), Map.of());
-    String id = submit(new JsonObject().put("kind", "test.fail").put("max_attempts", 3));
+    String id = node.submit(Tasks.failing().maxAttempts(3));
 
     JsonObject discarded = awaitTask(id, Duration.ofSeconds(10), inState("discarded"));
     assertEquals(3, discarded.getInteger("attempt"));
@@ -128,22 +100,21 @@ class TaskExecutionTest {
   @Test
   void a_retry_waits_for_its_backoff_on_the_clock_and_then_succeeds() throws Exception {
     MutableClock clock = MutableClock.atNow();
-    ManualDispatcher dispatcher =
-        startManualNode(clock, Map.of("OFFLOAD_TASKS_RETRY_BASE", "1h", "OFFLOAD_TASKS_RETRY_CAP", "1h"));
+    startManualNode(clock, Map.of("OFFLOAD_TASKS_RETRY_BASE", "1h", "OFFLOAD_TASKS_RETRY_CAP", "1h"));
     String id = submit(new JsonObject().put("kind", "test.fail")
         .put("args", new JsonObject().put("succeed_on_attempt", 2)));
-    assertEquals(1, dispatcher.cycle().await());
+    assertEquals(1, node.cycle());
 
     JsonObject retryable = awaitTask(id, Duration.ofSeconds(10), inState("retryable"));
     Duration backoff = Duration.between(clock.instant(), Instant.parse(retryable.getString("scheduled_at")));
     assertTrue(backoff.compareTo(Duration.ofMinutes(30)) >= 0 && backoff.compareTo(Duration.ofHours(1)) <= 0,
         "backoff " + backoff);
 
-    assertEquals(0, dispatcher.cycle().await(), "a cycle before the backoff has passed must not run it");
+    assertEquals(0, node.cycle(), "a cycle before the backoff has passed must not run it");
     assertEquals("retryable", task(id).getString("state"));
 
     clock.advance(Duration.ofHours(1));
-    assertEquals(1, dispatcher.cycle().await());
+    assertEquals(1, node.cycle());
     JsonObject completed = awaitTask(id, Duration.ofSeconds(10), inState("completed"));
     assertEquals(2, completed.getInteger("attempt"));
     assertEquals("succeeded on attempt 2", completed.getString("result"));
@@ -206,7 +177,7 @@ class TaskExecutionTest {
     awaitTask(done, Duration.ofSeconds(5), inState("completed"));
 
     Eventually.isTrue("the finished task is pruned", Duration.ofSeconds(5),
-        () -> client.get("/tasks/" + done).send().await().statusCode() == 404);
+        () -> node.client().get("/tasks/" + done).send().await().statusCode() == 404);
     assertEquals("scheduled", task(later).getString("state"));
   }
 
@@ -240,15 +211,20 @@ class TaskExecutionTest {
     String waiting = submit(new JsonObject().put("kind", "noop").put("delay", "2s"));
     awaitTask(id, Duration.ofSeconds(5), inState("running"));
 
-    node.stop().await();
+    node.stop();
 
-    var finished = db.sql(vertx, "SELECT state, attempt FROM offload_task WHERE id = $1::uuid", id).iterator().next();
+    var finished = offload.sql("SELECT state, attempt FROM offload_task WHERE id = $1::uuid", id).iterator().next();
     assertEquals("completed", finished.getString(0));
     assertEquals(1, finished.getInteger(1));
-    Thread.sleep(2_500); // past the delayed task's time: a stopped node claims nothing
-    var untouched = db.sql(vertx, "SELECT state FROM offload_task WHERE id = $1::uuid", waiting).iterator().next();
+    // A stopped node claims nothing: every verticle of it is undeployed (Vert.x cancels their timers and
+    // consumers), so nothing of it is left to claim the delayed task once it falls due. A successor runs it.
+    assertTrue(vertx.deploymentIDs().isEmpty(), "still deployed: " + vertx.deploymentIDs());
+    var untouched = offload.sql("SELECT state FROM offload_task WHERE id = $1::uuid", waiting).iterator().next();
     assertEquals("scheduled", untouched.getString(0));
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of()), Clock.systemUTC());
+    TestNode successor = offload.start(Map.of("OFFLOAD_NODE_ID", "successor"));
+    JsonObject ran = successor.await(waiting, Duration.ofSeconds(5), inState("completed"));
+    assertEquals("successor", ran.getString("attempted_by"));
+    assertEquals(1, ran.getInteger("attempt"));
   }
 
   @Test
@@ -257,13 +233,12 @@ class TaskExecutionTest {
     String id = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 30)));
     awaitTask(id, Duration.ofSeconds(5), inState("running"));
 
-    node.stop().await();
+    node.stop();
 
-    var row = db.sql(vertx, "SELECT state, attempt, errors::text FROM offload_task WHERE id = $1::uuid", id)
+    var row = offload.sql("SELECT state, attempt, errors::text FROM offload_task WHERE id = $1::uuid", id)
         .iterator().next();
     assertEquals("available", row.getString(0));
     assertEquals(0, row.getInteger(1));
     assertEquals("[]", row.getString(2));
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of()), Clock.systemUTC());
   }
 }

@@ -4,63 +4,40 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
-import io.vertx.core.Vertx;
+import dev.offload.testing.OffloadNodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The node list and live scaling of a worker node, driven through an API node, each in a Vert.x of its own. */
 class AdminRoutesTest {
 
   private static final String TOKEN = "adm1n-t0ken";
 
-  private static PgTestDatabase db;
-  private static final List<Vertx> vertxes = new ArrayList<>();
-  private static final List<OffloadNode> nodes = new ArrayList<>();
+  /** Nodes started once for the class: their registry rows stay from one test to the next. */
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode().keepDataBetweenTests();
+
   private static WebClient api;
   private static WebClient withoutToken;
 
   @BeforeAll
   static void startNodes() throws InterruptedException {
-    db = PgTestDatabase.create(AdminRoutesTest.class);
-    api = client(start(Map.of("OFFLOAD_NODE_ID", "api-a", "OFFLOAD_ROLE", "api", "OFFLOAD_API_TOKEN", TOKEN)));
-    start(Map.of("OFFLOAD_NODE_ID", "worker-b", "OFFLOAD_ROLE", "worker", "OFFLOAD_WORKER_INSTANCES", "2"));
-    withoutToken = client(start(Map.of("OFFLOAD_NODE_ID", "api-c", "OFFLOAD_ROLE", "api")));
-  }
-
-  @AfterAll
-  static void stopNodes() {
-    nodes.forEach(node -> node.stop().await());
-    db.drop(vertxes.get(0));
-    vertxes.forEach(vertx -> vertx.close().await());
-  }
-
-  private static OffloadNode start(Map<String, String> env) throws InterruptedException {
-    Vertx vertx = Vertx.vertx();
-    vertxes.add(vertx);
-    OffloadNode node = TestNodes.startReady(vertx, TestNodes.config(db, env), Clock.systemUTC());
-    nodes.add(node);
-    return node;
-  }
-
-  private static WebClient client(OffloadNode node) {
-    return WebClient.create(vertxes.get(vertxes.size() - 1), new WebClientOptions().setDefaultPort(node.httpPort()));
+    api = offload.start(Map.of("OFFLOAD_NODE_ID", "api-a", "OFFLOAD_ROLE", "api", "OFFLOAD_API_TOKEN", TOKEN))
+        .client();
+    offload.start(Map.of("OFFLOAD_NODE_ID", "worker-b", "OFFLOAD_ROLE", "worker", "OFFLOAD_WORKER_INSTANCES", "2"));
+    withoutToken = offload.start(Map.of("OFFLOAD_NODE_ID", "api-c", "OFFLOAD_ROLE", "api")).client();
   }
 
   @Test
@@ -139,8 +116,7 @@ class AdminRoutesTest {
   }
 
   private static long running() {
-    return db.sql(vertxes.get(0), "SELECT count(*) FROM offload_task WHERE state = 'running'")
-        .iterator().next().getLong(0);
+    return offload.countTasks("state = 'running'");
   }
 
   private static JsonObject find(JsonArray nodes, String id) {

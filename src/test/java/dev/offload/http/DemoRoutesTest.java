@@ -4,31 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
-import dev.offload.config.ConfigLoader;
-import dev.offload.config.OffloadConfig;
-import dev.offload.task.TaskHandlers;
+import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.Timing;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.junit5.VertxExtension;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,40 +29,24 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code /async-task} and {@code /sync-task}, served by a node whose database is unreachable: these routes
  * must not need it, and the task routes must say so with a 503 instead of hanging or failing with a 500.
  */
-@ExtendWith(VertxExtension.class)
 class DemoRoutesTest {
 
-  /** Nothing listens on port 1, so every connection attempt is refused at once. */
-  private static final String UNREACHABLE_DATABASE = "postgresql://postgres@127.0.0.1:1/none";
   private static final int CONCURRENT_REQUESTS = 200;
 
-  private static Vertx vertx;
-  private static OffloadNode node;
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode().unreachableDatabase().workers(0)
+      .env("OFFLOAD_NODE_ID", "demo-routes-test");
+
   private static WebClient client;
   /** One connection per concurrent request, so the client's pool does not serialise them. */
   private static WebClient wideClient;
 
   @BeforeAll
-  static void startNodeWithoutDatabase(Vertx classVertx) {
-    vertx = classVertx;
-    OffloadConfig config = ConfigLoader.load(Optional.empty(), Map.of(
-        "OFFLOAD_NODE_ID", "demo-routes-test",
-        "OFFLOAD_HTTP_PORT", "0",
-        "OFFLOAD_HTTP_INSTANCES", "1",
-        "OFFLOAD_DATABASE_URL", UNREACHABLE_DATABASE,
-        "OFFLOAD_DATABASE_RETRY_INTERVAL", "1m",
-        "OFFLOAD_WORKER_INSTANCES", "0"));
-    node = OffloadNode.start(vertx, config, Clock.systemUTC(), TaskHandlers.discover()).await();
-    WebClientOptions options = new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort());
-    client = WebClient.create(vertx, options);
-    wideClient = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(CONCURRENT_REQUESTS));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    client.close();
-    wideClient.close();
-    node.stop().await();
+  static void createClients() {
+    client = offload.client();
+    wideClient = WebClient.create(offload.vertx(),
+        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(offload.node().httpPort()),
+        new PoolOptions().setHttp1MaxSize(CONCURRENT_REQUESTS));
   }
 
   private static HttpResponse<Buffer> get(String uri) {
@@ -152,6 +128,7 @@ class DemoRoutesTest {
   }
 
   @Test
+  @Timing
   void concurrent_async_requests_all_complete_without_holding_a_thread_each() {
     // 200 requests of 1 s each would take 200 s one at a time, or 10 s on the 20 worker threads;
     // waiting on a timer, they all finish after about one second.
@@ -174,7 +151,7 @@ class DemoRoutesTest {
 
   @Test
   void without_its_database_a_node_is_alive_and_serves_demo_routes_but_not_ready_for_tasks() {
-    assertFalse(node.isDatabaseReady());
+    assertFalse(offload.node().isDatabaseReady());
 
     HttpResponse<Buffer> health = get("/health");
     assertEquals(200, health.statusCode(), health.bodyAsString());

@@ -4,31 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
 import dev.offload.testing.FakeUpstream;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
+import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.Timing;
 import dev.offload.upstream.Upstream;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.junit5.VertxExtension;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,21 +30,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code /fetch-data} on a real node whose upstreams ({@code OFFLOAD_UPSTREAMS}) all point at a
  * {@link FakeUpstream} on port 0; the default {@code todos} upstream is replaced, so nothing reaches the internet.
  */
-@ExtendWith(VertxExtension.class)
 class FetchRoutesTest {
 
-  private static Vertx vertx;
-  private static PgTestDatabase db;
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode().workers(0).keepDataBetweenTests();
+
   private static FakeUpstream fake;
-  private static OffloadNode node;
   private static WebClient client;
 
   @BeforeAll
-  static void startNodeAndFake(Vertx classVertx) throws InterruptedException {
-    vertx = classVertx;
-    db = PgTestDatabase.create(FetchRoutesTest.class);
+  static void startFakeThenNode() throws InterruptedException {
     fake = new FakeUpstream();
-    vertx.deployVerticle(fake).await();
+    offload.vertx().deployVerticle(fake).await();
     String upstreams = new JsonObject()
         // A breaker that never opens here, so that the failures of one test cannot fail the next.
         .put("fake", new JsonObject().put("base_url", fake.baseUrl()).put("timeout", "1s").put("retries", 2)
@@ -62,18 +53,7 @@ class FetchRoutesTest {
         .put("nowhere", new JsonObject().put("base_url", "http://127.0.0.1:1").put("retries", 0)
             .put("breaker_failures", 1000))
         .encode();
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of(
-        "OFFLOAD_WORKER_INSTANCES", "0",
-        "OFFLOAD_UPSTREAMS", upstreams)), Clock.systemUTC());
-    client = WebClient.create(vertx,
-        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    client.close();
-    node.stop().await();
-    db.drop(vertx);
+    client = offload.start(Map.of("OFFLOAD_UPSTREAMS", upstreams)).client();
   }
 
   @BeforeEach
@@ -158,6 +138,7 @@ class FetchRoutesTest {
     }
 
     @Test
+    @Timing
     void no_answer_within_the_timeout_is_a_504() {
       long started = System.nanoTime();
       String message = assertError(get("/fetch-data/quick/delay/3000"), 504, "upstream_timeout");
@@ -252,6 +233,7 @@ class FetchRoutesTest {
   class FanOut {
 
     @Test
+    @Timing
     void fetches_the_paths_concurrently_and_answers_in_the_order_asked() {
       // Each later path answers sooner: completion order is the reverse of the order asked.
       List<Integer> delays = List.of(500, 480, 460, 440, 420);

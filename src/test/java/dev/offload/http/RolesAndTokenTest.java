@@ -3,80 +3,50 @@ package dev.offload.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
-import io.vertx.core.Vertx;
+import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.Tasks;
+import dev.offload.testing.TestNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What api and worker nodes serve and run, and the bearer token on state-changing routes. */
 class RolesAndTokenTest {
 
-  private static PgTestDatabase db;
-  private final List<Vertx> vertxes = new ArrayList<>();
-  private final List<OffloadNode> nodes = new ArrayList<>();
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
 
-  @BeforeAll
-  static void createSchema() {
-    db = PgTestDatabase.create(RolesAndTokenTest.class);
-  }
-
-  @AfterAll
-  static void dropSchema() {
-    Vertx vertx = Vertx.vertx();
-    db.drop(vertx);
-    vertx.close().await();
-  }
-
-  @AfterEach
-  void stop() {
-    nodes.forEach(node -> node.stop().await());
-    vertxes.forEach(vertx -> vertx.close().await());
-  }
-
-  /** A node in a Vert.x instance of its own, as in a JVM of its own. */
-  private WebClient start(Map<String, String> env) throws InterruptedException {
-    Vertx vertx = Vertx.vertx();
-    vertxes.add(vertx);
-    OffloadNode node = TestNodes.startReady(vertx, TestNodes.config(db, env), Clock.systemUTC());
-    nodes.add(node);
-    return WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
-  }
-
-  private static void emptyTable() {
-    Vertx vertx = Vertx.vertx();
-    db.truncate(vertx);
-    vertx.close().await();
+  private static WebClient start(Map<String, String> env) throws InterruptedException {
+    return offload.start(env).client();
   }
 
   @Test
   void an_api_node_accepts_tasks_but_runs_none() throws Exception {
-    emptyTable();
-    WebClient client = start(Map.of("OFFLOAD_ROLE", "api"));
+    TestNode api = offload.start(Map.of("OFFLOAD_ROLE", "api", "OFFLOAD_NODE_ID", "api-node"));
+    WebClient client = api.client();
 
     HttpResponse<Buffer> submitted = client.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop")).await();
     assertEquals(202, submitted.statusCode());
-    Thread.sleep(600); // several polls of a node that runs tasks
     String id = submitted.bodyAsJsonObject().getString("id");
     assertEquals("available", client.get("/tasks/" + id).send().await().bodyAsJsonObject().getString("state"));
+
+    // A node that runs tasks takes it at its first claim; by then the API node has started no attempt.
+    offload.start(Map.of("OFFLOAD_NODE_ID", "worker-node"));
+    JsonObject done = api.await(id, Duration.ofSeconds(5), Tasks.inState("completed"));
+    assertEquals("worker-node", done.getString("attempted_by"));
+    assertEquals(1, done.getInteger("attempt"));
+    String metrics = api.metrics();
+    assertTrue(metrics.contains("offload_attempts_started_total 0.0"), metrics);
   }
 
   @Test
   void a_worker_node_runs_tasks_and_serves_only_health_readiness_and_metrics() throws Exception {
-    emptyTable();
     WebClient apiClient = start(Map.of("OFFLOAD_ROLE", "api", "OFFLOAD_NODE_ID", "api-node"));
     WebClient workerClient = start(Map.of("OFFLOAD_ROLE", "worker", "OFFLOAD_NODE_ID", "worker-node"));
 
@@ -92,7 +62,7 @@ class RolesAndTokenTest {
 
     String id = apiClient.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop"))
         .await().bodyAsJsonObject().getString("id");
-    JsonObject done = Eventually.value("completed", java.time.Duration.ofSeconds(5),
+    JsonObject done = Eventually.value("completed", Duration.ofSeconds(5),
         () -> apiClient.get("/tasks/" + id).send().await().bodyAsJsonObject(),
         task -> "completed".equals(task.getString("state")));
     assertEquals("worker-node", done.getString("attempted_by"));
@@ -107,7 +77,6 @@ class RolesAndTokenTest {
 
   @Test
   void with_a_token_configured_changes_need_it_and_reads_do_not() throws Exception {
-    emptyTable();
     WebClient client = start(Map.of("OFFLOAD_API_TOKEN", "s3cret", "OFFLOAD_WORKER_INSTANCES", "0"));
     JsonObject noop = new JsonObject().put("kind", "noop");
 

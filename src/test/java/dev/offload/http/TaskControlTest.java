@@ -4,59 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
+import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.Tasks;
+import dev.offload.testing.Timing;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cancel, retry, idempotent and batch submission, over HTTP on a real node with workers. */
 class TaskControlTest {
 
-  private static PgTestDatabase db;
-  private static Vertx vertx;
-  private static OffloadNode node;
-  private static WebClient client;
-
-  @BeforeAll
-  static void startNode() throws InterruptedException {
-    db = PgTestDatabase.create(TaskControlTest.class);
-    vertx = Vertx.vertx();
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of()), Clock.systemUTC());
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()),
-        new PoolOptions().setHttp1MaxSize(32));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    node.stop().await();
-    db.drop(vertx);
-    vertx.close().await();
-  }
-
-  @BeforeEach
-  void emptyTable() {
-    db.truncate(vertx);
-  }
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode();
 
   @Nested
   class Cancel {
@@ -70,14 +40,17 @@ class TaskControlTest {
       assertEquals(200, response.statusCode(), response.bodyAsString());
       assertEquals("cancelled", response.bodyAsJsonObject().getString("state"));
       assertNotNull(response.bodyAsJsonObject().getString("finalized_at"));
-      Thread.sleep(600); // past its start time: it must not run
+      // Past its start time: a task due after it has run, and claims take due tasks oldest first, so a claim
+      // that could take the cancelled one took it first.
+      offload.await(offload.submit(Tasks.noop().delay("400ms")), Tasks.inState("completed"));
       assertEquals(0, task(id).getInteger("attempt"));
       assertEquals("cancelled", task(id).getString("state"));
     }
 
     @Test
+    @Timing
     void a_running_sleep_task_stops_within_a_second_and_ends_cancelled() throws Exception {
-      String id = submit(sleep(30));
+      String id = offload.submit(Tasks.sleep(30));
       Eventually.isTrue("running", () -> "running".equals(task(id).getString("state")));
 
       Instant requested = Instant.now();
@@ -112,8 +85,7 @@ class TaskControlTest {
 
     @Test
     void a_discarded_task_retried_on_demand_runs_again() throws Exception {
-      String id = submit(new JsonObject().put("kind", "test.fail").put("max_attempts", 1)
-          .put("args", new JsonObject().put("succeed_on_attempt", 2)));
+      String id = offload.submit(Tasks.failingUntil(2).maxAttempts(1));
       Eventually.isTrue("discarded", () -> "discarded".equals(task(id).getString("state")));
 
       HttpResponse<Buffer> response = post("/tasks/" + id + "/retry", null);
@@ -142,9 +114,9 @@ class TaskControlTest {
     @Test
     void the_same_idempotency_key_returns_the_existing_task_with_200() {
       JsonObject body = new JsonObject().put("kind", "noop").put("delay", "1h");
-      HttpResponse<Buffer> first = client.post("/tasks").putHeader("Idempotency-Key", "abc").sendJsonObject(body).await();
-      HttpResponse<Buffer> second = client.post("/tasks").putHeader("Idempotency-Key", "abc").sendJsonObject(body).await();
-      HttpResponse<Buffer> viaField = client.post("/tasks").sendJsonObject(body.copy().put("unique_key", "abc")).await();
+      HttpResponse<Buffer> first = client().post("/tasks").putHeader("Idempotency-Key", "abc").sendJsonObject(body).await();
+      HttpResponse<Buffer> second = client().post("/tasks").putHeader("Idempotency-Key", "abc").sendJsonObject(body).await();
+      HttpResponse<Buffer> viaField = client().post("/tasks").sendJsonObject(body.copy().put("unique_key", "abc")).await();
 
       assertEquals(202, first.statusCode());
       assertEquals(200, second.statusCode());
@@ -158,7 +130,7 @@ class TaskControlTest {
     @Test
     void concurrent_requests_with_one_key_create_one_task() {
       List<Future<HttpResponse<Buffer>>> responses = IntStream.range(0, 24)
-          .mapToObj(i -> client.post("/tasks").putHeader("Idempotency-Key", "race")
+          .mapToObj(i -> client().post("/tasks").putHeader("Idempotency-Key", "race")
               .sendJsonObject(new JsonObject().put("kind", "noop").put("delay", "1h")))
           .toList();
       Future.all(responses).await();
@@ -171,7 +143,7 @@ class TaskControlTest {
 
     @Test
     void a_header_and_field_that_disagree_are_a_400() {
-      HttpResponse<Buffer> response = client.post("/tasks").putHeader("Idempotency-Key", "a")
+      HttpResponse<Buffer> response = client().post("/tasks").putHeader("Idempotency-Key", "a")
           .sendJsonObject(new JsonObject().put("kind", "noop").put("unique_key", "b")).await();
 
       assertEquals(400, response.statusCode());
@@ -186,7 +158,7 @@ class TaskControlTest {
     void a_batch_is_inserted_and_answered_with_its_ids_in_order() throws Exception {
       JsonArray tasks = new JsonArray();
       for (int i = 0; i < 1_000; i++) {
-        tasks.add(new JsonObject().put("kind", "noop").put("priority", i % 10));
+        tasks.add(Tasks.noop().priority(i % 10).json());
       }
 
       HttpResponse<Buffer> response = post("/tasks/batch", new JsonObject().put("tasks", tasks));
@@ -227,30 +199,28 @@ class TaskControlTest {
     }
   }
 
-  private static JsonObject sleep(int seconds) {
-    return new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", seconds));
+  private static WebClient client() {
+    return offload.client();
   }
 
   private static String submit(JsonObject body) {
-    HttpResponse<Buffer> response = post("/tasks", body);
-    assertEquals(202, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject().getString("id");
+    return offload.submit(body);
   }
 
   private static HttpResponse<Buffer> post(String path, JsonObject body) {
-    return body == null ? client.post(path).send().await() : client.post(path).sendJsonObject(body).await();
+    return body == null ? client().post(path).send().await() : client().post(path).sendJsonObject(body).await();
   }
 
   private static JsonObject task(String id) {
-    return client.get("/tasks/" + id).send().await().bodyAsJsonObject();
+    return offload.task(id);
   }
 
   private static JsonArray tasks() {
-    return client.get("/tasks").send().await().bodyAsJsonObject().getJsonArray("tasks");
+    return client().get("/tasks").send().await().bodyAsJsonObject().getJsonArray("tasks");
   }
 
   private static long count(String sql) {
-    return db.sql(vertx, sql).iterator().next().getLong(0);
+    return offload.sql(sql).iterator().next().getLong(0);
   }
 
   private static String errorCode(HttpResponse<Buffer> response) {

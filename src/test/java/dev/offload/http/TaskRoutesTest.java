@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
 import dev.offload.testing.MutableClock;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
-import io.vertx.core.Vertx;
+import dev.offload.testing.OffloadNodeExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import java.time.Duration;
@@ -25,16 +20,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,7 +35,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code /tasks} against a real node and a real schema. The node runs no workers, so a submitted task stays
  * exactly as submitted; the clock only moves when a test moves it.
  */
-@ExtendWith(VertxExtension.class)
 class TaskRoutesTest {
 
   private static final Set<String> TASK_FIELDS = Set.of("id", "kind", "queue", "state", "args", "priority",
@@ -52,44 +42,24 @@ class TaskRoutesTest {
       "scheduled_at", "attempted_at", "finalized_at", "cancel_requested_at", "unique_key", "callback_url");
   private static final int BODY_LIMIT = 1_048_576;
 
-  private static Vertx vertx;
-  private static PgTestDatabase db;
-  private static MutableClock clock;
-  private static OffloadNode node;
-  private static WebClient client;
+  private static final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
 
-  /** The Vertx injected here lives for the whole class (vertx-junit5 closes it after {@link #stopNode}). */
-  @BeforeAll
-  static void startNode(Vertx classVertx) throws InterruptedException {
-    vertx = classVertx;
-    db = PgTestDatabase.create(TaskRoutesTest.class);
-    clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of("OFFLOAD_ROLE", "api")), clock);
-    client = WebClient.create(vertx,
-        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    client.close();
-    node.stop().await();
-    db.drop(vertx);
-  }
-
-  @BeforeEach
-  void startFromAnEmptyTable() {
-    db.truncate(vertx);
-  }
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode().role("api").clock(clock);
 
   // ---- helpers -------------------------------------------------------------------------------------------
 
+  private static WebClient client() {
+    return offload.client();
+  }
+
   private static HttpResponse<Buffer> post(String body) {
-    return client.post("/tasks").putHeader("content-type", "application/json")
+    return client().post("/tasks").putHeader("content-type", "application/json")
         .sendBuffer(Buffer.buffer(body)).await();
   }
 
   private static HttpResponse<Buffer> get(String uri) {
-    return client.get(uri).send().await();
+    return client().get(uri).send().await();
   }
 
   /** Submits, expects 202, and moves the clock on so that the next task is strictly newer. */
@@ -131,13 +101,13 @@ class TaskRoutesTest {
   }
 
   private static Row row(String id) {
-    RowSet<Row> rows = db.sql(vertx, "SELECT * FROM offload_task WHERE id = $1", UUID.fromString(id));
+    RowSet<Row> rows = offload.sql("SELECT * FROM offload_task WHERE id = $1", UUID.fromString(id));
     assertEquals(1, rows.size(), "rows with id " + id);
     return rows.iterator().next();
   }
 
   private static long taskCount() {
-    return db.sql(vertx, "SELECT count(*) FROM offload_task").iterator().next().getLong(0);
+    return offload.sql("SELECT count(*) FROM offload_task").iterator().next().getLong(0);
   }
 
   private static Instant instant(JsonObject task, String field) {
@@ -537,14 +507,14 @@ class TaskRoutesTest {
 
     @Test
     void delete_on_the_task_collection_is_a_json_405() {
-      String message = assertError(client.delete("/tasks").send().await(), 405, "method_not_allowed");
+      String message = assertError(client().delete("/tasks").send().await(), 405, "method_not_allowed");
       assertTrue(message.contains("DELETE"), message);
     }
 
     @Test
     void put_on_a_task_is_a_json_405() {
       String id = submit("noop").getString("id");
-      assertError(client.put("/tasks/" + id).sendJsonObject(new JsonObject()).await(), 405, "method_not_allowed");
+      assertError(client().put("/tasks/" + id).sendJsonObject(new JsonObject()).await(), 405, "method_not_allowed");
     }
   }
 }

@@ -15,7 +15,7 @@ import dev.offload.task.TaskState;
 import dev.offload.testing.Eventually;
 import dev.offload.testing.MutableClock;
 import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
+import dev.offload.testing.OffloadNodeExtension;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -82,7 +82,7 @@ class MaintenanceVerticleTest {
     assertEquals(1, claimed.size());
     MutableClock clock = new MutableClock(T0.plus(LEASE).plusMillis(1));
 
-    OffloadConfig config = TestNodes.config(db, Map.of("OFFLOAD_LEASE", "1s"));
+    OffloadConfig config = OffloadNodeExtension.testConfig(db, Map.of("OFFLOAD_LEASE", "1s"));
     vertx.deployVerticle(new MaintenanceVerticle(tasks, nodes, files, config, clock)).await();
 
     Task rescued = Eventually.value("the attempt is rescued", Duration.ofSeconds(5),
@@ -103,7 +103,7 @@ class MaintenanceVerticleTest {
         NewTask.DEFAULT_PRIORITY, 3, Duration.ofMinutes(1), null, null, null), T0).await().task().id();
     files.attach(attached, task).await();
     MutableClock clock = new MutableClock(T0);
-    RetentionPruner pruner = new RetentionPruner(vertx, tasks, nodes, files, TestNodes.config(db, Map.of()).tasks(),
+    RetentionPruner pruner = new RetentionPruner(vertx, tasks, nodes, files, OffloadNodeExtension.testConfig(db, Map.of()).tasks(),
         clock);
 
     clock.advance(RetentionPruner.ORPHAN_UPLOAD_AGE.minusSeconds(1));

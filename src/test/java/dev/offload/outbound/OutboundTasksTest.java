@@ -3,10 +3,9 @@ package dev.offload.outbound;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
 import dev.offload.testing.Eventually;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
+import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.Tasks;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -14,9 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,28 +21,25 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The http and callback kinds against a real receiving server on port 0, allow-listed. */
 class OutboundTasksTest {
 
-  private static PgTestDatabase db;
-  private static Vertx vertx;
-  private static HttpServer receiver;
-  private static OffloadNode node;
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+
   private static WebClient client;
   private static String base;
   private static final List<JsonObject> hooks = new CopyOnWriteArrayList<>();
   private static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
   @BeforeAll
-  static void start() throws InterruptedException {
-    db = PgTestDatabase.create(OutboundTasksTest.class);
-    vertx = Vertx.vertx();
+  static void startReceiverThenNode() throws InterruptedException {
+    Vertx vertx = offload.vertx();
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create());
     router.get("/ok").handler(ctx -> ctx.json(new JsonObject().put("hello", "world")));
@@ -67,23 +61,13 @@ class OutboundTasksTest {
       hooks.add(ctx.body().asJsonObject());
       ctx.response().setStatusCode(204).end();
     });
-    receiver = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    HttpServer receiver = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     base = "http://127.0.0.1:" + receiver.actualPort();
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of(
-        "OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1:" + receiver.actualPort())), Clock.systemUTC());
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.stop().await();
-    db.drop(vertx);
-    vertx.close().await();
+    client = offload.start(Map.of("OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1:" + receiver.actualPort())).client();
   }
 
   @BeforeEach
-  void reset() {
-    db.truncate(vertx);
+  void forgetHooks() {
     hooks.clear();
   }
 
@@ -163,42 +147,38 @@ class OutboundTasksTest {
     assertTrue(http.bodyAsString().contains("allow-list"), http.bodyAsString());
     assertEquals(400, callback.statusCode());
     assertTrue(callback.bodyAsString().contains("allow-list"), callback.bodyAsString());
-    assertEquals(0L, db.sql(vertx, "SELECT count(*) FROM offload_task").iterator().next().getLong(0));
+    assertEquals(0L, offload.sql("SELECT count(*) FROM offload_task").iterator().next().getLong(0));
   }
 
   @Test
   void a_finished_task_posts_its_resource_to_its_callback_url_whatever_finished_it() throws Exception {
-    String completed = submit(new JsonObject().put("kind", "noop").put("callback_url", base + "/hook"));
-    String discarded = submit(new JsonObject().put("kind", "test.discard").put("callback_url", base + "/hook"));
-    String cancelled = submit(new JsonObject().put("kind", "noop").put("delay", "1h")
-        .put("callback_url", base + "/hook"));
+    String completed = offload.submit(Tasks.noop().callbackUrl(base + "/hook"));
+    String discarded = offload.submit(Tasks.of("test.discard").callbackUrl(base + "/hook"));
+    String cancelled = offload.submit(Tasks.noop().delay("1h").callbackUrl(base + "/hook"));
     client.post("/tasks/" + cancelled + "/cancel").send().await();
 
     Eventually.isTrue("three callbacks", Duration.ofSeconds(10), () -> hooks.size() == 3);
     Map<String, String> stateById = new ConcurrentHashMap<>();
     hooks.forEach(hook -> stateById.put(hook.getString("id"), hook.getString("state")));
     assertEquals(Map.of(completed, "completed", discarded, "discarded", cancelled, "cancelled"), stateById);
-    assertEquals(3L, db.sql(vertx, "SELECT count(*) FROM offload_task WHERE kind = 'callback' AND state = 'completed'")
-        .iterator().next().getLong(0));
+    // A callback task ends once the receiver answered: its outcome is written a moment after the hook arrived.
+    Eventually.isTrue("three callback tasks completed", Duration.ofSeconds(10),
+        () -> offload.countTasks("kind = 'callback' AND state = 'completed'") == 3);
   }
 
   private static JsonObject http(String method, String url) {
-    return new JsonObject().put("kind", "http")
-        .put("args", new JsonObject().put("method", method).put("url", url));
+    return Tasks.http(method, url).json();
   }
 
   private static String submit(JsonObject task) {
-    HttpResponse<Buffer> response = client.post("/tasks").sendJsonObject(task).await();
-    assertEquals(202, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject().getString("id");
+    return offload.submit(task);
   }
 
   private static JsonObject task(String id) {
-    return client.get("/tasks/" + id).send().await().bodyAsJsonObject();
+    return offload.task(id);
   }
 
   private static JsonObject awaitFinal(String id) throws InterruptedException {
-    Predicate<JsonObject> isFinal = task -> task.getString("finalized_at") != null;
-    return Eventually.value("task " + id + " final", Duration.ofSeconds(10), () -> task(id), isFinal);
+    return offload.await(id, Tasks.finished());
   }
 }

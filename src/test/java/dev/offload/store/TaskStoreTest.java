@@ -15,6 +15,7 @@ import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
+import dev.offload.testing.Eventually;
 import dev.offload.testing.PgTestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -1528,18 +1529,24 @@ class TaskStoreTest {
     return woken.future();
   }
 
-  /** The payloads on the task channel while {@code action} runs: waits for {@code expected} of them. */
+  /**
+   * The payloads on the task channel while {@code action} runs: waits for {@code expected} of them, then for
+   * a last notification of the listener's own. PostgreSQL delivers notifications in commit order, so any more
+   * from the action's committed statements arrive before it.
+   */
   private List<String> notificationsDuring(Runnable action, int expected) {
     try (TaskChannel channel = new TaskChannel()) {
       action.run();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (channel.payloads.size() < expected && System.nanoTime() < deadline) {
-        Thread.sleep(10);
+      List<String> payloads = new ArrayList<>();
+      for (int i = 0; i < expected; i++) {
+        payloads.add(channel.next());
       }
-      Thread.sleep(100); // and no more than expected
-      return new ArrayList<>(channel.payloads);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
+      String end = "end-of-test-" + UUID.randomUUID();
+      channel.notifyOwn(end);
+      for (String payload = channel.next(); !payload.equals(end); payload = channel.next()) {
+        payloads.add(payload);
+      }
+      return payloads;
     }
   }
 
@@ -1563,6 +1570,12 @@ class TaskStoreTest {
       } catch (InterruptedException e) {
         throw new AssertionError(e);
       }
+    }
+
+    /** Sends {@code payload} on the task channel from this connection. */
+    void notifyOwn(String payload) {
+      listener.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(db.config().notifyChannel(), payload))
+          .await();
     }
 
     @Override

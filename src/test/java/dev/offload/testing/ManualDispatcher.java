@@ -1,10 +1,7 @@
 package dev.offload.testing;
 
-import dev.offload.OffloadNode;
-import dev.offload.config.OffloadConfig;
 import dev.offload.dispatch.Addresses;
 import dev.offload.dispatch.DispatchMode;
-import dev.offload.task.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -18,32 +15,20 @@ import io.vertx.core.eventbus.Message;
  *
  * <pre>{@code
  * MutableClock clock = MutableClock.atNow();
- * OffloadNode node = ManualDispatcher.startNode(vertx, TestNodes.config(db, Map.of()), clock);
- * ManualDispatcher dispatcher = new ManualDispatcher(vertx);
- * // submit a task with "delay": "1h"
- * assertEquals(0, dispatcher.cycle().await()); // not due yet
+ * TestNode node = offload.startManual(clock, Map.of()); // offload: an OffloadNodeExtension
+ * String id = node.submit(Tasks.noop().delay("1h"));
+ * assertEquals(0, node.cycle()); // not due yet
  * clock.advance(Duration.ofHours(1));
- * assertEquals(1, dispatcher.cycle().await()); // claimed and started
+ * assertEquals(1, node.cycle()); // claimed and started
  * }</pre>
  */
 public final class ManualDispatcher {
 
   private final Vertx vertx;
 
-  /** The dispatcher of the node started in {@code vertx} by {@link #startNode}. */
+  /** The dispatcher of the node started in {@code vertx} with {@link DispatchMode#MANUAL}. */
   public ManualDispatcher(Vertx vertx) {
     this.vertx = vertx;
-  }
-
-  /**
-   * Starts a node with every handler on the test classpath and a manual dispatcher, and waits until its
-   * database part (dispatcher and workers included) is ready. Call from the test thread.
-   */
-  public static OffloadNode startNode(Vertx vertx, OffloadConfig config, MutableClock clock)
-      throws InterruptedException {
-    OffloadNode node = OffloadNode.start(vertx, config, clock, TaskHandlers.discover(), DispatchMode.MANUAL).await();
-    Eventually.isTrue("the node's database part is ready", node::isDatabaseReady);
-    return node;
   }
 
   /**

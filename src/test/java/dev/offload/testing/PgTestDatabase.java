@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * A schema of its own in the test database ({@code TEST_DATABASE_URL}, default
  * {@code postgresql://postgres@127.0.0.1:5432/test}), migrated from the real migration files. Create one per
- * test class, {@link #truncate} between tests, {@link #drop} after.
+ * test class, {@link #truncate} between tests, {@link #drop} after. The database itself is created on first
+ * use if the server does not have it yet.
  */
 public final class PgTestDatabase {
 
@@ -31,7 +32,10 @@ public final class PgTestDatabase {
     this.config = config;
   }
 
-  /** Creates and migrates a fresh schema named after the test class. Blocking: call from the test thread. */
+  /**
+   * Creates and migrates a fresh schema named after the test class; the migrations create the database too
+   * when the server lacks it, as a node's do. Blocking: call from the test thread.
+   */
   public static PgTestDatabase create(Class<?> testClass) {
     String schema = ("t_" + testClass.getSimpleName() + "_" + UUID.randomUUID().toString().substring(0, 8))
         .toLowerCase(Locale.ROOT);
@@ -60,6 +64,17 @@ public final class PgTestDatabase {
     } finally {
       pool.close().await();
     }
+  }
+
+  /**
+   * Whether a connection LISTENs on this schema's task channel, i.e. a dispatcher hears of new tasks: the
+   * last statement of a LISTEN connection is the LISTEN naming its channels, quoted.
+   */
+  public boolean hasTaskListener(Vertx vertx) {
+    return sql(vertx, """
+        SELECT count(*) FROM pg_stat_activity
+        WHERE datname = current_database() AND query LIKE 'LISTEN %' AND position($1 IN query) > 0""",
+        '"' + config.notifyChannel() + '"').iterator().next().getLong(0) > 0;
   }
 
   /**

@@ -39,7 +39,11 @@ public final class TcpProxy {
     return server.listen(port, "127.0.0.1").mapEmpty();
   }
 
+  /** Closes every connection through it; nothing to do if it never started. */
   public Future<Void> stop() {
+    if (server == null) {
+      return Future.succeededFuture();
+    }
     synchronized (sockets) {
       sockets.forEach(NetSocket::close);
       sockets.clear();

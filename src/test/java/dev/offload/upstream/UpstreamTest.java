@@ -8,6 +8,7 @@ import dev.offload.config.ConfigLoader;
 import dev.offload.config.UpstreamConfig;
 import dev.offload.testing.Eventually;
 import dev.offload.testing.FakeUpstream;
+import dev.offload.testing.Timing;
 import dev.offload.upstream.UpstreamFailure.Kind;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Context;
@@ -205,6 +206,7 @@ class UpstreamTest {
     }
 
     @Test
+    @Timing
     void the_backoff_between_attempts_stays_under_its_jittered_bound() {
       // Full jitter: before retry n it waits between 0 and 100 ms * 2^n; three attempts here wait under 600 ms.
       upstream("\"retries\": 2");
@@ -218,6 +220,7 @@ class UpstreamTest {
   class Timeouts {
 
     @Test
+    @Timing
     void an_attempt_without_an_answer_within_the_timeout_fails_as_a_timeout() {
       upstream("\"timeout\": \"200ms\", \"retries\": 0");
       long started = System.nanoTime();
@@ -254,6 +257,7 @@ class UpstreamTest {
     }
 
     @Test
+    @Timing
     void opens_after_breaker_failures_and_then_fails_fast_without_calling() throws InterruptedException {
       upstream(FRAGILE.replace("300ms", "5s"));
       open();

@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
-import dev.offload.task.TaskHandlers;
 import dev.offload.testing.MutableClock;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
+import dev.offload.testing.OffloadNodeExtension;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import java.time.Duration;
@@ -31,11 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,35 +43,16 @@ class UserRoutesTest {
   private static final String TOKEN = "users-test-token";
   private static final int BODY_LIMIT = 1_048_576;
 
-  private static PgTestDatabase db;
-  private static Vertx vertx;
-  private static MutableClock clock;
-  private static OffloadNode node;
-  private static WebClient client;
+  private static final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
 
-  @BeforeAll
-  static void startNode() throws InterruptedException {
-    db = PgTestDatabase.create(UserRoutesTest.class);
-    vertx = Vertx.vertx();
-    clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    node = TestNodes.startReady(vertx,
-        TestNodes.config(db, Map.of("OFFLOAD_WORKER_INSTANCES", "0", "OFFLOAD_API_TOKEN", TOKEN)), clock);
-    client = WebClient.create(vertx,
-        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
-        new PoolOptions().setHttp1MaxSize(32));
-  }
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode().workers(0)
+      .env("OFFLOAD_API_TOKEN", TOKEN).clock(clock).keepDataBetweenTests();
 
-  @AfterAll
-  static void stopNode() {
-    client.close();
-    node.stop().await();
-    db.drop(vertx);
-    vertx.close().await();
-  }
-
+  /** Only the table these tests write: emptying every table before each of them costs seconds. */
   @BeforeEach
   void startFromAnEmptyTable() {
-    db.sql(vertx, "TRUNCATE offload_user");
+    offload.sql("TRUNCATE offload_user");
   }
 
   // ---- POST /users ---------------------------------------------------------------------------------------
@@ -250,8 +224,8 @@ class UserRoutesTest {
     void reads_need_no_token() {
       long id = create("ada@example.com", "Ada").getLong("id");
 
-      assertEquals(200, client.get("/users/" + id).send().await().statusCode());
-      assertEquals(200, client.get("/users").send().await().statusCode());
+      assertEquals(200, client().get("/users/" + id).send().await().statusCode());
+      assertEquals(200, client().get("/users").send().await().statusCode());
     }
 
     @Test
@@ -466,7 +440,7 @@ class UserRoutesTest {
 
     @Test
     void the_default_limit_is_100_and_the_largest_is_1000() {
-      db.sql(vertx, """
+      offload.sql("""
           INSERT INTO offload_user (email, name, created_at, updated_at)
           SELECT 'user' || n || '@example.com', 'User ' || n, now(), now() FROM generate_series(1, 1001) AS n""");
 
@@ -504,12 +478,12 @@ class UserRoutesTest {
     void every_change_without_the_token_is_a_401_and_changes_nothing() {
       long id = create("ada@example.com", "Ada").getLong("id");
 
-      assertError(client.post("/users").sendJsonObject(user("grace@example.com", "Grace")).await(),
+      assertError(client().post("/users").sendJsonObject(user("grace@example.com", "Grace")).await(),
           401, "unauthorized");
-      assertError(client.patch("/users/" + id).sendJsonObject(new JsonObject().put("name", "X")).await(),
+      assertError(client().patch("/users/" + id).sendJsonObject(new JsonObject().put("name", "X")).await(),
           401, "unauthorized");
-      assertError(client.delete("/users/" + id).send().await(), 401, "unauthorized");
-      assertError(client.post("/users").bearerTokenAuthentication("wrong")
+      assertError(client().delete("/users/" + id).send().await(), 401, "unauthorized");
+      assertError(client().post("/users").bearerTokenAuthentication("wrong")
           .sendJsonObject(user("grace@example.com", "Grace")).await(), 401, "unauthorized");
 
       assertEquals(1, userCount());
@@ -527,29 +501,17 @@ class UserRoutesTest {
 
   @Test
   void every_route_is_a_503_while_the_database_is_not_ready() {
-    Vertx otherVertx = Vertx.vertx(); // a node of its own: one Vert.x holds one node
-    try {
-      OffloadNode unready = OffloadNode.start(otherVertx, TestNodes.config(db, Map.of(
-          "OFFLOAD_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/test", "OFFLOAD_API_TOKEN", TOKEN)),
-          clock, TaskHandlers.discover()).await();
-      WebClient unreadyClient = WebClient.create(otherVertx,
-          new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(unready.httpPort()));
-      try {
-        assertError(unreadyClient.get("/users").send().await(), 503, "database_unavailable");
-        assertError(unreadyClient.get("/users/1").send().await(), 503, "database_unavailable");
-        assertError(unreadyClient.post("/users").bearerTokenAuthentication(TOKEN)
-            .sendJsonObject(user("ada@example.com", "Ada")).await(), 503, "database_unavailable");
-        assertError(unreadyClient.patch("/users/1").bearerTokenAuthentication(TOKEN)
-            .sendJsonObject(new JsonObject().put("name", "Ada")).await(), 503, "database_unavailable");
-        assertError(unreadyClient.delete("/users/1").bearerTokenAuthentication(TOKEN).send().await(),
-            503, "database_unavailable");
-      } finally {
-        unreadyClient.close();
-        unready.stop().await();
-      }
-    } finally {
-      otherVertx.close().await();
-    }
+    WebClient unreadyClient = offload.startWithoutWaiting(Map.of(
+        "OFFLOAD_DATABASE_URL", OffloadNodeExtension.UNREACHABLE_DATABASE, "OFFLOAD_API_TOKEN", TOKEN)).client();
+
+    assertError(unreadyClient.get("/users").send().await(), 503, "database_unavailable");
+    assertError(unreadyClient.get("/users/1").send().await(), 503, "database_unavailable");
+    assertError(unreadyClient.post("/users").bearerTokenAuthentication(TOKEN)
+        .sendJsonObject(user("ada@example.com", "Ada")).await(), 503, "database_unavailable");
+    assertError(unreadyClient.patch("/users/1").bearerTokenAuthentication(TOKEN)
+        .sendJsonObject(new JsonObject().put("name", "Ada")).await(), 503, "database_unavailable");
+    assertError(unreadyClient.delete("/users/1").bearerTokenAuthentication(TOKEN).send().await(),
+        503, "database_unavailable");
   }
 
   // ---- helpers -------------------------------------------------------------------------------------------
@@ -558,9 +520,13 @@ class UserRoutesTest {
     return new JsonObject().put("email", email).put("name", name);
   }
 
+  private static WebClient client() {
+    return offload.client();
+  }
+
   /** A request carrying the node's token. */
   private static HttpRequest<Buffer> request(HttpMethod method, String uri) {
-    return client.request(method, uri).bearerTokenAuthentication(TOKEN);
+    return client().request(method, uri).bearerTokenAuthentication(TOKEN);
   }
 
   private static HttpResponse<Buffer> send(HttpMethod method, String uri, JsonObject body) {
@@ -572,7 +538,7 @@ class UserRoutesTest {
   }
 
   private static HttpResponse<Buffer> get(String uri) {
-    return client.get(uri).send().await();
+    return client().get(uri).send().await();
   }
 
   private static HttpResponse<Buffer> patch(long id, JsonObject body) {
@@ -610,12 +576,12 @@ class UserRoutesTest {
   }
 
   private static Row row(long id) {
-    RowSet<Row> rows = db.sql(vertx, "SELECT * FROM offload_user WHERE id = $1", id);
+    RowSet<Row> rows = offload.sql("SELECT * FROM offload_user WHERE id = $1", id);
     assertEquals(1, rows.size(), "rows with id " + id);
     return rows.iterator().next();
   }
 
   private static long userCount() {
-    return db.sql(vertx, "SELECT count(*) FROM offload_user").iterator().next().getLong(0);
+    return offload.sql("SELECT count(*) FROM offload_user").iterator().next().getLong(0);
   }
 }

@@ -3,57 +3,27 @@ package dev.offload.users;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.offload.OffloadNode;
-import dev.offload.testing.Eventually;
-import dev.offload.testing.PgTestDatabase;
-import dev.offload.testing.TestNodes;
-import io.vertx.core.Vertx;
+import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.Tasks;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** users.import and users.export through the API, on a real node: a round trip, errors, formats, files. */
 class UsersBulkTest {
 
-  private static PgTestDatabase db;
-  private static Vertx vertx;
-  private static OffloadNode node;
-  private static WebClient client;
-
-  @BeforeAll
-  static void start() throws InterruptedException {
-    db = PgTestDatabase.create(UsersBulkTest.class);
-    vertx = Vertx.vertx();
-    node = TestNodes.startReady(vertx, TestNodes.config(db, Map.of("OFFLOAD_HTTP_UPLOAD_LIMIT", "20000000")),
-        Clock.systemUTC());
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultPort(node.httpPort()));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.stop().await();
-    db.drop(vertx);
-    vertx.close().await();
-  }
-
-  @BeforeEach
-  void empty() {
-    db.truncate(vertx);
-  }
+  @RegisterExtension
+  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode()
+      .env("OFFLOAD_HTTP_UPLOAD_LIMIT", "20000000");
 
   @Test
   void one_hundred_thousand_users_are_imported_and_exported_again_intact() throws Exception {
@@ -69,7 +39,7 @@ class UsersBulkTest {
 
     JsonObject exported = awaitFinal(submit(new JsonObject().put("kind", "users.export")), Duration.ofSeconds(120));
     assertEquals(100_000, exported.getJsonObject("result").getLong("rows"));
-    HttpResponse<Buffer> file = client.get("/tasks/" + exported.getString("id") + "/result").send().await();
+    HttpResponse<Buffer> file = client().get("/tasks/" + exported.getString("id") + "/result").send().await();
     assertEquals(200, file.statusCode());
     assertEquals("text/csv", file.getHeader("content-type"));
     String[] lines = file.bodyAsString().split("\n");
@@ -94,7 +64,7 @@ class UsersBulkTest {
 
   @Test
   void bad_lines_are_reported_with_their_number_and_reason_and_the_others_imported() throws Exception {
-    client.post("/users").sendJsonObject(new JsonObject().put("email", "taken@example.com").put("name", "T")).await();
+    client().post("/users").sendJsonObject(new JsonObject().put("email", "taken@example.com").put("name", "T")).await();
     String csv = String.join("\n",
         "name,email,extra",
         "Ann,ann@example.com,x",
@@ -132,34 +102,38 @@ class UsersBulkTest {
   @Test
   void an_export_can_be_ndjson_and_filtered_and_its_file_goes_with_its_task() throws Exception {
     for (String email : List.of("a@keep.org", "b@drop.org", "c@KEEP.org")) {
-      client.post("/users").sendJsonObject(new JsonObject().put("email", email).put("name", "N")).await();
+      client().post("/users").sendJsonObject(new JsonObject().put("email", email).put("name", "N")).await();
     }
     JsonObject done = awaitFinal(submit(new JsonObject().put("kind", "users.export")
         .put("args", new JsonObject().put("format", "ndjson").put("email_contains", "keep"))), Duration.ofSeconds(10));
     String id = done.getString("id");
 
-    HttpResponse<Buffer> file = client.get("/tasks/" + id + "/result").send().await();
+    HttpResponse<Buffer> file = client().get("/tasks/" + id + "/result").send().await();
     assertEquals("application/x-ndjson", file.getHeader("content-type"));
     List<String> emails = Arrays.stream(file.bodyAsString().split("\n"))
         .map(line -> new JsonObject(line).getString("email")).toList();
     assertEquals(List.of("a@keep.org", "c@KEEP.org"), emails);
 
-    db.sql(vertx, "DELETE FROM offload_task WHERE id = $1::uuid", id);
-    assertEquals(0L, db.sql(vertx, "SELECT count(*) FROM offload_file_chunk").iterator().next().getLong(0));
-    assertEquals(404, client.get("/tasks/" + id + "/result").send().await().statusCode());
+    offload.sql("DELETE FROM offload_task WHERE id = $1::uuid", id);
+    assertEquals(0L, offload.sql("SELECT count(*) FROM offload_file_chunk").iterator().next().getLong(0));
+    assertEquals(404, client().get("/tasks/" + id + "/result").send().await().statusCode());
   }
 
   @Test
   void an_upload_over_the_limit_is_a_413_and_bad_export_args_a_400() {
     String huge = "email,name\n" + "x".repeat(20_000_001);
-    assertEquals(413, client.post("/users/import").sendBuffer(Buffer.buffer(huge)).await().statusCode());
-    HttpResponse<Buffer> bad = client.post("/tasks").sendJsonObject(new JsonObject().put("kind", "users.export")
+    assertEquals(413, client().post("/users/import").sendBuffer(Buffer.buffer(huge)).await().statusCode());
+    HttpResponse<Buffer> bad = client().post("/tasks").sendJsonObject(new JsonObject().put("kind", "users.export")
         .put("args", new JsonObject().put("format", "xml"))).await();
     assertEquals(400, bad.statusCode());
   }
 
+  private static WebClient client() {
+    return offload.client();
+  }
+
   private static String upload(String csv) {
-    HttpResponse<Buffer> response = client.post("/users/import").putHeader("content-type", "text/csv")
+    HttpResponse<Buffer> response = client().post("/users/import").putHeader("content-type", "text/csv")
         .sendBuffer(Buffer.buffer(csv)).await();
     assertEquals(202, response.statusCode(), response.bodyAsString());
     assertEquals("users.import", response.bodyAsJsonObject().getString("kind"));
@@ -167,14 +141,10 @@ class UsersBulkTest {
   }
 
   private static String submit(JsonObject task) {
-    HttpResponse<Buffer> response = client.post("/tasks").sendJsonObject(task).await();
-    assertEquals(202, response.statusCode(), response.bodyAsString());
-    return response.bodyAsJsonObject().getString("id");
+    return offload.submit(task);
   }
 
   private static JsonObject awaitFinal(String id, Duration wait) throws InterruptedException {
-    return Eventually.value("task " + id + " final", wait,
-        () -> client.get("/tasks/" + id).send().await().bodyAsJsonObject(),
-        task -> task.getString("finalized_at") != null);
+    return offload.await(id, wait, Tasks.finished());
   }
 }
