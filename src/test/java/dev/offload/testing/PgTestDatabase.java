@@ -4,7 +4,6 @@ import dev.offload.config.DatabaseConfig;
 import dev.offload.store.Database;
 import dev.offload.store.Migrations;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -21,7 +20,6 @@ import java.util.UUID;
  */
 public final class PgTestDatabase {
 
-  private static final String DEADLOCK_DETECTED = "40P01";
 
   public static final String URL = System.getenv().getOrDefault(
       "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test");
@@ -78,21 +76,12 @@ public final class PgTestDatabase {
   }
 
   /**
-   * Empties every table. A node still running in the test may be writing its heartbeat (which also reads the
-   * task table) and take its locks in the other order: PostgreSQL then ends one side with a deadlock, and
-   * the truncate tries again.
+   * Empties every table. The node registry goes first: a node still running in the test may be writing its
+   * heartbeat, which locks offload_node and then reads offload_task. Taking the locks in that same order, the
+   * truncate waits for the heartbeat instead of deadlocking with it (which the node would log as a failure).
    */
   public void truncate(Vertx vertx) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        sql(vertx, "TRUNCATE offload_task, offload_user, offload_file_chunk, offload_file, offload_node CASCADE");
-        return;
-      } catch (PgException e) {
-        if (!DEADLOCK_DETECTED.equals(e.getSqlState()) || attempt == 3) {
-          throw e;
-        }
-      }
-    }
+    sql(vertx, "TRUNCATE offload_node, offload_task, offload_user, offload_file_chunk, offload_file CASCADE");
   }
 
   public void drop(Vertx vertx) {
