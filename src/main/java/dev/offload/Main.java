@@ -22,21 +22,24 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import sun.misc.Signal;
 
 /**
- * {@code java -jar offload.jar [--conf FILE] [--role api|worker|all]}: configuration, then Vert.x, then one
- * Offload node. SIGTERM and SIGINT stop it gracefully, and it exits 0.
+ * {@code java -jar offload.jar [--conf FILE] [--role api|worker|all]}: configuration, then Vert.x,
+ * then one Offload node. SIGTERM and SIGINT stop it gracefully, and it exits 0.
  */
 public final class Main {
 
-  private static final String USAGE = "usage: java -jar offload.jar [--conf FILE] [--role api|worker|all]";
+  private static final String USAGE =
+      "usage: java -jar offload.jar [--conf FILE] [--role api|worker|all]";
+
   /** On top of the shutdown grace, for the pool, the workers and Vert.x itself to close. */
   private static final long SHUTDOWN_MARGIN_SECONDS = 15;
+
   private static final Logger LOG = System.getLogger(Main.class.getName());
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
-    // Logging goes to Logback (logback.xml) through SLF4J; the JDBC driver's java.util.logging joins it here.
+    // Logging goes to Logback (logback.xml) through SLF4J; the JDBC driver's java.util.logging
+    // joins it here.
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     OffloadConfig config;
@@ -47,12 +50,14 @@ public final class Main {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--conf" -> confFile = Optional.of(Path.of(valueOf(args, ++i, "--conf")));
-          case "--role" -> arguments.put("node.role", new Argument("--role", valueOf(args, ++i, "--role")));
+          case "--role" ->
+              arguments.put("node.role", new Argument("--role", valueOf(args, ++i, "--role")));
           case "--help", "-h" -> {
             System.out.println(USAGE);
             return;
           }
-          default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
+          default ->
+              throw new IllegalArgumentException("unknown argument '" + args[i] + "'; " + USAGE);
         }
       }
       config = ConfigLoader.load(confFile, System.getenv(), arguments);
@@ -63,15 +68,34 @@ public final class Main {
       return;
     }
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Metrics.vertx(new VertxOptions()
-        // /sync-task blocks pool threads for up to a minute on purpose; warn only beyond that.
-        .setMaxWorkerExecuteTime(70).setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS), registry);
+    Vertx vertx =
+        Metrics.vertx(
+            new VertxOptions()
+                // /sync-task blocks pool threads for up to a minute on purpose; warn only beyond
+                // that.
+                .setMaxWorkerExecuteTime(70)
+                .setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS),
+            registry);
     try {
-      OffloadNode node = OffloadNode.start(vertx, config, Clock.systemUTC(), handlers, registry).await();
-      LOG.log(Level.INFO, "offload node " + config.nodeId() + " (role " + config.node().role().wireName()
-          + ") listening on http://" + config.http().host() + ":" + node.httpPort() + " ("
-          + config.http().instances() + " HTTP, " + config.worker().instances()
-          + " worker verticles; kinds: " + String.join(", ", node.kinds()) + ")");
+      OffloadNode node =
+          OffloadNode.start(vertx, config, Clock.systemUTC(), handlers, registry).await();
+      LOG.log(
+          Level.INFO,
+          "offload node "
+              + config.nodeId()
+              + " (role "
+              + config.node().role().wireName()
+              + ") listening on http://"
+              + config.http().host()
+              + ":"
+              + node.httpPort()
+              + " ("
+              + config.http().instances()
+              + " HTTP, "
+              + config.worker().instances()
+              + " worker verticles; kinds: "
+              + String.join(", ", node.kinds())
+              + ")");
       Signal.handle(new Signal("TERM"), signal -> stopAndExit(node, vertx, config));
       Signal.handle(new Signal("INT"), signal -> stopAndExit(node, vertx, config));
     } catch (Exception e) {
@@ -90,15 +114,23 @@ public final class Main {
 
   /** Runs on the JVM's signal thread, which may block. */
   private static void stopAndExit(OffloadNode node, Vertx vertx, OffloadConfig config) {
-    LOG.log(Level.INFO, "stopping: finishing running attempts and requests for up to "
-        + config.node().shutdownGrace().toSeconds() + " s");
+    LOG.log(
+        Level.INFO,
+        "stopping: finishing running attempts and requests for up to "
+            + config.node().shutdownGrace().toSeconds()
+            + " s");
     int status = 0;
     try {
-      node.stop().await(config.node().shutdownGrace().toSeconds() + SHUTDOWN_MARGIN_SECONDS, TimeUnit.SECONDS);
+      node.stop()
+          .await(
+              config.node().shutdownGrace().toSeconds() + SHUTDOWN_MARGIN_SECONDS,
+              TimeUnit.SECONDS);
       vertx.close().await(SHUTDOWN_MARGIN_SECONDS, TimeUnit.SECONDS);
       LOG.log(Level.INFO, "stopped");
     } catch (TimeoutException e) {
-      LOG.log(Level.WARNING, "shutdown timed out; unfinished attempts come back when their lease expires");
+      LOG.log(
+          Level.WARNING,
+          "shutdown timed out; unfinished attempts come back when their lease expires");
       status = 1;
     }
     System.exit(status);

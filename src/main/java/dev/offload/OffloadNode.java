@@ -20,12 +20,12 @@ import dev.offload.store.Migrations;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.support.LocalCodec;
+import dev.offload.task.AttemptOutcome;
+import dev.offload.task.RunningAttempt;
 import dev.offload.task.TaskHandlers;
 import dev.offload.users.UserStore;
 import dev.offload.users.UsersExportHandler;
 import dev.offload.users.UsersImportHandler;
-import dev.offload.task.AttemptOutcome;
-import dev.offload.task.RunningAttempt;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -35,16 +35,16 @@ import io.vertx.sqlclient.Pool;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One Offload node in a Vert.x instance: HTTP verticles at once, then, as soon as the database can be
- * migrated (retrying while it is away), the dispatcher and the worker verticles. The HTTP routes that do
- * not need the database work from the first moment.
+ * One Offload node in a Vert.x instance: HTTP verticles at once, then, as soon as the database can
+ * be migrated (retrying while it is away), the dispatcher and the worker verticles. The HTTP routes
+ * that do not need the database work from the first moment.
  */
 public final class OffloadNode {
 
@@ -67,11 +67,17 @@ public final class OffloadNode {
   private volatile boolean stopped;
   private volatile String dispatcherDeployment;
   private volatile String httpDeployment;
+
   /** The attempt in progress to migrate and deploy the task runners, if any. Guarded by this. */
   private Future<?> startingTasks = Future.succeededFuture();
 
-  private OffloadNode(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
-      PrometheusMeterRegistry registry, DispatchMode dispatchMode) {
+  private OffloadNode(
+      Vertx vertx,
+      OffloadConfig config,
+      Clock clock,
+      TaskHandlers handlers,
+      PrometheusMeterRegistry registry,
+      DispatchMode dispatchMode) {
     this.vertx = vertx;
     this.dispatchMode = dispatchMode;
     this.config = config;
@@ -84,42 +90,67 @@ public final class OffloadNode {
     this.users = new UserStore(pool);
     this.files = new FileStore(pool);
     OutboundCalls calls = new OutboundCalls(vertx, config.allowedHosts());
-    // Built-in kinds that need the node's parts; handlers from META-INF/services come with the caller's.
-    this.handlers = handlers.plus(List.of(
-        new HttpTaskHandler(calls),
-        new CallbackTaskHandler(calls, store),
-        new UsersExportHandler(users, files, clock),
-        new UsersImportHandler(users, files, clock),
-        new ThumbnailHandler(files, clock)));
+    // Built-in kinds that need the node's parts; handlers from META-INF/services come with the
+    // caller's.
+    this.handlers =
+        handlers.plus(
+            List.of(
+                new HttpTaskHandler(calls),
+                new CallbackTaskHandler(calls, store),
+                new UsersExportHandler(users, files, clock),
+                new UsersImportHandler(users, files, clock),
+                new ThumbnailHandler(files, clock)));
   }
 
-  /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a registry of its own. */
-  public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers) {
+  /**
+   * {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, PrometheusMeterRegistry)} with a
+   * registry of its own.
+   */
+  public static Future<OffloadNode> start(
+      Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers) {
     return start(vertx, config, clock, handlers, Metrics.newRegistry());
   }
 
   /**
-   * Completes once HTTP listens; the database part starts in the background. {@code registry} is served on
-   * {@code /metrics}: Vert.x's meters if {@code vertx} was built with it, and the node's own.
+   * Completes once HTTP listens; the database part starts in the background. {@code registry} is
+   * served on {@code /metrics}: Vert.x's meters if {@code vertx} was built with it, and the node's
+   * own.
    */
-  public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
+  public static Future<OffloadNode> start(
+      Vertx vertx,
+      OffloadConfig config,
+      Clock clock,
+      TaskHandlers handlers,
       PrometheusMeterRegistry registry) {
     return start(vertx, config, clock, handlers, registry, DispatchMode.AUTOMATIC);
   }
 
   /**
-   * A node whose dispatcher claims only when asked, for tests that move the clock: see {@link DispatchMode} and
-   * {@code dev.offload.testing.ManualDispatcher}.
+   * A node whose dispatcher claims only when asked, for tests that move the clock: see {@link
+   * DispatchMode} and {@code dev.offload.testing.ManualDispatcher}.
    */
-  public static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
+  public static Future<OffloadNode> start(
+      Vertx vertx,
+      OffloadConfig config,
+      Clock clock,
+      TaskHandlers handlers,
       DispatchMode dispatchMode) {
     return start(vertx, config, clock, handlers, Metrics.newRegistry(), dispatchMode);
   }
 
-  private static Future<OffloadNode> start(Vertx vertx, OffloadConfig config, Clock clock, TaskHandlers handlers,
-      PrometheusMeterRegistry registry, DispatchMode dispatchMode) {
-    vertx.eventBus().registerDefaultCodec(RunningAttempt.class, new LocalCodec<>(RunningAttempt.class));
-    vertx.eventBus().registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
+  private static Future<OffloadNode> start(
+      Vertx vertx,
+      OffloadConfig config,
+      Clock clock,
+      TaskHandlers handlers,
+      PrometheusMeterRegistry registry,
+      DispatchMode dispatchMode) {
+    vertx
+        .eventBus()
+        .registerDefaultCodec(RunningAttempt.class, new LocalCodec<>(RunningAttempt.class));
+    vertx
+        .eventBus()
+        .registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
     OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode);
     return node.deployHttp().onSuccess(ignored -> node.migrateThenRunTasks()).map(node);
   }
@@ -128,7 +159,10 @@ public final class OffloadNode {
     return httpPort.get();
   }
 
-  /** Every kind this node runs: the caller's handlers and the built-in ones that need the node's parts. */
+  /**
+   * Every kind this node runs: the caller's handlers and the built-in ones that need the node's
+   * parts.
+   */
   public Collection<String> kinds() {
     return handlers.kinds();
   }
@@ -138,8 +172,9 @@ public final class OffloadNode {
   }
 
   /**
-   * Stops gracefully: HTTP drains while the dispatcher stops claiming and lets running attempts finish
-   * within the shutdown grace, handing back the rest; then the workers stop and the pool closes.
+   * Stops gracefully: HTTP drains while the dispatcher stops claiming and lets running attempts
+   * finish within the shutdown grace, handing back the rest; then the workers stop and the pool
+   * closes.
    */
   public Future<Void> stop() {
     Future<?> starting;
@@ -147,30 +182,41 @@ public final class OffloadNode {
       stopped = true;
       starting = startingTasks;
     }
-    // A migration cannot be interrupted, and its outcome must not arrive once Vert.x has closed (the event
+    // A migration cannot be interrupted, and its outcome must not arrive once Vert.x has closed
+    // (the event
     // loop it completes on would refuse it): the attempt in progress settles first.
     return starting.transform(settled -> undeployAll());
   }
 
   private Future<Void> undeployAll() {
-    Future<Void> dispatcherStopped = dispatcherDeployment == null
-        ? Future.succeededFuture()
-        : vertx.undeploy(dispatcherDeployment);
-    Future<Void> httpDrained = httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
+    Future<Void> dispatcherStopped =
+        dispatcherDeployment == null
+            ? Future.succeededFuture()
+            : vertx.undeploy(dispatcherDeployment);
+    Future<Void> httpDrained =
+        httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
     return Future.join(dispatcherStopped, httpDrained)
-        .transform(ignored -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
+        .transform(
+            ignored -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
         .transform(ignored -> pool.close())
-        .onComplete(ignored -> {
-          vertx.eventBus().unregisterDefaultCodec(RunningAttempt.class);
-          vertx.eventBus().unregisterDefaultCodec(AttemptOutcome.class);
-        });
+        .onComplete(
+            ignored -> {
+              vertx.eventBus().unregisterDefaultCodec(RunningAttempt.class);
+              vertx.eventBus().unregisterDefaultCodec(AttemptOutcome.class);
+            });
   }
 
   private Future<String> deployHttp() {
     DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
-    ApiServices services = new ApiServices(store, nodes, users, files, handlers, databaseStatus, metrics);
-    return vertx.deployVerticle(() -> new HttpVerticle(config, services, clock, registry,
-        port -> httpPort.compareAndSet(-1, port)), options).onSuccess(id -> httpDeployment = id);
+    ApiServices services =
+        new ApiServices(store, nodes, users, files, handlers, databaseStatus, metrics);
+    return vertx
+        .deployVerticle(
+            () ->
+                new HttpVerticle(
+                    config, services, clock, registry, port -> httpPort.compareAndSet(-1, port)),
+            options)
+        .onSuccess(id -> httpDeployment = id);
   }
 
   private void migrateThenRunTasks() {
@@ -179,40 +225,60 @@ public final class OffloadNode {
       if (stopped) { // a retry that came due as the node stopped
         return;
       }
-      migrated = vertx.executeBlocking(() -> {
-        Migrations.apply(config.database());
-        return null;
-      });
-      startingTasks = migrated.compose(ignored -> deployTaskRunners()
-          .onSuccess(deployed -> {
-            databaseStatus.markReady();
-            LOG.log(Level.INFO, "database ready (schema " + config.database().schema() + " migrated)");
-          })
-          .onFailure(failure -> {
-            LOG.log(Level.ERROR, "could not start the dispatcher and workers; retrying", failure);
-            retryLater(failure);
-          }));
+      migrated =
+          vertx.executeBlocking(
+              () -> {
+                Migrations.apply(config.database());
+                return null;
+              });
+      startingTasks =
+          migrated.compose(
+              ignored ->
+                  deployTaskRunners()
+                      .onSuccess(
+                          deployed -> {
+                            databaseStatus.markReady();
+                            LOG.log(
+                                Level.INFO,
+                                "database ready (schema "
+                                    + config.database().schema()
+                                    + " migrated)");
+                          })
+                      .onFailure(
+                          failure -> {
+                            LOG.log(
+                                Level.ERROR,
+                                "could not start the dispatcher and workers; retrying",
+                                failure);
+                            retryLater(failure);
+                          }));
     }
-    migrated.onFailure(failure -> {
-      String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
-      if (!reason.equals(databaseStatus.lastFailure())) {
-        LOG.log(Level.WARNING, "database not ready, retrying every "
-            + config.database().retryInterval().toMillis() + " ms: " + reason);
-      }
-      retryLater(failure);
-    });
+    migrated.onFailure(
+        failure -> {
+          String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
+          if (!reason.equals(databaseStatus.lastFailure())) {
+            LOG.log(
+                Level.WARNING,
+                "database not ready, retrying every "
+                    + config.database().retryInterval().toMillis()
+                    + " ms: "
+                    + reason);
+          }
+          retryLater(failure);
+        });
   }
 
   private void retryLater(Throwable failure) {
-    databaseStatus.recordFailure(Objects.toString(rootCause(failure).getMessage(), failure.toString()));
+    databaseStatus.recordFailure(
+        Objects.toString(rootCause(failure).getMessage(), failure.toString()));
     if (!stopped && !databaseStatus.isReady()) {
       vertx.setTimer(config.database().retryInterval().toMillis(), id -> migrateThenRunTasks());
     }
   }
 
   /**
-   * The dispatcher first (workers announce themselves to it), then maintenance, then the node agent, which
-   * deploys the workers.
+   * The dispatcher first (workers announce themselves to it), then maintenance, then the node
+   * agent, which deploys the workers.
    */
   private Future<?> deployTaskRunners() {
     List<String> deployed = new ArrayList<>();
@@ -222,31 +288,45 @@ public final class OffloadNode {
     }
     if (config.node().role().runsTasks()) {
       var verticle = new DispatcherVerticle(store, config, clock, handlers, metrics, dispatchMode);
-      dispatcher = vertx.deployVerticle(verticle).map(id -> {
-        dispatcherDeployment = id;
-        deployed.add(id);
-        return null;
-      });
+      dispatcher =
+          vertx
+              .deployVerticle(verticle)
+              .map(
+                  id -> {
+                    dispatcherDeployment = id;
+                    deployed.add(id);
+                    return null;
+                  });
     }
     return dispatcher
-        .compose(ignored -> deployUnlessStopped(new MaintenanceVerticle(store, nodes, files, config, clock), deployed))
-        .compose(ignored -> deployUnlessStopped(new NodeAgentVerticle(nodes, config, clock, handlers), deployed))
-        .recover(failure -> {
-          // Leave nothing half deployed: the next attempt starts from scratch.
-          dispatcherDeployment = null;
-          return Future.join(deployed.stream().map(vertx::undeploy).toList())
-              .transform(ignored -> Future.failedFuture(failure));
-        });
+        .compose(
+            ignored ->
+                deployUnlessStopped(
+                    new MaintenanceVerticle(store, nodes, files, config, clock), deployed))
+        .compose(
+            ignored ->
+                deployUnlessStopped(
+                    new NodeAgentVerticle(nodes, config, clock, handlers), deployed))
+        .recover(
+            failure -> {
+              // Leave nothing half deployed: the next attempt starts from scratch.
+              dispatcherDeployment = null;
+              return Future.join(deployed.stream().map(vertx::undeploy).toList())
+                  .transform(ignored -> Future.failedFuture(failure));
+            });
   }
 
   private Future<Void> deployUnlessStopped(Deployable verticle, List<String> deployed) {
     if (stopped) { // stop() ran meanwhile: deploy nothing more
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(verticle).map(id -> {
-      deployed.add(id);
-      return null;
-    });
+    return vertx
+        .deployVerticle(verticle)
+        .map(
+            id -> {
+              deployed.add(id);
+              return null;
+            });
   }
 
   private static Throwable rootCause(Throwable failure) {

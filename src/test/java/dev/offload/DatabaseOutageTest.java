@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The node reaches PostgreSQL through a proxy the test cuts and restores: the service keeps running, the
- * async routes keep answering, task routes answer 503, and everything recovers by itself.
+ * The node reaches PostgreSQL through a proxy the test cuts and restores: the service keeps
+ * running, the async routes keep answering, task routes answer 503, and everything recovers by
+ * itself.
  */
 class DatabaseOutageTest {
 
-  @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+  @RegisterExtension static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
 
   private TcpProxy proxy;
   private TestNode node;
@@ -36,10 +36,12 @@ class DatabaseOutageTest {
   void startNodeBehindAStoppedProxy() throws Exception {
     URI target = URI.create(PgTestDatabase.URL.replaceFirst("^postgres(ql)?", "http"));
     try (ServerSocket free = new ServerSocket(0)) {
-      proxy = new TcpProxy(offload.vertx(), free.getLocalPort(), target.getHost(), target.getPort());
+      proxy =
+          new TcpProxy(offload.vertx(), free.getLocalPort(), target.getHost(), target.getPort());
     }
-    String viaProxy = PgTestDatabase.URL.replace(target.getHost() + ":" + target.getPort(),
-        "127.0.0.1:" + proxy.port());
+    String viaProxy =
+        PgTestDatabase.URL.replace(
+            target.getHost() + ":" + target.getPort(), "127.0.0.1:" + proxy.port());
     node = offload.startWithoutWaiting(Map.of("OFFLOAD_DATABASE_URL", viaProxy));
     client = node.client();
   }
@@ -52,37 +54,47 @@ class DatabaseOutageTest {
   }
 
   @Test
-  void a_node_started_without_its_database_serves_what_it_can_and_recovers_when_it_appears() throws Exception {
+  void a_node_started_without_its_database_serves_what_it_can_and_recovers_when_it_appears()
+      throws Exception {
     assertEquals(200, get("/health").statusCode());
     assertEquals(200, get("/async-task?delay=10ms").statusCode());
     assertEquals(503, get("/ready").statusCode());
     HttpResponse<Buffer> refused = submitNoop();
     assertEquals(503, refused.statusCode());
-    assertEquals("database_unavailable", refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertEquals(
+        "database_unavailable",
+        refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
 
     proxy.start().await();
 
-    Eventually.isTrue("ready once the database is reachable", () -> get("/ready").statusCode() == 200);
+    Eventually.isTrue(
+        "ready once the database is reachable", () -> get("/ready").statusCode() == 200);
     assertTaskCompletes();
   }
 
   @Test
-  void a_node_that_loses_its_database_answers_503_for_tasks_and_recovers_without_losing_any() throws Exception {
+  void a_node_that_loses_its_database_answers_503_for_tasks_and_recovers_without_losing_any()
+      throws Exception {
     proxy.start().await();
     Eventually.isTrue("ready", () -> get("/ready").statusCode() == 200);
-    String running = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 1)));
-    Eventually.isTrue("sleep task running", () -> "running".equals(task(running).getString("state")));
+    String running =
+        submit(
+            new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 1)));
+    Eventually.isTrue(
+        "sleep task running", () -> "running".equals(task(running).getString("state")));
 
     proxy.stop().await(); // the sleep task finishes while the database is away
     Eventually.isTrue("task routes answer 503", () -> submitNoop().statusCode() == 503);
     assertEquals(503, get("/ready").statusCode());
     assertEquals(200, get("/async-task?delay=10ms").statusCode());
     // The attempt ends while the database is away: its outcome waits to be written.
-    Eventually.isTrue("the sleep task ended", () -> node.metrics().contains(
-        "offload_attempts_ended_total{state=\"completed\"} 1.0"));
+    Eventually.isTrue(
+        "the sleep task ended",
+        () -> node.metrics().contains("offload_attempts_ended_total{state=\"completed\"} 1.0"));
 
     proxy.start().await();
-    Eventually.isTrue("the outcome written after the outage",
+    Eventually.isTrue(
+        "the outcome written after the outage",
         () -> "completed".equals(task(running).getString("state")));
     assertEquals(1, task(running).getInteger("attempt"));
     assertTaskCompletes();

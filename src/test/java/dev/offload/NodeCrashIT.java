@@ -18,11 +18,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Real node processes of the fat jar are killed or stopped mid-attempt; no accepted task is lost. */
+/**
+ * Real node processes of the fat jar are killed or stopped mid-attempt; no accepted task is lost.
+ */
 class NodeCrashIT {
 
-  private static final Map<String, String> SHORT_LEASE = Map.of(
-      "OFFLOAD_LEASE", "2s", "OFFLOAD_WORKER_INSTANCES", "4", "OFFLOAD_TASKS_POLL_INTERVAL", "250ms");
+  private static final Map<String, String> SHORT_LEASE =
+      Map.of(
+          "OFFLOAD_LEASE",
+          "2s",
+          "OFFLOAD_WORKER_INSTANCES",
+          "4",
+          "OFFLOAD_TASKS_POLL_INTERVAL",
+          "250ms");
 
   private static PgTestDatabase db;
   private static Vertx vertx;
@@ -40,7 +48,8 @@ class NodeCrashIT {
   }
 
   @Test
-  void tasks_running_on_a_killed_node_are_rescued_after_the_lease_and_all_complete() throws Exception {
+  void tasks_running_on_a_killed_node_are_rescued_after_the_lease_and_all_complete()
+      throws Exception {
     db.truncate(vertx);
     List<String> ids = new ArrayList<>();
     try (NodeProcess doomed = NodeProcess.start("node-a", db, SHORT_LEASE)) {
@@ -51,7 +60,8 @@ class NodeCrashIT {
       doomed.kill();
       assertFalse(doomed.isAlive());
     }
-    assertEquals(4, runningCount(), "the killed node's attempts stay running until their lease expires");
+    assertEquals(
+        4, runningCount(), "the killed node's attempts stay running until their lease expires");
 
     try (NodeProcess rescuer = NodeProcess.start("node-b", db, SHORT_LEASE)) {
       List<JsonObject> finished = awaitAllFinished(rescuer, ids, Duration.ofSeconds(60));
@@ -62,7 +72,8 @@ class NodeCrashIT {
         if (task.getInteger("attempt") == 2) {
           rescued++;
           assertEquals(1, errors.size());
-          assertTrue(errors.getJsonObject(0).getString("message").contains("lease expired: node node-a"));
+          assertTrue(
+              errors.getJsonObject(0).getString("message").contains("lease expired: node node-a"));
         } else {
           assertEquals(1, task.getInteger("attempt"));
           assertTrue(errors.isEmpty());
@@ -73,7 +84,8 @@ class NodeCrashIT {
   }
 
   @Test
-  void a_node_stopped_with_sigterm_finishes_its_running_tasks_exits_0_and_loses_nothing() throws Exception {
+  void a_node_stopped_with_sigterm_finishes_its_running_tasks_exits_0_and_loses_nothing()
+      throws Exception {
     db.truncate(vertx);
     List<String> ids = new ArrayList<>();
     try (NodeProcess stopped = NodeProcess.start("node-c", db, SHORT_LEASE)) {
@@ -84,8 +96,13 @@ class NodeCrashIT {
       assertEquals(0, stopped.terminate(), "exit code");
     }
     assertEquals(0, runningCount(), "nothing is left running, so nothing waits for a lease");
-    assertEquals(4L, db.sql(vertx, "SELECT count(*) FROM offload_task WHERE state = 'completed'")
-        .iterator().next().getLong(0), "the four running attempts finished within the grace");
+    assertEquals(
+        4L,
+        db.sql(vertx, "SELECT count(*) FROM offload_task WHERE state = 'completed'")
+            .iterator()
+            .next()
+            .getLong(0),
+        "the four running attempts finished within the grace");
 
     try (NodeProcess restarted = NodeProcess.start("node-d", db, SHORT_LEASE)) {
       for (JsonObject task : awaitAllFinished(restarted, ids, Duration.ofSeconds(30))) {
@@ -97,20 +114,33 @@ class NodeCrashIT {
   }
 
   private static String submitSleep(NodeProcess node, int seconds) throws Exception {
-    JsonObject task = node.post("/tasks",
-        new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", seconds)));
+    JsonObject task =
+        node.post(
+            "/tasks",
+            new JsonObject()
+                .put("kind", "sleep")
+                .put("args", new JsonObject().put("seconds", seconds)));
     return task.getString("id");
   }
 
   private static int runningCount() {
     return db.sql(vertx, "SELECT count(*) FROM offload_task WHERE state = 'running'")
-        .iterator().next().getInteger(0);
+        .iterator()
+        .next()
+        .getInteger(0);
   }
 
-  private static List<JsonObject> awaitAllFinished(NodeProcess node, List<String> ids, Duration wait)
-      throws Exception {
-    Eventually.isTrue("all tasks finished", wait, () -> db.sql(vertx,
-        "SELECT count(*) FROM offload_task WHERE finalized_at IS NULL").iterator().next().getInteger(0) == 0);
+  private static List<JsonObject> awaitAllFinished(
+      NodeProcess node, List<String> ids, Duration wait) throws Exception {
+    Eventually.isTrue(
+        "all tasks finished",
+        wait,
+        () ->
+            db.sql(vertx, "SELECT count(*) FROM offload_task WHERE finalized_at IS NULL")
+                    .iterator()
+                    .next()
+                    .getInteger(0)
+                == 0);
     List<JsonObject> tasks = new ArrayList<>();
     for (String id : ids) {
       tasks.add(node.get("/tasks/" + id));

@@ -5,32 +5,41 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Finds SQL in the string literals of a Java source file, for {@link ArchitectureTest}: class files cannot tell
- * SQL written in a class from a *Sql constant the compiler copied into it. Comments may name statements freely.
+ * Finds SQL in the string literals of a Java source file, for {@link ArchitectureTest}: class files
+ * cannot tell SQL written in a class from a *Sql constant the compiler copied into it. Comments may
+ * name statements freely.
  */
 final class SqlInSource {
 
   /**
-   * What only SQL says: its clauses in capitals (the project writes SQL keywords in capitals), the few
-   * statements that read alike in lower case, PostgreSQL's functions for notifications and locks, and casts.
-   * Single words that prose or HTTP also use ({@code DELETE}, {@code select}) are not enough on their own.
+   * What only SQL says: its clauses in capitals (the project writes SQL keywords in capitals), the
+   * few statements that read alike in lower case, PostgreSQL's functions for notifications and
+   * locks, and casts. Single words that prose or HTTP also use ({@code DELETE}, {@code select}) are
+   * not enough on their own.
    */
-  private static final Pattern SQL = Pattern.compile(String.join("|",
-      "\\b(SELECT|WHERE|RETURNING|LISTEN|NOTIFY|TRUNCATE)\\b",
-      "\\b(INSERT\\s+INTO|DELETE\\s+FROM|UPDATE\\s+\\w+\\s+SET)\\b",
-      "\\b(CREATE|ALTER|DROP)\\s+(TABLE|INDEX|SCHEMA|FUNCTION|TRIGGER|TYPE|EXTENSION|VIEW)\\b",
-      "(?i:\\b(insert\\s+into|delete\\s+from|pg_notify|pg_advisory\\w*)\\b)",
-      "::(int|integer|bigint|text|uuid|jsonb?|timestamptz|boolean|bytea|interval)\\b"));
+  private static final Pattern SQL =
+      Pattern.compile(
+          String.join(
+              "|",
+              "\\b(SELECT|WHERE|RETURNING|LISTEN|NOTIFY|TRUNCATE)\\b",
+              "\\b(INSERT\\s+INTO|DELETE\\s+FROM|UPDATE\\s+\\w+\\s+SET)\\b",
+              "\\b(CREATE|ALTER|DROP)\\s+(TABLE|INDEX|SCHEMA|FUNCTION|TRIGGER|TYPE|EXTENSION|VIEW)\\b",
+              "(?i:\\b(insert\\s+into|delete\\s+from|pg_notify|pg_advisory\\w*)\\b)",
+              "::(int|integer|bigint|text|uuid|jsonb?|timestamptz|boolean|bytea|interval)\\b"));
 
-  private SqlInSource() {
-  }
+  private SqlInSource() {}
 
   /** The string literals and text blocks of {@code javaSource} that look like SQL. */
   static List<String> literals(String javaSource) {
-    return stringLiterals(javaSource).stream().filter(literal -> SQL.matcher(literal).find()).toList();
+    return stringLiterals(javaSource).stream()
+        .filter(literal -> SQL.matcher(literal).find())
+        .toList();
   }
 
-  /** Every string literal and text block, escapes left as written; enough of Java's lexer to skip comments. */
+  /**
+   * Every string literal and text block, escapes left as written; enough of Java's lexer to skip
+   * comments.
+   */
   static List<String> stringLiterals(String source) {
     List<String> literals = new ArrayList<>();
     int i = 0;

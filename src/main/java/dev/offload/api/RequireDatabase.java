@@ -16,7 +16,9 @@ public final class RequireDatabase implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     if (!database.isReady()) {
-      throw new ApiError(503, "database_unavailable",
+      throw new ApiError(
+          503,
+          "database_unavailable",
           "the database is not ready yet (" + database.lastFailure() + "); try again shortly");
     }
     ctx.next();

@@ -9,19 +9,22 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 
-/** The task resource as clients see it. Times are ISO-8601 UTC; absent values are null, never omitted. */
+/**
+ * The task resource as clients see it. Times are ISO-8601 UTC; absent values are null, never
+ * omitted.
+ */
 public final class TaskJson {
 
-  private TaskJson() {
-  }
+  private TaskJson() {}
 
   public static JsonObject of(Task task) {
     JsonArray errors = new JsonArray();
     for (AttemptError error : task.errors()) {
-      errors.add(new JsonObject()
-          .put("at", time(error.at()))
-          .put("attempt", error.attempt())
-          .put("message", error.message()));
+      errors.add(
+          new JsonObject()
+              .put("at", time(error.at()))
+              .put("attempt", error.attempt())
+              .put("message", error.message()));
     }
     return new JsonObject()
         .put("id", task.id().toString())
@@ -46,7 +49,10 @@ public final class TaskJson {
         .put("callback_url", task.callbackUrl());
   }
 
-  /** Answers a submission: {@code status} (202 created, 200 known), the task, and where to read it again. */
+  /**
+   * Answers a submission: {@code status} (202 created, 200 known), the task, and where to read it
+   * again.
+   */
   public static void answerSubmitted(RoutingContext ctx, int status, Task task) {
     ctx.response().setStatusCode(status).putHeader("location", "/tasks/" + task.id());
     ctx.json(of(task));

@@ -3,17 +3,23 @@ package dev.offload.config;
 import java.time.Duration;
 
 /**
- * The PostgreSQL database: a {@code postgresql://} URL, the schema holding Offload's tables, the pool size,
- * and how often to try again while the database is unreachable.
+ * The PostgreSQL database: a {@code postgresql://} URL, the schema holding Offload's tables, the
+ * pool size, and how often to try again while the database is unreachable.
  */
 public record DatabaseConfig(String url, String schema, int poolSize, Duration retryInterval) {
 
-  /** The LISTEN/NOTIFY channel, per schema so that installations sharing a database do not wake each other. */
+  /**
+   * The LISTEN/NOTIFY channel, per schema so that installations sharing a database do not wake each
+   * other.
+   */
   public String notifyChannel() {
     return "offload_task_" + schema;
   }
 
-  /** The channel on which a node is told (payload: its id) that an admin changed its desired workers. */
+  /**
+   * The channel on which a node is told (payload: its id) that an admin changed its desired
+   * workers.
+   */
   public String adminChannel() {
     return "offload_admin_" + schema;
   }

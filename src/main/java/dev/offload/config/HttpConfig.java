@@ -1,12 +1,18 @@
 package dev.offload.config;
 
 /**
- * The HTTP verticles: where they listen, how many run, how much body a request may carry, and the bearer
- * token required by state-changing routes (empty: none required, and admin routes are off), and the largest
- * upload a streaming route (an import) accepts.
+ * The HTTP verticles: where they listen, how many run, how much body a request may carry, and the
+ * bearer token required by state-changing routes (empty: none required, and admin routes are off),
+ * and the largest upload a streaming route (an import) accepts.
  */
 public record HttpConfig(
-    String host, int port, int instances, int bodyLimit, int acceptBacklog, String apiToken, long uploadLimit) {
+    String host,
+    int port,
+    int instances,
+    int bodyLimit,
+    int acceptBacklog,
+    String apiToken,
+    long uploadLimit) {
 
   public boolean hasApiToken() {
     return !apiToken.isEmpty();
@@ -15,8 +21,20 @@ public record HttpConfig(
   /** Never prints the token. */
   @Override
   public String toString() {
-    return "HttpConfig[host=" + host + ", port=" + port + ", instances=" + instances + ", bodyLimit=" + bodyLimit
-        + ", acceptBacklog=" + acceptBacklog + ", apiToken=" + (hasApiToken() ? "***" : "") + ", uploadLimit="
-        + uploadLimit + "]";
+    return "HttpConfig[host="
+        + host
+        + ", port="
+        + port
+        + ", instances="
+        + instances
+        + ", bodyLimit="
+        + bodyLimit
+        + ", acceptBacklog="
+        + acceptBacklog
+        + ", apiToken="
+        + (hasApiToken() ? "***" : "")
+        + ", uploadLimit="
+        + uploadLimit
+        + "]";
   }
 }

@@ -2,7 +2,10 @@ package dev.offload.config;
 
 import java.util.Locale;
 
-/** What a node does: serve the API, run tasks, or both. Any number of nodes of each role share a database. */
+/**
+ * What a node does: serve the API, run tasks, or both. Any number of nodes of each role share a
+ * database.
+ */
 public enum NodeRole {
   /** Serves the HTTP API; runs no tasks. */
   API,

@@ -3,9 +3,9 @@ package dev.offload.config;
 import java.time.Duration;
 
 /**
- * How tasks run: the lease a node holds on a running attempt (renewed while it runs), the polling fallback
- * behind LISTEN/NOTIFY, defaults for submissions, the retry backoff, how often progress is saved, and how long
- * finished tasks are kept (pruned every {@code retentionInterval}).
+ * How tasks run: the lease a node holds on a running attempt (renewed while it runs), the polling
+ * fallback behind LISTEN/NOTIFY, defaults for submissions, the retry backoff, how often progress is
+ * saved, and how long finished tasks are kept (pruned every {@code retentionInterval}).
  */
 public record TaskConfig(
     Duration lease,
@@ -16,5 +16,4 @@ public record TaskConfig(
     Duration retryCap,
     Duration progressInterval,
     Duration retention,
-    Duration retentionInterval) {
-}
+    Duration retentionInterval) {}

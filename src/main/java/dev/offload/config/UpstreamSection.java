@@ -11,18 +11,25 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Checks the {@code upstreams} section, named freely like {@code queues}:
- * {@code {"todos": {"base_url": "https://...", "timeout": "5s", "retries": 2, "max_concurrency": 64,
- * "breaker_failures": 5, "breaker_reset": "30s"}}}; only {@code base_url} is required. Every error is one line
- * naming the key, e.g. {@code upstreams.todos.timeout}, and where the section came from.
+ * Checks the {@code upstreams} section, named freely like {@code queues}: {@code {"todos":
+ * {"base_url": "https://...", "timeout": "5s", "retries": 2, "max_concurrency": 64,
+ * "breaker_failures": 5, "breaker_reset": "30s"}}}; only {@code base_url} is required. Every error
+ * is one line naming the key, e.g. {@code upstreams.todos.timeout}, and where the section came
+ * from.
  */
 final class UpstreamSection {
 
   static final String SECTION = "upstreams";
-  /** Queue names' characters; no leading dot, so that {@code .} and {@code ..} can never name an upstream. */
+
+  /**
+   * Queue names' characters; no leading dot, so that {@code .} and {@code ..} can never name an
+   * upstream.
+   */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_:-][A-Za-z0-9_.:-]{0,127}");
+
   private static final List<String> KEYS =
-      List.of("base_url", "timeout", "retries", "max_concurrency", "breaker_failures", "breaker_reset");
+      List.of(
+          "base_url", "timeout", "retries", "max_concurrency", "breaker_failures", "breaker_reset");
   private static final String DURATION_EXAMPLES = " (e.g. 250ms, 2s, 1m)";
 
   /** {@code " (from SOURCE)"}, or empty for the packaged defaults. */
@@ -32,22 +39,32 @@ final class UpstreamSection {
     this.from = from;
   }
 
-  /** @param source the file or variable the section came from, or null for the packaged defaults */
+  /**
+   * @param source the file or variable the section came from, or null for the packaged defaults
+   */
   static Map<String, UpstreamConfig> parse(Object section, String source) {
     return new UpstreamSection(source == null ? "" : " (from " + source + ")").parse(section);
   }
 
   private Map<String, UpstreamConfig> parse(Object section) {
     if (!(section instanceof JsonObject upstreams)) {
-      throw new ConfigException("invalid configuration: " + SECTION + from
-          + " must be a JSON object of upstream names to {\"base_url\": \"https://...\", ...}, got "
-          + ConfigLoader.show(section));
+      throw new ConfigException(
+          "invalid configuration: "
+              + SECTION
+              + from
+              + " must be a JSON object of upstream names to {\"base_url\": \"https://...\", ...}, got "
+              + ConfigLoader.show(section));
     }
     Map<String, UpstreamConfig> configs = new TreeMap<>();
     for (String name : upstreams.fieldNames()) {
       if (!NAME.matcher(name).matches()) {
-        throw new ConfigException("invalid configuration: " + SECTION + from + " names an upstream "
-            + ConfigLoader.show(name) + ": use 1 to 128 letters, digits or _ . : - (not starting with .)");
+        throw new ConfigException(
+            "invalid configuration: "
+                + SECTION
+                + from
+                + " names an upstream "
+                + ConfigLoader.show(name)
+                + ": use 1 to 128 letters, digits or _ . : - (not starting with .)");
       }
       configs.put(name, upstream(name, upstreams.getValue(name)));
     }
@@ -57,29 +74,48 @@ final class UpstreamSection {
   private UpstreamConfig upstream(String name, Object value) {
     String path = SECTION + "." + name;
     if (!(value instanceof JsonObject settings)) {
-      throw invalid(path, "a JSON object with base_url and optional " + String.join(", ", KEYS.subList(1, KEYS.size())),
+      throw invalid(
+          path,
+          "a JSON object with base_url and optional "
+              + String.join(", ", KEYS.subList(1, KEYS.size())),
           value);
     }
     for (String key : settings.fieldNames()) {
       if (!KEYS.contains(key)) {
-        throw new ConfigException("invalid configuration: unknown key '" + path + "." + key + "'" + from
-            + "; known keys: " + String.join(", ", KEYS));
+        throw new ConfigException(
+            "invalid configuration: unknown key '"
+                + path
+                + "."
+                + key
+                + "'"
+                + from
+                + "; known keys: "
+                + String.join(", ", KEYS));
       }
     }
-    return new UpstreamConfig(name,
+    return new UpstreamConfig(
+        name,
         baseUrl(path + ".base_url", settings.getValue("base_url")),
-        duration(path + ".timeout", settings.getValue("timeout", "5s"), Duration.ofMillis(100), Duration.ofMinutes(5)),
+        duration(
+            path + ".timeout",
+            settings.getValue("timeout", "5s"),
+            Duration.ofMillis(100),
+            Duration.ofMinutes(5)),
         integer(path + ".retries", settings.getValue("retries", 2), 0, 10),
         integer(path + ".max_concurrency", settings.getValue("max_concurrency", 64), 1, 10_000),
         integer(path + ".breaker_failures", settings.getValue("breaker_failures", 5), 1, 1_000),
-        duration(path + ".breaker_reset", settings.getValue("breaker_reset", "30s"),
-            Duration.ofMillis(100), Duration.ofHours(1)));
+        duration(
+            path + ".breaker_reset",
+            settings.getValue("breaker_reset", "30s"),
+            Duration.ofMillis(100),
+            Duration.ofHours(1)));
   }
 
   private URI baseUrl(String path, Object value) {
     String expectation = "an absolute http(s) URL without user info, query or fragment";
     if (value == null) {
-      throw new ConfigException("invalid configuration: " + path + from + " is required: " + expectation);
+      throw new ConfigException(
+          "invalid configuration: " + path + from + " is required: " + expectation);
     }
     if (!(value instanceof String text)) {
       throw invalid(path, expectation, value);
@@ -90,13 +126,18 @@ final class UpstreamSection {
     } catch (URISyntaxException e) {
       throw invalid(path, expectation, value);
     }
-    // getHost() is null for a host Java cannot parse (e.g. with '_'): the client could not reach it either.
-    if (url.getScheme() == null || !List.of("http", "https").contains(url.getScheme().toLowerCase())
-        || url.getHost() == null || url.getRawUserInfo() != null || url.getRawQuery() != null
+    // getHost() is null for a host Java cannot parse (e.g. with '_'): the client could not reach it
+    // either.
+    if (url.getScheme() == null
+        || !List.of("http", "https").contains(url.getScheme().toLowerCase())
+        || url.getHost() == null
+        || url.getRawUserInfo() != null
+        || url.getRawQuery() != null
         || url.getRawFragment() != null) {
       throw invalid(path, expectation, value);
     }
-    // Paths are appended as "/..."; without the trailing slash "https://h/v1/" and "https://h/v1" mean the same.
+    // Paths are appended as "/..."; without the trailing slash "https://h/v1/" and "https://h/v1"
+    // mean the same.
     return URI.create(text.replaceAll("/+$", ""));
   }
 
@@ -108,8 +149,12 @@ final class UpstreamSection {
   }
 
   private Duration duration(String path, Object value, Duration min, Duration max) {
-    String expectation = "a duration between " + Durations.format(min) + " and " + Durations.format(max)
-        + DURATION_EXAMPLES;
+    String expectation =
+        "a duration between "
+            + Durations.format(min)
+            + " and "
+            + Durations.format(max)
+            + DURATION_EXAMPLES;
     if (!(value instanceof String) && !(value instanceof Number)) {
       throw invalid(path, expectation, value);
     }
@@ -121,7 +166,13 @@ final class UpstreamSection {
   }
 
   private ConfigException invalid(String path, String expectation, Object value) {
-    return new ConfigException("invalid configuration: " + path + from + " must be " + expectation + ", got "
-        + ConfigLoader.show(value));
+    return new ConfigException(
+        "invalid configuration: "
+            + path
+            + from
+            + " must be "
+            + expectation
+            + ", got "
+            + ConfigLoader.show(value));
   }
 }

@@ -7,22 +7,25 @@ import java.util.UUID;
 public final class Addresses {
 
   /**
-   * Any body: due tasks may exist; the dispatcher claims if it has idle workers. Sent by the task store's
-   * {@link Wakeups} after every commit that makes tasks due.
+   * Any body: due tasks may exist; the dispatcher claims if it has idle workers. Sent by the task
+   * store's {@link Wakeups} after every commit that makes tasks due.
    */
   public static final String DISPATCHER_WAKE = Wakeups.LOCAL_ADDRESS;
+
   /**
-   * Only on a node whose dispatcher is {@link DispatchMode#MANUAL}: any body; the dispatcher claims once what
-   * is due now and replies with how many tasks it started (an Integer), or fails if the claim failed.
+   * Only on a node whose dispatcher is {@link DispatchMode#MANUAL}: any body; the dispatcher claims
+   * once what is due now and replies with how many tasks it started (an Integer), or fails if the
+   * claim failed.
    */
   public static final String DISPATCHER_CYCLE = "offload.dispatcher.cycle";
+
   /** Body: a worker's address; that worker is idle and ready for an attempt. */
   public static final String WORKER_JOINED = "offload.dispatcher.worker-joined";
+
   /** Body: a worker's address; that worker is being undeployed. */
   public static final String WORKER_LEFT = "offload.dispatcher.worker-left";
 
-  private Addresses() {
-  }
+  private Addresses() {}
 
   /** Each worker verticle instance listens on an address of its own. */
   public static String worker(UUID instance) {

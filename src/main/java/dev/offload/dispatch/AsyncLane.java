@@ -13,8 +13,9 @@ import io.vertx.core.Vertx;
 import java.util.function.BiConsumer;
 
 /**
- * The asynchronous lane: each claimed task's handler is started on this event loop, where it holds no thread
- * while it waits, and its outcome is brought back here. Confined to the dispatcher's event loop.
+ * The asynchronous lane: each claimed task's handler is started on this event loop, where it holds
+ * no thread while it waits, and its outcome is brought back here. Confined to the dispatcher's
+ * event loop.
  */
 final class AsyncLane {
 
@@ -30,8 +31,13 @@ final class AsyncLane {
    * @param onOutcome how a current attempt ended
    * @param onFree called when an attempt has left the lane
    */
-  AsyncLane(Context context, TaskHandlers handlers, InFlightAttempts inFlight, TaskMetrics metrics,
-      BiConsumer<Task, AttemptOutcome> onOutcome, Runnable onFree) {
+  AsyncLane(
+      Context context,
+      TaskHandlers handlers,
+      InFlightAttempts inFlight,
+      TaskMetrics metrics,
+      BiConsumer<Task, AttemptOutcome> onOutcome,
+      Runnable onFree) {
     this.context = context;
     this.handlers = handlers;
     this.inFlight = inFlight;
@@ -52,30 +58,37 @@ final class AsyncLane {
     metrics.started();
     Future<Object> result;
     try {
-      result = ((AsyncTaskHandler) handlers.find(task.kind()).orElseThrow()).start(attempt, context.owner());
+      result =
+          ((AsyncTaskHandler) handlers.find(task.kind()).orElseThrow())
+              .start(attempt, context.owner());
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    result.onComplete(done -> {
-      // A handler may complete its future on another thread; the bookkeeping stays on this event loop.
-      if (Vertx.currentContext() == context) {
-        finished(task, attempt, done);
-      } else {
-        context.runOnContext(ignored -> finished(task, attempt, done));
-      }
-    });
+    result.onComplete(
+        done -> {
+          // A handler may complete its future on another thread; the bookkeeping stays on this
+          // event loop.
+          if (Vertx.currentContext() == context) {
+            finished(task, attempt, done);
+          } else {
+            context.runOnContext(ignored -> finished(task, attempt, done));
+          }
+        });
   }
 
   private void finished(Task task, RunningAttempt attempt, AsyncResult<Object> done) {
     running--; // its slot is free, whether its outcome still counts or not
     InFlightAttempts.InFlight current = inFlight.get(task.id());
-    // A timed-out attempt may finish after its task's next attempt started here: that one owns the entry.
+    // A timed-out attempt may finish after its task's next attempt started here: that one owns the
+    // entry.
     if (current != null && current.attempt == attempt) {
       inFlight.remove(task.id());
       if (!current.ended) {
-        onOutcome.accept(task, done.succeeded()
-            ? AttemptOutcome.ofResult(done.result())
-            : AttemptOutcome.ofFailure(done.cause(), attempt.stopReason()));
+        onOutcome.accept(
+            task,
+            done.succeeded()
+                ? AttemptOutcome.ofResult(done.result())
+                : AttemptOutcome.ofFailure(done.cause(), attempt.stopReason()));
       }
     }
     onFree.run();

@@ -1,8 +1,8 @@
 package dev.offload.dispatch;
 
+import dev.offload.store.TaskStore;
 import dev.offload.support.OutageLog;
 import dev.offload.task.AttemptEnd;
-import dev.offload.store.TaskStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes how attempts ended with group commit: while one write is in flight, new ends queue up and go out
- * together in the next statement. An idle node writes each end at once; a busy one batches by itself.
- * A failed write is retried until it succeeds, so an outcome is lost only if the process dies, and then the
- * lease brings the task back. Event-loop confined.
+ * Writes how attempts ended with group commit: while one write is in flight, new ends queue up and
+ * go out together in the next statement. An idle node writes each end at once; a busy one batches
+ * by itself. A failed write is retried until it succeeds, so an outcome is lost only if the process
+ * dies, and then the lease brings the task back. Event-loop confined.
  */
 final class AttemptEndWriter {
 
@@ -31,8 +31,11 @@ final class AttemptEndWriter {
   private boolean writing;
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
 
-  /** @param onWritten called after each write: the capacity those outcomes held is free again */
-  AttemptEndWriter(Vertx vertx, TaskStore store, Clock clock, Duration retryInterval, Runnable onWritten) {
+  /**
+   * @param onWritten called after each write: the capacity those outcomes held is free again
+   */
+  AttemptEndWriter(
+      Vertx vertx, TaskStore store, Clock clock, Duration retryInterval, Runnable onWritten) {
     this.onWritten = onWritten;
     this.vertx = vertx;
     this.store = store;
@@ -49,8 +52,8 @@ final class AttemptEndWriter {
 
   /**
    * Outcomes decided but waiting for a write: those of the batch being written are not counted. The
-   * dispatcher counts these against its capacity, so its next claim overlaps the write in flight, but claims
-   * cannot run further ahead of the writes than that batch.
+   * dispatcher counts these against its capacity, so its next claim overlaps the write in flight,
+   * but claims cannot run further ahead of the writes than that batch.
    */
   int waiting() {
     return pending.size();
@@ -76,22 +79,25 @@ final class AttemptEndWriter {
       pending.subList(0, MAX_BATCH).clear();
     }
     writing = true;
-    store.endAttempts(batch, clock.instant()).onComplete(written -> {
-      if (written.succeeded()) {
-        outageLog.succeeded();
-        writing = false;
-        onWritten.run();
-        if (!pending.isEmpty()) {
-          write();
-        } else {
-          idleWaiters.forEach(Promise::complete);
-          idleWaiters.clear();
-        }
-      } else {
-        outageLog.failed(written.cause());
-        pending.addAll(0, batch);
-        vertx.setTimer(retryInterval.toMillis(), id -> write());
-      }
-    });
+    store
+        .endAttempts(batch, clock.instant())
+        .onComplete(
+            written -> {
+              if (written.succeeded()) {
+                outageLog.succeeded();
+                writing = false;
+                onWritten.run();
+                if (!pending.isEmpty()) {
+                  write();
+                } else {
+                  idleWaiters.forEach(Promise::complete);
+                  idleWaiters.clear();
+                }
+              } else {
+                outageLog.failed(written.cause());
+                pending.addAll(0, batch);
+                vertx.setTimer(retryInterval.toMillis(), id -> write());
+              }
+            });
   }
 }

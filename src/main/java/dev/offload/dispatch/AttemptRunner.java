@@ -26,10 +26,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * Runs the tasks this node claimed, each in its lane ({@link WorkerLane}, {@link AsyncLane}), and keeps the
- * table of attempts in flight: ends those past their timeout, passes cancel requests on, and turns every
- * outcome into its task's next state ({@link NextState}) for the {@link AttemptEndWriter}. On shutdown it
- * stops what still runs and hands those tasks back. Confined to the dispatcher's event loop.
+ * Runs the tasks this node claimed, each in its lane ({@link WorkerLane}, {@link AsyncLane}), and
+ * keeps the table of attempts in flight: ends those past their timeout, passes cancel requests on,
+ * and turns every outcome into its task's next state ({@link NextState}) for the {@link
+ * AttemptEndWriter}. On shutdown it stops what still runs and hands those tasks back. Confined to
+ * the dispatcher's event loop.
  */
 final class AttemptRunner {
 
@@ -48,21 +49,35 @@ final class AttemptRunner {
   private final AsyncLane async;
 
   /**
-   * @param onFree called when capacity may have been freed (a worker joined or replied, an async attempt ended)
+   * @param onFree called when capacity may have been freed (a worker joined or replied, an async
+   *     attempt ended)
    * @param onRetryAt called with the time a task that failed is due again
    */
-  AttemptRunner(Context context, TaskStore store, OffloadConfig config, Clock clock, TaskHandlers handlers,
-      TaskMetrics metrics, AttemptEndWriter endWriter, Runnable onFree, Consumer<Instant> onRetryAt) {
+  AttemptRunner(
+      Context context,
+      TaskStore store,
+      OffloadConfig config,
+      Clock clock,
+      TaskHandlers handlers,
+      TaskMetrics metrics,
+      AttemptEndWriter endWriter,
+      Runnable onFree,
+      Consumer<Instant> onRetryAt) {
     this.vertx = context.owner();
     this.store = store;
     this.nodeId = config.nodeId();
     this.clock = clock;
-    this.retryPolicy = new RetryPolicy(config.tasks().retryBase(), config.tasks().retryCap(),
-        ThreadLocalRandom.current()::nextDouble);
+    this.retryPolicy =
+        new RetryPolicy(
+            config.tasks().retryBase(),
+            config.tasks().retryCap(),
+            ThreadLocalRandom.current()::nextDouble);
     this.metrics = metrics;
     this.endWriter = endWriter;
     this.onRetryAt = onRetryAt;
-    this.workers = new WorkerLane(vertx, inFlight, metrics, this::endWith, id -> handBack(List.of(id)), onFree);
+    this.workers =
+        new WorkerLane(
+            vertx, inFlight, metrics, this::endWith, id -> handBack(List.of(id)), onFree);
     this.async = new AsyncLane(context, handlers, inFlight, metrics, this::endWith, onFree);
   }
 
@@ -105,8 +120,8 @@ final class AttemptRunner {
   }
 
   /**
-   * Stops the attempt if it runs here. Its handler sees the request and its thread is interrupted; the
-   * store then ends the task cancelled, unless the handler completed anyway.
+   * Stops the attempt if it runs here. Its handler sees the request and its thread is interrupted;
+   * the store then ends the task cancelled, unless the handler completed anyway.
    */
   void cancelRequested(UUID taskId) {
     inFlight.requestStop(taskId, "cancelled on request");
@@ -117,28 +132,39 @@ final class AttemptRunner {
     return inFlight.emptied(vertx, grace);
   }
 
-  /** Stops every attempt still running here and hands its task back: available again, the attempt not counted. */
+  /**
+   * Stops every attempt still running here and hands its task back: available again, the attempt
+   * not counted.
+   */
   Future<Integer> stopAll(String reason) {
     return handBack(inFlight.endAll(reason));
   }
 
-  /** Gives tasks claimed by this node back untouched: available again at once, the attempt not counted. */
+  /**
+   * Gives tasks claimed by this node back untouched: available again at once, the attempt not
+   * counted.
+   */
   Future<Integer> handBack(List<UUID> taskIds) {
     return taskIds.isEmpty() ? Future.succeededFuture(0) : store.release(taskIds, nodeId);
   }
 
   /**
-   * Ends the attempts past their deadline. One sweep for all attempts, every {@value #TIMEOUT_SWEEP_MS} ms,
-   * rather than a timer set and cancelled per attempt: at thousands of attempts a second, that adds up.
+   * Ends the attempts past their deadline. One sweep for all attempts, every {@value
+   * #TIMEOUT_SWEEP_MS} ms, rather than a timer set and cancelled per attempt: at thousands of
+   * attempts a second, that adds up.
    */
   private void sweepTimeouts() {
-    inFlight.late(System.nanoTime()).forEach(running -> {
-      String reason = "attempt timed out after " + Durations.format(running.attempt.task().timeout());
-      running.ended = true;
-      running.attempt.requestStop(reason);
-      // A worker stays busy until its handler returns; the late outcome is ignored.
-      endWith(running.attempt.task(), AttemptOutcome.failed(reason));
-    });
+    inFlight
+        .late(System.nanoTime())
+        .forEach(
+            running -> {
+              String reason =
+                  "attempt timed out after " + Durations.format(running.attempt.task().timeout());
+              running.ended = true;
+              running.attempt.requestStop(reason);
+              // A worker stays busy until its handler returns; the late outcome is ignored.
+              endWith(running.attempt.task(), AttemptOutcome.failed(reason));
+            });
   }
 
   private void endWith(Task task, AttemptOutcome outcome) {

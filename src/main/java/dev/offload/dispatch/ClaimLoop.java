@@ -15,13 +15,14 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Decides when to claim, and how much: only as many tasks as this node can start at once (idle worker
- * verticles and free asynchronous slots, less the outcomes still waiting for their write), so unclaimed work
- * stays in the database for other nodes. One claim runs at a time; a wake during a claim makes another once
- * it is done. Woken by local submissions and freed capacity ({@link #wake}), by NOTIFY, by one timer for the
- * earliest due time known ({@link #wakeAt}) and by the polling fallback ({@link #poll}); in
- * {@link DispatchMode#MANUAL} by none of them, only by {@link #cycle}. What a claim takes is the
- * {@link ClaimPlanner}'s choice; the {@link AttemptRunner} starts it. Confined to the dispatcher's event loop.
+ * Decides when to claim, and how much: only as many tasks as this node can start at once (idle
+ * worker verticles and free asynchronous slots, less the outcomes still waiting for their write),
+ * so unclaimed work stays in the database for other nodes. One claim runs at a time; a wake during
+ * a claim makes another once it is done. Woken by local submissions and freed capacity ({@link
+ * #wake}), by NOTIFY, by one timer for the earliest due time known ({@link #wakeAt}) and by the
+ * polling fallback ({@link #poll}); in {@link DispatchMode#MANUAL} by none of them, only by {@link
+ * #cycle}. What a claim takes is the {@link ClaimPlanner}'s choice; the {@link AttemptRunner}
+ * starts it. Confined to the dispatcher's event loop.
  */
 final class ClaimLoop {
 
@@ -39,11 +40,18 @@ final class ClaimLoop {
   private boolean stopping;
   private Instant nextWake;
   private long wakeTimer;
+
   /** Completes when the claim in flight (if any) has handed its tasks over, or back. */
   private Future<Void> claimSettled = Future.succeededFuture();
 
-  ClaimLoop(Vertx vertx, TaskStore store, OffloadConfig config, Clock clock, AttemptRunner runner,
-      AttemptEndWriter endWriter, DispatchMode mode) {
+  ClaimLoop(
+      Vertx vertx,
+      TaskStore store,
+      OffloadConfig config,
+      Clock clock,
+      AttemptRunner runner,
+      AttemptEndWriter endWriter,
+      DispatchMode mode) {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
@@ -61,7 +69,10 @@ final class ClaimLoop {
     }
   }
 
-  /** Claims nothing more; completes once the claim in flight, if any, has handed its tasks over, or back. */
+  /**
+   * Claims nothing more; completes once the claim in flight, if any, has handed its tasks over, or
+   * back.
+   */
   Future<Void> stop() {
     stopping = true;
     return claimSettled;
@@ -75,8 +86,8 @@ final class ClaimLoop {
   }
 
   /**
-   * One claim, whatever the mode: what is due now on the clock, within the room there is, started at once.
-   * Completes with how many tasks it claimed and started; after a claim in flight, if any.
+   * One claim, whatever the mode: what is due now on the clock, within the room there is, started
+   * at once. Completes with how many tasks it claimed and started; after a claim in flight, if any.
    */
   Future<Integer> cycle() {
     if (claiming) {
@@ -95,39 +106,46 @@ final class ClaimLoop {
     if (stopping || room.total() <= 0) {
       return;
     }
-    claim(room).onComplete(claimed -> {
-      if (claimed.failed()) {
-        if (claimAgain) { // a wake came meanwhile: keep it, and try again once the database may be back
-          vertx.setTimer(config.database().retryInterval().toMillis(), id -> claim());
-        }
-      } else if (claimed.result() == room.total() || claimAgain) {
-        claim();
-      }
-    });
+    claim(room)
+        .onComplete(
+            claimed -> {
+              if (claimed.failed()) {
+                if (claimAgain) { // a wake came meanwhile: keep it, and try again once the database
+                  // may be back
+                  vertx.setTimer(config.database().retryInterval().toMillis(), id -> claim());
+                }
+              } else if (claimed.result() == room.total() || claimAgain) {
+                claim();
+              }
+            });
   }
 
   /**
-   * The fallback, also run whenever LISTEN (re)subscribes: claim whatever is due, and learn when the next
-   * waiting task is due.
+   * The fallback, also run whenever LISTEN (re)subscribes: claim whatever is due, and learn when
+   * the next waiting task is due.
    */
   void poll() {
     if (stopping || !automatic) {
       return;
     }
-    // Taken before the claim takes its own: a task that falls due in between is either claimed or found here.
+    // Taken before the claim takes its own: a task that falls due in between is either claimed or
+    // found here.
     // Taken after, a task due in between would be neither, and would wait for the next wake.
     Instant now = clock.instant();
     claim();
-    store.nextDue(now).onSuccess(next -> {
-      if (next != null) {
-        wakeAt(next);
-      }
-    });
+    store
+        .nextDue(now)
+        .onSuccess(
+            next -> {
+              if (next != null) {
+                wakeAt(next);
+              }
+            });
   }
 
   /**
-   * Polls at {@code at}: one timer, for the earliest time known, so that delayed tasks and retries start on
-   * time instead of at the next poll. Polling then also finds the time after that one.
+   * Polls at {@code at}: one timer, for the earliest time known, so that delayed tasks and retries
+   * start on time instead of at the next poll. Polling then also finds the time after that one.
    */
   void wakeAt(Instant at) {
     if (stopping || !automatic || (nextWake != null && !at.isBefore(nextWake))) {
@@ -138,11 +156,15 @@ final class ClaimLoop {
     }
     nextWake = at;
     // Rounded up: waking a moment early would find nothing due.
-    long delay = Math.max(1, (Duration.between(clock.instant(), at).toNanos() + 999_999) / 1_000_000);
-    wakeTimer = vertx.setTimer(delay, id -> {
-      nextWake = null;
-      poll();
-    });
+    long delay =
+        Math.max(1, (Duration.between(clock.instant(), at).toNanos() + 999_999) / 1_000_000);
+    wakeTimer =
+        vertx.setTimer(
+            delay,
+            id -> {
+              nextWake = null;
+              poll();
+            });
   }
 
   /** One claim within {@code room}; completes with how many tasks it claimed and started. */
@@ -151,7 +173,12 @@ final class ClaimLoop {
     claimAgain = false;
     Promise<Void> settled = Promise.promise();
     claimSettled = settled.future();
-    return planner.claim(room.workers(), room.async(), runner::runningInQueue, tasks -> runner.handBack(ids(tasks)))
+    return planner
+        .claim(
+            room.workers(),
+            room.async(),
+            runner::runningInQueue,
+            tasks -> runner.handBack(ids(tasks)))
         .transform(claimed -> handOver(claimed, settled));
   }
 
@@ -166,17 +193,23 @@ final class ClaimLoop {
     claimLog.succeeded();
     List<Task> due = claimed.result();
     if (stopping) { // the workers are going away: give the tasks back untouched
-      return runner.handBack(ids(due)).transform(ignored -> {
-        settled.complete();
-        return Future.succeededFuture(0);
-      });
+      return runner
+          .handBack(ids(due))
+          .transform(
+              ignored -> {
+                settled.complete();
+                return Future.succeededFuture(0);
+              });
     }
     due.forEach(runner::run);
     settled.complete();
     return Future.succeededFuture(due.size());
   }
 
-  /** Outcomes waiting for a write hold their place, so claims never outrun the writes by more than a batch. */
+  /**
+   * Outcomes waiting for a write hold their place, so claims never outrun the writes by more than a
+   * batch.
+   */
   private Room room() {
     int waiting = endWriter.waiting();
     int asyncConcurrency = config.worker().asyncConcurrency();
@@ -184,7 +217,10 @@ final class ClaimLoop {
     return new Room(workers, asyncConcurrency - runner.asyncRunning() - waiting);
   }
 
-  /** Idle workers to fill, and free asynchronous slots (below zero while many outcomes wait for a write). */
+  /**
+   * Idle workers to fill, and free asynchronous slots (below zero while many outcomes wait for a
+   * write).
+   */
   private record Room(int workers, int async) {
     int total() {
       return workers + Math.max(0, async);

@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The attempts running on this node, by task id, each with its deadline: what lease renewals, queue limits,
- * cancel requests, the timeout sweep and shutdown look at. An attempt is {@code ended} once its outcome was
- * decided without it (it timed out, or the node is stopping): its handler may still run, and what it
- * returns is ignored. Confined to the dispatcher's event loop.
+ * The attempts running on this node, by task id, each with its deadline: what lease renewals, queue
+ * limits, cancel requests, the timeout sweep and shutdown look at. An attempt is {@code ended} once
+ * its outcome was decided without it (it timed out, or the node is stopping): its handler may still
+ * run, and what it returns is ignored. Confined to the dispatcher's event loop.
  */
 final class InFlightAttempts {
 
@@ -50,7 +50,9 @@ final class InFlightAttempts {
   }
 
   long inQueue(String queue) {
-    return byTask.values().stream().filter(running -> running.attempt.task().queue().equals(queue)).count();
+    return byTask.values().stream()
+        .filter(running -> running.attempt.task().queue().equals(queue))
+        .count();
   }
 
   Collection<RunningAttempt> attempts() {
@@ -67,20 +69,28 @@ final class InFlightAttempts {
 
   /** The attempts past their deadline that have not ended yet. */
   List<InFlight> late(long nowNanos) {
-    return byTask.values().stream().filter(running -> !running.ended && nowNanos - running.deadlineNanos >= 0)
+    return byTask.values().stream()
+        .filter(running -> !running.ended && nowNanos - running.deadlineNanos >= 0)
         .toList();
   }
 
-  /** Ends every attempt and asks it to stop; returns the tasks of those whose outcome was still open. */
+  /**
+   * Ends every attempt and asks it to stop; returns the tasks of those whose outcome was still
+   * open.
+   */
   List<UUID> endAll(String reason) {
-    List<UUID> unfinished = byTask.entrySet().stream()
-        .filter(entry -> !entry.getValue().ended)
-        .map(Map.Entry::getKey)
-        .toList();
-    byTask.values().forEach(running -> {
-      running.ended = true;
-      running.attempt.requestStop(reason);
-    });
+    List<UUID> unfinished =
+        byTask.entrySet().stream()
+            .filter(entry -> !entry.getValue().ended)
+            .map(Map.Entry::getKey)
+            .toList();
+    byTask
+        .values()
+        .forEach(
+            running -> {
+              running.ended = true;
+              running.attempt.requestStop(reason);
+            });
     return unfinished;
   }
 
@@ -90,11 +100,14 @@ final class InFlightAttempts {
       return Future.succeededFuture();
     }
     Promise<Void> emptied = Promise.promise();
-    long timer = vertx.setPeriodic(20, id -> {
-      if (byTask.isEmpty()) {
-        emptied.tryComplete();
-      }
-    });
+    long timer =
+        vertx.setPeriodic(
+            20,
+            id -> {
+              if (byTask.isEmpty()) {
+                emptied.tryComplete();
+              }
+            });
     vertx.setTimer(grace.toMillis(), id -> emptied.tryComplete());
     return emptied.future().onComplete(ignored -> vertx.cancelTimer(timer));
   }

@@ -1,9 +1,9 @@
 package dev.offload.dispatch;
 
-import dev.offload.support.OutageLog;
 import dev.offload.config.TaskConfig;
 import dev.offload.store.ProgressReport;
 import dev.offload.store.TaskStore;
+import dev.offload.support.OutageLog;
 import dev.offload.task.RunningAttempt;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -15,9 +15,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The periodic upkeep of this node's running attempts: renews their leases (every third of the lease, so two
- * renewals can fail before it expires), learning which of them were cancelled, and saves their progress.
- * Attempts of other nodes whose lease expired are rescued by the maintenance verticle. Event-loop confined.
+ * The periodic upkeep of this node's running attempts: renews their leases (every third of the
+ * lease, so two renewals can fail before it expires), learning which of them were cancelled, and
+ * saves their progress. Attempts of other nodes whose lease expired are rescued by the maintenance
+ * verticle. Event-loop confined.
  */
 final class LeaseKeeper {
 
@@ -31,8 +32,14 @@ final class LeaseKeeper {
   private final OutageLog renewLog = new OutageLog("renewing leases");
   private final List<Long> timers = new ArrayList<>();
 
-  LeaseKeeper(Vertx vertx, TaskStore store, String nodeId, TaskConfig config, Clock clock,
-      Supplier<Collection<RunningAttempt>> running, Consumer<UUID> onCancelRequested) {
+  LeaseKeeper(
+      Vertx vertx,
+      TaskStore store,
+      String nodeId,
+      TaskConfig config,
+      Clock clock,
+      Supplier<Collection<RunningAttempt>> running,
+      Consumer<UUID> onCancelRequested) {
     this.vertx = vertx;
     this.store = store;
     this.nodeId = nodeId;
@@ -56,11 +63,13 @@ final class LeaseKeeper {
     if (ids.isEmpty()) {
       return;
     }
-    store.renewLeases(ids, nodeId, clock.instant().plus(config.lease()))
-        .onSuccess(cancelRequested -> {
-          renewLog.succeeded();
-          cancelRequested.forEach(onCancelRequested);
-        })
+    store
+        .renewLeases(ids, nodeId, clock.instant().plus(config.lease()))
+        .onSuccess(
+            cancelRequested -> {
+              renewLog.succeeded();
+              cancelRequested.forEach(onCancelRequested);
+            })
         .onFailure(renewLog::failed);
   }
 
@@ -73,7 +82,8 @@ final class LeaseKeeper {
       }
     }
     if (!reports.isEmpty()) {
-      // Progress is advisory: a lost update is replaced by the next one, so failures are not retried.
+      // Progress is advisory: a lost update is replaced by the next one, so failures are not
+      // retried.
       store.setProgress(reports);
     }
   }

@@ -9,21 +9,27 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * What the dispatcher hears from PostgreSQL: on the task channel, a task due now ({@code onWake}) or later
- * ({@code onDueAt} with its start time); on the cancel channel, a task whose cancellation was requested
- * ({@code onCancel}); and {@code onSubscribed} after every (re)connection. The dispatcher's polling and lease
- * renewals cover whatever is missed while disconnected.
+ * What the dispatcher hears from PostgreSQL: on the task channel, a task due now ({@code onWake})
+ * or later ({@code onDueAt} with its start time); on the cancel channel, a task whose cancellation
+ * was requested ({@code onCancel}); and {@code onSubscribed} after every (re)connection. The
+ * dispatcher's polling and lease renewals cover whatever is missed while disconnected.
  */
 final class TaskNotifications {
 
   private final ChannelListener listener;
 
-  TaskNotifications(Vertx vertx, DatabaseConfig config, Runnable onWake, Consumer<Instant> onDueAt,
-      Runnable onSubscribed, Consumer<UUID> onCancel) {
-    this.listener = new ChannelListener(vertx, config, "new tasks")
-        .on(config.notifyChannel(), payload -> taskDue(payload, onWake, onDueAt))
-        .on(config.cancelChannel(), payload -> cancelRequested(payload, onCancel))
-        .onSubscribed(onSubscribed);
+  TaskNotifications(
+      Vertx vertx,
+      DatabaseConfig config,
+      Runnable onWake,
+      Consumer<Instant> onDueAt,
+      Runnable onSubscribed,
+      Consumer<UUID> onCancel) {
+    this.listener =
+        new ChannelListener(vertx, config, "new tasks")
+            .on(config.notifyChannel(), payload -> taskDue(payload, onWake, onDueAt))
+            .on(config.cancelChannel(), payload -> cancelRequested(payload, onCancel))
+            .onSubscribed(onSubscribed);
   }
 
   void start() {

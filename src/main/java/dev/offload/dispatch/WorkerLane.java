@@ -17,14 +17,15 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * The blocking lane: this node's idle worker verticles, and each claimed task handed over to one of them
- * over the event bus. A worker is idle once it has announced itself, and again once it has replied.
- * Confined to the dispatcher's event loop.
+ * The blocking lane: this node's idle worker verticles, and each claimed task handed over to one of
+ * them over the event bus. A worker is idle once it has announced itself, and again once it has
+ * replied. Confined to the dispatcher's event loop.
  */
 final class WorkerLane {
 
   /** Attempts end by the timeout sweep, never by an event-bus timeout. */
-  private static final DeliveryOptions NO_SEND_TIMEOUT = new DeliveryOptions().setSendTimeout(Long.MAX_VALUE);
+  private static final DeliveryOptions NO_SEND_TIMEOUT =
+      new DeliveryOptions().setSendTimeout(Long.MAX_VALUE);
 
   private final Vertx vertx;
   private final InFlightAttempts inFlight;
@@ -39,8 +40,13 @@ final class WorkerLane {
    * @param handBack gives back a task whose attempt never started
    * @param onFree called when a worker may have become idle
    */
-  WorkerLane(Vertx vertx, InFlightAttempts inFlight, TaskMetrics metrics, BiConsumer<Task, AttemptOutcome> onOutcome,
-      Consumer<UUID> handBack, Runnable onFree) {
+  WorkerLane(
+      Vertx vertx,
+      InFlightAttempts inFlight,
+      TaskMetrics metrics,
+      BiConsumer<Task, AttemptOutcome> onOutcome,
+      Consumer<UUID> handBack,
+      Runnable onFree) {
     this.vertx = vertx;
     this.inFlight = inFlight;
     this.metrics = metrics;
@@ -71,19 +77,24 @@ final class WorkerLane {
     RunningAttempt attempt = new RunningAttempt(task);
     inFlight.add(attempt);
     metrics.started();
-    vertx.eventBus().<AttemptOutcome>request(worker, attempt, NO_SEND_TIMEOUT)
+    vertx
+        .eventBus()
+        .<AttemptOutcome>request(worker, attempt, NO_SEND_TIMEOUT)
         .onComplete(reply -> replied(task, worker, reply));
   }
 
   private void replied(Task task, String worker, AsyncResult<Message<AttemptOutcome>> reply) {
     InFlightAttempts.InFlight running = inFlight.get(task.id());
-    // A timed-out attempt may return after the task's next attempt started here: the entry is then the
+    // A timed-out attempt may return after the task's next attempt started here: the entry is then
+    // the
     // newer attempt's, and the late one's end was already written when it timed out.
     boolean current = running != null && running.attempt.task() == task;
     if (current) {
       inFlight.remove(task.id());
     }
-    if (reply.failed() && reply.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.NO_HANDLERS) {
+    if (reply.failed()
+        && reply.cause() instanceof ReplyException e
+        && e.failureType() == ReplyFailure.NO_HANDLERS) {
       // The worker was undeployed before it saw the attempt: nothing ran, so hand the task back.
       if (current) {
         handBack.accept(task.id());
@@ -93,9 +104,11 @@ final class WorkerLane {
     }
     idle.add(worker);
     if (current && !running.ended) {
-      onOutcome.accept(task, reply.succeeded()
-          ? reply.result().body()
-          : AttemptOutcome.failed("worker failed: " + reply.cause().getMessage()));
+      onOutcome.accept(
+          task,
+          reply.succeeded()
+              ? reply.result().body()
+              : AttemptOutcome.failed("worker failed: " + reply.cause().getMessage()));
     }
     onFree.run();
   }

@@ -5,9 +5,9 @@ import io.vertx.core.buffer.Buffer;
 import java.util.UUID;
 
 /**
- * Writes a file of unknown length chunk by chunk: {@link #write} buffers, and stores a chunk each time about
- * {@link FileStore#CHUNK_BYTES} have gathered; its future tells the caller when to go on, which is the
- * backpressure. {@link #close} stores the rest and marks the file complete.
+ * Writes a file of unknown length chunk by chunk: {@link #write} buffers, and stores a chunk each
+ * time about {@link FileStore#CHUNK_BYTES} have gathered; its future tells the caller when to go
+ * on, which is the backpressure. {@link #close} stores the rest and marks the file complete.
  */
 public final class ChunkWriter {
 

@@ -15,10 +15,15 @@ import java.util.UUID;
 /** The only class issuing file SQL: files of tasks, stored as numbered chunks. */
 public final class FileStore {
 
-  /** Chunks are written at about this size: big enough for few round trips, small enough to hold. */
+  /**
+   * Chunks are written at about this size: big enough for few round trips, small enough to hold.
+   */
   public static final int CHUNK_BYTES = 1024 * 1024;
 
-  public enum Role { INPUT, RESULT }
+  public enum Role {
+    INPUT,
+    RESULT
+  }
 
   private final Pool client;
 
@@ -26,17 +31,29 @@ public final class FileStore {
     this.client = pool;
   }
 
-  /** A new, empty file; {@code taskId} null for an upload whose task is created when it is complete. */
+  /**
+   * A new, empty file; {@code taskId} null for an upload whose task is created when it is complete.
+   */
   public Future<UUID> create(UUID taskId, Role role, String contentType, Instant now) {
     UUID id = UUID.randomUUID();
-    Tuple params = Tuple.of(id, taskId, role.name().toLowerCase(), contentType,
-        OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+    Tuple params =
+        Tuple.of(
+            id,
+            taskId,
+            role.name().toLowerCase(),
+            contentType,
+            OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
     return client.preparedQuery(FileSql.FILE_INSERT).execute(params).map(id);
   }
 
-  /** A new, empty file for the task, in place of any earlier one of the same role (a failed attempt's). */
+  /**
+   * A new, empty file for the task, in place of any earlier one of the same role (a failed
+   * attempt's).
+   */
   public Future<UUID> replace(UUID taskId, Role role, String contentType, Instant now) {
-    return client.preparedQuery(FileSql.FILE_DELETE_BY_TASK).execute(Tuple.of(taskId, role.name().toLowerCase()))
+    return client
+        .preparedQuery(FileSql.FILE_DELETE_BY_TASK)
+        .execute(Tuple.of(taskId, role.name().toLowerCase()))
         .compose(deleted -> create(taskId, role, contentType, now));
   }
 
@@ -49,7 +66,10 @@ public final class FileStore {
   }
 
   public Future<Void> appendChunk(UUID fileId, int seq, Buffer data) {
-    return client.preparedQuery(FileSql.FILE_CHUNK_INSERT).execute(Tuple.of(fileId, seq, data)).mapEmpty();
+    return client
+        .preparedQuery(FileSql.FILE_CHUNK_INSERT)
+        .execute(Tuple.of(fileId, seq, data))
+        .mapEmpty();
   }
 
   /** Marks the file complete: only complete files are found by {@link #find}. */
@@ -58,7 +78,9 @@ public final class FileStore {
   }
 
   public Future<Optional<StoredFile>> find(UUID taskId, Role role) {
-    return client.preparedQuery(FileSql.FILE_GET_BY_TASK).execute(Tuple.of(taskId, role.name().toLowerCase()))
+    return client
+        .preparedQuery(FileSql.FILE_GET_BY_TASK)
+        .execute(Tuple.of(taskId, role.name().toLowerCase()))
         .map(FileStore::first);
   }
 
@@ -67,18 +89,23 @@ public final class FileStore {
       return Optional.empty();
     }
     Row row = rows.iterator().next();
-    return Optional.of(new StoredFile(row.getUUID("id"), row.getString("content_type"), row.getLong("size")));
+    return Optional.of(
+        new StoredFile(row.getUUID("id"), row.getString("content_type"), row.getLong("size")));
   }
 
   /** Chunk {@code seq} of the file, or null past its end. */
   public Future<Buffer> chunk(UUID fileId, int seq) {
-    return client.preparedQuery(FileSql.FILE_CHUNK_GET).execute(Tuple.of(fileId, seq))
+    return client
+        .preparedQuery(FileSql.FILE_CHUNK_GET)
+        .execute(Tuple.of(fileId, seq))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getBuffer("data"));
   }
 
   /** Removes uploads older than {@code before} that never got their task; returns how many. */
   public Future<Integer> pruneOrphans(Instant before) {
-    return client.preparedQuery(FileSql.FILE_PRUNE_ORPHANS)
-        .execute(Tuple.of(OffsetDateTime.ofInstant(before, ZoneOffset.UTC))).map(rows -> rows.rowCount());
+    return client
+        .preparedQuery(FileSql.FILE_PRUNE_ORPHANS)
+        .execute(Tuple.of(OffsetDateTime.ofInstant(before, ZoneOffset.UTC)))
+        .map(rows -> rows.rowCount());
   }
 }

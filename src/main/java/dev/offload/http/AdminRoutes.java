@@ -14,8 +14,8 @@ import java.time.Clock;
 import java.time.Instant;
 
 /**
- * {@code /admin}: the live nodes, and live scaling of a node's worker verticles. Every route needs the bearer
- * token; without a configured token they are off.
+ * {@code /admin}: the live nodes, and live scaling of a node's worker verticles. Every route needs
+ * the bearer token; without a configured token they are off.
  */
 final class AdminRoutes {
 
@@ -34,7 +34,9 @@ final class AdminRoutes {
   void mount(Router router) {
     router.route("/admin/*").handler(BearerToken.forAdmin(config.http().apiToken()));
     router.get("/admin/nodes").handler(this::list);
-    router.put("/admin/nodes/:node/workers").handler(BodyHandler.create(false).setBodyLimit(1024))
+    router
+        .put("/admin/nodes/:node/workers")
+        .handler(BodyHandler.create(false).setBodyLimit(1024))
         .handler(this::scale);
   }
 
@@ -44,25 +46,38 @@ final class AdminRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    nodes.listLive(liveSince()).onSuccess(live -> {
-      JsonArray list = new JsonArray();
-      live.forEach(node -> list.add(json(node)));
-      ctx.json(new JsonObject().put("nodes", list));
-    }).onFailure(ctx::fail);
+    nodes
+        .listLive(liveSince())
+        .onSuccess(
+            live -> {
+              JsonArray list = new JsonArray();
+              live.forEach(node -> list.add(json(node)));
+              ctx.json(new JsonObject().put("nodes", list));
+            })
+        .onFailure(ctx::fail);
   }
 
-  /** 202: the node applies the new count within moments (at once through NOTIFY, else at its next heartbeat). */
+  /**
+   * 202: the node applies the new count within moments (at once through NOTIFY, else at its next
+   * heartbeat).
+   */
   private void scale(RoutingContext ctx) {
     String nodeId = ctx.pathParam("node");
     int instances = instances(ctx);
-    nodes.setDesiredWorkers(nodeId, instances, liveSince()).onSuccess(updated -> {
-      if (updated.isEmpty()) {
-        ctx.fail(new ApiError(404, "node_not_found", "no live node '" + nodeId + "' that runs tasks"));
-        return;
-      }
-      ctx.response().setStatusCode(202);
-      ctx.json(json(updated.get()));
-    }).onFailure(ctx::fail);
+    nodes
+        .setDesiredWorkers(nodeId, instances, liveSince())
+        .onSuccess(
+            updated -> {
+              if (updated.isEmpty()) {
+                ctx.fail(
+                    new ApiError(
+                        404, "node_not_found", "no live node '" + nodeId + "' that runs tasks"));
+                return;
+              }
+              ctx.response().setStatusCode(202);
+              ctx.json(json(updated.get()));
+            })
+        .onFailure(ctx::fail);
   }
 
   private static int instances(RoutingContext ctx) {
@@ -71,10 +86,12 @@ final class AdminRoutes {
       JsonObject body = ctx.body().asJsonObject();
       instances = body == null ? null : body.getValue("instances");
     } catch (DecodeException | ClassCastException e) {
-      throw ApiError.badRequest("invalid_json", "the body must be a JSON object such as {\"instances\": 4}");
+      throw ApiError.badRequest(
+          "invalid_json", "the body must be a JSON object such as {\"instances\": 4}");
     }
     if (!(instances instanceof Integer count) || count < 0 || count > MAX_WORKERS) {
-      throw ApiError.badRequest("invalid_field", "instances must be an integer from 0 to " + MAX_WORKERS);
+      throw ApiError.badRequest(
+          "invalid_field", "instances must be an integer from 0 to " + MAX_WORKERS);
     }
     return count;
   }

@@ -16,5 +16,4 @@ public record ApiServices(
     FileStore files,
     TaskHandlers handlers,
     DatabaseStatus database,
-    TaskMetrics metrics) {
-}
+    TaskMetrics metrics) {}

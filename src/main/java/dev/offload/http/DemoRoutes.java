@@ -9,9 +9,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 
 /**
- * The seeds' two routes, side by side. {@code /async-task} waits on a Vert.x timer, holding no thread: the
- * {@code async def} route. {@code /sync-task} waits with {@code Thread.sleep} on the worker pool: the
- * synchronous Flask route, bounded by the pool's threads.
+ * The seeds' two routes, side by side. {@code /async-task} waits on a Vert.x timer, holding no
+ * thread: the {@code async def} route. {@code /sync-task} waits with {@code Thread.sleep} on the
+ * worker pool: the synchronous Flask route, bounded by the pool's threads.
  */
 final class DemoRoutes {
 
@@ -32,17 +32,23 @@ final class DemoRoutes {
   private void asyncTask(RoutingContext ctx) {
     Duration delay = delay(ctx);
     long started = System.nanoTime();
-    vertx.setTimer(Math.max(1, delay.toMillis()),
+    vertx.setTimer(
+        Math.max(1, delay.toMillis()),
         id -> ctx.json(body("Task completed asynchronously!", delay, started)));
   }
 
   private void syncTask(RoutingContext ctx) {
     Duration delay = delay(ctx);
     long started = System.nanoTime();
-    vertx.executeBlocking(() -> {
-      Thread.sleep(delay.toMillis());
-      return body("Task completed synchronously (a worker thread was blocked)", delay, started);
-    }, false).onComplete(ctx::json, ctx::fail);
+    vertx
+        .executeBlocking(
+            () -> {
+              Thread.sleep(delay.toMillis());
+              return body(
+                  "Task completed synchronously (a worker thread was blocked)", delay, started);
+            },
+            false)
+        .onComplete(ctx::json, ctx::fail);
   }
 
   private static Duration delay(RoutingContext ctx) {

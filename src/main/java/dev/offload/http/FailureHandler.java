@@ -12,8 +12,8 @@ import java.lang.System.Logger.Level;
 
 /**
  * Renders every failure as {@code {"error": {"code", "message"}}}: the client's mistakes as 4xx, an
- * unreachable database as 503, an upstream's failure as the 502/503/504 its route chose, anything else as a 500
- * that is logged once with its stack trace and never shown to the client.
+ * unreachable database as 503, an upstream's failure as the 502/503/504 its route chose, anything
+ * else as a 500 that is logged once with its stack trace and never shown to the client.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -31,17 +31,21 @@ final class FailureHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * For {@code Router#errorHandler(400)}: a request whose path cannot be decoded fails before any route
-   * matches, and its context carries neither the status nor the failure.
+   * For {@code Router#errorHandler(400)}: a request whose path cannot be decoded fails before any
+   * route matches, and its context carries neither the status nor the failure.
    */
   void badRequest(RoutingContext ctx) {
     render(ctx, ApiError.badRequest("bad_request", "the request is malformed"));
   }
 
   private void render(RoutingContext ctx, ApiError error) {
-    // Only a 500 is our bug; a 502/503/504 reports someone else's outage, which would flood the log.
+    // Only a 500 is our bug; a 502/503/504 reports someone else's outage, which would flood the
+    // log.
     if (error.status() == 500) {
-      LOG.log(Level.ERROR, ctx.request().method() + " " + ctx.request().path() + " failed", ctx.failure());
+      LOG.log(
+          Level.ERROR,
+          ctx.request().method() + " " + ctx.request().path() + " failed",
+          ctx.failure());
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
@@ -50,9 +54,12 @@ final class FailureHandler implements Handler<RoutingContext> {
     ctx.response()
         .setStatusCode(error.status())
         .putHeader("content-type", "application/json")
-        .end(new JsonObject()
-            .put("error", new JsonObject().put("code", error.code()).put("message", error.getMessage()))
-            .encode());
+        .end(
+            new JsonObject()
+                .put(
+                    "error",
+                    new JsonObject().put("code", error.code()).put("message", error.getMessage()))
+                .encode());
   }
 
   private ApiError toApiError(RoutingContext ctx) {
@@ -63,23 +70,31 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof InvalidTaskException invalid) {
       return ApiError.badRequest(invalid.code(), invalid.getMessage());
     }
-    if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+    if (failure instanceof PgException pg
+        && pg.getSqlState() != null
+        && pg.getSqlState().startsWith("22")) {
       // Class 22, data exception: a value from the request that PostgreSQL cannot store.
       return ApiError.badRequest("invalid_input", "a value in the request cannot be stored");
     }
     if (failure != null && DatabaseErrors.isUnavailable(failure)) {
-      return new ApiError(503, "database_unavailable", "the database is unreachable; try again shortly");
+      return new ApiError(
+          503, "database_unavailable", "the database is unreachable; try again shortly");
     }
     return switch (ctx.statusCode()) {
       case 400 -> ApiError.badRequest("bad_request", "the request is malformed");
       case 404 -> new ApiError(404, "not_found", "no route for " + ctx.request().path());
-      case 405 -> new ApiError(405, "method_not_allowed",
-          ctx.request().method() + " is not allowed on " + ctx.request().path());
-      case 413 -> new ApiError(413, "body_too_large", "the request body exceeds " + bodyLimit + " bytes");
+      case 405 ->
+          new ApiError(
+              405,
+              "method_not_allowed",
+              ctx.request().method() + " is not allowed on " + ctx.request().path());
+      case 413 ->
+          new ApiError(413, "body_too_large", "the request body exceeds " + bodyLimit + " bytes");
       case 415 -> new ApiError(415, "unsupported_media_type", "send the body as application/json");
-      default -> ctx.statusCode() >= 400 && ctx.statusCode() < 500
-          ? new ApiError(ctx.statusCode(), "bad_request", "the request was rejected")
-          : new ApiError(500, "internal_error", "internal error; it has been logged");
+      default ->
+          ctx.statusCode() >= 400 && ctx.statusCode() < 500
+              ? new ApiError(ctx.statusCode(), "bad_request", "the request was rejected")
+              : new ApiError(500, "internal_error", "internal error; it has been logged");
     };
   }
 }

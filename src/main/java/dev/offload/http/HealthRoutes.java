@@ -9,8 +9,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /**
- * {@code /health}: the process is alive. {@code /ready}: the database answers and the schema is migrated
- * (200), else 503 with the reason.
+ * {@code /health}: the process is alive. {@code /ready}: the database answers and the schema is
+ * migrated (200), else 503 with the reason.
  */
 final class HealthRoutes {
 
@@ -29,16 +29,32 @@ final class HealthRoutes {
 
   void mount(Router router) {
     // Answering at all is the check: a constant body, the cheapest route there is.
-    router.get("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(UP));
-    router.get("/ready").handler(HealthCheckHandler.create(vertx)
-        .register("database", CHECK_TIMEOUT_MS, promise -> {
-          if (!database.isReady()) {
-            promise.complete(Status.KO(new JsonObject().put("reason", "not migrated: " + database.lastFailure())));
-            return;
-          }
-          store.ping().onComplete(
-              ok -> promise.complete(Status.OK()),
-              failure -> promise.complete(Status.KO(new JsonObject().put("reason", failure.getMessage()))));
-        }));
+    router
+        .get("/health")
+        .handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(UP));
+    router
+        .get("/ready")
+        .handler(
+            HealthCheckHandler.create(vertx)
+                .register(
+                    "database",
+                    CHECK_TIMEOUT_MS,
+                    promise -> {
+                      if (!database.isReady()) {
+                        promise.complete(
+                            Status.KO(
+                                new JsonObject()
+                                    .put("reason", "not migrated: " + database.lastFailure())));
+                        return;
+                      }
+                      store
+                          .ping()
+                          .onComplete(
+                              ok -> promise.complete(Status.OK()),
+                              failure ->
+                                  promise.complete(
+                                      Status.KO(
+                                          new JsonObject().put("reason", failure.getMessage()))));
+                    }));
   }
 }

@@ -1,10 +1,10 @@
 package dev.offload.http;
 
 import dev.offload.config.OffloadConfig;
-import dev.offload.metrics.HttpRequestMetrics;
-import dev.offload.store.DatabaseStatus;
 import dev.offload.images.ImageRoutes;
 import dev.offload.images.ThumbnailHandler;
+import dev.offload.metrics.HttpRequestMetrics;
+import dev.offload.store.DatabaseStatus;
 import dev.offload.submit.TaskSubmitter;
 import dev.offload.submit.UploadTasks;
 import dev.offload.upstream.Upstreams;
@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * Serves every route on its event loop; never blocks it. Deploy as many instances as wanted. A worker node
- * serves only health, readiness and metrics. Stopping drains: no new connections, in-flight requests may finish within
- * the shutdown grace.
+ * Serves every route on its event loop; never blocks it. Deploy as many instances as wanted. A
+ * worker node serves only health, readiness and metrics. Stopping drains: no new connections,
+ * in-flight requests may finish within the shutdown grace.
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -36,7 +36,11 @@ public final class HttpVerticle extends VerticleBase {
   private final IntConsumer onListening;
   private HttpServer server;
 
-  public HttpVerticle(OffloadConfig config, ApiServices services, Clock clock, PrometheusMeterRegistry registry,
+  public HttpVerticle(
+      OffloadConfig config,
+      ApiServices services,
+      Clock clock,
+      PrometheusMeterRegistry registry,
       IntConsumer onListening) {
     this.config = config;
     this.services = services;
@@ -63,29 +67,51 @@ public final class HttpVerticle extends VerticleBase {
       router.route().handler(BearerToken.forChanges(config.http().apiToken()));
       new DemoRoutes(vertx).mount(router);
       // One per verticle: it groups this event loop's single submissions into shared statements.
-      TaskSubmitter submitter = new TaskSubmitter(services.tasks(), services.handlers(), config.tasks(),
-          config.allowedHosts(), services.metrics(), clock);
-      new TaskRoutes(services.tasks(), submitter, database, clock, bodyLimit, services.files()).mount(router);
+      TaskSubmitter submitter =
+          new TaskSubmitter(
+              services.tasks(),
+              services.handlers(),
+              config.tasks(),
+              config.allowedHosts(),
+              services.metrics(),
+              clock);
+      new TaskRoutes(services.tasks(), submitter, database, clock, bodyLimit, services.files())
+          .mount(router);
       new AdminRoutes(services.nodes(), config, clock).mount(router);
-      new UserImportRoutes(uploadTasks(submitter, config.http().uploadLimit()), database).mount(router);
+      new UserImportRoutes(uploadTasks(submitter, config.http().uploadLimit()), database)
+          .mount(router);
       new UserRoutes(services.users(), database, clock, bodyLimit).mount(router);
       long imageLimit = Math.min(config.http().uploadLimit(), ThumbnailHandler.MAX_IMAGE_BYTES);
       new ImageRoutes(uploadTasks(submitter, imageLimit), database).mount(router);
       new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
     }
-    HttpServerOptions options = new HttpServerOptions()
-        .setHost(config.http().host())
-        .setPort(config.http().port())
-        // Thousands of clients connecting at once must not wait on a short accept queue.
-        .setAcceptBacklog(config.http().acceptBacklog());
-    return vertx.createHttpServer(options).requestHandler(router).listen()
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.http().host())
+            .setPort(config.http().port())
+            // Thousands of clients connecting at once must not wait on a short accept queue.
+            .setAcceptBacklog(config.http().acceptBacklog());
+    return vertx
+        .createHttpServer(options)
+        .requestHandler(router)
+        .listen()
         // "Address already in use" alone does not say which address.
-        .recover(failure -> Future.failedFuture(new VertxException("cannot listen on " + options.getHost() + ":"
-            + options.getPort() + ": " + failure.getMessage(), failure)))
-        .onSuccess(listening -> {
-          server = listening;
-          onListening.accept(listening.actualPort());
-        });
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new VertxException(
+                        "cannot listen on "
+                            + options.getHost()
+                            + ":"
+                            + options.getPort()
+                            + ": "
+                            + failure.getMessage(),
+                        failure)))
+        .onSuccess(
+            listening -> {
+              server = listening;
+              onListening.accept(listening.actualPort());
+            });
   }
 
   private UploadTasks uploadTasks(TaskSubmitter submitter, long limit) {
@@ -94,6 +120,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown(config.node().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    return server == null
+        ? Future.succeededFuture()
+        : server.shutdown(config.node().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 }

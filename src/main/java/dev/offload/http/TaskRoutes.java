@@ -12,8 +12,8 @@ import dev.offload.submit.TaskSubmitter;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -23,16 +23,21 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * {@code /tasks}: submit tasks (one, or a batch), read one, list them, cancel and retry. Task code never
- * runs here.
+ * {@code /tasks}: submit tasks (one, or a batch), read one, list them, cancel and retry. Task code
+ * never runs here.
  */
 final class TaskRoutes {
 
   private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int DEFAULT_LIMIT = 100;
   private static final int MAX_LIMIT = 1_000;
-  /** A batch may carry up to 1,000 tasks, so it may be this many times larger than a single submission. */
+
+  /**
+   * A batch may carry up to 1,000 tasks, so it may be this many times larger than a single
+   * submission.
+   */
   private static final int BATCH_BODY_FACTOR = 16;
 
   private final TaskStore store;
@@ -42,7 +47,12 @@ final class TaskRoutes {
   private final int bodyLimit;
   private final FileStore files;
 
-  TaskRoutes(TaskStore store, TaskSubmitter submitter, DatabaseStatus database, Clock clock, int bodyLimit,
+  TaskRoutes(
+      TaskStore store,
+      TaskSubmitter submitter,
+      DatabaseStatus database,
+      Clock clock,
+      int bodyLimit,
       FileStore files) {
     this.files = files;
     this.store = store;
@@ -54,8 +64,12 @@ final class TaskRoutes {
 
   void mount(Router router) {
     router.route("/tasks*").handler(new RequireDatabase(database));
-    router.post("/tasks").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(this::submit);
-    router.post("/tasks/batch")
+    router
+        .post("/tasks")
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+        .handler(this::submit);
+    router
+        .post("/tasks/batch")
         .handler(BodyHandler.create(false).setBodyLimit((long) bodyLimit * BATCH_BODY_FACTOR))
         .handler(this::submitBatch);
     router.get("/tasks").handler(this::list);
@@ -65,85 +79,127 @@ final class TaskRoutes {
     router.post("/tasks/:id/retry").handler(this::retry);
   }
 
-  /** 202 with the new task, once committed; 200 with the existing one when its unique key was submitted before. */
+  /**
+   * 202 with the new task, once committed; 200 with the existing one when its unique key was
+   * submitted before.
+   */
   private void submit(RoutingContext ctx) {
-    submitter.submit(jsonBody(ctx), ctx.request().getHeader("idempotency-key"))
-        .onSuccess(submitted -> TaskJson.answerSubmitted(ctx, submitted.created() ? 202 : 200, submitted.task()))
+    submitter
+        .submit(jsonBody(ctx), ctx.request().getHeader("idempotency-key"))
+        .onSuccess(
+            submitted ->
+                TaskJson.answerSubmitted(ctx, submitted.created() ? 202 : 200, submitted.task()))
         .onFailure(ctx::fail);
   }
 
   /** One statement for the whole batch; 202 with the ids in the order given. */
   private void submitBatch(RoutingContext ctx) {
-    submitter.submitBatch(jsonBody(ctx)).onSuccess(ids -> {
-      JsonArray idTexts = new JsonArray();
-      ids.forEach(id -> idTexts.add(id.toString()));
-      ctx.response().setStatusCode(202);
-      ctx.json(new JsonObject().put("ids", idTexts));
-    }).onFailure(ctx::fail);
+    submitter
+        .submitBatch(jsonBody(ctx))
+        .onSuccess(
+            ids -> {
+              JsonArray idTexts = new JsonArray();
+              ids.forEach(id -> idTexts.add(id.toString()));
+              ctx.response().setStatusCode(202);
+              ctx.json(new JsonObject().put("ids", idTexts));
+            })
+        .onFailure(ctx::fail);
   }
 
   /**
-   * 200 with the task cancelled at once (it was waiting); 202 with the task still running when the cancel is
-   * pending: its node stops the attempt, and the task ends cancelled (or completed, if its handler finished).
+   * 200 with the task cancelled at once (it was waiting); 202 with the task still running when the
+   * cancel is pending: its node stops the attempt, and the task ends cancelled (or completed, if
+   * its handler finished).
    */
   private void cancel(RoutingContext ctx) {
     UUID id = uuid(ctx.pathParam("id"), "id");
-    store.cancel(id, clock.instant())
-        .compose(cancelled -> cancelled.isPresent()
-            ? Future.succeededFuture(cancelled.get())
-            : conflictOrNotFound(id, "it is already "))
-        .onSuccess(task -> {
-          ctx.response().setStatusCode(task.state() == TaskState.RUNNING ? 202 : 200);
-          ctx.json(TaskJson.of(task));
-        })
+    store
+        .cancel(id, clock.instant())
+        .compose(
+            cancelled ->
+                cancelled.isPresent()
+                    ? Future.succeededFuture(cancelled.get())
+                    : conflictOrNotFound(id, "it is already "))
+        .onSuccess(
+            task -> {
+              ctx.response().setStatusCode(task.state() == TaskState.RUNNING ? 202 : 200);
+              ctx.json(TaskJson.of(task));
+            })
         .onFailure(ctx::fail);
   }
 
   private void retry(RoutingContext ctx) {
     UUID id = uuid(ctx.pathParam("id"), "id");
-    store.retry(id, clock.instant())
-        .compose(retried -> retried.isPresent()
-            ? Future.succeededFuture(retried.get())
-            : conflictOrNotFound(id, "only discarded or cancelled tasks can be retried; it is "))
+    store
+        .retry(id, clock.instant())
+        .compose(
+            retried ->
+                retried.isPresent()
+                    ? Future.succeededFuture(retried.get())
+                    : conflictOrNotFound(
+                        id, "only discarded or cancelled tasks can be retried; it is "))
         .onSuccess(task -> ctx.json(TaskJson.of(task)))
         .onFailure(ctx::fail);
   }
 
-  /** After a refused change: 404 if the task does not exist, else 409 saying what state it is in. */
+  /**
+   * After a refused change: 404 if the task does not exist, else 409 saying what state it is in.
+   */
   private Future<Task> conflictOrNotFound(UUID id, String why) {
-    return store.get(id).compose(found -> Future.failedFuture(found.isEmpty()
-        ? new ApiError(404, "task_not_found", "no task with id " + id)
-        : new ApiError(409, "task_state_conflict",
-            why + found.get().state().wireName())));
+    return store
+        .get(id)
+        .compose(
+            found ->
+                Future.failedFuture(
+                    found.isEmpty()
+                        ? new ApiError(404, "task_not_found", "no task with id " + id)
+                        : new ApiError(
+                            409, "task_state_conflict", why + found.get().state().wireName())));
   }
 
-  /** Streams the task's result file (an export, a thumbnail) chunk by chunk, with its content type. */
+  /**
+   * Streams the task's result file (an export, a thumbnail) chunk by chunk, with its content type.
+   */
   private void result(RoutingContext ctx) {
     UUID id = uuid(ctx.pathParam("id"), "id");
-    files.find(id, FileStore.Role.RESULT).onSuccess(found -> {
-      if (found.isEmpty()) {
-        ctx.fail(new ApiError(404, "result_not_found", "task " + id + " has no result file (yet)"));
-        return;
-      }
-      StoredFile file = found.get();
-      ctx.response()
-          .putHeader("content-type", file.contentType())
-          .putHeader("content-length", String.valueOf(file.size()))
-          .putHeader("content-disposition", "attachment; filename=\"" + id + extension(file.contentType()) + "\"");
-      sendChunks(ctx, file, 0);
-    }).onFailure(ctx::fail);
+    files
+        .find(id, FileStore.Role.RESULT)
+        .onSuccess(
+            found -> {
+              if (found.isEmpty()) {
+                ctx.fail(
+                    new ApiError(
+                        404, "result_not_found", "task " + id + " has no result file (yet)"));
+                return;
+              }
+              StoredFile file = found.get();
+              ctx.response()
+                  .putHeader("content-type", file.contentType())
+                  .putHeader("content-length", String.valueOf(file.size()))
+                  .putHeader(
+                      "content-disposition",
+                      "attachment; filename=\"" + id + extension(file.contentType()) + "\"");
+              sendChunks(ctx, file, 0);
+            })
+        .onFailure(ctx::fail);
   }
 
   /** One chunk at a time, the next once the response has taken the previous: memory stays flat. */
   private void sendChunks(RoutingContext ctx, StoredFile file, int seq) {
-    files.chunk(file.id(), seq).onSuccess(chunk -> {
-      if (chunk == null) {
-        ctx.response().end();
-        return;
-      }
-      ctx.response().write(chunk).onSuccess(written -> sendChunks(ctx, file, seq + 1))
-          .onFailure(failure -> ctx.response().reset());
-    }).onFailure(failure -> ctx.response().reset());
+    files
+        .chunk(file.id(), seq)
+        .onSuccess(
+            chunk -> {
+              if (chunk == null) {
+                ctx.response().end();
+                return;
+              }
+              ctx.response()
+                  .write(chunk)
+                  .onSuccess(written -> sendChunks(ctx, file, seq + 1))
+                  .onFailure(failure -> ctx.response().reset());
+            })
+        .onFailure(failure -> ctx.response().reset());
   }
 
   private static String extension(String contentType) {
@@ -158,25 +214,35 @@ final class TaskRoutes {
 
   private void get(RoutingContext ctx) {
     UUID id = uuid(ctx.pathParam("id"), "id");
-    store.get(id).onSuccess(found -> {
-      if (found.isEmpty()) {
-        ctx.fail(new ApiError(404, "task_not_found", "no task with id " + id));
-      } else {
-        ctx.json(TaskJson.of(found.get()));
-      }
-    }).onFailure(ctx::fail);
+    store
+        .get(id)
+        .onSuccess(
+            found -> {
+              if (found.isEmpty()) {
+                ctx.fail(new ApiError(404, "task_not_found", "no task with id " + id));
+              } else {
+                ctx.json(TaskJson.of(found.get()));
+              }
+            })
+        .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {
     String state = ctx.queryParams().get("state");
     String after = ctx.queryParams().get("after");
-    TaskFilter filter = new TaskFilter(
-        state == null ? null : TaskState.fromWireName(state).orElseThrow(() -> ApiError.badRequest(
-            "invalid_query", "state must be one of " + TaskState.wireNames())),
-        filterText(ctx, "kind"),
-        filterText(ctx, "queue"),
-        after == null ? null : uuid(after, "after"),
-        limit(ctx.queryParams().get("limit")));
+    TaskFilter filter =
+        new TaskFilter(
+            state == null
+                ? null
+                : TaskState.fromWireName(state)
+                    .orElseThrow(
+                        () ->
+                            ApiError.badRequest(
+                                "invalid_query", "state must be one of " + TaskState.wireNames())),
+            filterText(ctx, "kind"),
+            filterText(ctx, "queue"),
+            after == null ? null : uuid(after, "after"),
+            limit(ctx.queryParams().get("limit")));
     store.list(filter).onSuccess(page -> ctx.json(TaskJson.of(page))).onFailure(ctx::fail);
   }
 
@@ -203,7 +269,8 @@ final class TaskRoutes {
 
   private static UUID uuid(String text, String name) {
     if (!UUID_TEXT.matcher(text).matches()) {
-      throw ApiError.badRequest("invalid_id", name + " must be a task id (a UUID), got '" + text + "'");
+      throw ApiError.badRequest(
+          "invalid_id", name + " must be a task id (a UUID), got '" + text + "'");
     }
     return UUID.fromString(text);
   }
@@ -212,7 +279,9 @@ final class TaskRoutes {
     if (text == null) {
       return DEFAULT_LIMIT;
     }
-    if (!text.matches("\\d{1,4}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > MAX_LIMIT) {
+    if (!text.matches("\\d{1,4}")
+        || Integer.parseInt(text) < 1
+        || Integer.parseInt(text) > MAX_LIMIT) {
       throw ApiError.badRequest("invalid_query", "limit must be an integer from 1 to " + MAX_LIMIT);
     }
     return Integer.parseInt(text);

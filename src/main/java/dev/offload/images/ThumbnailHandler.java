@@ -15,15 +15,18 @@ import java.util.UUID;
 
 /**
  * {@code image.thumbnail}, the seeds' "media processing": resizes an uploaded image ({@code POST
- * /images/thumbnail}) to a PNG of {@code width} (and {@code height}, else keeping the aspect ratio). The
- * bytes move asynchronously; the resizing itself, CPU-bound, runs on a worker thread through
- * {@code executeBlocking}, never on the event loop. The PNG is the task's result file.
+ * /images/thumbnail}) to a PNG of {@code width} (and {@code height}, else keeping the aspect
+ * ratio). The bytes move asynchronously; the resizing itself, CPU-bound, runs on a worker thread
+ * through {@code executeBlocking}, never on the event loop. The PNG is the task's result file.
  */
 public final class ThumbnailHandler implements AsyncTaskHandler {
 
   public static final String KIND = "image.thumbnail";
   public static final int MAX_SIDE = 4_096;
-  /** An image is decoded whole, in memory; larger uploads are refused (413) before they are stored. */
+
+  /**
+   * An image is decoded whole, in memory; larger uploads are refused (413) before they are stored.
+   */
   public static final long MAX_IMAGE_BYTES = 64L * 1024 * 1024;
 
   private final FileStore files;
@@ -44,14 +47,15 @@ public final class ThumbnailHandler implements AsyncTaskHandler {
     try {
       UUID.fromString(String.valueOf(args.getValue("file_id")));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("args.file_id must be an uploaded image: use POST /images/thumbnail");
+      throw new IllegalArgumentException(
+          "args.file_id must be an uploaded image: use POST /images/thumbnail");
     }
     validateSize(args);
   }
 
   /**
-   * Checks the part of the args that a client chooses, {@code width} and {@code height}, so that a route can
-   * refuse a bad size before it takes the upload; {@code file_id} comes from the upload.
+   * Checks the part of the args that a client chooses, {@code width} and {@code height}, so that a
+   * route can refuse a bad size before it takes the upload; {@code file_id} comes from the upload.
    *
    * @throws IllegalArgumentException with a message for the client
    */
@@ -65,22 +69,37 @@ public final class ThumbnailHandler implements AsyncTaskHandler {
     UUID fileId = UUID.fromString(context.args().getString("file_id"));
     int width = side(context.args(), "width", true);
     int height = side(context.args(), "height", false);
-    return files.get(fileId)
-        .compose(file -> file.isPresent() ? read(file.get(), Buffer.buffer((int) file.get().size()), 0)
-            : Future.failedFuture(new DiscardTaskException("the uploaded image " + fileId + " is missing")))
-        .compose(image -> vertx.executeBlocking(() -> resize(image.getBytes(), width, height), false))
-        .compose(thumbnail -> files.replace(context.taskId(), FileStore.Role.RESULT, "image/png", clock.instant())
-            .compose(resultId -> {
-              ChunkWriter writer = new ChunkWriter(files, resultId);
-              return writer.write(Buffer.buffer(thumbnail.png())).compose(ignored -> writer.close());
-            })
-            .map(stored -> (Object) new JsonObject()
-                .put("width", thumbnail.width())
-                .put("height", thumbnail.height())
-                .put("source_width", thumbnail.sourceWidth())
-                .put("source_height", thumbnail.sourceHeight())
-                .put("bytes", thumbnail.png().length)
-                .put("download", "/tasks/" + context.taskId() + "/result")));
+    return files
+        .get(fileId)
+        .compose(
+            file ->
+                file.isPresent()
+                    ? read(file.get(), Buffer.buffer((int) file.get().size()), 0)
+                    : Future.failedFuture(
+                        new DiscardTaskException("the uploaded image " + fileId + " is missing")))
+        .compose(
+            image -> vertx.executeBlocking(() -> resize(image.getBytes(), width, height), false))
+        .compose(
+            thumbnail ->
+                files
+                    .replace(context.taskId(), FileStore.Role.RESULT, "image/png", clock.instant())
+                    .compose(
+                        resultId -> {
+                          ChunkWriter writer = new ChunkWriter(files, resultId);
+                          return writer
+                              .write(Buffer.buffer(thumbnail.png()))
+                              .compose(ignored -> writer.close());
+                        })
+                    .map(
+                        stored ->
+                            (Object)
+                                new JsonObject()
+                                    .put("width", thumbnail.width())
+                                    .put("height", thumbnail.height())
+                                    .put("source_width", thumbnail.sourceWidth())
+                                    .put("source_height", thumbnail.sourceHeight())
+                                    .put("bytes", thumbnail.png().length)
+                                    .put("download", "/tasks/" + context.taskId() + "/result")));
   }
 
   /** An undecodable image will never decode: discard instead of retrying. */
@@ -93,9 +112,13 @@ public final class ThumbnailHandler implements AsyncTaskHandler {
   }
 
   private Future<Buffer> read(StoredFile file, Buffer into, int seq) {
-    return files.chunk(file.id(), seq).compose(chunk -> chunk == null
-        ? Future.succeededFuture(into)
-        : read(file, into.appendBuffer(chunk), seq + 1));
+    return files
+        .chunk(file.id(), seq)
+        .compose(
+            chunk ->
+                chunk == null
+                    ? Future.succeededFuture(into)
+                    : read(file, into.appendBuffer(chunk), seq + 1));
   }
 
   private static int side(JsonObject args, String name, boolean required) {
@@ -104,8 +127,12 @@ public final class ThumbnailHandler implements AsyncTaskHandler {
       return 0;
     }
     if (!(value instanceof Integer side) || side < 1 || side > MAX_SIDE) {
-      throw new IllegalArgumentException("args." + name + " must be an integer from 1 to " + MAX_SIDE
-          + (required ? "" : " (or absent to keep the aspect ratio)"));
+      throw new IllegalArgumentException(
+          "args."
+              + name
+              + " must be an integer from 1 to "
+              + MAX_SIDE
+              + (required ? "" : " (or absent to keep the aspect ratio)"));
     }
     return side;
   }

@@ -10,10 +10,10 @@ import io.vertx.core.VerticleBase;
 import java.time.Clock;
 
 /**
- * The upkeep any node does for all: on nodes that run tasks, rescues the attempts whose lease expired (their
- * node died or lost the database) every quarter lease; on every node, prunes what has outlived the retention
- * ({@link RetentionPruner}). Several nodes may do both at once: rescue skips rows another node holds, and
- * retention takes turns. Its timers end with the deployment.
+ * The upkeep any node does for all: on nodes that run tasks, rescues the attempts whose lease
+ * expired (their node died or lost the database) every quarter lease; on every node, prunes what
+ * has outlived the retention ({@link RetentionPruner}). Several nodes may do both at once: rescue
+ * skips rows another node holds, and retention takes turns. Its timers end with the deployment.
  */
 public final class MaintenanceVerticle extends VerticleBase {
 
@@ -26,7 +26,8 @@ public final class MaintenanceVerticle extends VerticleBase {
   private final Clock clock;
   private final OutageLog rescueLog = new OutageLog("rescuing expired attempts");
 
-  public MaintenanceVerticle(TaskStore tasks, NodeStore nodes, FileStore files, OffloadConfig config, Clock clock) {
+  public MaintenanceVerticle(
+      TaskStore tasks, NodeStore nodes, FileStore files, OffloadConfig config, Clock clock) {
     this.tasks = tasks;
     this.nodes = nodes;
     this.files = files;
@@ -44,7 +45,8 @@ public final class MaintenanceVerticle extends VerticleBase {
   }
 
   private void rescueStuck() {
-    tasks.rescueStuck(clock.instant(), RESCUE_BATCH)
+    tasks
+        .rescueStuck(clock.instant(), RESCUE_BATCH)
         .onSuccess(count -> rescueLog.succeeded())
         .onFailure(rescueLog::failed);
   }

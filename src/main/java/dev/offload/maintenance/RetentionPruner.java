@@ -14,17 +14,19 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Deletes finished tasks older than the retention (default 7 days), the rows of nodes dead for as long, and
- * uploads that never got their task. Every node runs it; for tasks, an advisory lock lets one at a time
- * work, in batches of {@value #BATCH} rows, each its own short transaction, until nothing is left to prune.
+ * Deletes finished tasks older than the retention (default 7 days), the rows of nodes dead for as
+ * long, and uploads that never got their task. Every node runs it; for tasks, an advisory lock lets
+ * one at a time work, in batches of {@value #BATCH} rows, each its own short transaction, until
+ * nothing is left to prune.
  */
 final class RetentionPruner {
 
   static final int BATCH = 1_000;
+
   /**
-   * An upload gets its task as soon as its body has arrived. One still without a task after this long was
-   * abandoned (the client went away, the body was too large, the insert failed); an upload still streaming
-   * after an hour loses its file and fails.
+   * An upload gets its task as soon as its body has arrived. One still without a task after this
+   * long was abandoned (the client went away, the body was too large, the insert failed); an upload
+   * still streaming after an hour loses its file and fails.
    */
   static final Duration ORPHAN_UPLOAD_AGE = Duration.ofHours(1);
 
@@ -36,7 +38,13 @@ final class RetentionPruner {
   private final Clock clock;
   private final OutageLog outageLog = new OutageLog("pruning finished tasks");
 
-  RetentionPruner(Vertx vertx, TaskStore tasks, NodeStore nodes, FileStore files, TaskConfig config, Clock clock) {
+  RetentionPruner(
+      Vertx vertx,
+      TaskStore tasks,
+      NodeStore nodes,
+      FileStore files,
+      TaskConfig config,
+      Clock clock) {
     this.vertx = vertx;
     this.tasks = tasks;
     this.nodes = nodes;
@@ -45,13 +53,18 @@ final class RetentionPruner {
     this.clock = clock;
   }
 
-  /** The first run comes after a random part of the interval, so nodes started together do not all try. */
+  /**
+   * The first run comes after a random part of the interval, so nodes started together do not all
+   * try.
+   */
   void start() {
     long interval = config.retentionInterval().toMillis();
-    vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(interval), first -> {
-      prune();
-      vertx.setPeriodic(interval, id -> prune());
-    });
+    vertx.setTimer(
+        1 + ThreadLocalRandom.current().nextLong(interval),
+        first -> {
+          prune();
+          vertx.setPeriodic(interval, id -> prune());
+        });
   }
 
   /** One run; a failure is logged, and the next run tries again. */
@@ -67,7 +80,12 @@ final class RetentionPruner {
   }
 
   private Future<Void> pruneBatches(Instant cutoff) {
-    return tasks.pruneFinished(cutoff, BATCH).compose((Optional<Integer> deleted) ->
-        deleted.isPresent() && deleted.get() == BATCH ? pruneBatches(cutoff) : Future.succeededFuture());
+    return tasks
+        .pruneFinished(cutoff, BATCH)
+        .compose(
+            (Optional<Integer> deleted) ->
+                deleted.isPresent() && deleted.get() == BATCH
+                    ? pruneBatches(cutoff)
+                    : Future.succeededFuture());
   }
 }

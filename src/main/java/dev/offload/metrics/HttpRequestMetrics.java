@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Every request's method, status and duration: the timer {@code offload_http_server_requests_seconds} (count,
- * sum and max per method and status). It replaces Vert.x's own HTTP server metrics (see {@link Metrics}), which
- * look five meters up in the registry per request, building their tags each time: that cost the cheapest
- * routes about a fifth of their throughput. Here each timer is looked up once and kept. The first handler of
- * a router; one instance per HTTP verticle, confined to its event loop.
+ * Every request's method, status and duration: the timer {@code
+ * offload_http_server_requests_seconds} (count, sum and max per method and status). It replaces
+ * Vert.x's own HTTP server metrics (see {@link Metrics}), which look five meters up in the registry
+ * per request, building their tags each time: that cost the cheapest routes about a fifth of their
+ * throughput. Here each timer is looked up once and kept. The first handler of a router; one
+ * instance per HTTP verticle, confined to its event loop.
  */
 public final class HttpRequestMetrics implements Handler<RoutingContext> {
 
@@ -35,7 +36,8 @@ public final class HttpRequestMetrics implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
     HttpMethod method = ctx.request().method();
-    ctx.addEndHandler(ended -> record(method, ctx.response().getStatusCode(), System.nanoTime() - start));
+    ctx.addEndHandler(
+        ended -> record(method, ctx.response().getStatusCode(), System.nanoTime() - start));
     ctx.next();
   }
 
@@ -44,11 +46,12 @@ public final class HttpRequestMetrics implements Handler<RoutingContext> {
     int code = status >= 100 && status <= MAX_STATUS ? status : 0;
     Timer timer = timers[code];
     if (timer == null) {
-      timer = Timer.builder("offload.http.server.requests")
-          .description("HTTP requests served, by method and status, and how long they took")
-          .tag("method", timers == otherMethods ? OTHER_METHOD : method.name())
-          .tag("code", String.valueOf(code))
-          .register(registry);
+      timer =
+          Timer.builder("offload.http.server.requests")
+              .description("HTTP requests served, by method and status, and how long they took")
+              .tag("method", timers == otherMethods ? OTHER_METHOD : method.name())
+              .tag("code", String.valueOf(code))
+              .register(registry);
       timers[code] = timer;
     }
     timer.record(nanos, TimeUnit.NANOSECONDS);

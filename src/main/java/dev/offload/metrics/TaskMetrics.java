@@ -18,20 +18,31 @@ public final class TaskMetrics {
   private volatile Supplier<Number> idleWorkers = () -> 0;
 
   public TaskMetrics(MeterRegistry registry) {
-    this.submitted = Counter.builder("offload.tasks.submitted")
-        .description("Tasks accepted by this node's HTTP API").register(registry);
-    this.started = Counter.builder("offload.attempts.started")
-        .description("Attempts handed to this node's worker verticles").register(registry);
-    for (TaskState state : new TaskState[] {
-        TaskState.COMPLETED, TaskState.RETRYABLE, TaskState.DISCARDED, TaskState.CANCELLED}) {
-      ended.put(state, Counter.builder("offload.attempts.ended")
-          .description("Attempts ended on this node, by the state they left the task in")
-          .tag("state", state.wireName()).register(registry));
+    this.submitted =
+        Counter.builder("offload.tasks.submitted")
+            .description("Tasks accepted by this node's HTTP API")
+            .register(registry);
+    this.started =
+        Counter.builder("offload.attempts.started")
+            .description("Attempts handed to this node's worker verticles")
+            .register(registry);
+    for (TaskState state :
+        new TaskState[] {
+          TaskState.COMPLETED, TaskState.RETRYABLE, TaskState.DISCARDED, TaskState.CANCELLED
+        }) {
+      ended.put(
+          state,
+          Counter.builder("offload.attempts.ended")
+              .description("Attempts ended on this node, by the state they left the task in")
+              .tag("state", state.wireName())
+              .register(registry));
     }
-    Gauge.builder("offload.attempts.running", () -> running.get()).description("Attempts running on this node")
+    Gauge.builder("offload.attempts.running", () -> running.get())
+        .description("Attempts running on this node")
         .register(registry);
     Gauge.builder("offload.workers.idle", () -> idleWorkers.get())
-        .description("Worker verticles waiting for an attempt").register(registry);
+        .description("Worker verticles waiting for an attempt")
+        .register(registry);
   }
 
   public void submitted(int tasks) {
@@ -49,7 +60,9 @@ public final class TaskMetrics {
     }
   }
 
-  /** What the gauges read on each scrape: attempts running and worker verticles idle on this node. */
+  /**
+   * What the gauges read on each scrape: attempts running and worker verticles idle on this node.
+   */
   public void watch(Supplier<Number> running, Supplier<Number> idleWorkers) {
     this.running = running;
     this.idleWorkers = idleWorkers;

@@ -12,9 +12,10 @@ import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * This node's worker verticles, one deployment per instance so that they can be added and removed one at a
- * time while the node runs. Each has a worker thread of its own. Removing one is graceful: an instance stops
- * only after the attempt it runs has returned. Confined to the context of the verticle that owns it.
+ * This node's worker verticles, one deployment per instance so that they can be added and removed
+ * one at a time while the node runs. Each has a worker thread of its own. Removing one is graceful:
+ * an instance stops only after the attempt it runs has returned. Confined to the context of the
+ * verticle that owns it.
  */
 final class WorkerDeployments {
 
@@ -49,14 +50,18 @@ final class WorkerDeployments {
   private void step() {
     Future<?> change;
     if (deployments.size() < target) {
-      change = vertx.deployVerticle(new TaskWorkerVerticle(handlers), new DeploymentOptions()
-              .setThreadingModel(ThreadingModel.WORKER)
-              .setWorkerPoolName("offload-task-worker-" + nextPool++)
-              .setWorkerPoolSize(1)
-              // Handlers may legitimately block for as long as a task's timeout allows.
-              .setMaxWorkerExecuteTime(1)
-              .setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS))
-          .onSuccess(deployments::push);
+      change =
+          vertx
+              .deployVerticle(
+                  new TaskWorkerVerticle(handlers),
+                  new DeploymentOptions()
+                      .setThreadingModel(ThreadingModel.WORKER)
+                      .setWorkerPoolName("offload-task-worker-" + nextPool++)
+                      .setWorkerPoolSize(1)
+                      // Handlers may legitimately block for as long as a task's timeout allows.
+                      .setMaxWorkerExecuteTime(1)
+                      .setMaxWorkerExecuteTimeUnit(TimeUnit.DAYS))
+              .onSuccess(deployments::push);
     } else if (deployments.size() > target) {
       change = vertx.undeploy(deployments.pop());
     } else {
@@ -65,10 +70,12 @@ final class WorkerDeployments {
       done.complete();
       return;
     }
-    change.onComplete(ignored -> step(), failure -> {
-      Promise<Void> failed = settled;
-      settled = null;
-      failed.fail(failure);
-    });
+    change.onComplete(
+        ignored -> step(),
+        failure -> {
+          Promise<Void> failed = settled;
+          settled = null;
+          failed.fail(failure);
+        });
   }
 }

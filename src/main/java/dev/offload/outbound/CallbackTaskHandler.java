@@ -16,9 +16,9 @@ import java.util.UUID;
 
 /**
  * {@code callback}: POSTs a finished task's resource (as {@code GET /tasks/{id}} shows it) to its
- * {@code callback_url}. Offload creates these tasks itself when a task with a callback URL becomes final,
- * in the same transaction, so a callback is as durable, and retried, as any task. Args: {@code url},
- * {@code task_id}. Its kind, attempts, timeout and lane are {@link Callbacks}'.
+ * {@code callback_url}. Offload creates these tasks itself when a task with a callback URL becomes
+ * final, in the same transaction, so a callback is as durable, and retried, as any task. Args:
+ * {@code url}, {@code task_id}. Its kind, attempts, timeout and lane are {@link Callbacks}'.
  */
 public final class CallbackTaskHandler implements AsyncTaskHandler {
 
@@ -37,7 +37,8 @@ public final class CallbackTaskHandler implements AsyncTaskHandler {
 
   @Override
   public void validate(JsonObject args) {
-    if (!(args.getValue("url") instanceof String url) || !(args.getValue("task_id") instanceof String id)) {
+    if (!(args.getValue("url") instanceof String url)
+        || !(args.getValue("task_id") instanceof String id)) {
       throw new IllegalArgumentException("args.url and args.task_id are required");
     }
     calls.allowedHosts().check(url);
@@ -51,13 +52,24 @@ public final class CallbackTaskHandler implements AsyncTaskHandler {
   @Override
   public Future<Object> start(TaskContext context, Vertx vertx) {
     UUID taskId = UUID.fromString(context.args().getString("task_id"));
-    return store.get(taskId).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(new DiscardTaskException("task " + taskId + " no longer exists"));
-      }
-      MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
-      Buffer body = TaskJson.of(found.get()).toBuffer();
-      return calls.send(HttpMethod.POST, context.args().getString("url"), headers, body, Callbacks.TIMEOUT, context);
-    });
+    return store
+        .get(taskId)
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                return Future.failedFuture(
+                    new DiscardTaskException("task " + taskId + " no longer exists"));
+              }
+              MultiMap headers =
+                  MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
+              Buffer body = TaskJson.of(found.get()).toBuffer();
+              return calls.send(
+                  HttpMethod.POST,
+                  context.args().getString("url"),
+                  headers,
+                  body,
+                  Callbacks.TIMEOUT,
+                  context);
+            });
   }
 }

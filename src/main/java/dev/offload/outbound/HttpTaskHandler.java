@@ -15,15 +15,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * {@code http}: delivers one HTTP request to an allow-listed host. Args: {@code url} (required), {@code method}
- * (default GET), {@code headers} (names to string values), {@code body} (a string as is, or JSON), {@code timeout}
- * (default 30s). Result: status, headers and the first 4 KiB of the body. See {@link OutboundCalls} for what is
- * retried.
+ * {@code http}: delivers one HTTP request to an allow-listed host. Args: {@code url} (required),
+ * {@code method} (default GET), {@code headers} (names to string values), {@code body} (a string as
+ * is, or JSON), {@code timeout} (default 30s). Result: status, headers and the first 4 KiB of the
+ * body. See {@link OutboundCalls} for what is retried.
  */
 public final class HttpTaskHandler implements AsyncTaskHandler {
 
   private static final Set<String> ARGS = Set.of("url", "method", "headers", "body", "timeout");
-  private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
   private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
@@ -43,7 +44,8 @@ public final class HttpTaskHandler implements AsyncTaskHandler {
   public void validate(JsonObject args) {
     for (String name : args.fieldNames()) {
       if (!ARGS.contains(name)) {
-        throw new IllegalArgumentException("unknown args." + name + "; allowed: body, headers, method, timeout, url");
+        throw new IllegalArgumentException(
+            "unknown args." + name + "; allowed: body, headers, method, timeout, url");
       }
     }
     if (!(args.getValue("url") instanceof String url)) {
@@ -54,7 +56,8 @@ public final class HttpTaskHandler implements AsyncTaskHandler {
     headers(args);
     timeout(args);
     Object body = args.getValue("body");
-    if (body != null && !(body instanceof String || body instanceof JsonObject || body instanceof JsonArray)) {
+    if (body != null
+        && !(body instanceof String || body instanceof JsonObject || body instanceof JsonArray)) {
       throw new IllegalArgumentException("args.body must be a string or JSON");
     }
   }
@@ -73,13 +76,15 @@ public final class HttpTaskHandler implements AsyncTaskHandler {
         headers.set("content-type", "application/json");
       }
     }
-    return calls.send(method(args), args.getString("url"), headers, payload, timeout(args), context);
+    return calls.send(
+        method(args), args.getString("url"), headers, payload, timeout(args), context);
   }
 
   private static HttpMethod method(JsonObject args) {
     Object method = args.getValue("method", "GET");
     if (!(method instanceof String name) || !METHODS.contains(name.toUpperCase())) {
-      throw new IllegalArgumentException("args.method must be one of " + String.join(", ", METHODS));
+      throw new IllegalArgumentException(
+          "args.method must be one of " + String.join(", ", METHODS));
     }
     return HttpMethod.valueOf(name.toUpperCase());
   }
@@ -91,13 +96,18 @@ public final class HttpTaskHandler implements AsyncTaskHandler {
       return headers;
     }
     if (!(given instanceof JsonObject map) || map.size() > 50) {
-      throw new IllegalArgumentException("args.headers must be an object of at most 50 header names to strings");
+      throw new IllegalArgumentException(
+          "args.headers must be an object of at most 50 header names to strings");
     }
     for (String name : map.fieldNames()) {
-      if (!HEADER_NAME.matcher(name).matches() || name.equalsIgnoreCase("host")
-          || name.equalsIgnoreCase("content-length") || !(map.getValue(name) instanceof String value)
-          || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-        throw new IllegalArgumentException("args.headers: '" + name + "' is not an allowed header with a string value");
+      if (!HEADER_NAME.matcher(name).matches()
+          || name.equalsIgnoreCase("host")
+          || name.equalsIgnoreCase("content-length")
+          || !(map.getValue(name) instanceof String value)
+          || value.indexOf('\r') >= 0
+          || value.indexOf('\n') >= 0) {
+        throw new IllegalArgumentException(
+            "args.headers: '" + name + "' is not an allowed header with a string value");
       }
       headers.add(name, value);
     }

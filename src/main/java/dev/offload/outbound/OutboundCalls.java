@@ -24,10 +24,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Sends the HTTP requests of tasks (the {@code http} kind, callbacks) and turns the answer into the task's
- * outcome: 2xx and 3xx complete it with the status, headers and a body excerpt; 408, 429 and 5xx are retried
- * (after {@code Retry-After} when given); other 4xx discard it; network errors and timeouts are retried with
- * the usual backoff. Only allow-listed hosts, redirects never followed. Non-blocking: runs on an event loop.
+ * Sends the HTTP requests of tasks (the {@code http} kind, callbacks) and turns the answer into the
+ * task's outcome: 2xx and 3xx complete it with the status, headers and a body excerpt; 408, 429 and
+ * 5xx are retried (after {@code Retry-After} when given); other 4xx discard it; network errors and
+ * timeouts are retried with the usual backoff. Only allow-listed hosts, redirects never followed.
+ * Non-blocking: runs on an event loop.
  */
 public final class OutboundCalls {
 
@@ -38,8 +39,10 @@ public final class OutboundCalls {
   private final AllowedHosts allowedHosts;
 
   public OutboundCalls(Vertx vertx, AllowedHosts allowedHosts) {
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000),
-        new PoolOptions().setHttp1MaxSize(64));
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setConnectTimeout(10_000),
+            new PoolOptions().setHttp1MaxSize(64));
     this.allowedHosts = allowedHosts;
   }
 
@@ -47,54 +50,83 @@ public final class OutboundCalls {
     return allowedHosts;
   }
 
-  /** Completes with {@code {"status", "headers", "body", "body_truncated"}} or fails as described above. */
-  public Future<Object> send(HttpMethod method, String url, MultiMap headers, Buffer body, Duration timeout,
+  /**
+   * Completes with {@code {"status", "headers", "body", "body_truncated"}} or fails as described
+   * above.
+   */
+  public Future<Object> send(
+      HttpMethod method,
+      String url,
+      MultiMap headers,
+      Buffer body,
+      Duration timeout,
       TaskContext context) {
-    RequestOptions options = new RequestOptions()
-        .setMethod(method)
-        .setAbsoluteURI(allowedHosts.check(url).toString()) // checked again: the list may have changed
-        .setHeaders(headers)
-        .setFollowRedirects(false)
-        .setTimeout(timeout.toMillis());
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setAbsoluteURI(
+                allowedHosts.check(url).toString()) // checked again: the list may have changed
+            .setHeaders(headers)
+            .setFollowRedirects(false)
+            .setTimeout(timeout.toMillis());
     Promise<Object> outcome = Promise.promise();
-    client.request(options).onSuccess(request -> {
-      context.onStopRequested(() -> request.reset());
-      request.send(body == null ? Buffer.buffer() : body)
-          .onSuccess(response -> readExcerpt(response, outcome, url))
-          .onFailure(outcome::tryFail);
-    }).onFailure(outcome::tryFail);
+    client
+        .request(options)
+        .onSuccess(
+            request -> {
+              context.onStopRequested(() -> request.reset());
+              request
+                  .send(body == null ? Buffer.buffer() : body)
+                  .onSuccess(response -> readExcerpt(response, outcome, url))
+                  .onFailure(outcome::tryFail);
+            })
+        .onFailure(outcome::tryFail);
     return outcome.future();
   }
 
   /** Keeps the first bytes of the body and drains the rest, so a large answer costs no memory. */
-  private static void readExcerpt(HttpClientResponse response, Promise<Object> outcome, String url) {
+  private static void readExcerpt(
+      HttpClientResponse response, Promise<Object> outcome, String url) {
     Buffer excerpt = Buffer.buffer();
     boolean[] truncated = {false};
-    response.handler(chunk -> {
-      int room = BODY_EXCERPT_BYTES - excerpt.length();
-      if (chunk.length() > room) {
-        truncated[0] = true;
-      }
-      if (room > 0) {
-        excerpt.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
-      }
-    });
+    response.handler(
+        chunk -> {
+          int room = BODY_EXCERPT_BYTES - excerpt.length();
+          if (chunk.length() > room) {
+            truncated[0] = true;
+          }
+          if (room > 0) {
+            excerpt.appendBuffer(chunk, 0, Math.min(room, chunk.length()));
+          }
+        });
     response.exceptionHandler(outcome::tryFail);
     response.endHandler(ended -> settle(response, excerpt, truncated[0], url, outcome));
   }
 
-  private static void settle(HttpClientResponse response, Buffer excerpt, boolean truncated, String url,
+  private static void settle(
+      HttpClientResponse response,
+      Buffer excerpt,
+      boolean truncated,
+      String url,
       Promise<Object> outcome) {
     int status = response.statusCode();
     String text = new String(excerpt.getBytes(), StandardCharsets.UTF_8);
     if (status < 400) {
       JsonObject headers = new JsonObject();
-      response.headers().names().forEach(name -> headers.put(name.toLowerCase(), response.headers().get(name)));
-      outcome.tryComplete(new JsonObject().put("status", status).put("headers", headers).put("body", text)
-          .put("body_truncated", truncated));
+      response
+          .headers()
+          .names()
+          .forEach(name -> headers.put(name.toLowerCase(), response.headers().get(name)));
+      outcome.tryComplete(
+          new JsonObject()
+              .put("status", status)
+              .put("headers", headers)
+              .put("body", text)
+              .put("body_truncated", truncated));
       return;
     }
-    String error = "HTTP " + status + " from " + url + (text.isBlank() ? "" : ": " + abbreviate(text));
+    String error =
+        "HTTP " + status + " from " + url + (text.isBlank() ? "" : ": " + abbreviate(text));
     if (status == 408 || status == 429 || status >= 500) {
       outcome.tryFail(new RetryTaskException(error, retryAfter(response.getHeader("retry-after"))));
     } else {
@@ -112,13 +144,18 @@ public final class OutboundCalls {
       after = Duration.ofSeconds(Long.parseLong(header.trim()));
     } else {
       try {
-        after = Duration.between(Instant.now(),
-            ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        after =
+            Duration.between(
+                Instant.now(),
+                ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant());
       } catch (DateTimeParseException e) {
         return null;
       }
     }
-    return after.isNegative() ? Duration.ZERO : (after.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : after);
+    return after.isNegative()
+        ? Duration.ZERO
+        : (after.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : after);
   }
 
   private static String abbreviate(String text) {

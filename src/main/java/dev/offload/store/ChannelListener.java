@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * LISTENs on PostgreSQL channels over one connection and hands each payload to its channel's handler. Keeps
- * reconnecting for as long as the database is away, and calls {@code onSubscribed} after every
- * (re)subscription: notifications sent while disconnected are lost, so the owner must look again.
+ * LISTENs on PostgreSQL channels over one connection and hands each payload to its channel's
+ * handler. Keeps reconnecting for as long as the database is away, and calls {@code onSubscribed}
+ * after every (re)subscription: notifications sent while disconnected are lost, so the owner must
+ * look again.
  */
 public final class ChannelListener {
 
@@ -25,13 +26,17 @@ public final class ChannelListener {
   private final DatabaseConfig config;
   private final OutageLog outageLog;
   private final Map<String, Consumer<String>> handlers = new LinkedHashMap<>();
-  private Runnable onSubscribed = () -> { };
+  private Runnable onSubscribed = () -> {};
   private PgSubscriber subscriber;
+
   /** The connection attempt in progress, or the last one. */
   private Future<Void> connecting = Future.succeededFuture();
+
   private boolean closed;
 
-  /** @param purpose what the notifications are for, in log lines */
+  /**
+   * @param purpose what the notifications are for, in log lines
+   */
   public ChannelListener(Vertx vertx, DatabaseConfig config, String purpose) {
     this.vertx = vertx;
     this.config = config;
@@ -49,17 +54,19 @@ public final class ChannelListener {
   }
 
   public void start() {
-    subscriber = PgSubscriber.subscriber(vertx, Database.connectOptions(config))
-        .reconnectPolicy(retries -> config.retryInterval().toMillis());
+    subscriber =
+        PgSubscriber.subscriber(vertx, Database.connectOptions(config))
+            .reconnectPolicy(retries -> config.retryInterval().toMillis());
     boolean first = true;
     for (Map.Entry<String, Consumer<String>> channel : handlers.entrySet()) {
       var subscription = subscriber.channel(channel.getKey()).handler(channel.getValue()::accept);
       if (first) { // every channel is subscribed on the same connection: one callback is enough
-        subscription.subscribeHandler(ignored -> {
-          watchConnection();
-          outageLog.succeeded();
-          onSubscribed.run();
-        });
+        subscription.subscribeHandler(
+            ignored -> {
+              watchConnection();
+              outageLog.succeeded();
+              onSubscribed.run();
+            });
         first = false;
       }
     }
@@ -67,8 +74,9 @@ public final class ChannelListener {
   }
 
   /**
-   * A connection without an exception handler prints what it is told to stderr, without a time (e.g. the server's
-   * "terminating connection" on shutdown); the subscriber reconnects by itself, so it is an outage like any other.
+   * A connection without an exception handler prints what it is told to stderr, without a time
+   * (e.g. the server's "terminating connection" on shutdown); the subscriber reconnects by itself,
+   * so it is an outage like any other.
    */
   private void watchConnection() {
     PgConnection connection = subscriber.actualConnection();
@@ -78,25 +86,31 @@ public final class ChannelListener {
   }
 
   private void connect() {
-    connecting = subscriber.connect().onFailure(failure -> {
-      if (!closed) {
-        outageLog.failed(failure);
-        vertx.setTimer(config.retryInterval().toMillis(), id -> connect());
-      }
-    });
+    connecting =
+        subscriber
+            .connect()
+            .onFailure(
+                failure -> {
+                  if (!closed) {
+                    outageLog.failed(failure);
+                    vertx.setTimer(config.retryInterval().toMillis(), id -> connect());
+                  }
+                });
   }
 
   /**
-   * Closed while its LISTEN is under way, the connection fails that statement and the client logs an error;
-   * closed while it is being opened, it would still LISTEN once open. So the attempt in progress settles
-   * first (for {@value #CLOSE_WAIT_MS} ms at most: a database that does not answer must not hold up a
-   * shutdown).
+   * Closed while its LISTEN is under way, the connection fails that statement and the client logs
+   * an error; closed while it is being opened, it would still LISTEN once open. So the attempt in
+   * progress settles first (for {@value #CLOSE_WAIT_MS} ms at most: a database that does not answer
+   * must not hold up a shutdown).
    */
   public Future<Void> close() {
     closed = true;
     if (subscriber == null) {
       return Future.succeededFuture();
     }
-    return connecting.timeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS).transform(settled -> subscriber.close());
+    return connecting
+        .timeout(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)
+        .transform(settled -> subscriber.close());
   }
 }

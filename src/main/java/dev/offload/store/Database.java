@@ -13,13 +13,13 @@ public final class Database {
 
   private static final int CONNECTION_WAIT_SECONDS = 5;
 
-  private Database() {
-  }
+  private Database() {}
 
   public static PgConnectOptions connectOptions(DatabaseConfig config) {
-    PgConnectOptions options = PgConnectOptions.fromUri(config.url())
-        .setCachePreparedStatements(true)
-        .setReconnectAttempts(0);
+    PgConnectOptions options =
+        PgConnectOptions.fromUri(config.url())
+            .setCachePreparedStatements(true)
+            .setReconnectAttempts(0);
     // Every connection resolves Offload's tables in its own schema, without qualifying the SQL.
     options.addProperty("search_path", config.schema());
     options.addProperty("application_name", "offload");
@@ -27,12 +27,18 @@ public final class Database {
   }
 
   public static Pool pool(Vertx vertx, DatabaseConfig config) {
-    PoolOptions poolOptions = new PoolOptions()
-        .setMaxSize(config.poolSize())
-        .setName("offload-" + config.schema())
-        // Fail fast rather than queue forever when the database is gone: task routes answer 503.
-        .setConnectionTimeout(CONNECTION_WAIT_SECONDS)
-        .setConnectionTimeoutUnit(TimeUnit.SECONDS);
-    return PgBuilder.pool().with(poolOptions).connectingTo(connectOptions(config)).using(vertx).build();
+    PoolOptions poolOptions =
+        new PoolOptions()
+            .setMaxSize(config.poolSize())
+            .setName("offload-" + config.schema())
+            // Fail fast rather than queue forever when the database is gone: task routes answer
+            // 503.
+            .setConnectionTimeout(CONNECTION_WAIT_SECONDS)
+            .setConnectionTimeoutUnit(TimeUnit.SECONDS);
+    return PgBuilder.pool()
+        .with(poolOptions)
+        .connectingTo(connectOptions(config))
+        .using(vertx)
+        .build();
   }
 }

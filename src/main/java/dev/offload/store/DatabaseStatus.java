@@ -1,8 +1,8 @@
 package dev.offload.store;
 
 /**
- * Whether this node's database part is up (schema migrated, dispatcher and workers deployed), and if not,
- * why. Written by the node's start-up, read by every HTTP verticle instance.
+ * Whether this node's database part is up (schema migrated, dispatcher and workers deployed), and
+ * if not, why. Written by the node's start-up, read by every HTTP verticle instance.
  */
 public final class DatabaseStatus {
 

@@ -25,28 +25,37 @@ public final class NodeStore {
   }
 
   /** Returns the worker count an admin asked this node for, if any. */
-  public Future<Optional<Integer>> heartbeat(String nodeId, String role, Instant startedAt, Instant now,
-      int workers) {
+  public Future<Optional<Integer>> heartbeat(
+      String nodeId, String role, Instant startedAt, Instant now, int workers) {
     Tuple params = Tuple.of(nodeId, role, timestamp(startedAt), timestamp(now), workers);
-    return client.preparedQuery(NodeSql.NODE_HEARTBEAT).execute(params)
+    return client
+        .preparedQuery(NodeSql.NODE_HEARTBEAT)
+        .execute(params)
         .map(rows -> Optional.ofNullable(rows.iterator().next().getInteger("desired_workers")));
   }
 
   /** Nodes that sent a heartbeat after {@code since}. */
   public Future<List<NodeInfo>> listLive(Instant since) {
-    return client.preparedQuery(NodeSql.NODE_LIST_LIVE).execute(Tuple.of(timestamp(since)))
+    return client
+        .preparedQuery(NodeSql.NODE_LIST_LIVE)
+        .execute(Tuple.of(timestamp(since)))
         .map(NodeStore::toNodes);
   }
 
   /** Empty when the node is unknown, not live since {@code liveSince}, or runs no tasks. */
-  public Future<Optional<NodeInfo>> setDesiredWorkers(String nodeId, int workers, Instant liveSince) {
+  public Future<Optional<NodeInfo>> setDesiredWorkers(
+      String nodeId, int workers, Instant liveSince) {
     Tuple params = Tuple.of(nodeId, workers, timestamp(liveSince), adminChannel);
-    return client.preparedQuery(NodeSql.NODE_SET_DESIRED_WORKERS).execute(params)
+    return client
+        .preparedQuery(NodeSql.NODE_SET_DESIRED_WORKERS)
+        .execute(params)
         .map(rows -> toNodes(rows).stream().findFirst());
   }
 
   public Future<Integer> pruneDead(Instant heartbeatBefore) {
-    return client.preparedQuery(NodeSql.NODE_PRUNE_DEAD).execute(Tuple.of(timestamp(heartbeatBefore)))
+    return client
+        .preparedQuery(NodeSql.NODE_PRUNE_DEAD)
+        .execute(Tuple.of(timestamp(heartbeatBefore)))
         .map(RowSet::rowCount);
   }
 
@@ -56,14 +65,17 @@ public final class NodeStore {
 
   private static List<NodeInfo> toNodes(RowSet<Row> rows) {
     List<NodeInfo> nodes = new ArrayList<>();
-    rows.forEach(row -> nodes.add(new NodeInfo(
-        row.getString("id"),
-        row.getString("role"),
-        row.getOffsetDateTime("started_at").toInstant(),
-        row.getOffsetDateTime("heartbeat_at").toInstant(),
-        row.getInteger("workers"),
-        row.getInteger("desired_workers"),
-        row.getInteger("running_attempts"))));
+    rows.forEach(
+        row ->
+            nodes.add(
+                new NodeInfo(
+                    row.getString("id"),
+                    row.getString("role"),
+                    row.getOffsetDateTime("started_at").toInstant(),
+                    row.getOffsetDateTime("heartbeat_at").toInstant(),
+                    row.getInteger("workers"),
+                    row.getInteger("desired_workers"),
+                    row.getInteger("running_attempts"))));
     return nodes;
   }
 }

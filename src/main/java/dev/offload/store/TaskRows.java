@@ -18,8 +18,7 @@ import java.util.List;
 /** Maps between rows and domain values. */
 final class TaskRows {
 
-  private TaskRows() {
-  }
+  private TaskRows() {}
 
   static Task toTask(Row row) {
     return new Task(
@@ -71,8 +70,11 @@ final class TaskRows {
     List<AttemptError> errors = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       JsonObject entry = array.getJsonObject(i);
-      errors.add(new AttemptError(
-          Instant.parse(entry.getString("at")), entry.getInteger("attempt"), entry.getString("message")));
+      errors.add(
+          new AttemptError(
+              Instant.parse(entry.getString("at")),
+              entry.getInteger("attempt"),
+              entry.getString("message")));
     }
     return errors;
   }

@@ -4,60 +4,68 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Every statement the task store runs. All values are bound parameters ({@code $n}); the comment above each
- * statement names them, and a parameter whose type PostgreSQL cannot infer (inside CASE or coalesce) is cast,
- * or its prepare would fail once per connection. Time always comes from the caller's clock, never from
- * {@code now()}, so tests can move it and so every node measures leases the same way.
+ * Every statement the task store runs. All values are bound parameters ({@code $n}); the comment
+ * above each statement names them, and a parameter whose type PostgreSQL cannot infer (inside CASE
+ * or coalesce) is cast, or its prepare would fail once per connection. Time always comes from the
+ * caller's clock, never from {@code now()}, so tests can move it and so every node measures leases
+ * the same way.
  *
- * <p>No statement that makes a task due notifies: the store wakes the dispatchers after its commit, in a
- * statement of its own (see {@link Wakeups}), so that these statements commit side by side. The one NOTIFY
- * left inside a statement is TASK_CANCEL's cancel notice to the node running a task, which wakes no
- * dispatcher.
+ * <p>No statement that makes a task due notifies: the store wakes the dispatchers after its commit,
+ * in a statement of its own (see {@link Wakeups}), so that these statements commit side by side.
+ * The one NOTIFY left inside a statement is TASK_CANCEL's cancel notice to the node running a task,
+ * which wakes no dispatcher.
  *
- * <p>A task that names a callback URL gets its callback task in the same statement that makes it final,
- * whichever statement that is (TASK_END_ATTEMPTS, TASK_RESCUE_STUCK, TASK_CANCEL; see callbackInsert), so
- * the callback is exactly as durable as the final state. A new statement that makes tasks final must do the
- * same.
+ * <p>A task that names a callback URL gets its callback task in the same statement that makes it
+ * final, whichever statement that is (TASK_END_ATTEMPTS, TASK_RESCUE_STUCK, TASK_CANCEL; see
+ * callbackInsert), so the callback is exactly as durable as the final state. A new statement that
+ * makes tasks final must do the same.
  *
- * <p>Statements on running attempts by id must find them through the primary key. Statistics taken while few
- * tasks ran (after a bulk insert, say) make running rows look nearly absent, so given the choice the planner
- * starts from them (the lease index, or a scan) and compares each with every id: with 1,000 attempts running,
- * a million comparisons per batch of outcomes. Hence they test {@code lease_expires_at IS NOT NULL}, which
- * the table's CHECK makes the same as {@code state = 'running'} but which no index matches, and statements
- * that join arrays to the table look each row up in a LATERAL subquery, an order the planner cannot turn.
+ * <p>Statements on running attempts by id must find them through the primary key. Statistics taken
+ * while few tasks ran (after a bulk insert, say) make running rows look nearly absent, so given the
+ * choice the planner starts from them (the lease index, or a scan) and compares each with every id:
+ * with 1,000 attempts running, a million comparisons per batch of outcomes. Hence they test {@code
+ * lease_expires_at IS NOT NULL}, which the table's CHECK makes the same as {@code state =
+ * 'running'} but which no index matches, and statements that join arrays to the table look each row
+ * up in a LATERAL subquery, an order the planner cannot turn.
  */
 final class TaskSql {
 
-  private TaskSql() {
-  }
+  private TaskSql() {}
 
-  static final String COLUMNS = """
+  static final String COLUMNS =
+      """
       id, kind, lane, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
       attempted_by, created_at, scheduled_at, attempted_at, finalized_at, cancel_requested_at, unique_key,
       callback_url""";
 
   /**
-   * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9 created_at,
-   * $10 scheduled_at, $11 unique key (or null), $12 callback URL (or null), $13 lane. No row comes back when a
-   * task with the same unique key exists: the caller reads that one in a new statement, whose snapshot sees a
-   * concurrent insert that won the race.
+   * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9
+   * created_at, $10 scheduled_at, $11 unique key (or null), $12 callback URL (or null), $13 lane.
+   * No row comes back when a task with the same unique key exists: the caller reads that one in a
+   * new statement, whose snapshot sees a concurrent insert that won the race.
    */
-  static final String TASK_INSERT = """
+  static final String TASK_INSERT =
+      """
       INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
                                 created_at, scheduled_at, unique_key, callback_url, lane)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
       ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-      RETURNING %s""".formatted(COLUMNS);
+      RETURNING %s"""
+          .formatted(COLUMNS);
 
   /**
-   * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4 state,
-   * $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $11 unique key,
-   * $12 callback URL, $13 lane; $9 created_at is shared. Tasks whose unique key exists (also earlier in the
-   * same statement) are skipped (see TASK_IDS_BY_UNIQUE_KEYS). Returns the ids inserted.
+   * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4
+   * state, $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $11
+   * unique key, $12 callback URL, $13 lane; $9 created_at is shared. Tasks whose unique key exists
+   * (also earlier in the same statement) are skipped (see TASK_IDS_BY_UNIQUE_KEYS). Returns the ids
+   * inserted.
    */
   static final String TASK_INSERT_MANY = insertMany("id");
 
-  /** TASK_INSERT_MANY returning the whole rows inserted: for single submissions grouped into one statement. */
+  /**
+   * TASK_INSERT_MANY returning the whole rows inserted: for single submissions grouped into one
+   * statement.
+   */
   static final String TASK_INSERT_MANY_RETURNING_ROWS = insertMany(COLUMNS);
 
   private static String insertMany(String returning) {
@@ -72,24 +80,27 @@ final class TaskSql {
                       unique_key, callback_url, lane, position)
         ORDER BY position -- the first of two equal unique keys is the one inserted
         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
-        RETURNING %s""".formatted(returning);
+        RETURNING %s"""
+        .formatted(returning);
   }
 
-  /** The columns of a task just made final that its callback task is made of (see callbackInsert). */
+  /**
+   * The columns of a task just made final that its callback task is made of (see callbackInsert).
+   */
   private static final String CALLBACK_SOURCE_COLUMNS =
       "task.id, task.queue, task.priority, task.callback_url, task.finalized_at";
 
   /**
    * The callback tasks of the rows of {@code finalized}, a CTE of the rows its statement just
-   * updated (with {@link #CALLBACK_SOURCE_COLUMNS}), for those that became final and name a callback URL. Part
-   * of the statement that made them final, so a callback is committed with the final state or not at all.
-   * Each is due at once, in the queue and at the priority of its task, with args {@code url} and
-   * {@code task_id}. The placeholders {@code kind}, {@code maxAttempts}, {@code timeoutMs} and {@code lane}
-   * are bound to {@link dev.offload.task.Callbacks}' values. Ids from offload_uuid_v7, time-ordered like
-   * TaskIds'.
+   * updated (with {@link #CALLBACK_SOURCE_COLUMNS}), for those that became final and name a
+   * callback URL. Part of the statement that made them final, so a callback is committed with the
+   * final state or not at all. Each is due at once, in the queue and at the priority of its task,
+   * with args {@code url} and {@code task_id}. The placeholders {@code kind}, {@code maxAttempts},
+   * {@code timeoutMs} and {@code lane} are bound to {@link dev.offload.task.Callbacks}' values. Ids
+   * from offload_uuid_v7, time-ordered like TaskIds'.
    */
-  private static String callbackInsert(String finalized, String kind, String maxAttempts, String timeoutMs,
-      String lane) {
+  private static String callbackInsert(
+      String finalized, String kind, String maxAttempts, String timeoutMs, String lane) {
     return """
         INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
                                   created_at, scheduled_at, lane)
@@ -98,7 +109,8 @@ final class TaskSql {
                finalized_at, finalized_at, %5$s::text
         FROM %1$s
         WHERE callback_url IS NOT NULL AND finalized_at IS NOT NULL
-        RETURNING id""".formatted(finalized, kind, maxAttempts, timeoutMs, lane);
+        RETURNING id"""
+        .formatted(finalized, kind, maxAttempts, timeoutMs, lane);
   }
 
   /** $1 the task channel, $2 its payloads (see {@link Wakeups}), one notification each. */
@@ -109,27 +121,31 @@ final class TaskSql {
       "SELECT " + COLUMNS + " FROM offload_task WHERE unique_key = ANY($1::text[])";
 
   /** $1 now: the earliest start time after now of a waiting task, or null. */
-  static final String TASK_NEXT_DUE = """
+  static final String TASK_NEXT_DUE =
+      """
       SELECT min(scheduled_at) AS next_due FROM offload_task
       WHERE state IN ('scheduled', 'retryable') AND scheduled_at > $1""";
 
   /** $1 unique key. */
-  static final String TASK_GET_BY_UNIQUE_KEY = "SELECT " + COLUMNS + " FROM offload_task WHERE unique_key = $1";
+  static final String TASK_GET_BY_UNIQUE_KEY =
+      "SELECT " + COLUMNS + " FROM offload_task WHERE unique_key = $1";
 
   /** $1 unique keys: their tasks' ids and keys. */
   static final String TASK_IDS_BY_UNIQUE_KEYS =
       "SELECT id, unique_key FROM offload_task WHERE unique_key = ANY($1::text[])";
 
   /**
-   * Cancels task $1 at $2, unless it is final. A waiting task becomes cancelled at once, with its callback
-   * task ($4 to $7, see callbackInsert); its scheduled_at becomes $2 if it was later, so that a final task
-   * was never due after it ended. A running one keeps running with cancel_requested_at set, and its node
-   * hears of it through NOTIFY on the cancel channel $3 (payload: the id) or, failing that, at its next lease
-   * renewal; its attempt then ends cancelled. That NOTIFY is a cancel notice to one node, not a wake, and
-   * cancels are rare: it stays inside the statement. No row: unknown or already final; {@code callbacks}:
-   * how many callback tasks were inserted (0 or 1).
+   * Cancels task $1 at $2, unless it is final. A waiting task becomes cancelled at once, with its
+   * callback task ($4 to $7, see callbackInsert); its scheduled_at becomes $2 if it was later, so
+   * that a final task was never due after it ended. A running one keeps running with
+   * cancel_requested_at set, and its node hears of it through NOTIFY on the cancel channel $3
+   * (payload: the id) or, failing that, at its next lease renewal; its attempt then ends cancelled.
+   * That NOTIFY is a cancel notice to one node, not a wake, and cancels are rare: it stays inside
+   * the statement. No row: unknown or already final; {@code callbacks}: how many callback tasks
+   * were inserted (0 or 1).
    */
-  static final String TASK_CANCEL = """
+  static final String TASK_CANCEL =
+      """
       WITH cancelled AS (
           UPDATE offload_task
           SET state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
@@ -144,43 +160,50 @@ final class TaskSql {
       )
       SELECT %1$s, CASE WHEN state = 'running' THEN pg_notify($3, id::text) END AS notified,
              (SELECT count(*) FROM callbacks)::int AS callbacks
-      FROM cancelled""".formatted(COLUMNS, callbackInsert("cancelled", "$4", "$5", "$6", "$7"));
+      FROM cancelled"""
+          .formatted(COLUMNS, callbackInsert("cancelled", "$4", "$5", "$6", "$7"));
 
   /**
-   * Puts a discarded or cancelled task $1 back to available at $2, with at least one attempt left and no
-   * progress until its next attempt reports some. No row: unknown, or not discarded nor cancelled.
+   * Puts a discarded or cancelled task $1 back to available at $2, with at least one attempt left
+   * and no progress until its next attempt reports some. No row: unknown, or not discarded nor
+   * cancelled.
    */
-  static final String TASK_RETRY = """
+  static final String TASK_RETRY =
+      """
       UPDATE offload_task
       SET state = 'available', scheduled_at = $2, finalized_at = NULL, cancel_requested_at = NULL, progress = NULL,
           max_attempts = greatest(max_attempts, attempt + 1)
       WHERE id = $1 AND state IN ('discarded', 'cancelled')
-      RETURNING %s""".formatted(COLUMNS);
+      RETURNING %s"""
+          .formatted(COLUMNS);
 
   /** $1 id. */
   static final String TASK_GET = "SELECT " + COLUMNS + " FROM offload_task WHERE id = $1";
 
   /**
-   * Newest first, keyset-paginated on the time-ordered id. $1 state, $2 kind, $3 queue (each null for any),
-   * $4 the last id of the previous page (null for the first page), $5 limit.
+   * Newest first, keyset-paginated on the time-ordered id. $1 state, $2 kind, $3 queue (each null
+   * for any), $4 the last id of the previous page (null for the first page), $5 limit.
    */
-  static final String TASK_LIST = """
+  static final String TASK_LIST =
+      """
       SELECT %s FROM offload_task
       WHERE ($1::text IS NULL OR state = $1)
         AND ($2::text IS NULL OR kind = $2)
         AND ($3::text IS NULL OR queue = $3)
         AND ($4::uuid IS NULL OR id < $4)
       ORDER BY id DESC
-      LIMIT $5""".formatted(COLUMNS);
+      LIMIT $5"""
+          .formatted(COLUMNS);
 
   /**
-   * What a claim returns: the task, less its errors and result, which no attempt needs (decoding them for
-   * every claimed row costs time on the hottest path). Defined above the claim statements, which are built
-   * from it when the class loads.
+   * What a claim returns: the task, less its errors and result, which no attempt needs (decoding
+   * them for every claimed row costs time on the hottest path). Defined above the claim statements,
+   * which are built from it when the class loads.
    */
-  private static final String CLAIMED_COLUMNS = prefixed("task")
-      .replace("task.result", "NULL::jsonb AS result")
-      .replace("task.errors", "'[]'::jsonb AS errors");
+  private static final String CLAIMED_COLUMNS =
+      prefixed("task")
+          .replace("task.result", "NULL::jsonb AS result")
+          .replace("task.errors", "'[]'::jsonb AS errors");
 
   private static String prefixed(String alias) {
     return Arrays.stream(COLUMNS.split(","))
@@ -200,22 +223,32 @@ final class TaskSql {
   /** Due tasks of lane $5 in any queue: the claim of a node without queue limits. */
   static final String TASK_CLAIM_AVAILABLE = claim("AND lane = $5", "$3");
 
-  /** Due tasks of lane $5 in any queue but those of array $6 (the queues with a limit, claimed on their own). */
-  static final String TASK_CLAIM_OUTSIDE_QUEUES = claim("AND queue <> ALL($6::text[]) AND lane = $5", "$3");
+  /**
+   * Due tasks of lane $5 in any queue but those of array $6 (the queues with a limit, claimed on
+   * their own).
+   */
+  static final String TASK_CLAIM_OUTSIDE_QUEUES =
+      claim("AND queue <> ALL($6::text[]) AND lane = $5", "$3");
 
-  /** Due tasks of lane $5 in queue $6 only: a queue limited on each node, the caller giving the room left. */
+  /**
+   * Due tasks of lane $5 in queue $6 only: a queue limited on each node, the caller giving the room
+   * left.
+   */
   static final String TASK_CLAIM_IN_QUEUE = claim("AND queue = $6 AND lane = $5", "$3");
 
   /**
-   * Due tasks of lane $5 in queue $6, so that at most $7 of that queue's attempts run over all nodes: the LIMIT
-   * counts the queue's running attempts. Run it after QUEUE_LOCK in the same transaction, so that claimers on
-   * several nodes count one after the other.
+   * Due tasks of lane $5 in queue $6, so that at most $7 of that queue's attempts run over all
+   * nodes: the LIMIT counts the queue's running attempts. Run it after QUEUE_LOCK in the same
+   * transaction, so that claimers on several nodes count one after the other.
    */
-  static final String TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT = claim("AND queue = $6 AND lane = $5",
-      "greatest(0, least($3, $7::int - (SELECT count(*) FROM offload_task WHERE queue = $6 AND state = 'running')))");
+  static final String TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT =
+      claim(
+          "AND queue = $6 AND lane = $5",
+          "greatest(0, least($3, $7::int - (SELECT count(*) FROM offload_task WHERE queue = $6 AND state = 'running')))");
 
   /** Serializes the claims of queue $1 over all nodes until the transaction ends. */
-  static final String QUEUE_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('offload.queue.' || $1, 0))";
+  static final String QUEUE_LOCK =
+      "SELECT pg_advisory_xact_lock(hashtextextended('offload.queue.' || $1, 0))";
 
   /** The claim statement with the extra conditions {@code filter} and the LIMIT {@code limit}. */
   private static String claim(String filter, String limit) {
@@ -232,45 +265,52 @@ final class TaskSql {
             lease_expires_at = $2, progress = NULL
         FROM due
         WHERE task.id = due.id
-        RETURNING %s""".formatted(filter, limit, CLAIMED_COLUMNS);
+        RETURNING %s"""
+        .formatted(filter, limit, CLAIMED_COLUMNS);
   }
 
   /**
-   * The row of attempt {@code alias.id}, {@code alias.attempt} if it still runs, for statements that update many
-   * attempts from arrays ({@code CROSS JOIN LATERAL (...) running}). Looked up one by one through the primary
-   * key: LATERAL with LIMIT keeps the planner from turning the join around (see the class comment).
+   * The row of attempt {@code alias.id}, {@code alias.attempt} if it still runs, for statements
+   * that update many attempts from arrays ({@code CROSS JOIN LATERAL (...) running}). Looked up one
+   * by one through the primary key: LATERAL with LIMIT keeps the planner from turning the join
+   * around (see the class comment).
    */
   private static String runningAttempt(String alias) {
     return """
         SELECT id, attempt, state FROM offload_task
         WHERE id = %1$s.id AND attempt = %1$s.attempt AND lease_expires_at IS NOT NULL
-        LIMIT 1""".formatted(alias);
+        LIMIT 1"""
+        .formatted(alias);
   }
 
   /**
-   * The UPDATE's own match on the row found by {@link #runningAttempt}. A row that another statement changed
-   * meanwhile (rescued, claimed again) is checked again in its newest version, and these conditions then
-   * drop it; they compare with the lookup's row, not with constants, so that the planner cannot start from
-   * them either.
+   * The UPDATE's own match on the row found by {@link #runningAttempt}. A row that another
+   * statement changed meanwhile (rescued, claimed again) is checked again in its newest version,
+   * and these conditions then drop it; they compare with the lookup's row, not with constants, so
+   * that the planner cannot start from them either.
    */
   private static final String SAME_RUNNING_ATTEMPT =
       "task.id = running.id AND task.attempt = running.attempt AND task.state = running.state";
 
-  /** An attempt that failed, of a task whose cancellation was requested, ends the task cancelled. */
-  private static final String NEXT_STATE = """
+  /**
+   * An attempt that failed, of a task whose cancellation was requested, ends the task cancelled.
+   */
+  private static final String NEXT_STATE =
+      """
       CASE WHEN ended.state IN ('retryable', 'discarded') AND task.cancel_requested_at IS NOT NULL
            THEN 'cancelled' ELSE ended.state END""";
 
   /**
-   * Ends many attempts in one statement. Arrays, one element per attempt: $1 id, $2 attempt, $3 new state,
-   * $4 scheduled_at for a retry (else null), $5 result as JSON text, $6 error as a JSON object text (or null).
-   * $7 now. $8 to $11: the callback tasks of the tasks made final (see callbackInsert). Matching on attempt
-   * and a live lease drops a late outcome of an attempt that was already ended (timed out, rescued,
-   * cancelled), so it can never overwrite a newer attempt. A task waiting for its retry shows no progress;
-   * a final one keeps its last. Returns one row: how many attempts were written, and how many callback
-   * tasks inserted.
+   * Ends many attempts in one statement. Arrays, one element per attempt: $1 id, $2 attempt, $3 new
+   * state, $4 scheduled_at for a retry (else null), $5 result as JSON text, $6 error as a JSON
+   * object text (or null). $7 now. $8 to $11: the callback tasks of the tasks made final (see
+   * callbackInsert). Matching on attempt and a live lease drops a late outcome of an attempt that
+   * was already ended (timed out, rescued, cancelled), so it can never overwrite a newer attempt. A
+   * task waiting for its retry shows no progress; a final one keeps its last. Returns one row: how
+   * many attempts were written, and how many callback tasks inserted.
    */
-  static final String TASK_END_ATTEMPTS = """
+  static final String TASK_END_ATTEMPTS =
+      """
       WITH written AS (
           UPDATE offload_task AS task
           SET state = %1$s,
@@ -292,43 +332,54 @@ final class TaskSql {
           %5$s
       )
       SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM callbacks)::int AS callbacks"""
-      .formatted(NEXT_STATE, runningAttempt("ended"), SAME_RUNNING_ATTEMPT, CALLBACK_SOURCE_COLUMNS,
-          callbackInsert("written", "$8", "$9", "$10", "$11"));
+          .formatted(
+              NEXT_STATE,
+              runningAttempt("ended"),
+              SAME_RUNNING_ATTEMPT,
+              CALLBACK_SOURCE_COLUMNS,
+              callbackInsert("written", "$8", "$9", "$10", "$11"));
 
   /**
-   * Hands back tasks claimed by node $2 that it will not finish (no worker took them, or the node is
-   * stopping): they are available again at once, without progress, and the attempt is not counted. $1 ids.
+   * Hands back tasks claimed by node $2 that it will not finish (no worker took them, or the node
+   * is stopping): they are available again at once, without progress, and the attempt is not
+   * counted. $1 ids.
    */
-  static final String TASK_RELEASE = """
+  static final String TASK_RELEASE =
+      """
       UPDATE offload_task
       SET state = 'available', attempt = attempt - 1, lease_expires_at = NULL, progress = NULL
       WHERE id = ANY($1::uuid[]) AND lease_expires_at IS NOT NULL AND attempted_by = $2""";
 
   /**
-   * $1 new lease expiry, $2 ids of the attempts node $3 is running. Returns the ids whose cancellation was
-   * requested, so that a node that missed the NOTIFY still stops them.
+   * $1 new lease expiry, $2 ids of the attempts node $3 is running. Returns the ids whose
+   * cancellation was requested, so that a node that missed the NOTIFY still stops them.
    */
-  static final String TASK_RENEW_LEASES = """
+  static final String TASK_RENEW_LEASES =
+      """
       UPDATE offload_task SET lease_expires_at = $1
       WHERE id = ANY($2::uuid[]) AND lease_expires_at IS NOT NULL AND attempted_by = $3
       RETURNING id, cancel_requested_at IS NOT NULL AS cancel_requested""";
 
   /** Arrays $1 id, $2 attempt, $3 progress: the latest progress of running attempts. */
-  static final String TASK_SET_PROGRESS = """
+  static final String TASK_SET_PROGRESS =
+      """
       UPDATE offload_task AS task SET progress = reported.progress
       FROM unnest($1::uuid[], $2::int[], $3::float8[]) AS reported(id, attempt, progress)
       CROSS JOIN LATERAL (%s) running
-      WHERE %s""".formatted(runningAttempt("reported"), SAME_RUNNING_ATTEMPT);
+      WHERE %s"""
+          .formatted(runningAttempt("reported"), SAME_RUNNING_ATTEMPT);
 
   /**
-   * Ends attempts whose node stopped renewing their lease (it crashed, or lost the database): each counts as
-   * a failed attempt, so a task that keeps killing its node is discarded after max_attempts instead of
-   * looping. $1 now, $2 now as ISO-8601 text for the error entry, $3 batch size; $4 to $7: the callback tasks
-   * of the tasks made final (see callbackInsert). SKIP LOCKED: several nodes rescue at once without blocking
-   * each other. A retryable task shows no progress until its next attempt. Returns one row: how many attempts
-   * were rescued, how many of their tasks are retryable (due now), and how many callback tasks were inserted.
+   * Ends attempts whose node stopped renewing their lease (it crashed, or lost the database): each
+   * counts as a failed attempt, so a task that keeps killing its node is discarded after
+   * max_attempts instead of looping. $1 now, $2 now as ISO-8601 text for the error entry, $3 batch
+   * size; $4 to $7: the callback tasks of the tasks made final (see callbackInsert). SKIP LOCKED:
+   * several nodes rescue at once without blocking each other. A retryable task shows no progress
+   * until its next attempt. Returns one row: how many attempts were rescued, how many of their
+   * tasks are retryable (due now), and how many callback tasks were inserted.
    */
-  static final String TASK_RESCUE_STUCK = """
+  static final String TASK_RESCUE_STUCK =
+      """
       WITH stuck AS (
           SELECT id FROM offload_task
           WHERE state = 'running' AND lease_expires_at < $1
@@ -363,17 +414,19 @@ final class TaskSql {
       )
       SELECT count(*)::int AS rescued, (count(*) FILTER (WHERE state = 'retryable'))::int AS retryable,
              (SELECT count(*) FROM callbacks)::int AS callbacks
-      FROM rescued""".formatted(CALLBACK_SOURCE_COLUMNS, callbackInsert("rescued", "$4", "$5", "$6", "$7"));
+      FROM rescued"""
+          .formatted(CALLBACK_SOURCE_COLUMNS, callbackInsert("rescued", "$4", "$5", "$6", "$7"));
 
   /** Retention runs on one node at a time: a node that does not get this lock skips its turn. */
   static final String RETENTION_LOCK =
       "SELECT pg_try_advisory_xact_lock(hashtextextended('offload.retention', 0)) AS locked";
 
   /**
-   * Deletes up to $2 tasks finished before $1, oldest first; small batches, so no lock is held for long.
-   * SKIP LOCKED: a row someone is touching waits for the next batch.
+   * Deletes up to $2 tasks finished before $1, oldest first; small batches, so no lock is held for
+   * long. SKIP LOCKED: a row someone is touching waits for the next batch.
    */
-  static final String TASK_PRUNE_FINISHED = """
+  static final String TASK_PRUNE_FINISHED =
+      """
       DELETE FROM offload_task
       WHERE id IN (SELECT id FROM offload_task
                    WHERE finalized_at < $1

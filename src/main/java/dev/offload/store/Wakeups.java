@@ -8,19 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one way dispatchers are woken: the task store calls it after the commit of every statement that makes
- * tasks due (inserts, retry, hand-back, rescue, and the callback tasks that finalizing statements insert).
- * It wakes this node's dispatcher at once over the local event bus ({@link #LOCAL_ADDRESS}), and every node's
- * (this one's too) with {@code NOTIFY} on the task channel: payload {@code now} for tasks due now, or
- * {@code at:<epoch millis>} (rounded up) for the earliest task due later, so dispatchers can set a timer for it.
+ * The one way dispatchers are woken: the task store calls it after the commit of every statement
+ * that makes tasks due (inserts, retry, hand-back, rescue, and the callback tasks that finalizing
+ * statements insert). It wakes this node's dispatcher at once over the local event bus ({@link
+ * #LOCAL_ADDRESS}), and every node's (this one's too) with {@code NOTIFY} on the task channel:
+ * payload {@code now} for tasks due now, or {@code at:<epoch millis>} (rounded up) for the earliest
+ * task due later, so dispatchers can set a timer for it.
  *
- * <p>The NOTIFY is a statement of its own after the commit, never part of the statement that changed the
- * tasks: PostgreSQL lets one notifying transaction commit at a time (a database-wide lock held until its
- * commit is flushed to disk), so statements that notified themselves committed one after the other, however
- * many ran at once. One NOTIFY statement is in flight at a time; wakes asked for meanwhile are merged (due
- * now, and the earliest later start) and sent after it. A wake lost to a crash between the commit and the
- * notify, or to a failed statement, costs a delay, never a task: dispatchers also poll. Shared by the event
- * loops of a node.
+ * <p>The NOTIFY is a statement of its own after the commit, never part of the statement that
+ * changed the tasks: PostgreSQL lets one notifying transaction commit at a time (a database-wide
+ * lock held until its commit is flushed to disk), so statements that notified themselves committed
+ * one after the other, however many ran at once. One NOTIFY statement is in flight at a time; wakes
+ * asked for meanwhile are merged (due now, and the earliest later start) and sent after it. A wake
+ * lost to a crash between the commit and the notify, or to a failed statement, costs a delay, never
+ * a task: dispatchers also poll. Shared by the event loops of a node.
  */
 public final class Wakeups {
 
@@ -40,15 +41,20 @@ public final class Wakeups {
     this.channel = channel;
   }
 
-  /** Tasks were committed: {@code dueNow} if some are due now, {@code earliestLater} (or null) for the others. */
+  /**
+   * Tasks were committed: {@code dueNow} if some are due now, {@code earliestLater} (or null) for
+   * the others.
+   */
   void committed(boolean dueNow, Instant earliestLater) {
     if (dueNow) {
-      // Not merged: a local message is cheap, and the dispatcher runs one claim at a time whatever it hears.
+      // Not merged: a local message is cheap, and the dispatcher runs one claim at a time whatever
+      // it hears.
       vertx.eventBus().send(LOCAL_ADDRESS, null);
     }
     synchronized (this) {
       this.dueNow |= dueNow;
-      if (earliestLater != null && (this.earliestLater == null || earliestLater.isBefore(this.earliestLater))) {
+      if (earliestLater != null
+          && (this.earliestLater == null || earliestLater.isBefore(this.earliestLater))) {
         this.earliestLater = earliestLater;
       }
       if (sending) {
@@ -72,7 +78,8 @@ public final class Wakeups {
       }
       if (earliestLater != null) {
         // Rounded up: a dispatcher woken a moment early would find nothing due.
-        long millis = earliestLater.getEpochSecond() * 1000 + (earliestLater.getNano() + 999_999) / 1_000_000;
+        long millis =
+            earliestLater.getEpochSecond() * 1000 + (earliestLater.getNano() + 999_999) / 1_000_000;
         payloads.add("at:" + millis);
       }
       dueNow = false;
@@ -82,7 +89,9 @@ public final class Wakeups {
         return;
       }
     }
-    client.preparedQuery(TaskSql.WAKE).execute(Tuple.of(channel).addArrayOfString(payloads.toArray(String[]::new)))
+    client
+        .preparedQuery(TaskSql.WAKE)
+        .execute(Tuple.of(channel).addArrayOfString(payloads.toArray(String[]::new)))
         .onComplete(sent -> send());
   }
 }

@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Group commit for single submissions: while {@value #MAX_INSERTS_IN_FLIGHT} inserts are in flight, the
- * submissions that arrive wait and then go out together, in one statement and one commit. An idle service
- * inserts each at once, so waiting costs nothing; a busy one makes far fewer commits, and keeps a few in
- * flight so that PostgreSQL flushes them to disk together rather than one after the other. Each submission
- * still gets its own answer (202 created, or 200 for a known unique key). Confined to one HTTP verticle's
- * event loop.
+ * Group commit for single submissions: while {@value #MAX_INSERTS_IN_FLIGHT} inserts are in flight,
+ * the submissions that arrive wait and then go out together, in one statement and one commit. An
+ * idle service inserts each at once, so waiting costs nothing; a busy one makes far fewer commits,
+ * and keeps a few in flight so that PostgreSQL flushes them to disk together rather than one after
+ * the other. Each submission still gets its own answer (202 created, or 200 for a known unique
+ * key). Confined to one HTTP verticle's event loop.
  */
 final class SubmissionGroup {
 
@@ -50,21 +50,23 @@ final class SubmissionGroup {
     tasks = new ArrayList<>(tasks.subList(size, tasks.size()));
     answers = new ArrayList<>(answers.subList(size, answers.size()));
     inFlight++;
-    Future<List<Submitted>> inserted = group.size() == 1
-        ? store.insert(group.get(0), clock.instant()).map(List::of)
-        : store.insertEach(group, clock.instant());
-    inserted.onComplete(done -> {
-      for (int i = 0; i < waiting.size(); i++) {
-        if (done.succeeded()) {
-          waiting.get(i).complete(done.result().get(i));
-        } else {
-          waiting.get(i).fail(done.cause());
-        }
-      }
-      inFlight--;
-      if (!tasks.isEmpty()) {
-        insert();
-      }
-    });
+    Future<List<Submitted>> inserted =
+        group.size() == 1
+            ? store.insert(group.get(0), clock.instant()).map(List::of)
+            : store.insertEach(group, clock.instant());
+    inserted.onComplete(
+        done -> {
+          for (int i = 0; i < waiting.size(); i++) {
+            if (done.succeeded()) {
+              waiting.get(i).complete(done.result().get(i));
+            } else {
+              waiting.get(i).fail(done.cause());
+            }
+          }
+          inFlight--;
+          if (!tasks.isEmpty()) {
+            insert();
+          }
+        });
   }
 }

@@ -1,6 +1,5 @@
 package dev.offload.submit;
 
-import dev.offload.api.ApiError;
 import dev.offload.config.AllowedHosts;
 import dev.offload.config.TaskConfig;
 import dev.offload.support.Durations;
@@ -21,16 +20,25 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns a {@code POST /tasks} body into a {@link NewTask}, or an {@link InvalidTaskException} naming the field
- * at fault. Strict: unknown fields are rejected, so a misspelt option is an error instead of a silently
- * ignored default. The kind and args pass the {@link TaskChecks} of every submission, at the point where the
- * first error found is the one reported.
+ * Turns a {@code POST /tasks} body into a {@link NewTask}, or an {@link InvalidTaskException}
+ * naming the field at fault. Strict: unknown fields are rejected, so a misspelt option is an error
+ * instead of a silently ignored default. The kind and args pass the {@link TaskChecks} of every
+ * submission, at the point where the first error found is the one reported.
  */
 final class SubmissionJson {
 
   private static final Set<String> FIELDS =
-      Set.of("kind", "args", "queue", "priority", "max_attempts", "timeout", "delay", "run_at", "unique_key",
-      "callback_url");
+      Set.of(
+          "kind",
+          "args",
+          "queue",
+          "priority",
+          "max_attempts",
+          "timeout",
+          "delay",
+          "run_at",
+          "unique_key",
+          "callback_url");
   static final int MAX_BATCH = 1_000;
   private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
@@ -48,15 +56,16 @@ final class SubmissionJson {
   }
 
   /**
-   * @param idempotencyKey the {@code Idempotency-Key} header, or null; same meaning as the {@code unique_key}
-   *     field, and they must agree when both are given
+   * @param idempotencyKey the {@code Idempotency-Key} header, or null; same meaning as the {@code
+   *     unique_key} field, and they must agree when both are given
    */
   NewTask parse(JsonObject body, String idempotencyKey, Instant now) {
     String uniqueKey = uniqueKey(body.getValue("unique_key"));
     if (idempotencyKey != null) {
       String fromHeader = uniqueKey(idempotencyKey);
       if (uniqueKey != null && !uniqueKey.equals(fromHeader)) {
-        throw invalid("the Idempotency-Key header and unique_key differ; give one, or the same in both");
+        throw invalid(
+            "the Idempotency-Key header and unique_key differ; give one, or the same in both");
       }
       uniqueKey = fromHeader;
     }
@@ -65,7 +74,8 @@ final class SubmissionJson {
 
   /** {@code {"tasks": [...]}}, 1 to 1,000 submissions; the first invalid one fails them all. */
   List<NewTask> parseBatch(JsonObject body, Instant now) {
-    if (!body.fieldNames().equals(Set.of("tasks")) || !(body.getValue("tasks") instanceof JsonArray tasks)) {
+    if (!body.fieldNames().equals(Set.of("tasks"))
+        || !(body.getValue("tasks") instanceof JsonArray tasks)) {
       throw invalid("the body must be {\"tasks\": [...]}");
     }
     if (tasks.isEmpty() || tasks.size() > MAX_BATCH) {
@@ -88,7 +98,11 @@ final class SubmissionJson {
   private NewTask parseOne(JsonObject body, String uniqueKey, Instant now) {
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
-        throw invalid("unknown field '" + field + "'; allowed: " + String.join(", ", FIELDS.stream().sorted().toList()));
+        throw invalid(
+            "unknown field '"
+                + field
+                + "'; allowed: "
+                + String.join(", ", FIELDS.stream().sorted().toList()));
       }
     }
     TaskHandler handler = handler(body.getValue("kind"));
@@ -127,8 +141,12 @@ final class SubmissionJson {
     if (key == null) {
       return null;
     }
-    if (!(key instanceof String text) || text.isEmpty() || text.length() > 255 || text.indexOf('\u0000') >= 0) {
-      throw invalid("unique_key (or the Idempotency-Key header) must be a string of 1 to 255 characters");
+    if (!(key instanceof String text)
+        || text.isEmpty()
+        || text.length() > 255
+        || text.indexOf('\u0000') >= 0) {
+      throw invalid(
+          "unique_key (or the Idempotency-Key header) must be a string of 1 to 255 characters");
     }
     return text;
   }
@@ -156,7 +174,9 @@ final class SubmissionJson {
     return object;
   }
 
-  /** PostgreSQL's jsonb cannot store U+0000: caught here, it is the client's 400 instead of our 500. */
+  /**
+   * PostgreSQL's jsonb cannot store U+0000: caught here, it is the client's 400 instead of our 500.
+   */
   private static boolean containsNul(Object value) {
     if (value instanceof String text) {
       return text.indexOf('\u0000') >= 0;
@@ -194,13 +214,15 @@ final class SubmissionJson {
       return fallback;
     }
     if (!(value instanceof Integer || value instanceof Long)
-        || ((Number) value).longValue() < min || ((Number) value).longValue() > max) {
+        || ((Number) value).longValue() < min
+        || ((Number) value).longValue() > max) {
       throw invalid(field + " must be an integer from " + min + " to " + max);
     }
     return ((Number) value).intValue();
   }
 
-  private static Duration duration(JsonObject body, String field, Duration min, Duration max, Duration fallback) {
+  private static Duration duration(
+      JsonObject body, String field, Duration min, Duration max, Duration fallback) {
     Object value = body.getValue(field);
     if (value == null) {
       return fallback;
@@ -234,7 +256,8 @@ final class SubmissionJson {
     try {
       instant = OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
-      throw invalid("run_at must be an ISO-8601 date-time with an offset, e.g. 2030-01-01T12:00:00Z");
+      throw invalid(
+          "run_at must be an ISO-8601 date-time with an offset, e.g. 2030-01-01T12:00:00Z");
     }
     if (instant.isAfter(now.plus(MAX_DELAY))) {
       throw invalid("run_at must be at most " + MAX_DELAY.toDays() + " days ahead");

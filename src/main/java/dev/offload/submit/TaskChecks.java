@@ -7,8 +7,8 @@ import dev.offload.task.TaskHandlers;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The checks every new task passes, whoever submits it: its kind is known, and its handler accepts its args.
- * The handler then decides the task's lane.
+ * The checks every new task passes, whoever submits it: its kind is known, and its handler accepts
+ * its args. The handler then decides the task's lane.
  */
 final class TaskChecks {
 
@@ -18,13 +18,21 @@ final class TaskChecks {
     this.handlers = handlers;
   }
 
-  /** @throws InvalidTaskException {@code unknown_kind} */
+  /**
+   * @throws InvalidTaskException {@code unknown_kind}
+   */
   TaskHandler handlerOf(String kind) {
-    return handlers.find(kind).orElseThrow(() -> InvalidTaskException.unknownKind(
-        "unknown kind '" + kind + "'; known kinds: " + knownKinds()));
+    return handlers
+        .find(kind)
+        .orElseThrow(
+            () ->
+                InvalidTaskException.unknownKind(
+                    "unknown kind '" + kind + "'; known kinds: " + knownKinds()));
   }
 
-  /** @throws InvalidTaskException {@code invalid_args}, with the handler's message */
+  /**
+   * @throws InvalidTaskException {@code invalid_args}, with the handler's message
+   */
   Lane laneOf(TaskHandler handler, JsonObject args) {
     try {
       handler.validate(args);

@@ -1,8 +1,8 @@
 package dev.offload.submit;
 
+import dev.offload.config.AllowedHosts;
 import dev.offload.config.TaskConfig;
 import dev.offload.metrics.TaskMetrics;
-import dev.offload.config.AllowedHosts;
 import dev.offload.store.Submitted;
 import dev.offload.store.TaskStore;
 import dev.offload.task.InvalidTaskException;
@@ -19,15 +19,16 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The one way tasks are created, whoever asks: {@code POST /tasks}, one task or a batch, and the routes that
- * hand an upload to a task ({@link UploadTasks}). Every task passes the same {@link TaskChecks} (its kind is
- * known, its handler accepts its args) and its handler decides its lane; the store inserts and commits it,
- * then wakes this node's dispatcher and the other nodes' (the store's {@code Wakeups}). The checks throw
- * {@link InvalidTaskException} before anything is written. Callback tasks are the one exception: the store
- * inserts them itself, in the statement that makes their task final.
+ * The one way tasks are created, whoever asks: {@code POST /tasks}, one task or a batch, and the
+ * routes that hand an upload to a task ({@link UploadTasks}). Every task passes the same {@link
+ * TaskChecks} (its kind is known, its handler accepts its args) and its handler decides its lane;
+ * the store inserts and commits it, then wakes this node's dispatcher and the other nodes' (the
+ * store's {@code Wakeups}). The checks throw {@link InvalidTaskException} before anything is
+ * written. Callback tasks are the one exception: the store inserts them itself, in the statement
+ * that makes their task final.
  *
- * <p>Single submissions are grouped into shared statements ({@link SubmissionGroup}), so create one per HTTP
- * verticle: an instance is confined to that verticle's event loop.
+ * <p>Single submissions are grouped into shared statements ({@link SubmissionGroup}), so create one
+ * per HTTP verticle: an instance is confined to that verticle's event loop.
  */
 public final class TaskSubmitter {
 
@@ -39,8 +40,13 @@ public final class TaskSubmitter {
   private final Clock clock;
   private final int defaultMaxAttempts;
 
-  public TaskSubmitter(TaskStore store, TaskHandlers handlers, TaskConfig defaults, AllowedHosts allowedHosts,
-      TaskMetrics metrics, Clock clock) {
+  public TaskSubmitter(
+      TaskStore store,
+      TaskHandlers handlers,
+      TaskConfig defaults,
+      AllowedHosts allowedHosts,
+      TaskMetrics metrics,
+      Clock clock) {
     this.store = store;
     this.checks = new TaskChecks(handlers);
     this.json = new SubmissionJson(checks, defaults, allowedHosts);
@@ -51,8 +57,8 @@ public final class TaskSubmitter {
   }
 
   /**
-   * The task described by a {@code POST /tasks} body: created, or the existing task that its unique key (or
-   * {@code idempotencyKey}, the {@code Idempotency-Key} header, or null) names.
+   * The task described by a {@code POST /tasks} body: created, or the existing task that its unique
+   * key (or {@code idempotencyKey}, the {@code Idempotency-Key} header, or null) names.
    */
   public Future<Submitted> submit(JsonObject body, String idempotencyKey) {
     return insert(json.parse(body, idempotencyKey, clock.instant()));
@@ -65,19 +71,35 @@ public final class TaskSubmitter {
     return store.insertMany(tasks, now).onSuccess(ids -> metrics.submitted(ids.size()));
   }
 
-  /** A task of {@code kind} with {@code args} and {@code timeout}, due now, its other options the defaults. */
+  /**
+   * A task of {@code kind} with {@code args} and {@code timeout}, due now, its other options the
+   * defaults.
+   */
   public Future<Task> submit(String kind, JsonObject args, Duration timeout) {
     TaskHandler handler = checks.handlerOf(kind);
-    NewTask task = new NewTask(kind, checks.laneOf(handler, args), NewTask.DEFAULT_QUEUE, args,
-        NewTask.DEFAULT_PRIORITY, defaultMaxAttempts, timeout, null, null, null);
+    NewTask task =
+        new NewTask(
+            kind,
+            checks.laneOf(handler, args),
+            NewTask.DEFAULT_QUEUE,
+            args,
+            NewTask.DEFAULT_PRIORITY,
+            defaultMaxAttempts,
+            timeout,
+            null,
+            null,
+            null);
     return insert(task).map(Submitted::task);
   }
 
   private Future<Submitted> insert(NewTask task) {
-    return singles.submit(task).onSuccess(submitted -> {
-      if (submitted.created()) {
-        metrics.submitted(1);
-      }
-    });
+    return singles
+        .submit(task)
+        .onSuccess(
+            submitted -> {
+              if (submitted.created()) {
+                metrics.submitted(1);
+              }
+            });
   }
 }

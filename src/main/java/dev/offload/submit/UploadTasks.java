@@ -10,9 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * For the routes that take a file and hand it to a task ({@code /users/import}, {@code /images/thumbnail}):
- * the body is streamed into a file, then a task of the route's kind is submitted ({@link TaskSubmitter}) with
- * {@code file_id} in its args, and the file is attached to it (so it goes with the task).
+ * For the routes that take a file and hand it to a task ({@code /users/import}, {@code
+ * /images/thumbnail}): the body is streamed into a file, then a task of the route's kind is
+ * submitted ({@link TaskSubmitter}) with {@code file_id} in its args, and the file is attached to
+ * it (so it goes with the task).
  */
 public final class UploadTasks {
 
@@ -28,11 +29,21 @@ public final class UploadTasks {
     this.clock = clock;
   }
 
-  /** Call before any asynchronous step: the request body must not start arriving before it is read. */
-  public Future<Task> accept(HttpServerRequest request, String contentType, String kind, JsonObject args,
+  /**
+   * Call before any asynchronous step: the request body must not start arriving before it is read.
+   */
+  public Future<Task> accept(
+      HttpServerRequest request,
+      String contentType,
+      String kind,
+      JsonObject args,
       Duration timeout) {
-    return uploads.receive(request, contentType, clock.instant())
-        .compose(fileId -> submitter.submit(kind, args.copy().put("file_id", fileId.toString()), timeout)
-            .compose(task -> files.attach(fileId, task.id()).map(task)));
+    return uploads
+        .receive(request, contentType, clock.instant())
+        .compose(
+            fileId ->
+                submitter
+                    .submit(kind, args.copy().put("file_id", fileId.toString()), timeout)
+                    .compose(task -> files.attach(fileId, task.id()).map(task)));
   }
 }

@@ -8,17 +8,19 @@ import java.net.ConnectException;
 /** Tells "the database is unreachable right now" (retry later, answer 503) from real errors. */
 public final class DatabaseErrors {
 
-  private DatabaseErrors() {
-  }
+  private DatabaseErrors() {}
 
   public static boolean isUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException
-          || t instanceof NoStackTraceTimeoutException || t instanceof java.io.IOException) {
+      if (t instanceof ConnectException
+          || t instanceof ClosedConnectionException
+          || t instanceof NoStackTraceTimeoutException
+          || t instanceof java.io.IOException) {
         return true;
       }
       // Class 08: connection exceptions; 57P01-57P03: the server is shutting down or starting up.
-      if (t instanceof PgException pg && pg.getSqlState() != null
+      if (t instanceof PgException pg
+          && pg.getSqlState() != null
           && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
         return true;
       }

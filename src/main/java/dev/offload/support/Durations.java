@@ -7,16 +7,19 @@ import java.util.regex.Pattern;
 
 /**
  * Parses the human durations used across the API and the configuration: {@code 250ms}, {@code 2s},
- * {@code 1m}, {@code 1h}, {@code 7d}, or bare (possibly fractional) seconds such as {@code 2} or {@code 1.5}.
+ * {@code 1m}, {@code 1h}, {@code 7d}, or bare (possibly fractional) seconds such as {@code 2} or
+ * {@code 1.5}.
  */
 public final class Durations {
 
   private static final Pattern FORM = Pattern.compile("(\\d{1,12}(?:\\.\\d{1,9})?)(ms|s|m|h|d)?");
 
-  private Durations() {
-  }
+  private Durations() {}
 
-  /** @throws IllegalArgumentException with a message fit for a client when the text is not a duration */
+  /**
+   * @throws IllegalArgumentException with a message fit for a client when the text is not a
+   *     duration
+   */
   public static Duration parse(String text) {
     Matcher matcher = FORM.matcher(text == null ? "" : text.trim());
     if (!matcher.matches()) {
@@ -25,13 +28,14 @@ public final class Durations {
     }
     BigDecimal amount = new BigDecimal(matcher.group(1));
     String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-    BigDecimal millis = switch (unit) {
-      case "ms" -> amount;
-      case "s" -> amount.movePointRight(3);
-      case "m" -> amount.multiply(BigDecimal.valueOf(60_000));
-      case "h" -> amount.multiply(BigDecimal.valueOf(3_600_000));
-      default -> amount.multiply(BigDecimal.valueOf(86_400_000));
-    };
+    BigDecimal millis =
+        switch (unit) {
+          case "ms" -> amount;
+          case "s" -> amount.movePointRight(3);
+          case "m" -> amount.multiply(BigDecimal.valueOf(60_000));
+          case "h" -> amount.multiply(BigDecimal.valueOf(3_600_000));
+          default -> amount.multiply(BigDecimal.valueOf(86_400_000));
+        };
     return Duration.ofMillis(millis.longValue());
   }
 
@@ -45,7 +49,10 @@ public final class Durations {
     return duration;
   }
 
-  /** The shortest exact text for a duration in the same syntax, e.g. {@code 1500ms}, {@code 30s}, {@code 5m}. */
+  /**
+   * The shortest exact text for a duration in the same syntax, e.g. {@code 1500ms}, {@code 30s},
+   * {@code 5m}.
+   */
   public static String format(Duration duration) {
     long millis = duration.toMillis();
     if (millis != 0 && millis % 86_400_000 == 0) {

@@ -4,8 +4,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 
 /**
- * Passes an object over the event bus inside one JVM without copying it. Offload's attempts never leave the
- * JVM (nodes coordinate through PostgreSQL), so there is no wire format.
+ * Passes an object over the event bus inside one JVM without copying it. Offload's attempts never
+ * leave the JVM (nodes coordinate through PostgreSQL), so there is no wire format.
  */
 public final class LocalCodec<T> implements MessageCodec<T, T> {
 

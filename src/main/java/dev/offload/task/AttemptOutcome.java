@@ -5,27 +5,33 @@ import io.vertx.core.json.Json;
 import java.time.Duration;
 
 /**
- * How an attempt's handler ended: the result as JSON text (completed), or the error message (failed: retry
- * if attempts remain, after {@code retryAfter} when the handler asked for it; discarded: never retry).
+ * How an attempt's handler ended: the result as JSON text (completed), or the error message
+ * (failed: retry if attempts remain, after {@code retryAfter} when the handler asked for it;
+ * discarded: never retry).
  */
 public record AttemptOutcome(Status status, String resultJson, String error, Duration retryAfter) {
 
-  public enum Status { COMPLETED, FAILED, DISCARDED }
+  public enum Status {
+    COMPLETED,
+    FAILED,
+    DISCARDED
+  }
 
   private static final int MAX_ERROR_LENGTH = 2_000;
 
   /** A handler's return value; one that is not JSON fails the attempt. */
   public static AttemptOutcome ofResult(Object result) {
     try {
-      return new AttemptOutcome(Status.COMPLETED, result == null ? null : Json.encode(result), null, null);
+      return new AttemptOutcome(
+          Status.COMPLETED, result == null ? null : Json.encode(result), null, null);
     } catch (EncodeException e) {
       return failed("the result is not JSON: " + e.getMessage());
     }
   }
 
   /**
-   * A handler's failure; an interrupt or cancellation is reported by {@code stopReason}, why the attempt was
-   * asked to stop (null if it was not).
+   * A handler's failure; an interrupt or cancellation is reported by {@code stopReason}, why the
+   * attempt was asked to stop (null if it was not).
    */
   public static AttemptOutcome ofFailure(Throwable failure, String stopReason) {
     if (failure instanceof DiscardTaskException) {

@@ -1,8 +1,9 @@
 package dev.offload.task;
 
 /**
- * A submission that cannot become a task. The code says what kind of mistake it is, the message which field
- * and why; the HTTP API answers it with a 400 carrying both. Thrown by the submission path, whoever submits.
+ * A submission that cannot become a task. The code says what kind of mistake it is, the message
+ * which field and why; the HTTP API answers it with a 400 carrying both. Thrown by the submission
+ * path, whoever submits.
  */
 public final class InvalidTaskException extends RuntimeException {
 
@@ -25,7 +26,9 @@ public final class InvalidTaskException extends RuntimeException {
     return new InvalidTaskException("invalid_args", message);
   }
 
-  /** A submission field (queue, priority, delay...) is missing, of the wrong type or out of range. */
+  /**
+   * A submission field (queue, priority, delay...) is missing, of the wrong type or out of range.
+   */
   public static InvalidTaskException invalidField(String message) {
     return new InvalidTaskException("invalid_field", message);
   }

@@ -5,9 +5,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where a task's attempts run, fixed when it is submitted: {@link #BLOCKING} on a worker verticle's thread,
- * {@link #ASYNC} on an event loop. A node claims each lane for its own kind of free capacity (idle workers,
- * free asynchronous slots), so the lane is stored with the task and leads the claim index.
+ * Where a task's attempts run, fixed when it is submitted: {@link #BLOCKING} on a worker verticle's
+ * thread, {@link #ASYNC} on an event loop. A node claims each lane for its own kind of free
+ * capacity (idle workers, free asynchronous slots), so the lane is stored with the task and leads
+ * the claim index.
  */
 public enum Lane {
   BLOCKING,

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A validated submission, ready to insert. {@code lane} says where its attempts run (see {@link Lane});
- * {@code scheduledAt} null means "now"; {@code uniqueKey} null means
- * the submission is not idempotent; {@code callbackUrl} null means no callback.
+ * A validated submission, ready to insert. {@code lane} says where its attempts run (see {@link
+ * Lane}); {@code scheduledAt} null means "now"; {@code uniqueKey} null means the submission is not
+ * idempotent; {@code callbackUrl} null means no callback.
  */
 public record NewTask(
     String kind,

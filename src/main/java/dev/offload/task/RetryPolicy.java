@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Exponential backoff with jitter: after failed attempt n the task waits about {@code base * 2^(n-1)},
- * capped, and randomised into the upper half of that so that tasks failing together do not retry together.
+ * Exponential backoff with jitter: after failed attempt n the task waits about {@code base *
+ * 2^(n-1)}, capped, and randomised into the upper half of that so that tasks failing together do
+ * not retry together.
  */
 public final class RetryPolicy {
 
@@ -13,7 +14,9 @@ public final class RetryPolicy {
   private final Duration cap;
   private final DoubleSupplier random;
 
-  /** @param random uniform in [0, 1) */
+  /**
+   * @param random uniform in [0, 1)
+   */
   public RetryPolicy(Duration base, Duration cap, DoubleSupplier random) {
     this.base = base;
     this.cap = cap;

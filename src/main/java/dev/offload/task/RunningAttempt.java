@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * One attempt in progress, shared by the dispatcher (event loop) and the worker thread running it: the
- * dispatcher reads its progress and asks it to stop; the worker binds its thread so a stop can interrupt it.
+ * One attempt in progress, shared by the dispatcher (event loop) and the worker thread running it:
+ * the dispatcher reads its progress and asks it to stop; the worker binds its thread so a stop can
+ * interrupt it.
  */
 public final class RunningAttempt implements TaskContext {
 
@@ -15,7 +16,7 @@ public final class RunningAttempt implements TaskContext {
   private volatile double progress;
   private volatile boolean progressUnsaved;
   private String stopReason; // guarded by this
-  private Thread thread;     // guarded by this
+  private Thread thread; // guarded by this
   private final List<Runnable> stopActions = new ArrayList<>(); // guarded by this
 
   public RunningAttempt(Task task) {
@@ -66,8 +67,8 @@ public final class RunningAttempt implements TaskContext {
   }
 
   /**
-   * Asks the attempt to stop: interrupts its thread if it is running and runs the stop actions its handler
-   * registered. The first reason wins.
+   * Asks the attempt to stop: interrupts its thread if it is running and runs the stop actions its
+   * handler registered. The first reason wins.
    */
   public void requestStop(String reason) {
     List<Runnable> actions;
@@ -95,7 +96,9 @@ public final class RunningAttempt implements TaskContext {
     action.run();
   }
 
-  /** Called on the worker thread before the handler runs, so that a stop request can interrupt it. */
+  /**
+   * Called on the worker thread before the handler runs, so that a stop request can interrupt it.
+   */
   public synchronized void bindCurrentThread() {
     thread = Thread.currentThread();
     if (stopReason != null) {
@@ -103,7 +106,10 @@ public final class RunningAttempt implements TaskContext {
     }
   }
 
-  /** Called on the worker thread when the handler returns; clears an interrupt meant for this attempt only. */
+  /**
+   * Called on the worker thread when the handler returns; clears an interrupt meant for this
+   * attempt only.
+   */
   public synchronized void unbindCurrentThread() {
     thread = null;
     Thread.interrupted();

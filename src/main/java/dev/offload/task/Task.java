@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A unit of work as stored. {@code lane} was fixed at submission (see {@link Lane}). {@code cancelRequestedAt} is set once someone asked to cancel it;
- * {@code uniqueKey} (or null) makes its submission idempotent; {@code callbackUrl} (or null) hears about it
- * once it is final. {@code result} is any JSON value (or null); {@code progress} is 0..1 or null
- * when the handler does not report it.
+ * A unit of work as stored. {@code lane} was fixed at submission (see {@link Lane}). {@code
+ * cancelRequestedAt} is set once someone asked to cancel it; {@code uniqueKey} (or null) makes its
+ * submission idempotent; {@code callbackUrl} (or null) hears about it once it is final. {@code
+ * result} is any JSON value (or null); {@code progress} is 0..1 or null when the handler does not
+ * report it.
  */
 public record Task(
     UUID id,
@@ -33,5 +34,4 @@ public record Task(
     Instant finalizedAt,
     Instant cancelRequestedAt,
     String uniqueKey,
-    String callbackUrl) {
-}
+    String callbackUrl) {}

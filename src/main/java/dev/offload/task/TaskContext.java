@@ -17,14 +17,14 @@ public interface TaskContext {
   void progress(double fraction);
 
   /**
-   * True once the attempt should stop (its timeout passed, or it was cancelled). The worker thread is also
-   * interrupted then, so blocking calls such as {@code Thread.sleep} end at once.
+   * True once the attempt should stop (its timeout passed, or it was cancelled). The worker thread
+   * is also interrupted then, so blocking calls such as {@code Thread.sleep} end at once.
    */
   boolean isStopRequested();
 
   /**
-   * Runs {@code action} once the attempt should stop (at once if it already should): how an asynchronous
-   * handler aborts the work it has under way. The action must not block.
+   * Runs {@code action} once the attempt should stop (at once if it already should): how an
+   * asynchronous handler aborts the work it has under way. The action must not block.
    */
   void onStopRequested(Runnable action);
 }

@@ -3,9 +3,10 @@ package dev.offload.task;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The code that runs one kind of task. Handlers are found with {@link java.util.ServiceLoader}: list the
- * class in {@code META-INF/services/dev.offload.task.TaskHandler}. {@link #run} runs on a worker thread of a
- * worker verticle and may block; a handler that does not block implements {@link AsyncTaskHandler} instead.
+ * The code that runs one kind of task. Handlers are found with {@link java.util.ServiceLoader}:
+ * list the class in {@code META-INF/services/dev.offload.task.TaskHandler}. {@link #run} runs on a
+ * worker thread of a worker verticle and may block; a handler that does not block implements {@link
+ * AsyncTaskHandler} instead.
  */
 public interface TaskHandler {
 
@@ -17,12 +18,12 @@ public interface TaskHandler {
    *
    * @throws IllegalArgumentException with a message for the client when the args are wrong
    */
-  default void validate(JsonObject args) {
-  }
+  default void validate(JsonObject args) {}
 
   /**
-   * Runs one attempt. Returns the result, any JSON value or null. Throwing fails the attempt, which is
-   * retried with backoff until {@code max_attempts}; throw {@link DiscardTaskException} to stop at once.
+   * Runs one attempt. Returns the result, any JSON value or null. Throwing fails the attempt, which
+   * is retried with backoff until {@code max_attempts}; throw {@link DiscardTaskException} to stop
+   * at once.
    */
   Object run(TaskContext context) throws Exception;
 }

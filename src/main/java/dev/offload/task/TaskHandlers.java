@@ -2,8 +2,8 @@ package dev.offload.task;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.SortedMap;
@@ -18,7 +18,10 @@ public final class TaskHandlers {
     this.byKind = Collections.unmodifiableSortedMap(byKind);
   }
 
-  /** Every handler listed in META-INF/services on the classpath; two handlers of one kind are an error. */
+  /**
+   * Every handler listed in META-INF/services on the classpath; two handlers of one kind are an
+   * error.
+   */
   public static TaskHandlers discover() {
     return discover(List.of());
   }
@@ -26,7 +29,9 @@ public final class TaskHandlers {
   /** {@link #discover()}, plus built-in handlers that need the configuration. */
   public static TaskHandlers discover(List<? extends TaskHandler> configured) {
     List<TaskHandler> all = new ArrayList<>(configured);
-    ServiceLoader.load(TaskHandler.class).stream().map(ServiceLoader.Provider::get).forEach(all::add);
+    ServiceLoader.load(TaskHandler.class).stream()
+        .map(ServiceLoader.Provider::get)
+        .forEach(all::add);
     return of(all);
   }
 
@@ -35,8 +40,13 @@ public final class TaskHandlers {
     for (TaskHandler handler : handlers) {
       TaskHandler previous = byKind.put(handler.kind(), handler);
       if (previous != null) {
-        throw new IllegalStateException("two handlers for kind '" + handler.kind() + "': "
-            + previous.getClass().getName() + " and " + handler.getClass().getName());
+        throw new IllegalStateException(
+            "two handlers for kind '"
+                + handler.kind()
+                + "': "
+                + previous.getClass().getName()
+                + " and "
+                + handler.getClass().getName());
       }
     }
     return new TaskHandlers(byKind);

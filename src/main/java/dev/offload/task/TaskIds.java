@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Task ids are UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, a 12-bit counter within the millisecond
- * (RFC 9562 method 1), then 62 random bits. Time-ordered ids keep inserts at the right edge of the primary
- * key and make "newest first" an index scan, and ids made by one node are strictly increasing; the random
- * bits keep them unguessable. One generator per node.
+ * Task ids are UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, a 12-bit counter within the
+ * millisecond (RFC 9562 method 1), then 62 random bits. Time-ordered ids keep inserts at the right
+ * edge of the primary key and make "newest first" an index scan, and ids made by one node are
+ * strictly increasing; the random bits keep them unguessable. One generator per node.
  */
 public final class TaskIds {
 

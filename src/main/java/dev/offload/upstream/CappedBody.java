@@ -10,8 +10,9 @@ import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.ext.web.codec.spi.BodyStream;
 
 /**
- * Buffers a response body like {@link BodyCodec#buffer()}, but only up to {@code maxBytes}: a longer body fails
- * the request with {@link TooLarge} as soon as it crosses the limit, instead of filling the heap.
+ * Buffers a response body like {@link BodyCodec#buffer()}, but only up to {@code maxBytes}: a
+ * longer body fails the request with {@link TooLarge} as soon as it crosses the limit, instead of
+ * filling the heap.
  */
 final class CappedBody implements BodyCodec<Buffer> {
 
@@ -55,8 +56,11 @@ final class CappedBody implements BodyCodec<Buffer> {
 
     @Override
     public Future<Void> end() {
-      // Failed already (too large, or the response broke off): the pipe reports that failure, not this one.
-      return result.tryComplete(body) ? Future.succeededFuture() : Future.failedFuture("body not complete");
+      // Failed already (too large, or the response broke off): the pipe reports that failure, not
+      // this one.
+      return result.tryComplete(body)
+          ? Future.succeededFuture()
+          : Future.failedFuture("body not complete");
     }
 
     @Override

@@ -28,29 +28,39 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * GETs under one configured upstream's base URL, through one {@link WebClient} and one circuit breaker.
+ * GETs under one configured upstream's base URL, through one {@link WebClient} and one circuit
+ * breaker.
  *
- * <p>Each attempt has {@code timeout} for all of it: waiting for a connection, connecting, headers and body. A
- * connection error, a 5xx or a timeout is tried again up to {@code retries} times after a full-jitter exponential
- * backoff (GET is idempotent); a 4xx is the upstream's answer and is neither retried nor counted against it.
- * After {@code breaker_failures} calls in a row failed that way, the circuit opens: calls fail at once without
- * reaching the upstream for {@code breaker_reset}, then a single call tests it and closes or reopens the circuit.
+ * <p>Each attempt has {@code timeout} for all of it: waiting for a connection, connecting, headers
+ * and body. A connection error, a 5xx or a timeout is tried again up to {@code retries} times after
+ * a full-jitter exponential backoff (GET is idempotent); a 4xx is the upstream's answer and is
+ * neither retried nor counted against it. After {@code breaker_failures} calls in a row failed that
+ * way, the circuit opens: calls fail at once without reaching the upstream for {@code
+ * breaker_reset}, then a single call tests it and closes or reopens the circuit.
  *
- * <p>At most {@code max_concurrency} requests are in flight per node: the client's connection pool, shared by
- * the node's HTTP verticles, has that many HTTP/1.1 connections. Further requests wait in a bounded queue
- * (their wait counts against their timeout) rather than failing at once, so that a burst or a fan-out wider
- * than the limit is smoothed instead of refused; only past {@link #waitQueueSize} waiting requests does a call
- * fail at once as {@link Kind#BUSY}, shedding load that could only time out. Redirects are never followed.
+ * <p>At most {@code max_concurrency} requests are in flight per node: the client's connection pool,
+ * shared by the node's HTTP verticles, has that many HTTP/1.1 connections. Further requests wait in
+ * a bounded queue (their wait counts against their timeout) rather than failing at once, so that a
+ * burst or a fan-out wider than the limit is smoothed instead of refused; only past {@link
+ * #waitQueueSize} waiting requests does a call fail at once as {@link Kind#BUSY}, shedding load
+ * that could only time out. Redirects are never followed.
  */
 public final class Upstream {
 
   private static final Logger LOG = System.getLogger(Upstream.class.getName());
+
   /** The largest body relayed; a longer one fails the call rather than the node's heap. */
   public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
+
   private static final long BACKOFF_BASE_MS = 100;
   private static final long BACKOFF_CAP_MS = 2_000;
-  /** A failed call counts towards opening the circuit for this long; a success clears the count anyway. */
+
+  /**
+   * A failed call counts towards opening the circuit for this long; a success clears the count
+   * anyway.
+   */
   private static final long FAILURE_WINDOW_MS = 60_000;
+
   /** A full fan-out (up to 50 paths) may wait for an upstream limited to one request at a time. */
   private static final int MIN_WAIT_QUEUE = 50;
 
@@ -67,39 +77,63 @@ public final class Upstream {
     this.breaker = breaker;
   }
 
-  /** Call on the context that will use it (an HTTP verticle's): the client then closes with that verticle. */
+  /**
+   * Call on the context that will use it (an HTTP verticle's): the client then closes with that
+   * verticle.
+   */
   public static Upstream create(Vertx vertx, UpstreamConfig config) {
     URI url = config.baseUrl();
     boolean https = url.getScheme().equalsIgnoreCase("https");
     int timeoutMs = (int) config.timeout().toMillis();
-    WebClientOptions options = new WebClientOptions()
-        .setDefaultHost(url.getHost().replaceAll("^\\[(.*)]$", "$1")) // an IPv6 literal, without brackets
-        .setDefaultPort(url.getPort() != -1 ? url.getPort() : https ? 443 : 80)
-        .setSsl(https)
-        .setConnectTimeout(timeoutMs)
-        // A redirect could lead anywhere; the client gets the 3xx instead.
-        .setFollowRedirects(false)
-        // Every HTTP verticle of a node gets the same config record, so they share one pool: the limit holds
-        // per node. Nodes with other settings (tests run several in one Vert.x) get pools of their own.
-        .setShared(true)
-        .setName("offload-upstream " + config);
-    PoolOptions pool = new PoolOptions()
-        .setHttp1MaxSize(config.maxConcurrency())
-        .setMaxWaitQueueSize(waitQueueSize(config));
-    CircuitBreaker breaker = CircuitBreaker.create("upstream " + config.name(), vertx, new CircuitBreakerOptions()
-            .setMaxFailures(config.breakerFailures())
-            .setResetTimeout(config.breakerReset().toMillis())
-            .setTimeout(timeoutMs)
-            .setMaxRetries(config.retries())
-            .setFailuresRollingWindow(FAILURE_WINDOW_MS))
-        .retryPolicy(RetryPolicy.exponentialDelayWithJitter(BACKOFF_BASE_MS, BACKOFF_CAP_MS));
-    breaker.openHandler(ignored -> LOG.log(Level.WARNING, "upstream " + config.name() + ": circuit open after "
-        + config.breakerFailures() + " failures; testing again in " + Durations.format(config.breakerReset())));
-    breaker.closeHandler(ignored -> LOG.log(Level.INFO, "upstream " + config.name() + ": circuit closed"));
+    WebClientOptions options =
+        new WebClientOptions()
+            .setDefaultHost(
+                url.getHost().replaceAll("^\\[(.*)]$", "$1")) // an IPv6 literal, without brackets
+            .setDefaultPort(url.getPort() != -1 ? url.getPort() : https ? 443 : 80)
+            .setSsl(https)
+            .setConnectTimeout(timeoutMs)
+            // A redirect could lead anywhere; the client gets the 3xx instead.
+            .setFollowRedirects(false)
+            // Every HTTP verticle of a node gets the same config record, so they share one pool:
+            // the limit holds
+            // per node. Nodes with other settings (tests run several in one Vert.x) get pools of
+            // their own.
+            .setShared(true)
+            .setName("offload-upstream " + config);
+    PoolOptions pool =
+        new PoolOptions()
+            .setHttp1MaxSize(config.maxConcurrency())
+            .setMaxWaitQueueSize(waitQueueSize(config));
+    CircuitBreaker breaker =
+        CircuitBreaker.create(
+                "upstream " + config.name(),
+                vertx,
+                new CircuitBreakerOptions()
+                    .setMaxFailures(config.breakerFailures())
+                    .setResetTimeout(config.breakerReset().toMillis())
+                    .setTimeout(timeoutMs)
+                    .setMaxRetries(config.retries())
+                    .setFailuresRollingWindow(FAILURE_WINDOW_MS))
+            .retryPolicy(RetryPolicy.exponentialDelayWithJitter(BACKOFF_BASE_MS, BACKOFF_CAP_MS));
+    breaker.openHandler(
+        ignored ->
+            LOG.log(
+                Level.WARNING,
+                "upstream "
+                    + config.name()
+                    + ": circuit open after "
+                    + config.breakerFailures()
+                    + " failures; testing again in "
+                    + Durations.format(config.breakerReset())));
+    breaker.closeHandler(
+        ignored -> LOG.log(Level.INFO, "upstream " + config.name() + ": circuit closed"));
     return new Upstream(config, WebClient.create(vertx, options, pool), breaker);
   }
 
-  /** How many requests may wait for a connection before further ones fail at once as {@link Kind#BUSY}. */
+  /**
+   * How many requests may wait for a connection before further ones fail at once as {@link
+   * Kind#BUSY}.
+   */
   public int waitQueueSize() {
     return waitQueueSize(config);
   }
@@ -119,10 +153,13 @@ public final class Upstream {
   /** Fails with {@link UpstreamFailure} only; any answer below 500 succeeds. */
   public Future<UpstreamResponse> get(UpstreamPath path) {
     AtomicInteger attempts = new AtomicInteger();
-    return breaker.<Settled>execute(() -> attempt(path, attempts))
-        .transform(done -> done.succeeded()
-            ? done.result().toFuture()
-            : Future.failedFuture(failure(done.cause(), attempts.get())));
+    return breaker
+        .<Settled>execute(() -> attempt(path, attempts))
+        .transform(
+            done ->
+                done.succeeded()
+                    ? done.result().toFuture()
+                    : Future.failedFuture(failure(done.cause(), attempts.get())));
   }
 
   /** For an upstream made outside a verticle; a verticle's closes with it. */
@@ -132,14 +169,17 @@ public final class Upstream {
   }
 
   /**
-   * One GET. A failed future is what the breaker retries and counts; an outcome that another attempt cannot
-   * change (an answer below 500, a full queue, a body too large) succeeds as a {@link Settled}.
+   * One GET. A failed future is what the breaker retries and counts; an outcome that another
+   * attempt cannot change (an answer below 500, a full queue, a body too large) succeeds as a
+   * {@link Settled}.
    */
   private Future<Settled> attempt(UpstreamPath path, AtomicInteger attempts) {
     attempts.incrementAndGet();
     long timeoutMs = config.timeout().toMillis();
-    return client.get(basePath + path.uri())
-        // Waiting for a pooled connection, and silence once connected, end by themselves too, so that an
+    return client
+        .get(basePath + path.uri())
+        // Waiting for a pooled connection, and silence once connected, end by themselves too, so
+        // that an
         // attempt the breaker has given up on does not hold its place in the pool.
         .connectTimeout(timeoutMs)
         .idleTimeout(timeoutMs)
@@ -153,16 +193,30 @@ public final class Upstream {
       HttpResponse<Buffer> response = done.result();
       return response.statusCode() >= 500
           ? Future.failedFuture(new ServerError(response.statusCode()))
-          : Future.succeededFuture(new Settled(
-              new UpstreamResponse(response.statusCode(), response.getHeader("content-type"), response.body()), null));
+          : Future.succeededFuture(
+              new Settled(
+                  new UpstreamResponse(
+                      response.statusCode(), response.getHeader("content-type"), response.body()),
+                  null));
     }
     if (done.cause() instanceof ConnectionPoolTooBusyException) {
-      return Future.succeededFuture(new Settled(null, failed(Kind.BUSY, "max_concurrency (" + config.maxConcurrency()
-          + ") reached and " + waitQueueSize() + " requests waiting; try again shortly")));
+      return Future.succeededFuture(
+          new Settled(
+              null,
+              failed(
+                  Kind.BUSY,
+                  "max_concurrency ("
+                      + config.maxConcurrency()
+                      + ") reached and "
+                      + waitQueueSize()
+                      + " requests waiting; try again shortly")));
     }
     if (done.cause() instanceof CappedBody.TooLarge) {
-      return Future.succeededFuture(new Settled(null,
-          failed(Kind.FAILED, "response body over " + MAX_BODY_BYTES / (1024 * 1024) + " MiB")));
+      return Future.succeededFuture(
+          new Settled(
+              null,
+              failed(
+                  Kind.FAILED, "response body over " + MAX_BODY_BYTES / (1024 * 1024) + " MiB")));
     }
     return Future.failedFuture(done.cause());
   }
@@ -173,7 +227,8 @@ public final class Upstream {
       return failed(Kind.FAILED, "circuit open after " + config.breakerFailures() + " failures");
     }
     // The breaker's timer or the client's own timeouts, whichever fired first.
-    if (cause instanceof io.vertx.circuitbreaker.TimeoutException || cause instanceof TimeoutException) {
+    if (cause instanceof io.vertx.circuitbreaker.TimeoutException
+        || cause instanceof TimeoutException) {
       return failed(Kind.TIMEOUT, "no answer within " + Durations.format(config.timeout()) + tries);
     }
     if (cause instanceof ServerError serverError) {

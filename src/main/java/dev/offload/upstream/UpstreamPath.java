@@ -6,16 +6,19 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A path, with an optional query, to call under an upstream's base URL, rebuilt so that the call cannot leave
- * that upstream: each segment is decoded once, checked and encoded again, so {@code ..}, {@code %2e%2e},
- * {@code ..%2F}, {@code //host}, {@code http://host/}, backslashes and control characters (raw or encoded, CR
- * and LF included) are refused instead of being passed on for the upstream or a proxy to interpret.
+ * A path, with an optional query, to call under an upstream's base URL, rebuilt so that the call
+ * cannot leave that upstream: each segment is decoded once, checked and encoded again, so {@code
+ * ..}, {@code %2e%2e}, {@code ..%2F}, {@code //host}, {@code http://host/}, backslashes and control
+ * characters (raw or encoded, CR and LF included) are refused instead of being passed on for the
+ * upstream or a proxy to interpret.
  */
 public final class UpstreamPath {
 
   private static final int MAX_LENGTH = 2048;
+
   /** RFC 3986 unreserved, sub-delims, ':' and '@': what a path segment may carry unencoded. */
   private static final String SEGMENT_SAFE = "-._~!$&'()*+,;=:@";
+
   private static final String QUERY_SAFE = SEGMENT_SAFE + "/?";
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
@@ -26,8 +29,8 @@ public final class UpstreamPath {
   }
 
   /**
-   * @param text a path relative to the base URL, percent-encoded, with or without a leading slash, optionally
-   *     followed by {@code ?query}
+   * @param text a path relative to the base URL, percent-encoded, with or without a leading slash,
+   *     optionally followed by {@code ?query}
    * @throws IllegalArgumentException saying why, fit for a client
    */
   public static UpstreamPath parse(String text) {
@@ -41,7 +44,8 @@ public final class UpstreamPath {
     String path = question < 0 ? text : text.substring(0, question);
     String query = question < 0 ? "" : text.substring(question + 1);
     if (path.contains("://")) {
-      throw new IllegalArgumentException("is an absolute URL; give a path under the upstream's base URL");
+      throw new IllegalArgumentException(
+          "is an absolute URL; give a path under the upstream's base URL");
     }
     String relative = path.startsWith("/") ? path.substring(1) : path;
     StringBuilder uri = new StringBuilder();
@@ -72,9 +76,11 @@ public final class UpstreamPath {
     if (segment.equals(".") || segment.equals("..")) {
       throw new IllegalArgumentException("contains a dot segment (. or ..)");
     }
-    // An encoded '/' would split the segment upstream; an encoded '%' would be decoded a second time there.
+    // An encoded '/' would split the segment upstream; an encoded '%' would be decoded a second
+    // time there.
     if (segment.chars().anyMatch(c -> c == '/' || c == '\\' || c == '%' || isControl(c))) {
-      throw new IllegalArgumentException("encodes '/', '\\', '%' or a control character in a segment");
+      throw new IllegalArgumentException(
+          "encodes '/', '\\', '%' or a control character in a segment");
     }
     return segment;
   }
@@ -95,7 +101,9 @@ public final class UpstreamPath {
     return query;
   }
 
-  /** Strict percent-decoding into UTF-8; unlike URLDecoder, '+' stays a '+' as it should in a path. */
+  /**
+   * Strict percent-decoding into UTF-8; unlike URLDecoder, '+' stays a '+' as it should in a path.
+   */
   private static String decode(String text) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int literalStart = 0;
@@ -111,7 +119,10 @@ public final class UpstreamPath {
     }
     bytes.writeBytes(text.substring(literalStart).getBytes(StandardCharsets.UTF_8));
     try {
-      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("percent-encodes bytes that are not UTF-8");
     }

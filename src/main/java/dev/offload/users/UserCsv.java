@@ -5,20 +5,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The exchange formats of users. CSV (RFC 4180): a header line, fields quoted when they hold a comma, a quote
- * or a line break. NDJSON: one JSON object per line. An export can be imported again: the import reads the
- * {@code email} and {@code name} columns, wherever they are, and ignores the others.
+ * The exchange formats of users. CSV (RFC 4180): a header line, fields quoted when they hold a
+ * comma, a quote or a line break. NDJSON: one JSON object per line. An export can be imported
+ * again: the import reads the {@code email} and {@code name} columns, wherever they are, and
+ * ignores the others.
  */
 final class UserCsv {
 
   static final String HEADER = "id,email,name,created_at,updated_at";
 
-  private UserCsv() {
-  }
+  private UserCsv() {}
 
   static String csvLine(User user) {
-    return user.id() + "," + quote(user.email()) + "," + quote(user.name()) + ","
-        + user.createdAt() + "," + user.updatedAt();
+    return user.id()
+        + ","
+        + quote(user.email())
+        + ","
+        + quote(user.name())
+        + ","
+        + user.createdAt()
+        + ","
+        + user.updatedAt();
   }
 
   static String ndjsonLine(User user) {
@@ -68,7 +75,10 @@ final class UserCsv {
   }
 
   private static String quote(String value) {
-    if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+    if (value.indexOf(',') < 0
+        && value.indexOf('"') < 0
+        && value.indexOf('\n') < 0
+        && value.indexOf('\r') < 0) {
       return value;
     }
     return '"' + value.replace("\"", "\"\"") + '"';

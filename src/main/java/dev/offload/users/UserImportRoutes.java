@@ -9,9 +9,9 @@ import io.vertx.ext.web.Router;
 import java.time.Duration;
 
 /**
- * {@code POST /users/import}: a CSV body, streamed into a file chunk by chunk as it arrives (never held whole
- * in memory; the upload waits while a chunk is stored), then a {@code users.import} task that reads it:
- * 202 with the task. Bodies over {@code http.upload_limit} get 413.
+ * {@code POST /users/import}: a CSV body, streamed into a file chunk by chunk as it arrives (never
+ * held whole in memory; the upload waits while a chunk is stored), then a {@code users.import} task
+ * that reads it: 202 with the task. Bodies over {@code http.upload_limit} get 413.
  */
 public final class UserImportRoutes {
 
@@ -25,9 +25,19 @@ public final class UserImportRoutes {
 
   public void mount(Router router) {
     // Before the /users routes: no BodyHandler here, the body is streamed.
-    router.post("/users/import").handler(new RequireDatabase(database))
-        .handler(ctx -> uploads.accept(ctx.request(), "text/csv", "users.import", new JsonObject(), Duration.ofHours(1))
-            .onSuccess(task -> TaskJson.answerSubmitted(ctx, 202, task))
-            .onFailure(ctx::fail));
+    router
+        .post("/users/import")
+        .handler(new RequireDatabase(database))
+        .handler(
+            ctx ->
+                uploads
+                    .accept(
+                        ctx.request(),
+                        "text/csv",
+                        "users.import",
+                        new JsonObject(),
+                        Duration.ofHours(1))
+                    .onSuccess(task -> TaskJson.answerSubmitted(ctx, 202, task))
+                    .onFailure(ctx::fail));
   }
 }

@@ -8,14 +8,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns what a client sent into user values, or a 400 naming what is wrong. Strict, like task submissions:
- * unknown fields are rejected, so a misspelt field is an error rather than a silent no-op.
+ * Turns what a client sent into user values, or a 400 naming what is wrong. Strict, like task
+ * submissions: unknown fields are rejected, so a misspelt field is an error rather than a silent
+ * no-op.
  *
- * <p>Both strings are trimmed, then must be valid Unicode without control characters (PostgreSQL text cannot
- * hold U+0000, and a tab or line break in a name would only hurt the planned CSV export). Lengths count
- * characters (code points), as PostgreSQL's {@code length()} in the table's CHECKs does. An email "looks
- * like an email" when it is 3 to 254 characters with exactly one {@code @}, something before and after it,
- * and no whitespace: deliberately simple, since only sending a message proves an address.
+ * <p>Both strings are trimmed, then must be valid Unicode without control characters (PostgreSQL
+ * text cannot hold U+0000, and a tab or line break in a name would only hurt the planned CSV
+ * export). Lengths count characters (code points), as PostgreSQL's {@code length()} in the table's
+ * CHECKs does. An email "looks like an email" when it is 3 to 254 characters with exactly one
+ * {@code @}, something before and after it, and no whitespace: deliberately simple, since only
+ * sending a message proves an address.
  */
 final class UserInput {
 
@@ -27,10 +29,12 @@ final class UserInput {
   private static final int EMAIL_MAX = 254;
   private static final int NAME_MAX = 200;
 
-  private UserInput() {
-  }
+  private UserInput() {}
 
-  /** One row of an import, under the same rules as {@code POST /users}; the ApiError's message says why not. */
+  /**
+   * One row of an import, under the same rules as {@code POST /users}; the ApiError's message says
+   * why not.
+   */
   static NewUser newUser(Object email, Object name) {
     return new NewUser(email(email), name(name));
   }
@@ -44,7 +48,10 @@ final class UserInput {
     return new NewUser(email(body.getValue("email")), name(body.getValue("name")));
   }
 
-  /** {@code {"email"}}, {@code {"name"}} or both; a field given as null is an error, not "unchanged". */
+  /**
+   * {@code {"email"}}, {@code {"name"}} or both; a field given as null is an error, not
+   * "unchanged".
+   */
   static UserPatch patch(RoutingContext ctx) {
     JsonObject body = fieldsOf(ctx);
     if (body.isEmpty()) {
@@ -60,12 +67,16 @@ final class UserInput {
     String text = ctx.pathParam("id");
     Long id = positiveLong(text);
     if (id == null) {
-      throw ApiError.badRequest("invalid_id", "a user id is a positive 64-bit integer, got '" + text + "'");
+      throw ApiError.badRequest(
+          "invalid_id", "a user id is a positive 64-bit integer, got '" + text + "'");
     }
     return id;
   }
 
-  /** The {@code after} query parameter: the last id of the previous page; 0 (before every id) when absent. */
+  /**
+   * The {@code after} query parameter: the last id of the previous page; 0 (before every id) when
+   * absent.
+   */
   static long after(RoutingContext ctx) {
     String text = ctx.queryParams().get("after");
     if (text == null) {
@@ -73,7 +84,8 @@ final class UserInput {
     }
     Long after = positiveLong(text);
     if (after == null) {
-      throw ApiError.badRequest("invalid_query", "after must be the next cursor of the previous page (a user id)");
+      throw ApiError.badRequest(
+          "invalid_query", "after must be the next cursor of the previous page (a user id)");
     }
     return after;
   }
@@ -111,7 +123,8 @@ final class UserInput {
       body = null;
     }
     if (body == null) {
-      throw ApiError.badRequest("invalid_json", "the body must be a JSON object with email and/or name");
+      throw ApiError.badRequest(
+          "invalid_json", "the body must be a JSON object with email and/or name");
     }
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
@@ -125,10 +138,18 @@ final class UserInput {
     String email = text(value, "email");
     int length = email.codePointCount(0, email.length());
     int at = email.indexOf('@');
-    if (length < EMAIL_MIN || length > EMAIL_MAX || at <= 0 || at == email.length() - 1
-        || email.indexOf('@', at + 1) >= 0 || email.codePoints().anyMatch(UserInput::isSpace)) {
-      throw invalid("email must look like local@domain: " + EMAIL_MIN + " to " + EMAIL_MAX
-          + " characters, exactly one '@' with text on both sides, no spaces");
+    if (length < EMAIL_MIN
+        || length > EMAIL_MAX
+        || at <= 0
+        || at == email.length() - 1
+        || email.indexOf('@', at + 1) >= 0
+        || email.codePoints().anyMatch(UserInput::isSpace)) {
+      throw invalid(
+          "email must look like local@domain: "
+              + EMAIL_MIN
+              + " to "
+              + EMAIL_MAX
+              + " characters, exactly one '@' with text on both sides, no spaces");
     }
     return email;
   }
@@ -148,8 +169,11 @@ final class UserInput {
       throw invalid(field + " must be a string");
     }
     String trimmed = text.strip();
-    if (trimmed.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)) {
-      throw invalid(field + " must not contain control characters (such as U+0000) or unpaired surrogates");
+    if (trimmed
+        .codePoints()
+        .anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)) {
+      throw invalid(
+          field + " must not contain control characters (such as U+0000) or unpaired surrogates");
     }
     return trimmed;
   }

@@ -3,11 +3,13 @@ package dev.offload.users;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** The user resource as clients see it. Times are ISO-8601 UTC; the id and the cursor are JSON numbers. */
+/**
+ * The user resource as clients see it. Times are ISO-8601 UTC; the id and the cursor are JSON
+ * numbers.
+ */
 final class UserJson {
 
-  private UserJson() {
-  }
+  private UserJson() {}
 
   static JsonObject of(User user) {
     return new JsonObject()

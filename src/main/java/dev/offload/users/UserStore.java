@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The only class that reads or writes users. Every method is one statement on the node's pool, so one round
- * trip and never a blocked thread. Database errors reach the caller as they are ({@link PgException});
- * {@link #isEmailTaken} tells a taken email among them.
+ * The only class that reads or writes users. Every method is one statement on the node's pool, so
+ * one round trip and never a blocked thread. Database errors reach the caller as they are ({@link
+ * PgException}); {@link #isEmailTaken} tells a taken email among them.
  */
 public final class UserStore {
 
@@ -33,7 +33,10 @@ public final class UserStore {
   /** Inserts and commits the user; fails with 23505 when the email is taken, in any case. */
   public Future<User> insert(NewUser user, Instant now) {
     Tuple params = Tuple.of(user.email(), user.name(), timestamp(now));
-    return client.preparedQuery(UserSql.USER_INSERT).execute(params).map(rows -> toUser(rows.iterator().next()));
+    return client
+        .preparedQuery(UserSql.USER_INSERT)
+        .execute(params)
+        .map(rows -> toUser(rows.iterator().next()));
   }
 
   public Future<Optional<User>> get(long id) {
@@ -48,53 +51,81 @@ public final class UserStore {
 
   /** True when the user existed and is now deleted. */
   public Future<Boolean> delete(long id) {
-    return client.preparedQuery(UserSql.USER_DELETE).execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+    return client
+        .preparedQuery(UserSql.USER_DELETE)
+        .execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() > 0);
   }
 
-  /** Up to {@code limit} users with an id above {@code afterId} (0 for the first page), in id order. */
+  /**
+   * Up to {@code limit} users with an id above {@code afterId} (0 for the first page), in id order.
+   */
   public Future<UserPage> listAfter(long afterId, int limit) {
     // One extra row tells whether a next page exists.
-    return client.preparedQuery(UserSql.USER_LIST_AFTER).execute(Tuple.of(afterId, limit + 1)).map(rows -> {
-      List<User> users = new ArrayList<>(rows.size());
-      rows.forEach(row -> users.add(toUser(row)));
-      if (users.size() <= limit) {
-        return new UserPage(users, null);
-      }
-      List<User> page = users.subList(0, limit);
-      return new UserPage(page, page.get(limit - 1).id());
-    });
+    return client
+        .preparedQuery(UserSql.USER_LIST_AFTER)
+        .execute(Tuple.of(afterId, limit + 1))
+        .map(
+            rows -> {
+              List<User> users = new ArrayList<>(rows.size());
+              rows.forEach(row -> users.add(toUser(row)));
+              if (users.size() <= limit) {
+                return new UserPage(users, null);
+              }
+              List<User> page = users.subList(0, limit);
+              return new UserPage(page, page.get(limit - 1).id());
+            });
   }
 
-  /** Whether {@code failure} is the unique index on the email refusing a second user with that email. */
+  /**
+   * Whether {@code failure} is the unique index on the email refusing a second user with that
+   * email.
+   */
   /** How many users an export with this email filter (null: none) covers. */
   public Future<Long> count(String emailContains) {
-    return client.preparedQuery(UserSql.USER_COUNT).execute(Tuple.of(emailContains))
+    return client
+        .preparedQuery(UserSql.USER_COUNT)
+        .execute(Tuple.of(emailContains))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** The next page of an export, after {@code afterId}, in id order. */
   public Future<List<User>> exportPage(long afterId, String emailContains, int size) {
-    return client.preparedQuery(UserSql.USER_EXPORT_PAGE).execute(Tuple.of(afterId, emailContains, size))
-        .map(rows -> {
-          List<User> users = new ArrayList<>(rows.size());
-          rows.forEach(row -> users.add(toUser(row)));
-          return users;
-        });
+    return client
+        .preparedQuery(UserSql.USER_EXPORT_PAGE)
+        .execute(Tuple.of(afterId, emailContains, size))
+        .map(
+            rows -> {
+              List<User> users = new ArrayList<>(rows.size());
+              rows.forEach(row -> users.add(toUser(row)));
+              return users;
+            });
   }
 
-  /** Inserts the batch in one statement; returns the (lowercased) emails inserted, the others being taken. */
+  /**
+   * Inserts the batch in one statement; returns the (lowercased) emails inserted, the others being
+   * taken.
+   */
   public Future<Set<String>> importBatch(List<NewUser> users, Instant now) {
-    Tuple params = Tuple.of(users.stream().map(NewUser::email).toArray(String[]::new),
-        users.stream().map(NewUser::name).toArray(String[]::new), OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-    return client.preparedQuery(UserSql.USER_IMPORT_BATCH).execute(params).map(rows -> {
-      Set<String> inserted = new HashSet<>();
-      rows.forEach(row -> inserted.add(row.getString("email")));
-      return inserted;
-    });
+    Tuple params =
+        Tuple.of(
+            users.stream().map(NewUser::email).toArray(String[]::new),
+            users.stream().map(NewUser::name).toArray(String[]::new),
+            OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+    return client
+        .preparedQuery(UserSql.USER_IMPORT_BATCH)
+        .execute(params)
+        .map(
+            rows -> {
+              Set<String> inserted = new HashSet<>();
+              rows.forEach(row -> inserted.add(row.getString("email")));
+              return inserted;
+            });
   }
 
   public static boolean isEmailTaken(Throwable failure) {
-    // Told by SQLSTATE and index name, which do not change with the server's language, unlike the message.
+    // Told by SQLSTATE and index name, which do not change with the server's language, unlike the
+    // message.
     return failure instanceof PgException pg
         && UNIQUE_VIOLATION.equals(pg.getSqlState())
         && UserSql.EMAIL_INDEX.equals(pg.getConstraint());

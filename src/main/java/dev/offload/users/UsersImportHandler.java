@@ -1,8 +1,8 @@
 package dev.offload.users;
 
+import dev.offload.api.ApiError;
 import dev.offload.files.FileStore;
 import dev.offload.files.StoredFile;
-import dev.offload.api.ApiError;
 import dev.offload.task.AsyncTaskHandler;
 import dev.offload.task.DiscardTaskException;
 import dev.offload.task.TaskContext;
@@ -17,13 +17,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-
 import java.util.UUID;
 
 /**
- * {@code users.import}: reads the uploaded CSV ({@code POST /users/import}) a chunk at a time and inserts its
- * users in batches of {@value #BATCH}, under the rules of {@code POST /users}. A bad line (malformed, invalid,
- * email taken) is recorded with its line number and reason in the result; it does not fail the import.
+ * {@code users.import}: reads the uploaded CSV ({@code POST /users/import}) a chunk at a time and
+ * inserts its users in batches of {@value #BATCH}, under the rules of {@code POST /users}. A bad
+ * line (malformed, invalid, email taken) is recorded with its line number and reason in the result;
+ * it does not fail the import.
  */
 public final class UsersImportHandler implements AsyncTaskHandler {
 
@@ -50,23 +50,31 @@ public final class UsersImportHandler implements AsyncTaskHandler {
     try {
       UUID.fromString(String.valueOf(args.getValue("file_id")));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("args.file_id must be an uploaded file's id: use POST /users/import");
+      throw new IllegalArgumentException(
+          "args.file_id must be an uploaded file's id: use POST /users/import");
     }
   }
 
   @Override
   public Future<Object> start(TaskContext context, Vertx vertx) {
     UUID fileId = UUID.fromString(context.args().getString("file_id"));
-    return files.get(fileId).compose(file -> {
-      if (file.isEmpty()) {
-        return Future.failedFuture(new DiscardTaskException("the uploaded file " + fileId + " is missing"));
-      }
-      Run run = new Run(file.get(), context);
-      return run.chunk(0).map(ignored -> run.result());
-    });
+    return files
+        .get(fileId)
+        .compose(
+            file -> {
+              if (file.isEmpty()) {
+                return Future.failedFuture(
+                    new DiscardTaskException("the uploaded file " + fileId + " is missing"));
+              }
+              Run run = new Run(file.get(), context);
+              return run.chunk(0).map(ignored -> run.result());
+            });
   }
 
-  /** One attempt's state: the partial line carried between chunks, the batch, the counts and the errors. */
+  /**
+   * One attempt's state: the partial line carried between chunks, the batch, the counts and the
+   * errors.
+   */
   private final class Run {
     private final StoredFile file;
     private final TaskContext context;
@@ -90,23 +98,36 @@ public final class UsersImportHandler implements AsyncTaskHandler {
       if (context.isStopRequested()) {
         return Future.failedFuture("import stopped");
       }
-      return files.chunk(file.id(), seq).compose(data -> {
-        if (data == null) { // end of file: the last line may have no line break
-          return (carry.length == 0 ? Future.<Void>succeededFuture() : lines(carry, carry.length, true))
-              .compose(ignored -> flush());
-        }
-        bytesRead += data.length();
-        byte[] bytes = concat(carry, data);
-        int end = lastNewline(bytes);
-        carry = Arrays.copyOfRange(bytes, end + 1, bytes.length);
-        return lines(bytes, end + 1, false).compose(ignored -> {
-          context.progress(file.size() == 0 ? 1 : Math.min(1.0, (double) bytesRead / file.size()));
-          return chunk(seq + 1);
-        });
-      });
+      return files
+          .chunk(file.id(), seq)
+          .compose(
+              data -> {
+                if (data == null) { // end of file: the last line may have no line break
+                  return (carry.length == 0
+                          ? Future.<Void>succeededFuture()
+                          : lines(carry, carry.length, true))
+                      .compose(ignored -> flush());
+                }
+                bytesRead += data.length();
+                byte[] bytes = concat(carry, data);
+                int end = lastNewline(bytes);
+                carry = Arrays.copyOfRange(bytes, end + 1, bytes.length);
+                return lines(bytes, end + 1, false)
+                    .compose(
+                        ignored -> {
+                          context.progress(
+                              file.size() == 0
+                                  ? 1
+                                  : Math.min(1.0, (double) bytesRead / file.size()));
+                          return chunk(seq + 1);
+                        });
+              });
     }
 
-    /** The complete lines in {@code bytes[0, length)}, as UTF-8; a batch is inserted whenever it is full. */
+    /**
+     * The complete lines in {@code bytes[0, length)}, as UTF-8; a batch is inserted whenever it is
+     * full.
+     */
     private Future<Void> lines(byte[] bytes, int length, boolean last) {
       String[] lines = new String(bytes, 0, length, StandardCharsets.UTF_8).split("\n", -1);
       // Without a final line break, the split leaves an empty last element that is no line.
@@ -116,14 +137,16 @@ public final class UsersImportHandler implements AsyncTaskHandler {
 
     private Future<Void> linesFrom(String[] lines, int from, int count) {
       for (int i = from; i < count; i++) {
-        String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+        String line =
+            lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
         lineNumber++;
         if (line.isBlank()) {
           continue;
         }
         if (!accept(line)) {
-          return Future.failedFuture(new DiscardTaskException(
-              "line 1 must be a header naming the email and name columns, e.g. email,name"));
+          return Future.failedFuture(
+              new DiscardTaskException(
+                  "line 1 must be a header naming the email and name columns, e.g. email,name"));
         }
         if (batch.size() >= BATCH) {
           int next = i + 1;
@@ -154,7 +177,8 @@ public final class UsersImportHandler implements AsyncTaskHandler {
         return emailColumn >= 0 && nameColumn >= 0;
       }
       if (fields.size() <= Math.max(emailColumn, nameColumn)) {
-        error(lineNumber, "expected at least " + (Math.max(emailColumn, nameColumn) + 1) + " fields");
+        error(
+            lineNumber, "expected at least " + (Math.max(emailColumn, nameColumn) + 1) + " fields");
         return true;
       }
       try {
@@ -166,7 +190,9 @@ public final class UsersImportHandler implements AsyncTaskHandler {
       return true;
     }
 
-    /** Inserts the batch; a line whose email was taken, earlier or in this batch, becomes an error. */
+    /**
+     * Inserts the batch; a line whose email was taken, earlier or in this batch, becomes an error.
+     */
     private Future<Void> flush() {
       if (batch.isEmpty()) {
         return Future.succeededFuture();
@@ -175,17 +201,21 @@ public final class UsersImportHandler implements AsyncTaskHandler {
       List<Long> lines = new ArrayList<>(batchLines);
       batch.clear();
       batchLines.clear();
-      return users.importBatch(rows, clock.instant()).map(inserted -> {
-        for (int i = 0; i < rows.size(); i++) {
-          // The first line with an email consumes it: a later line with the same email was skipped.
-          if (inserted.remove(rows.get(i).email().toLowerCase(Locale.ROOT))) {
-            imported++;
-          } else {
-            error(lines.get(i), "email already exists");
-          }
-        }
-        return null;
-      });
+      return users
+          .importBatch(rows, clock.instant())
+          .map(
+              inserted -> {
+                for (int i = 0; i < rows.size(); i++) {
+                  // The first line with an email consumes it: a later line with the same email was
+                  // skipped.
+                  if (inserted.remove(rows.get(i).email().toLowerCase(Locale.ROOT))) {
+                    imported++;
+                  } else {
+                    error(lines.get(i), "email already exists");
+                  }
+                }
+                return null;
+              });
     }
 
     private void error(long line, String reason) {
@@ -220,5 +250,4 @@ public final class UsersImportHandler implements AsyncTaskHandler {
     }
     return -1;
   }
-
 }

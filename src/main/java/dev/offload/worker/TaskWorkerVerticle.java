@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Runs task handlers. Deployed as a worker verticle ({@code ThreadingModel.WORKER}), so each instance runs one
- * attempt at a time on a worker thread and handlers may block. It announces its own address to the
- * dispatcher, which sends it an attempt only when it is idle.
+ * Runs task handlers. Deployed as a worker verticle ({@code ThreadingModel.WORKER}), so each
+ * instance runs one attempt at a time on a worker thread and handlers may block. It announces its
+ * own address to the dispatcher, which sends it an attempt only when it is idle.
  */
 public final class TaskWorkerVerticle extends VerticleBase {
 
@@ -29,7 +29,9 @@ public final class TaskWorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     MessageConsumer<RunningAttempt> consumer = vertx.eventBus().localConsumer(address, this::run);
-    return consumer.completion().onSuccess(ignored -> vertx.eventBus().send(Addresses.WORKER_JOINED, address));
+    return consumer
+        .completion()
+        .onSuccess(ignored -> vertx.eventBus().send(Addresses.WORKER_JOINED, address));
   }
 
   @Override

@@ -27,8 +27,7 @@ class ConfigLoaderTest {
 
   private static final Map<String, String> NO_ENV = Map.of();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path confFile(String json) throws IOException {
     Path file = Files.createTempFile(dir, "offload", ".json");
@@ -40,7 +39,10 @@ class ConfigLoaderTest {
     return ConfigLoader.load(Optional.empty(), env);
   }
 
-  /** Asserts the failure is one line naming the key and where the value came from; returns the message. */
+  /**
+   * Asserts the failure is one line naming the key and where the value came from; returns the
+   * message.
+   */
   private static String assertInvalid(Executable load, String key, String source) {
     ConfigException e = assertThrows(ConfigException.class, load);
     String message = e.getMessage();
@@ -80,7 +82,9 @@ class ConfigLoaderTest {
 
     @Test
     void merges_over_the_defaults_key_by_key() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"http": {"port": 9090}, "tasks": {"lease": "30s"}}""");
       OffloadConfig config = ConfigLoader.load(Optional.of(file), NO_ENV);
       assertEquals(9090, config.http().port());
@@ -92,16 +96,22 @@ class ConfigLoaderTest {
 
     @Test
     void reads_a_json_number_as_seconds_for_a_duration() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"tasks": {"lease": 45}}""");
-      assertEquals(Duration.ofSeconds(45), ConfigLoader.load(Optional.of(file), NO_ENV).tasks().lease());
+      assertEquals(
+          Duration.ofSeconds(45), ConfigLoader.load(Optional.of(file), NO_ENV).tasks().lease());
     }
 
     @Test
     void loses_to_the_environment() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"http": {"port": 9090, "host": "0.0.0.0"}}""");
-      OffloadConfig config = ConfigLoader.load(Optional.of(file), Map.of("OFFLOAD_HTTP_PORT", "9191"));
+      OffloadConfig config =
+          ConfigLoader.load(Optional.of(file), Map.of("OFFLOAD_HTTP_PORT", "9191"));
       assertEquals(9191, config.http().port());
       assertEquals("0.0.0.0", config.http().host());
     }
@@ -155,16 +165,26 @@ class ConfigLoaderTest {
 
     @Test
     void the_role_argument_wins_over_the_environment() {
-      OffloadConfig config = ConfigLoader.load(Optional.empty(), Map.of("OFFLOAD_ROLE", "worker"),
-          Map.of("node.role", new ConfigLoader.Argument("--role", "api")));
+      OffloadConfig config =
+          ConfigLoader.load(
+              Optional.empty(),
+              Map.of("OFFLOAD_ROLE", "worker"),
+              Map.of("node.role", new ConfigLoader.Argument("--role", "api")));
       assertEquals(NodeRole.API, config.node().role());
     }
 
     @Test
     void a_bad_role_argument_is_one_line_naming_the_flag() {
-      ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), Map.of(),
-          Map.of("node.role", new ConfigLoader.Argument("--role", "boss"))));
-      assertEquals("invalid configuration: node.role (from --role) must be one of api, worker, all, got \"boss\"",
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () ->
+                  ConfigLoader.load(
+                      Optional.empty(),
+                      Map.of(),
+                      Map.of("node.role", new ConfigLoader.Argument("--role", "boss"))));
+      assertEquals(
+          "invalid configuration: node.role (from --role) must be one of api, worker, all, got \"boss\"",
           e.getMessage());
     }
 
@@ -177,42 +197,65 @@ class ConfigLoaderTest {
 
     @Test
     void queue_limits_come_from_OFFLOAD_QUEUES() {
-      OffloadConfig config = fromEnv(Map.of("OFFLOAD_QUEUES",
-          "{\"reports\": {\"concurrency\": 2}, \"mail\": {\"global_concurrency\": 10}}"));
+      OffloadConfig config =
+          fromEnv(
+              Map.of(
+                  "OFFLOAD_QUEUES",
+                  "{\"reports\": {\"concurrency\": 2}, \"mail\": {\"global_concurrency\": 10}}"));
       assertEquals(new QueueLimit(2, null), config.queues().get("reports"));
       assertEquals(new QueueLimit(null, 10), config.queues().get("mail"));
       assertTrue(fromEnv(Map.of()).queues().isEmpty());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"not json", "[1]", "{\"r\": 2}", "{\"r\": {}}", "{\"r\": {\"concurrency\": 0}}",
-        "{\"r\": {\"concurrency\": 1.5}}", "{\"r\": {\"limit\": 2}}", "{\"bad name\": {\"concurrency\": 1}}"})
+    @ValueSource(
+        strings = {
+          "not json",
+          "[1]",
+          "{\"r\": 2}",
+          "{\"r\": {}}",
+          "{\"r\": {\"concurrency\": 0}}",
+          "{\"r\": {\"concurrency\": 1.5}}",
+          "{\"r\": {\"limit\": 2}}",
+          "{\"bad name\": {\"concurrency\": 1}}"
+        })
     void bad_queue_limits_are_one_line_naming_queues_and_the_variable(String queues) {
-      ConfigException e = assertThrows(ConfigException.class, () -> fromEnv(Map.of("OFFLOAD_QUEUES", queues)));
-      assertTrue(e.getMessage().startsWith("invalid configuration: queues (from OFFLOAD_QUEUES) must be "),
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> fromEnv(Map.of("OFFLOAD_QUEUES", queues)));
+      assertTrue(
+          e.getMessage().startsWith("invalid configuration: queues (from OFFLOAD_QUEUES) must be "),
           e.getMessage());
       assertFalse(e.getMessage().contains("\n"));
     }
 
     @Test
     void allowed_hosts_come_from_a_comma_separated_variable() {
-      OffloadConfig config = fromEnv(Map.of("OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "hooks.example.com, 127.0.0.1:9000"));
+      OffloadConfig config =
+          fromEnv(Map.of("OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "hooks.example.com, 127.0.0.1:9000"));
       config.allowedHosts().check("https://hooks.example.com/x");
       config.allowedHosts().check("http://127.0.0.1:9000/x");
-      assertThrows(IllegalArgumentException.class, () -> fromEnv(Map.of()).allowedHosts().check("https://hooks.example.com/"));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> fromEnv(Map.of()).allowedHosts().check("https://hooks.example.com/"));
     }
 
     @Test
     void a_bad_allowed_host_is_one_line_naming_the_key() {
-      ConfigException e = assertThrows(ConfigException.class,
-          () -> fromEnv(Map.of("OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "https://x.example.com")));
-      assertTrue(e.getMessage().startsWith("invalid configuration: outbound.allowed_hosts (from OFFLOAD_OUTBOUND_ALLOWED_HOSTS)"),
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> fromEnv(Map.of("OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "https://x.example.com")));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "invalid configuration: outbound.allowed_hosts (from OFFLOAD_OUTBOUND_ALLOWED_HOSTS)"),
           e.getMessage());
     }
 
     @Test
     void the_full_variable_name_wins_over_the_OFFLOAD_LEASE_alias() {
-      assertEquals(Duration.ofSeconds(20),
+      assertEquals(
+          Duration.ofSeconds(20),
           fromEnv(Map.of("OFFLOAD_LEASE", "15s", "OFFLOAD_TASKS_LEASE", "20s")).tasks().lease());
     }
 
@@ -257,28 +300,38 @@ class ConfigLoaderTest {
 
     @Test
     void an_invalid_value_in_the_conf_file_names_the_key_and_the_file() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"http": {"port": "abc"}}""");
-      assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "http.port", file.toString());
+      assertInvalid(
+          () -> ConfigLoader.load(Optional.of(file), NO_ENV), "http.port", file.toString());
     }
 
     @Test
     void an_unknown_key_in_the_conf_file_names_the_key_and_the_file() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"http": {"prot": 9090}}""");
-      assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "http.prot", file.toString());
+      assertInvalid(
+          () -> ConfigLoader.load(Optional.of(file), NO_ENV), "http.prot", file.toString());
     }
 
     @Test
     void an_unknown_section_in_the_conf_file_names_it_and_the_file() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"htp": {"port": 9090}}""");
       assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "htp", file.toString());
     }
 
     @Test
     void a_section_that_is_not_an_object_names_it_and_the_file() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"http": 9090}""");
       assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "http", file.toString());
     }
@@ -294,14 +347,17 @@ class ConfigLoaderTest {
     @Test
     void a_missing_conf_file_fails_on_one_line_naming_the_file() {
       Path missing = dir.resolve("missing.json");
-      assertInvalid(() -> ConfigLoader.load(Optional.of(missing), NO_ENV), "--conf", missing.toString());
+      assertInvalid(
+          () -> ConfigLoader.load(Optional.of(missing), NO_ENV), "--conf", missing.toString());
     }
 
     @Test
     void a_value_with_a_trailing_newline_is_still_reported_on_one_line() {
       // A variable filled from a secret file often keeps the file's final newline.
-      assertInvalid(() -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", "postgresql://offload@db/offload\n")),
-          "database.url", "OFFLOAD_DATABASE_URL");
+      assertInvalid(
+          () -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", "postgresql://offload@db/offload\n")),
+          "database.url",
+          "OFFLOAD_DATABASE_URL");
     }
   }
 
@@ -316,21 +372,49 @@ class ConfigLoaderTest {
 
     @Test
     void the_default_is_the_seeds_todos_upstream() {
-      assertEquals(Map.of("todos", new UpstreamConfig("todos", URI.create(TODOS), Duration.ofSeconds(5), 2, 64, 5,
-          Duration.ofSeconds(30))), fromEnv(NO_ENV).upstreams());
+      assertEquals(
+          Map.of(
+              "todos",
+              new UpstreamConfig(
+                  "todos",
+                  URI.create(TODOS),
+                  Duration.ofSeconds(5),
+                  2,
+                  64,
+                  5,
+                  Duration.ofSeconds(30))),
+          fromEnv(NO_ENV).upstreams());
     }
 
     @Test
     void OFFLOAD_UPSTREAMS_replaces_the_list_and_fills_in_defaults() {
-      OffloadConfig config = withUpstreams("""
+      OffloadConfig config =
+          withUpstreams(
+              """
           {"a": {"base_url": "http://127.0.0.1:9000/v1/", "timeout": "250ms", "retries": 0,
                  "max_concurrency": 1, "breaker_failures": 3, "breaker_reset": "2s"},
            "b.2": {"base_url": "https://api.example.com"}}""");
       assertEquals(Set.of("a", "b.2"), config.upstreams().keySet());
-      assertEquals(new UpstreamConfig("a", URI.create("http://127.0.0.1:9000/v1"), Duration.ofMillis(250), 0, 1, 3,
-          Duration.ofSeconds(2)), config.upstreams().get("a"));
-      assertEquals(new UpstreamConfig("b.2", URI.create("https://api.example.com"), Duration.ofSeconds(5), 2, 64, 5,
-          Duration.ofSeconds(30)), config.upstreams().get("b.2"));
+      assertEquals(
+          new UpstreamConfig(
+              "a",
+              URI.create("http://127.0.0.1:9000/v1"),
+              Duration.ofMillis(250),
+              0,
+              1,
+              3,
+              Duration.ofSeconds(2)),
+          config.upstreams().get("a"));
+      assertEquals(
+          new UpstreamConfig(
+              "b.2",
+              URI.create("https://api.example.com"),
+              Duration.ofSeconds(5),
+              2,
+              64,
+              5,
+              Duration.ofSeconds(30)),
+          config.upstreams().get("b.2"));
     }
 
     @Test
@@ -340,13 +424,17 @@ class ConfigLoaderTest {
 
     @Test
     void the_conf_file_replaces_the_list_and_the_environment_wins_over_it() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"upstreams": {"files": {"base_url": "http://files.internal", "timeout": 10}}}""");
       OffloadConfig fromFile = ConfigLoader.load(Optional.of(file), NO_ENV);
       assertEquals(Set.of("files"), fromFile.upstreams().keySet());
       assertEquals(Duration.ofSeconds(10), fromFile.upstreams().get("files").timeout());
-      OffloadConfig fromEnv = ConfigLoader.load(Optional.of(file),
-          Map.of("OFFLOAD_UPSTREAMS", "{\"env\": {\"base_url\": \"http://env.internal\"}}"));
+      OffloadConfig fromEnv =
+          ConfigLoader.load(
+              Optional.of(file),
+              Map.of("OFFLOAD_UPSTREAMS", "{\"env\": {\"base_url\": \"http://env.internal\"}}"));
       assertEquals(Set.of("env"), fromEnv.upstreams().keySet());
     }
 
@@ -364,45 +452,71 @@ class ConfigLoaderTest {
           Arguments.of("{\"x\": {\"base_url\": \"http://h/?q=1\"}}", "upstreams.x.base_url"),
           Arguments.of("{\"x\": {\"base_url\": \"http://h/#f\"}}", "upstreams.x.base_url"),
           Arguments.of("{\"x\": {\"base_url\": \"http://bad_host/\"}}", "upstreams.x.base_url"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"timeout\": \"50ms\"}}", "upstreams.x.timeout"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"timeout\": \"6m\"}}", "upstreams.x.timeout"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"timeout\": \"soon\"}}", "upstreams.x.timeout"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"retries\": -1}}", "upstreams.x.retries"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"retries\": 11}}", "upstreams.x.retries"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"retries\": \"2\"}}", "upstreams.x.retries"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"retries\": 1.5}}", "upstreams.x.retries"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"max_concurrency\": 0}}",
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"timeout\": \"50ms\"}}",
+              "upstreams.x.timeout"),
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"timeout\": \"6m\"}}", "upstreams.x.timeout"),
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"timeout\": \"soon\"}}",
+              "upstreams.x.timeout"),
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"retries\": -1}}", "upstreams.x.retries"),
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"retries\": 11}}", "upstreams.x.retries"),
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"retries\": \"2\"}}", "upstreams.x.retries"),
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"retries\": 1.5}}", "upstreams.x.retries"),
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"max_concurrency\": 0}}",
               "upstreams.x.max_concurrency"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"max_concurrency\": 10001}}",
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"max_concurrency\": 10001}}",
               "upstreams.x.max_concurrency"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"breaker_failures\": 0}}",
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"breaker_failures\": 0}}",
               "upstreams.x.breaker_failures"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"breaker_reset\": \"10ms\"}}",
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"breaker_reset\": \"10ms\"}}",
               "upstreams.x.breaker_reset"),
-          Arguments.of("{\"x\": {\"base_url\": \"http://h\", \"timout\": \"1s\"}}", "upstreams.x.timout"));
+          Arguments.of(
+              "{\"x\": {\"base_url\": \"http://h\", \"timout\": \"1s\"}}", "upstreams.x.timout"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("bad_upstreams")
-    void an_invalid_upstream_fails_on_one_line_naming_the_key_and_the_variable(String json, String key) {
+    void an_invalid_upstream_fails_on_one_line_naming_the_key_and_the_variable(
+        String json, String key) {
       String message = assertInvalid(() -> withUpstreams(json), key, "OFFLOAD_UPSTREAMS");
       assertTrue(message.startsWith("invalid configuration: "), message);
     }
 
     @Test
     void an_invalid_upstream_in_the_conf_file_names_the_key_and_the_file() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"upstreams": {"todos": {"base_url": "https://h", "retries": 99}}}""");
-      String message = assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV), "upstreams.todos.retries",
-          file.toString());
-      assertEquals("invalid configuration: upstreams.todos.retries (from " + file
-          + ") must be an integer between 0 and 10, got 99", message);
+      String message =
+          assertInvalid(
+              () -> ConfigLoader.load(Optional.of(file), NO_ENV),
+              "upstreams.todos.retries",
+              file.toString());
+      assertEquals(
+          "invalid configuration: upstreams.todos.retries (from "
+              + file
+              + ") must be an integer between 0 and 10, got 99",
+          message);
     }
 
     @Test
     void a_base_url_with_credentials_is_refused_without_showing_them() {
-      String message = assertInvalid(() -> withUpstreams("{\"x\": {\"base_url\": \"https://me:s3cr3tpw@h/\"}}"),
-          "upstreams.x.base_url", "OFFLOAD_UPSTREAMS");
+      String message =
+          assertInvalid(
+              () -> withUpstreams("{\"x\": {\"base_url\": \"https://me:s3cr3tpw@h/\"}}"),
+              "upstreams.x.base_url",
+              "OFFLOAD_UPSTREAMS");
       assertFalse(message.contains("s3cr3tpw"), message);
     }
   }
@@ -415,7 +529,8 @@ class ConfigLoaderTest {
           "mysql://root:s3cr3tpw@127.0.0.1/offload",
           "postgresql://offload:s3cr3tpw@db:not-a-port/offload",
           "postgresql://offload:s3cr3tpw@db:99999/offload",
-          // Unencoded '/' or '@' in a password is the usual reason a URL is invalid in the first place.
+          // Unencoded '/' or '@' in a password is the usual reason a URL is invalid in the first
+          // place.
           "postgresql://offload:s3cr/3tpw@db/offload",
           "postgresql://offload:s3c@r3tpw@db/offload",
           "postgresql://db:not-a-port/offload?user=offload&password=s3cr3tpw");
@@ -424,8 +539,11 @@ class ConfigLoaderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("urls_with_a_password")
     void a_rejected_url_from_the_environment_never_shows_its_password(String url) {
-      String message = assertInvalid(() -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", url)),
-          "database.url", "OFFLOAD_DATABASE_URL");
+      String message =
+          assertInvalid(
+              () -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", url)),
+              "database.url",
+              "OFFLOAD_DATABASE_URL");
       for (String part : new String[] {"s3cr3tpw", "s3cr", "3tpw", "r3tpw"}) {
         assertFalse(message.contains(part), "shows (part of) the password: " + message);
       }
@@ -433,10 +551,13 @@ class ConfigLoaderTest {
 
     @Test
     void a_rejected_url_from_the_conf_file_never_shows_its_password() throws IOException {
-      Path file = confFile("""
+      Path file =
+          confFile(
+              """
           {"database": {"url": "mysql://root:s3cr3tpw@127.0.0.1/offload"}}""");
-      String message = assertInvalid(() -> ConfigLoader.load(Optional.of(file), NO_ENV),
-          "database.url", file.toString());
+      String message =
+          assertInvalid(
+              () -> ConfigLoader.load(Optional.of(file), NO_ENV), "database.url", file.toString());
       assertFalse(message.contains("s3cr3tpw"), message);
     }
   }

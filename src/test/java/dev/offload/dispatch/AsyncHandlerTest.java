@@ -17,20 +17,26 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Asynchronous handlers run on the dispatcher's event loop, many at once, holding no worker verticle. */
+/**
+ * Asynchronous handlers run on the dispatcher's event loop, many at once, holding no worker
+ * verticle.
+ */
 class AsyncHandlerTest {
 
-  @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+  @RegisterExtension static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
 
   @Test
   @Timing
-  void two_hundred_async_tasks_of_half_a_second_run_at_once_with_a_single_worker_verticle() throws Exception {
+  void two_hundred_async_tasks_of_half_a_second_run_at_once_with_a_single_worker_verticle()
+      throws Exception {
     TestNode node = offload.start(Map.of("OFFLOAD_WORKER_INSTANCES", "1"));
     Instant submitted = Instant.now();
     List<String> ids = node.submitBatch(200, Tasks.async(500));
 
-    Eventually.isTrue("all completed", Duration.ofSeconds(10), () -> offload.countTasks("state = 'completed'") == 200);
+    Eventually.isTrue(
+        "all completed",
+        Duration.ofSeconds(10),
+        () -> offload.countTasks("state = 'completed'") == 200);
     Duration took = Duration.between(submitted, Instant.now());
     assertTrue(took.compareTo(Duration.ofMillis(2_500)) < 0, "200 x 500 ms took " + took);
     JsonObject one = node.task(ids.get(0));
@@ -39,19 +45,22 @@ class AsyncHandlerTest {
   }
 
   @Test
-  void async_tasks_run_without_any_worker_verticle_and_blocking_ones_wait_unclaimed() throws Exception {
+  void async_tasks_run_without_any_worker_verticle_and_blocking_ones_wait_unclaimed()
+      throws Exception {
     TestNode node = offload.start(Map.of("OFFLOAD_WORKER_INSTANCES", "0"));
     List<String> blocking = node.submitBatch(3, Tasks.of("test.probe"));
     List<String> async = node.submitBatch(3, Tasks.of("test.async"));
 
     Eventually.isTrue("async ones completed", () -> offload.countTasks("state = 'completed'") == 3);
-    // A claim for an async task submitted after them has run: one that could take the blocking ones, due
+    // A claim for an async task submitted after them has run: one that could take the blocking
+    // ones, due
     // before it, took them.
     node.await(node.submit(Tasks.of("test.async")), Tasks.inState("completed"));
     for (String id : blocking) {
       JsonObject waiting = node.task(id);
       assertEquals("available", waiting.getString("state"));
-      assertEquals(0, waiting.getInteger("attempt"), "claimed and handed back: " + waiting.encode());
+      assertEquals(
+          0, waiting.getInteger("attempt"), "claimed and handed back: " + waiting.encode());
       assertNull(waiting.getString("attempted_by"), "claimed and handed back: " + waiting.encode());
     }
     assertEquals(3, async.size());
@@ -64,8 +73,12 @@ class AsyncHandlerTest {
 
     JsonObject discarded = node.await(id, Duration.ofSeconds(5), Tasks.inState("discarded"));
     assertEquals(2, discarded.getJsonArray("errors").size());
-    assertTrue(discarded.getJsonArray("errors").getJsonObject(0).getString("message")
-        .contains("planned asynchronous failure"));
+    assertTrue(
+        discarded
+            .getJsonArray("errors")
+            .getJsonObject(0)
+            .getString("message")
+            .contains("planned asynchronous failure"));
   }
 
   @Test
@@ -77,7 +90,12 @@ class AsyncHandlerTest {
     node.client().post("/tasks/" + cancelled + "/cancel").send().await();
 
     JsonObject timedOut = node.await(slow, Duration.ofSeconds(5), Tasks.inState("discarded"));
-    assertEquals("attempt timed out after 200ms", timedOut.getJsonArray("errors").getJsonObject(0).getString("message"));
-    Eventually.isTrue("cancelled", Duration.ofSeconds(2), () -> "cancelled".equals(node.task(cancelled).getString("state")));
+    assertEquals(
+        "attempt timed out after 200ms",
+        timedOut.getJsonArray("errors").getJsonObject(0).getString("message"));
+    Eventually.isTrue(
+        "cancelled",
+        Duration.ofSeconds(2),
+        () -> "cancelled".equals(node.task(cancelled).getString("state")));
   }
 }

@@ -15,11 +15,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A real node whose dispatcher claims one cycle at a time ({@link ManualDispatcher}), on a clock the test moves. */
+/**
+ * A real node whose dispatcher claims one cycle at a time ({@link ManualDispatcher}), on a clock
+ * the test moves.
+ */
 class ClaimCycleTest {
 
-  @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+  @RegisterExtension static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
 
   private TestNode node;
   private MutableClock clock;
@@ -30,7 +32,8 @@ class ClaimCycleTest {
   }
 
   @Test
-  void a_delayed_task_is_claimed_by_the_first_cycle_after_the_clock_reaches_its_time() throws Exception {
+  void a_delayed_task_is_claimed_by_the_first_cycle_after_the_clock_reaches_its_time()
+      throws Exception {
     startNode(Map.of());
     String id = submit(new JsonObject().put("kind", "noop").put("delay", "1h"));
 
@@ -41,18 +44,28 @@ class ClaimCycleTest {
 
     clock.advance(Duration.ofSeconds(1));
     assertEquals(1, node.cycle());
-    JsonObject done = Eventually.value("task " + id, Duration.ofSeconds(5), () -> task(id),
-        task -> "completed".equals(task.getString("state")));
+    JsonObject done =
+        Eventually.value(
+            "task " + id,
+            Duration.ofSeconds(5),
+            () -> task(id),
+            task -> "completed".equals(task.getString("state")));
     assertEquals(1, done.getInteger("attempt"));
   }
 
   @Test
-  void a_cycle_claims_once_within_the_free_workers_and_nothing_claims_the_rest_until_the_next_cycle()
-      throws Exception {
+  void
+      a_cycle_claims_once_within_the_free_workers_and_nothing_claims_the_rest_until_the_next_cycle()
+          throws Exception {
     startNode(Map.of("OFFLOAD_WORKER_INSTANCES", "2"));
-    JsonObject probe = new JsonObject().put("kind", "test.probe").put("args", new JsonObject().put("ms", 10));
-    node.client().post("/tasks/batch").sendJsonObject(new JsonObject()
-        .put("tasks", new JsonArray().add(probe).add(probe.copy()).add(probe.copy()))).await();
+    JsonObject probe =
+        new JsonObject().put("kind", "test.probe").put("args", new JsonObject().put("ms", 10));
+    node.client()
+        .post("/tasks/batch")
+        .sendJsonObject(
+            new JsonObject()
+                .put("tasks", new JsonArray().add(probe).add(probe.copy()).add(probe.copy())))
+        .await();
 
     assertEquals(2, node.cycle());
     Eventually.isTrue("two completed", () -> count("state = 'completed'") == 2);
@@ -64,10 +77,16 @@ class ClaimCycleTest {
   }
 
   @Test
-  void an_async_attempt_that_finishes_after_its_timeout_and_its_retry_gives_its_slot_back() throws Exception {
+  void an_async_attempt_that_finishes_after_its_timeout_and_its_retry_gives_its_slot_back()
+      throws Exception {
     LateAsyncHandler.reset();
     startNode(Map.of("OFFLOAD_WORKER_INSTANCES", "0", "OFFLOAD_WORKER_ASYNC_CONCURRENCY", "2"));
-    String id = submit(new JsonObject().put("kind", "test.async.late").put("timeout", "200ms").put("max_attempts", 2));
+    String id =
+        submit(
+            new JsonObject()
+                .put("kind", "test.async.late")
+                .put("timeout", "200ms")
+                .put("max_attempts", 2));
     assertEquals(1, node.cycle());
     Eventually.isTrue("attempt 1 timed out", () -> "retryable".equals(task(id).getString("state")));
     clock.advance(Duration.ofMinutes(1));
@@ -76,9 +95,15 @@ class ClaimCycleTest {
 
     LateAsyncHandler.finishFirst();
 
-    JsonObject waiting = new JsonObject().put("kind", "test.async").put("args", new JsonObject().put("delay_ms", 10));
-    node.client().post("/tasks/batch").sendJsonObject(new JsonObject()
-        .put("tasks", new JsonArray().add(waiting).add(waiting.copy()))).await();
+    JsonObject waiting =
+        new JsonObject()
+            .put("kind", "test.async")
+            .put("args", new JsonObject().put("delay_ms", 10));
+    node.client()
+        .post("/tasks/batch")
+        .sendJsonObject(
+            new JsonObject().put("tasks", new JsonArray().add(waiting).add(waiting.copy())))
+        .await();
     assertEquals(2, node.cycle(), "both slots are free again");
   }
 

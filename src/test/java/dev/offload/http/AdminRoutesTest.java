@@ -20,30 +20,50 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The node list and live scaling of a worker node, driven through an API node, each in a Vert.x of its own. */
+/**
+ * The node list and live scaling of a worker node, driven through an API node, each in a Vert.x of
+ * its own.
+ */
 class AdminRoutesTest {
 
   private static final String TOKEN = "adm1n-t0ken";
 
   /** Nodes started once for the class: their registry rows stay from one test to the next. */
   @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode().keepDataBetweenTests();
+  static final OffloadNodeExtension offload =
+      OffloadNodeExtension.withoutNode().keepDataBetweenTests();
 
   private static WebClient api;
   private static WebClient withoutToken;
 
   @BeforeAll
   static void startNodes() throws InterruptedException {
-    api = offload.start(Map.of("OFFLOAD_NODE_ID", "api-a", "OFFLOAD_ROLE", "api", "OFFLOAD_API_TOKEN", TOKEN))
-        .client();
-    offload.start(Map.of("OFFLOAD_NODE_ID", "worker-b", "OFFLOAD_ROLE", "worker", "OFFLOAD_WORKER_INSTANCES", "2"));
-    withoutToken = offload.start(Map.of("OFFLOAD_NODE_ID", "api-c", "OFFLOAD_ROLE", "api")).client();
+    api =
+        offload
+            .start(
+                Map.of(
+                    "OFFLOAD_NODE_ID", "api-a", "OFFLOAD_ROLE", "api", "OFFLOAD_API_TOKEN", TOKEN))
+            .client();
+    offload.start(
+        Map.of(
+            "OFFLOAD_NODE_ID",
+            "worker-b",
+            "OFFLOAD_ROLE",
+            "worker",
+            "OFFLOAD_WORKER_INSTANCES",
+            "2"));
+    withoutToken =
+        offload.start(Map.of("OFFLOAD_NODE_ID", "api-c", "OFFLOAD_ROLE", "api")).client();
   }
 
   @Test
   void the_node_list_shows_every_live_node_with_its_role_and_workers() throws Exception {
-    JsonArray listed = Eventually.value("three nodes listed", Duration.ofSeconds(5), AdminRoutesTest::nodeList,
-        list -> list.size() == 3);
+    JsonArray listed =
+        Eventually.value(
+            "three nodes listed",
+            Duration.ofSeconds(5),
+            AdminRoutesTest::nodeList,
+            list -> list.size() == 3);
 
     JsonObject worker = find(listed, "worker-b");
     assertEquals("worker", worker.getString("role"));
@@ -55,24 +75,40 @@ class AdminRoutesTest {
   }
 
   @Test
-  void workers_are_scaled_up_and_down_live_and_scaling_down_lets_running_attempts_finish() throws Exception {
-    HttpResponse<Buffer> up = authorized(api.put("/admin/nodes/worker-b/workers"))
-        .sendJsonObject(new JsonObject().put("instances", 4)).await();
+  void workers_are_scaled_up_and_down_live_and_scaling_down_lets_running_attempts_finish()
+      throws Exception {
+    HttpResponse<Buffer> up =
+        authorized(api.put("/admin/nodes/worker-b/workers"))
+            .sendJsonObject(new JsonObject().put("instances", 4))
+            .await();
     assertEquals(202, up.statusCode(), up.bodyAsString());
     assertEquals(4, up.bodyAsJsonObject().getInteger("desired_worker_instances"));
-    Eventually.isTrue("4 worker instances", () -> find(nodeList(), "worker-b").getInteger("worker_instances") == 4);
+    Eventually.isTrue(
+        "4 worker instances",
+        () -> find(nodeList(), "worker-b").getInteger("worker_instances") == 4);
 
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      ids.add(authorized(api.post("/tasks")).sendJsonObject(new JsonObject().put("kind", "sleep")
-          .put("args", new JsonObject().put("seconds", 1.5))).await().bodyAsJsonObject().getString("id"));
+      ids.add(
+          authorized(api.post("/tasks"))
+              .sendJsonObject(
+                  new JsonObject()
+                      .put("kind", "sleep")
+                      .put("args", new JsonObject().put("seconds", 1.5)))
+              .await()
+              .bodyAsJsonObject()
+              .getString("id"));
     }
     Eventually.isTrue("4 attempts at once", () -> running() == 4);
 
-    HttpResponse<Buffer> down = authorized(api.put("/admin/nodes/worker-b/workers"))
-        .sendJsonObject(new JsonObject().put("instances", 1)).await();
+    HttpResponse<Buffer> down =
+        authorized(api.put("/admin/nodes/worker-b/workers"))
+            .sendJsonObject(new JsonObject().put("instances", 1))
+            .await();
     assertEquals(202, down.statusCode());
-    Eventually.isTrue("1 worker instance", () -> find(nodeList(), "worker-b").getInteger("worker_instances") == 1);
+    Eventually.isTrue(
+        "1 worker instance",
+        () -> find(nodeList(), "worker-b").getInteger("worker_instances") == 1);
     for (String id : ids) {
       JsonObject task = api.get("/tasks/" + id).send().await().bodyAsJsonObject();
       assertEquals("completed", task.getString("state"), task.encode());
@@ -84,22 +120,37 @@ class AdminRoutesTest {
   @Test
   void scaling_an_unknown_node_or_an_api_node_is_a_404_and_a_bad_count_a_400() {
     JsonObject two = new JsonObject().put("instances", 2);
-    assertEquals(404, authorized(api.put("/admin/nodes/nobody/workers")).sendJsonObject(two).await().statusCode());
-    assertEquals(404, authorized(api.put("/admin/nodes/api-a/workers")).sendJsonObject(two).await().statusCode());
+    assertEquals(
+        404,
+        authorized(api.put("/admin/nodes/nobody/workers"))
+            .sendJsonObject(two)
+            .await()
+            .statusCode());
+    assertEquals(
+        404,
+        authorized(api.put("/admin/nodes/api-a/workers")).sendJsonObject(two).await().statusCode());
     for (Object bad : new Object[] {-1, 1025, 1.5, "2", null}) {
-      HttpResponse<Buffer> response = authorized(api.put("/admin/nodes/worker-b/workers"))
-          .sendJsonObject(new JsonObject().put("instances", bad)).await();
+      HttpResponse<Buffer> response =
+          authorized(api.put("/admin/nodes/worker-b/workers"))
+              .sendJsonObject(new JsonObject().put("instances", bad))
+              .await();
       assertEquals(400, response.statusCode(), String.valueOf(bad));
     }
-    assertEquals(400, authorized(api.put("/admin/nodes/worker-b/workers")).sendBuffer(Buffer.buffer("{")).await()
-        .statusCode());
+    assertEquals(
+        400,
+        authorized(api.put("/admin/nodes/worker-b/workers"))
+            .sendBuffer(Buffer.buffer("{"))
+            .await()
+            .statusCode());
   }
 
   @Test
   void admin_routes_need_the_token_and_are_off_without_one() {
     HttpResponse<Buffer> missing = api.get("/admin/nodes").send().await();
     assertEquals(401, missing.statusCode());
-    assertEquals(401, api.get("/admin/nodes").bearerTokenAuthentication("wrong").send().await().statusCode());
+    assertEquals(
+        401,
+        api.get("/admin/nodes").bearerTokenAuthentication("wrong").send().await().statusCode());
 
     HttpResponse<Buffer> off = withoutToken.get("/admin/nodes").send().await();
     assertEquals(403, off.statusCode());
@@ -112,7 +163,11 @@ class AdminRoutesTest {
   }
 
   private static JsonArray nodeList() {
-    return authorized(api.get("/admin/nodes")).send().await().bodyAsJsonObject().getJsonArray("nodes");
+    return authorized(api.get("/admin/nodes"))
+        .send()
+        .await()
+        .bodyAsJsonObject()
+        .getJsonArray("nodes");
   }
 
   private static long running() {

@@ -26,35 +26,43 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code /async-task} and {@code /sync-task}, served by a node whose database is unreachable: these routes
- * must not need it, and the task routes must say so with a 503 instead of hanging or failing with a 500.
+ * {@code /async-task} and {@code /sync-task}, served by a node whose database is unreachable: these
+ * routes must not need it, and the task routes must say so with a 503 instead of hanging or failing
+ * with a 500.
  */
 class DemoRoutesTest {
 
   private static final int CONCURRENT_REQUESTS = 200;
 
   @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode().unreachableDatabase().workers(0)
-      .env("OFFLOAD_NODE_ID", "demo-routes-test");
+  static final OffloadNodeExtension offload =
+      OffloadNodeExtension.withNode()
+          .unreachableDatabase()
+          .workers(0)
+          .env("OFFLOAD_NODE_ID", "demo-routes-test");
 
   private static WebClient client;
+
   /** One connection per concurrent request, so the client's pool does not serialise them. */
   private static WebClient wideClient;
 
   @BeforeAll
   static void createClients() {
     client = offload.client();
-    wideClient = WebClient.create(offload.vertx(),
-        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(offload.node().httpPort()),
-        new PoolOptions().setHttp1MaxSize(CONCURRENT_REQUESTS));
+    wideClient =
+        WebClient.create(
+            offload.vertx(),
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(offload.node().httpPort()),
+            new PoolOptions().setHttp1MaxSize(CONCURRENT_REQUESTS));
   }
 
   private static HttpResponse<Buffer> get(String uri) {
     return client.get(uri).send().await();
   }
 
-  private record Timed(HttpResponse<Buffer> response, Duration elapsed) {
-  }
+  private record Timed(HttpResponse<Buffer> response, Duration elapsed) {}
 
   private static Timed timedGet(String uri) {
     long started = System.nanoTime();
@@ -66,7 +74,9 @@ class DemoRoutesTest {
   private static JsonObject assertWaited(Timed timed, Duration delay) {
     assertEquals(200, timed.response().statusCode(), timed.response().bodyAsString());
     assertTrue(timed.response().getHeader("content-type").startsWith("application/json"));
-    assertTrue(timed.elapsed().compareTo(delay) >= 0, "answered after " + timed.elapsed().toMillis() + " ms");
+    assertTrue(
+        timed.elapsed().compareTo(delay) >= 0,
+        "answered after " + timed.elapsed().toMillis() + " ms");
     JsonObject body = timed.response().bodyAsJsonObject();
     assertTrue(body.getLong("waited_ms") >= delay.toMillis(), body.encode());
     return body;
@@ -90,21 +100,34 @@ class DemoRoutesTest {
 
   @Test
   void async_task_reads_a_bare_number_as_seconds() {
-    assertEquals("200ms", assertWaited(timedGet("/async-task?delay=0.2"), Duration.ofMillis(200)).getString("delay"));
+    assertEquals(
+        "200ms",
+        assertWaited(timedGet("/async-task?delay=0.2"), Duration.ofMillis(200)).getString("delay"));
   }
 
   @Test
   void async_task_reads_minutes() {
-    assertEquals("300ms", assertWaited(timedGet("/async-task?delay=0.005m"), Duration.ofMillis(300)).getString("delay"));
+    assertEquals(
+        "300ms",
+        assertWaited(timedGet("/async-task?delay=0.005m"), Duration.ofMillis(300))
+            .getString("delay"));
   }
 
   @Test
   void async_task_accepts_the_maximum_of_one_minute() {
-    // A rejected delay would be answered at once; an accepted one is still waiting when the client gives up.
-    Throwable outcome = client.get("/async-task?delay=1m").timeout(750).send()
-        .map(response -> (Throwable) new AssertionError(response.statusCode() + " " + response.bodyAsString()))
-        .otherwise(failure -> failure)
-        .await();
+    // A rejected delay would be answered at once; an accepted one is still waiting when the client
+    // gives up.
+    Throwable outcome =
+        client
+            .get("/async-task?delay=1m")
+            .timeout(750)
+            .send()
+            .map(
+                response ->
+                    (Throwable)
+                        new AssertionError(response.statusCode() + " " + response.bodyAsString()))
+            .otherwise(failure -> failure)
+            .await();
     assertTrue(outcome instanceof TimeoutException, outcome.toString());
   }
 
@@ -116,8 +139,11 @@ class DemoRoutesTest {
   }
 
   static Stream<Arguments> invalid_delays() {
-    return Stream.of("/async-task", "/sync-task").flatMap(path -> Stream.of("abc", "-1", "61s", "1h", "", "1d", "2%20s")
-        .map(delay -> Arguments.of(path, delay)));
+    return Stream.of("/async-task", "/sync-task")
+        .flatMap(
+            path ->
+                Stream.of("abc", "-1", "61s", "1h", "", "1d", "2%20s")
+                    .map(delay -> Arguments.of(path, delay)));
   }
 
   @ParameterizedTest(name = "{0}?delay={1}")
@@ -163,7 +189,8 @@ class DemoRoutesTest {
     assertEquals(503, ready.statusCode(), ready.bodyAsString());
     assertEquals("DOWN", ready.bodyAsJsonObject().getString("status"));
 
-    HttpResponse<Buffer> submit = client.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop")).await();
+    HttpResponse<Buffer> submit =
+        client.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop")).await();
     assertError(submit, 503, "database_unavailable");
     assertError(get("/tasks"), 503, "database_unavailable");
     assertError(get("/tasks/0190d1a0-0000-7000-8000-000000000000"), 503, "database_unavailable");

@@ -28,12 +28,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code /fetch-data} on a real node whose upstreams ({@code OFFLOAD_UPSTREAMS}) all point at a
- * {@link FakeUpstream} on port 0; the default {@code todos} upstream is replaced, so nothing reaches the internet.
+ * {@link FakeUpstream} on port 0; the default {@code todos} upstream is replaced, so nothing
+ * reaches the internet.
  */
 class FetchRoutesTest {
 
   @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode().workers(0).keepDataBetweenTests();
+  static final OffloadNodeExtension offload =
+      OffloadNodeExtension.withoutNode().workers(0).keepDataBetweenTests();
 
   private static FakeUpstream fake;
   private static WebClient client;
@@ -42,17 +44,38 @@ class FetchRoutesTest {
   static void startFakeThenNode() throws InterruptedException {
     fake = new FakeUpstream();
     offload.vertx().deployVerticle(fake).await();
-    String upstreams = new JsonObject()
-        // A breaker that never opens here, so that the failures of one test cannot fail the next.
-        .put("fake", new JsonObject().put("base_url", fake.baseUrl()).put("timeout", "1s").put("retries", 2)
-            .put("breaker_failures", 1000))
-        .put("quick", new JsonObject().put("base_url", fake.baseUrl()).put("timeout", "300ms").put("retries", 0)
-            .put("breaker_failures", 1000))
-        .put("fragile", new JsonObject().put("base_url", fake.baseUrl()).put("retries", 0)
-            .put("breaker_failures", 2).put("breaker_reset", "300ms"))
-        .put("nowhere", new JsonObject().put("base_url", "http://127.0.0.1:1").put("retries", 0)
-            .put("breaker_failures", 1000))
-        .encode();
+    String upstreams =
+        new JsonObject()
+            // A breaker that never opens here, so that the failures of one test cannot fail the
+            // next.
+            .put(
+                "fake",
+                new JsonObject()
+                    .put("base_url", fake.baseUrl())
+                    .put("timeout", "1s")
+                    .put("retries", 2)
+                    .put("breaker_failures", 1000))
+            .put(
+                "quick",
+                new JsonObject()
+                    .put("base_url", fake.baseUrl())
+                    .put("timeout", "300ms")
+                    .put("retries", 0)
+                    .put("breaker_failures", 1000))
+            .put(
+                "fragile",
+                new JsonObject()
+                    .put("base_url", fake.baseUrl())
+                    .put("retries", 0)
+                    .put("breaker_failures", 2)
+                    .put("breaker_reset", "300ms"))
+            .put(
+                "nowhere",
+                new JsonObject()
+                    .put("base_url", "http://127.0.0.1:1")
+                    .put("retries", 0)
+                    .put("breaker_failures", 1000))
+            .encode();
     client = offload.start(Map.of("OFFLOAD_UPSTREAMS", upstreams)).client();
   }
 
@@ -155,8 +178,9 @@ class FetchRoutesTest {
 
     @Test
     void a_body_over_10_MiB_is_a_502() {
-      String message = assertError(get("/fetch-data/fake/big/" + (Upstream.MAX_BODY_BYTES + 1)), 502,
-          "upstream_failed");
+      String message =
+          assertError(
+              get("/fetch-data/fake/big/" + (Upstream.MAX_BODY_BYTES + 1)), 502, "upstream_failed");
       assertEquals("upstream fake: response body over 10 MiB", message);
     }
 
@@ -173,28 +197,35 @@ class FetchRoutesTest {
   class OnlyConfiguredUpstreams {
 
     @ParameterizedTest
-    @ValueSource(strings = {"/fetch-data/elsewhere/x", "/fetch-data/elsewhere?paths=x", "/fetch-data/todos/todos/1"})
+    @ValueSource(
+        strings = {
+          "/fetch-data/elsewhere/x",
+          "/fetch-data/elsewhere?paths=x",
+          "/fetch-data/todos/todos/1"
+        })
     void an_unknown_upstream_is_a_404(String uri) {
       String message = assertError(get(uri), 404, "upstream_not_found");
       assertTrue(message.startsWith("no upstream named '"), message);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "/fetch-data/fake/..%2Fsecret",
-        "/fetch-data/fake/%2e%2e%2fsecret",
-        "/fetch-data/fake/echo/a%2F..%2F..%2Fsecret",
-        "/fetch-data/fake/x%0d%0aHost:%20elsewhere.invalid",
-        "/fetch-data/fake/%5c..%5csecret",
-        "/fetch-data/fake/a%00b",
-        "/fetch-data/fake/echo?y=%0d%0a",
-        "/fetch-data/fake/http:%2F%2Felsewhere.invalid%2F",
-        "/fetch-data/fake?paths=../secret",
-        "/fetch-data/fake?paths=json/1,http://elsewhere.invalid/x",
-        "/fetch-data/fake?paths=//elsewhere.invalid/x",
-        "/fetch-data/fake?paths=%2F%2Felsewhere.invalid",
-        "/fetch-data/fake?paths=a%0d%0ab",
-        "/fetch-data/fake?paths=json/1,,json/2"})
+    @ValueSource(
+        strings = {
+          "/fetch-data/fake/..%2Fsecret",
+          "/fetch-data/fake/%2e%2e%2fsecret",
+          "/fetch-data/fake/echo/a%2F..%2F..%2Fsecret",
+          "/fetch-data/fake/x%0d%0aHost:%20elsewhere.invalid",
+          "/fetch-data/fake/%5c..%5csecret",
+          "/fetch-data/fake/a%00b",
+          "/fetch-data/fake/echo?y=%0d%0a",
+          "/fetch-data/fake/http:%2F%2Felsewhere.invalid%2F",
+          "/fetch-data/fake?paths=../secret",
+          "/fetch-data/fake?paths=json/1,http://elsewhere.invalid/x",
+          "/fetch-data/fake?paths=//elsewhere.invalid/x",
+          "/fetch-data/fake?paths=%2F%2Felsewhere.invalid",
+          "/fetch-data/fake?paths=a%0d%0ab",
+          "/fetch-data/fake?paths=json/1,,json/2"
+        })
     void a_path_that_could_leave_the_upstream_is_a_400_and_calls_nothing(String uri) {
       String message = assertError(get(uri), 400, "invalid_path");
       assertTrue(message.startsWith("path ") || message.startsWith("paths["), message);
@@ -212,7 +243,8 @@ class FetchRoutesTest {
   class Breaker {
 
     @Test
-    void opens_after_the_failures_fails_fast_then_closes_once_the_upstream_answers() throws InterruptedException {
+    void opens_after_the_failures_fails_fast_then_closes_once_the_upstream_answers()
+        throws InterruptedException {
       assertError(get("/fetch-data/fragile/status/500"), 502, "upstream_failed");
       assertError(get("/fetch-data/fragile/status/500"), 502, "upstream_failed");
 
@@ -221,8 +253,12 @@ class FetchRoutesTest {
       assertEquals(0, fake.calls("/json/1"));
 
       // After breaker_reset (300 ms) one call tests the upstream; its success closes the circuit.
-      HttpResponse<Buffer> recovered = Eventually.value("the circuit half-opens", Duration.ofSeconds(5),
-          () -> get("/fetch-data/fragile/json/1"), response -> response.statusCode() == 200);
+      HttpResponse<Buffer> recovered =
+          Eventually.value(
+              "the circuit half-opens",
+              Duration.ofSeconds(5),
+              () -> get("/fetch-data/fragile/json/1"),
+              response -> response.statusCode() == 200);
       assertEquals(new JsonObject().put("n", 1), recovered.bodyAsJsonObject());
       assertEquals(1, fake.calls("/json/1"));
       assertEquals(200, get("/fetch-data/fragile/json/2").statusCode());
@@ -253,30 +289,52 @@ class FetchRoutesTest {
         assertEquals("delay/" + delays.get(i), result.getString("path"));
         assertEquals(200, result.getInteger("status"));
         assertEquals(delays.get(i), result.getJsonObject("body").getInteger("delayed_ms"));
-        assertTrue(result.containsKey("error") && result.getValue("error") == null, result.encode());
+        assertTrue(
+            result.containsKey("error") && result.getValue("error") == null, result.encode());
       }
     }
 
     @Test
     void answers_200_with_each_paths_own_status_body_or_error() {
-      HttpResponse<Buffer> response = get("/fetch-data/fake?paths=json/1,status/404,status/503,text");
+      HttpResponse<Buffer> response =
+          get("/fetch-data/fake?paths=json/1,status/404,status/503,text");
       assertEquals(200, response.statusCode(), response.bodyAsString());
       JsonArray results = response.bodyAsJsonObject().getJsonArray("results");
 
-      assertEquals(new JsonObject().put("path", "json/1").put("status", 200)
-          .put("body", new JsonObject().put("n", 1)).putNull("error"), results.getJsonObject(0));
-      assertEquals(new JsonObject().put("path", "status/404").put("status", 404)
-          .put("body", "status").putNull("error"), results.getJsonObject(1));
-      assertEquals(new JsonObject().put("path", "status/503").put("status", 502).putNull("body")
-          .put("error", "upstream fake: answered 503 (3 attempts)"), results.getJsonObject(2));
+      assertEquals(
+          new JsonObject()
+              .put("path", "json/1")
+              .put("status", 200)
+              .put("body", new JsonObject().put("n", 1))
+              .putNull("error"),
+          results.getJsonObject(0));
+      assertEquals(
+          new JsonObject()
+              .put("path", "status/404")
+              .put("status", 404)
+              .put("body", "status")
+              .putNull("error"),
+          results.getJsonObject(1));
+      assertEquals(
+          new JsonObject()
+              .put("path", "status/503")
+              .put("status", 502)
+              .putNull("body")
+              .put("error", "upstream fake: answered 503 (3 attempts)"),
+          results.getJsonObject(2));
       assertEquals("plain text", results.getJsonObject(3).getString("body"));
     }
 
     @Test
     void a_timeout_in_one_path_is_a_504_in_its_result_only() {
-      JsonArray results = get("/fetch-data/quick?paths=delay/3000,json/2").bodyAsJsonObject().getJsonArray("results");
+      JsonArray results =
+          get("/fetch-data/quick?paths=delay/3000,json/2")
+              .bodyAsJsonObject()
+              .getJsonArray("results");
       assertEquals(504, results.getJsonObject(0).getInteger("status"));
-      assertEquals("upstream quick: no answer within 300ms (1 attempt)", results.getJsonObject(0).getString("error"));
+      assertEquals(
+          "upstream quick: no answer within 300ms (1 attempt)",
+          results.getJsonObject(0).getString("error"));
       assertEquals(200, results.getJsonObject(1).getInteger("status"));
     }
 
@@ -285,7 +343,8 @@ class FetchRoutesTest {
       String paths = String.join(",", Collections.nCopies(FetchRoutes.MAX_PATHS, "json/1"));
       HttpResponse<Buffer> response = get("/fetch-data/fake?paths=" + paths);
       assertEquals(200, response.statusCode(), response.bodyAsString());
-      assertEquals(FetchRoutes.MAX_PATHS, response.bodyAsJsonObject().getJsonArray("results").size());
+      assertEquals(
+          FetchRoutes.MAX_PATHS, response.bodyAsJsonObject().getJsonArray("results").size());
     }
 
     @ParameterizedTest

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** What api and worker nodes serve and run, and the bearer token on state-changing routes. */
 class RolesAndTokenTest {
 
-  @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+  @RegisterExtension static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
 
   private static WebClient start(Map<String, String> env) throws InterruptedException {
     return offload.start(env).client();
@@ -31,12 +30,16 @@ class RolesAndTokenTest {
     TestNode api = offload.start(Map.of("OFFLOAD_ROLE", "api", "OFFLOAD_NODE_ID", "api-node"));
     WebClient client = api.client();
 
-    HttpResponse<Buffer> submitted = client.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop")).await();
+    HttpResponse<Buffer> submitted =
+        client.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop")).await();
     assertEquals(202, submitted.statusCode());
     String id = submitted.bodyAsJsonObject().getString("id");
-    assertEquals("available", client.get("/tasks/" + id).send().await().bodyAsJsonObject().getString("state"));
+    assertEquals(
+        "available",
+        client.get("/tasks/" + id).send().await().bodyAsJsonObject().getString("state"));
 
-    // A node that runs tasks takes it at its first claim; by then the API node has started no attempt.
+    // A node that runs tasks takes it at its first claim; by then the API node has started no
+    // attempt.
     offload.start(Map.of("OFFLOAD_NODE_ID", "worker-node"));
     JsonObject done = api.await(id, Duration.ofSeconds(5), Tasks.inState("completed"));
     assertEquals("worker-node", done.getString("attempted_by"));
@@ -48,50 +51,77 @@ class RolesAndTokenTest {
   @Test
   void a_worker_node_runs_tasks_and_serves_only_health_readiness_and_metrics() throws Exception {
     WebClient apiClient = start(Map.of("OFFLOAD_ROLE", "api", "OFFLOAD_NODE_ID", "api-node"));
-    WebClient workerClient = start(Map.of("OFFLOAD_ROLE", "worker", "OFFLOAD_NODE_ID", "worker-node"));
+    WebClient workerClient =
+        start(Map.of("OFFLOAD_ROLE", "worker", "OFFLOAD_NODE_ID", "worker-node"));
 
     assertEquals(200, workerClient.get("/health").send().await().statusCode());
     assertEquals(200, workerClient.get("/ready").send().await().statusCode());
-    for (String path : new String[] {"/tasks", "/async-task?delay=1ms", "/sync-task?delay=1ms", "/admin/nodes"}) {
+    for (String path :
+        new String[] {"/tasks", "/async-task?delay=1ms", "/sync-task?delay=1ms", "/admin/nodes"}) {
       HttpResponse<Buffer> refused = workerClient.get(path).send().await();
       assertEquals(404, refused.statusCode(), path);
-      assertEquals("not_found", refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
+      assertEquals(
+          "not_found", refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
     }
-    assertEquals(404, workerClient.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop"))
-        .await().statusCode());
+    assertEquals(
+        404,
+        workerClient
+            .post("/tasks")
+            .sendJsonObject(new JsonObject().put("kind", "noop"))
+            .await()
+            .statusCode());
 
-    String id = apiClient.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop"))
-        .await().bodyAsJsonObject().getString("id");
-    JsonObject done = Eventually.value("completed", Duration.ofSeconds(5),
-        () -> apiClient.get("/tasks/" + id).send().await().bodyAsJsonObject(),
-        task -> "completed".equals(task.getString("state")));
+    String id =
+        apiClient
+            .post("/tasks")
+            .sendJsonObject(new JsonObject().put("kind", "noop"))
+            .await()
+            .bodyAsJsonObject()
+            .getString("id");
+    JsonObject done =
+        Eventually.value(
+            "completed",
+            Duration.ofSeconds(5),
+            () -> apiClient.get("/tasks/" + id).send().await().bodyAsJsonObject(),
+            task -> "completed".equals(task.getString("state")));
     assertEquals("worker-node", done.getString("attempted_by"));
 
     HttpResponse<Buffer> metrics = workerClient.get("/metrics").send().await();
     assertEquals(200, metrics.statusCode());
-    assertTrue(metrics.bodyAsString().contains("offload_attempts_ended_total{state=\"completed\"} 1.0"),
+    assertTrue(
+        metrics.bodyAsString().contains("offload_attempts_ended_total{state=\"completed\"} 1.0"),
         metrics.bodyAsString());
-    assertTrue(apiClient.get("/metrics").send().await().bodyAsString()
-        .contains("offload_tasks_submitted_total 1.0"));
+    assertTrue(
+        apiClient
+            .get("/metrics")
+            .send()
+            .await()
+            .bodyAsString()
+            .contains("offload_tasks_submitted_total 1.0"));
   }
 
   @Test
   void with_a_token_configured_changes_need_it_and_reads_do_not() throws Exception {
-    WebClient client = start(Map.of("OFFLOAD_API_TOKEN", "s3cret", "OFFLOAD_WORKER_INSTANCES", "0"));
+    WebClient client =
+        start(Map.of("OFFLOAD_API_TOKEN", "s3cret", "OFFLOAD_WORKER_INSTANCES", "0"));
     JsonObject noop = new JsonObject().put("kind", "noop");
 
     HttpResponse<Buffer> missing = client.post("/tasks").sendJsonObject(noop).await();
-    HttpResponse<Buffer> wrong = client.post("/tasks").bearerTokenAuthentication("guess").sendJsonObject(noop).await();
-    HttpResponse<Buffer> right = client.post("/tasks").bearerTokenAuthentication("s3cret").sendJsonObject(noop).await();
+    HttpResponse<Buffer> wrong =
+        client.post("/tasks").bearerTokenAuthentication("guess").sendJsonObject(noop).await();
+    HttpResponse<Buffer> right =
+        client.post("/tasks").bearerTokenAuthentication("s3cret").sendJsonObject(noop).await();
 
     assertEquals(401, missing.statusCode());
-    assertEquals("unauthorized", missing.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertEquals(
+        "unauthorized", missing.bodyAsJsonObject().getJsonObject("error").getString("code"));
     assertEquals("Bearer", missing.getHeader("www-authenticate"));
     assertEquals(401, wrong.statusCode());
     assertEquals(202, right.statusCode());
     String id = right.bodyAsJsonObject().getString("id");
     assertEquals(401, client.post("/tasks/" + id + "/cancel").send().await().statusCode());
-    assertEquals(401, client.post("/tasks/batch").sendJsonObject(new JsonObject()).await().statusCode());
+    assertEquals(
+        401, client.post("/tasks/batch").sendJsonObject(new JsonObject()).await().statusCode());
     assertEquals(200, client.get("/tasks/" + id).send().await().statusCode());
     assertEquals(200, client.get("/tasks").send().await().statusCode());
     assertEquals(200, client.get("/async-task?delay=1ms").send().await().statusCode());

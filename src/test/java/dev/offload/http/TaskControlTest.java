@@ -25,8 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Cancel, retry, idempotent and batch submission, over HTTP on a real node with workers. */
 class TaskControlTest {
 
-  @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode();
+  @RegisterExtension static final OffloadNodeExtension offload = OffloadNodeExtension.withNode();
 
   @Nested
   class Cancel {
@@ -40,7 +39,8 @@ class TaskControlTest {
       assertEquals(200, response.statusCode(), response.bodyAsString());
       assertEquals("cancelled", response.bodyAsJsonObject().getString("state"));
       assertNotNull(response.bodyAsJsonObject().getString("finalized_at"));
-      // Past its start time: a task due after it has run, and claims take due tasks oldest first, so a claim
+      // Past its start time: a task due after it has run, and claims take due tasks oldest first,
+      // so a claim
       // that could take the cancelled one took it first.
       offload.await(offload.submit(Tasks.noop().delay("400ms")), Tasks.inState("completed"));
       assertEquals(0, task(id).getInteger("attempt"));
@@ -59,11 +59,17 @@ class TaskControlTest {
       assertEquals("running", response.bodyAsJsonObject().getString("state"));
       assertNotNull(response.bodyAsJsonObject().getString("cancel_requested_at"));
 
-      JsonObject cancelled = Eventually.value("cancelled", Duration.ofSeconds(5), () -> task(id),
-          task -> "cancelled".equals(task.getString("state")));
-      Duration took = Duration.between(requested, Instant.parse(cancelled.getString("finalized_at")));
+      JsonObject cancelled =
+          Eventually.value(
+              "cancelled",
+              Duration.ofSeconds(5),
+              () -> task(id),
+              task -> "cancelled".equals(task.getString("state")));
+      Duration took =
+          Duration.between(requested, Instant.parse(cancelled.getString("finalized_at")));
       assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "stopped after " + took);
-      assertEquals("cancelled on request",
+      assertEquals(
+          "cancelled on request",
           cancelled.getJsonArray("errors").getJsonObject(0).getString("message"));
     }
 
@@ -75,7 +81,8 @@ class TaskControlTest {
       HttpResponse<Buffer> finished = post("/tasks/" + id + "/cancel", null);
       assertEquals(409, finished.statusCode());
       assertEquals("task_state_conflict", errorCode(finished));
-      assertEquals(404, post("/tasks/01a1fdac-02f8-736b-9a9c-1820ed7b0cc0/cancel", null).statusCode());
+      assertEquals(
+          404, post("/tasks/01a1fdac-02f8-736b-9a9c-1820ed7b0cc0/cancel", null).statusCode());
       assertEquals(400, post("/tasks/nope/cancel", null).statusCode());
     }
   }
@@ -91,8 +98,12 @@ class TaskControlTest {
       HttpResponse<Buffer> response = post("/tasks/" + id + "/retry", null);
 
       assertEquals(200, response.statusCode(), response.bodyAsString());
-      JsonObject completed = Eventually.value("completed", Duration.ofSeconds(5), () -> task(id),
-          task -> "completed".equals(task.getString("state")));
+      JsonObject completed =
+          Eventually.value(
+              "completed",
+              Duration.ofSeconds(5),
+              () -> task(id),
+              task -> "completed".equals(task.getString("state")));
       assertEquals(2, completed.getInteger("attempt"));
       assertEquals("succeeded on attempt 2", completed.getString("result"));
     }
@@ -104,7 +115,12 @@ class TaskControlTest {
       HttpResponse<Buffer> response = post("/tasks/" + id + "/retry", null);
 
       assertEquals(409, response.statusCode());
-      assertTrue(response.bodyAsJsonObject().getJsonObject("error").getString("message").contains("scheduled"));
+      assertTrue(
+          response
+              .bodyAsJsonObject()
+              .getJsonObject("error")
+              .getString("message")
+              .contains("scheduled"));
     }
   }
 
@@ -114,9 +130,12 @@ class TaskControlTest {
     @Test
     void the_same_idempotency_key_returns_the_existing_task_with_200() {
       JsonObject body = new JsonObject().put("kind", "noop").put("delay", "1h");
-      HttpResponse<Buffer> first = client().post("/tasks").putHeader("Idempotency-Key", "abc").sendJsonObject(body).await();
-      HttpResponse<Buffer> second = client().post("/tasks").putHeader("Idempotency-Key", "abc").sendJsonObject(body).await();
-      HttpResponse<Buffer> viaField = client().post("/tasks").sendJsonObject(body.copy().put("unique_key", "abc")).await();
+      HttpResponse<Buffer> first =
+          client().post("/tasks").putHeader("Idempotency-Key", "abc").sendJsonObject(body).await();
+      HttpResponse<Buffer> second =
+          client().post("/tasks").putHeader("Idempotency-Key", "abc").sendJsonObject(body).await();
+      HttpResponse<Buffer> viaField =
+          client().post("/tasks").sendJsonObject(body.copy().put("unique_key", "abc")).await();
 
       assertEquals(202, first.statusCode());
       assertEquals(200, second.statusCode());
@@ -129,22 +148,36 @@ class TaskControlTest {
 
     @Test
     void concurrent_requests_with_one_key_create_one_task() {
-      List<Future<HttpResponse<Buffer>>> responses = IntStream.range(0, 24)
-          .mapToObj(i -> client().post("/tasks").putHeader("Idempotency-Key", "race")
-              .sendJsonObject(new JsonObject().put("kind", "noop").put("delay", "1h")))
-          .toList();
+      List<Future<HttpResponse<Buffer>>> responses =
+          IntStream.range(0, 24)
+              .mapToObj(
+                  i ->
+                      client()
+                          .post("/tasks")
+                          .putHeader("Idempotency-Key", "race")
+                          .sendJsonObject(new JsonObject().put("kind", "noop").put("delay", "1h")))
+              .toList();
       Future.all(responses).await();
 
       assertEquals(1, responses.stream().filter(r -> r.result().statusCode() == 202).count());
       assertEquals(23, responses.stream().filter(r -> r.result().statusCode() == 200).count());
-      assertEquals(1, responses.stream().map(r -> r.result().bodyAsJsonObject().getString("id")).distinct().count());
+      assertEquals(
+          1,
+          responses.stream()
+              .map(r -> r.result().bodyAsJsonObject().getString("id"))
+              .distinct()
+              .count());
       assertEquals(1, tasks().size());
     }
 
     @Test
     void a_header_and_field_that_disagree_are_a_400() {
-      HttpResponse<Buffer> response = client().post("/tasks").putHeader("Idempotency-Key", "a")
-          .sendJsonObject(new JsonObject().put("kind", "noop").put("unique_key", "b")).await();
+      HttpResponse<Buffer> response =
+          client()
+              .post("/tasks")
+              .putHeader("Idempotency-Key", "a")
+              .sendJsonObject(new JsonObject().put("kind", "noop").put("unique_key", "b"))
+              .await();
 
       assertEquals(400, response.statusCode());
       assertEquals(0, tasks().size());
@@ -167,20 +200,28 @@ class TaskControlTest {
       JsonArray ids = response.bodyAsJsonObject().getJsonArray("ids");
       assertEquals(1_000, ids.size());
       assertEquals(7, task(ids.getString(7)).getInteger("priority"));
-      Eventually.isTrue("all completed", Duration.ofSeconds(30),
+      Eventually.isTrue(
+          "all completed",
+          Duration.ofSeconds(30),
           () -> count("SELECT count(*) FROM offload_task WHERE state = 'completed'") == 1_000);
     }
 
     @Test
     void one_invalid_task_rejects_the_whole_batch_naming_its_index() {
-      JsonArray tasks = new JsonArray()
-          .add(new JsonObject().put("kind", "noop"))
-          .add(new JsonObject().put("kind", "noop").put("priority", 99));
+      JsonArray tasks =
+          new JsonArray()
+              .add(new JsonObject().put("kind", "noop"))
+              .add(new JsonObject().put("kind", "noop").put("priority", 99));
 
       HttpResponse<Buffer> response = post("/tasks/batch", new JsonObject().put("tasks", tasks));
 
       assertEquals(400, response.statusCode());
-      assertTrue(response.bodyAsJsonObject().getJsonObject("error").getString("message").startsWith("tasks[1]: "));
+      assertTrue(
+          response
+              .bodyAsJsonObject()
+              .getJsonObject("error")
+              .getString("message")
+              .startsWith("tasks[1]: "));
       assertEquals(0, count("SELECT count(*) FROM offload_task"));
     }
 
@@ -190,12 +231,16 @@ class TaskControlTest {
       for (int i = 0; i < 1_001; i++) {
         tooMany.add(new JsonObject().put("kind", "noop"));
       }
-      assertEquals(400, post("/tasks/batch", new JsonObject().put("tasks", new JsonArray())).statusCode());
+      assertEquals(
+          400, post("/tasks/batch", new JsonObject().put("tasks", new JsonArray())).statusCode());
       assertEquals(400, post("/tasks/batch", new JsonObject().put("tasks", tooMany)).statusCode());
       assertEquals(400, post("/tasks/batch", new JsonObject().put("tasks", "noop")).statusCode());
-      assertEquals(400, post("/tasks/batch", new JsonObject().put("task", new JsonArray())).statusCode());
-      assertEquals(400, post("/tasks/batch",
-          new JsonObject().put("tasks", new JsonArray().add("noop"))).statusCode());
+      assertEquals(
+          400, post("/tasks/batch", new JsonObject().put("task", new JsonArray())).statusCode());
+      assertEquals(
+          400,
+          post("/tasks/batch", new JsonObject().put("tasks", new JsonArray().add("noop")))
+              .statusCode());
     }
   }
 
@@ -208,7 +253,9 @@ class TaskControlTest {
   }
 
   private static HttpResponse<Buffer> post(String path, JsonObject body) {
-    return body == null ? client().post(path).send().await() : client().post(path).sendJsonObject(body).await();
+    return body == null
+        ? client().post(path).send().await()
+        : client().post(path).sendJsonObject(body).await();
   }
 
   private static JsonObject task(String id) {

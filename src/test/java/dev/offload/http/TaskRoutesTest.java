@@ -32,30 +32,55 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code /tasks} against a real node and a real schema. The node runs no workers, so a submitted task stays
- * exactly as submitted; the clock only moves when a test moves it.
+ * {@code /tasks} against a real node and a real schema. The node runs no workers, so a submitted
+ * task stays exactly as submitted; the clock only moves when a test moves it.
  */
 class TaskRoutesTest {
 
-  private static final Set<String> TASK_FIELDS = Set.of("id", "kind", "queue", "state", "args", "priority",
-      "attempt", "max_attempts", "timeout", "progress", "result", "errors", "attempted_by", "created_at",
-      "scheduled_at", "attempted_at", "finalized_at", "cancel_requested_at", "unique_key", "callback_url");
+  private static final Set<String> TASK_FIELDS =
+      Set.of(
+          "id",
+          "kind",
+          "queue",
+          "state",
+          "args",
+          "priority",
+          "attempt",
+          "max_attempts",
+          "timeout",
+          "progress",
+          "result",
+          "errors",
+          "attempted_by",
+          "created_at",
+          "scheduled_at",
+          "attempted_at",
+          "finalized_at",
+          "cancel_requested_at",
+          "unique_key",
+          "callback_url");
   private static final int BODY_LIMIT = 1_048_576;
 
-  private static final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  private static final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
 
   @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode().role("api").clock(clock);
+  static final OffloadNodeExtension offload =
+      OffloadNodeExtension.withNode().role("api").clock(clock);
 
-  // ---- helpers -------------------------------------------------------------------------------------------
+  // ---- helpers
+  // -------------------------------------------------------------------------------------------
 
   private static WebClient client() {
     return offload.client();
   }
 
   private static HttpResponse<Buffer> post(String body) {
-    return client().post("/tasks").putHeader("content-type", "application/json")
-        .sendBuffer(Buffer.buffer(body)).await();
+    return client()
+        .post("/tasks")
+        .putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body))
+        .await();
   }
 
   private static HttpResponse<Buffer> get(String uri) {
@@ -81,18 +106,25 @@ class TaskRoutesTest {
   }
 
   private static List<String> idsIn(JsonObject page) {
-    return page.getJsonArray("tasks").stream().map(task -> ((JsonObject) task).getString("id")).toList();
+    return page.getJsonArray("tasks").stream()
+        .map(task -> ((JsonObject) task).getString("id"))
+        .toList();
   }
 
   private static List<String> idsOf(JsonObject... tasks) {
     return Stream.of(tasks).map(task -> task.getString("id")).toList();
   }
 
-  /** Asserts {@code {"error": {"code", "message"}}} as application/json with this status; returns the message. */
+  /**
+   * Asserts {@code {"error": {"code", "message"}}} as application/json with this status; returns
+   * the message.
+   */
   private static String assertError(HttpResponse<Buffer> response, int status, String code) {
     assertEquals(status, response.statusCode(), response.bodyAsString());
     String contentType = response.getHeader("content-type");
-    assertTrue(contentType != null && contentType.startsWith("application/json"), "content-type " + contentType);
+    assertTrue(
+        contentType != null && contentType.startsWith("application/json"),
+        "content-type " + contentType);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertEquals(code, error.getString("code"), error.encode());
     String message = error.getString("message");
@@ -114,7 +146,8 @@ class TaskRoutesTest {
     return Instant.parse(task.getString(field));
   }
 
-  // ---- POST /tasks ---------------------------------------------------------------------------------------
+  // ---- POST /tasks
+  // ---------------------------------------------------------------------------------------
 
   @Nested
   class Submit {
@@ -151,7 +184,8 @@ class TaskRoutesTest {
 
     @Test
     void the_task_is_committed_before_the_response_arrives() {
-      JsonObject task = submit(new JsonObject().put("kind", "noop").put("args", new JsonObject().put("n", 1)));
+      JsonObject task =
+          submit(new JsonObject().put("kind", "noop").put("args", new JsonObject().put("n", 1)));
 
       Row row = row(task.getString("id"));
       assertEquals("noop", row.getString("kind"));
@@ -161,13 +195,15 @@ class TaskRoutesTest {
 
     @Test
     void stores_the_optional_fields_as_given() {
-      JsonObject task = submit(new JsonObject()
-          .put("kind", "sleep")
-          .put("args", new JsonObject().put("seconds", 3))
-          .put("queue", "emails.eu-1")
-          .put("priority", 0)
-          .put("max_attempts", 3)
-          .put("timeout", "90s"));
+      JsonObject task =
+          submit(
+              new JsonObject()
+                  .put("kind", "sleep")
+                  .put("args", new JsonObject().put("seconds", 3))
+                  .put("queue", "emails.eu-1")
+                  .put("priority", 0)
+                  .put("max_attempts", 3)
+                  .put("timeout", "90s"));
 
       assertEquals("emails.eu-1", task.getString("queue"));
       assertEquals(0, task.getInteger("priority"));
@@ -183,7 +219,9 @@ class TaskRoutesTest {
 
     @Test
     void a_numeric_timeout_is_read_as_seconds() {
-      assertEquals("90s", submit(new JsonObject().put("kind", "noop").put("timeout", 90)).getString("timeout"));
+      assertEquals(
+          "90s",
+          submit(new JsonObject().put("kind", "noop").put("timeout", 90)).getString("timeout"));
     }
 
     @Test
@@ -241,39 +279,68 @@ class TaskRoutesTest {
           Arguments.of("\"noop\"", "invalid_json", "JSON object"),
           Arguments.of("{}", "invalid_field", "kind is required; known kinds: "),
           Arguments.of("{\"kind\": 7}", "invalid_field", "kind must be a string"),
-          Arguments.of("{\"kind\": \"nope\"}", "unknown_kind", "unknown kind 'nope'; known kinds: "),
+          Arguments.of(
+              "{\"kind\": \"nope\"}", "unknown_kind", "unknown kind 'nope'; known kinds: "),
           Arguments.of("{\"kind\": \"noop\", \"args\": [1]}", "invalid_field", "args"),
           Arguments.of("{\"kind\": \"noop\", \"args\": \"x\"}", "invalid_field", "args"),
           Arguments.of("{\"kind\": \"sleep\"}", "invalid_args", "args.seconds"),
-          Arguments.of("{\"kind\": \"sleep\", \"args\": {\"seconds\": \"5\"}}", "invalid_args", "args.seconds"),
-          Arguments.of("{\"kind\": \"sleep\", \"args\": {\"seconds\": -1}}", "invalid_args", "args.seconds"),
-          Arguments.of("{\"kind\": \"sleep\", \"args\": {\"seconds\": 86401}}", "invalid_args", "args.seconds"),
-          Arguments.of("{\"kind\": \"sleep\", \"args\": {\"seconds\": 1e400}}", "invalid_args", "args.seconds"),
+          Arguments.of(
+              "{\"kind\": \"sleep\", \"args\": {\"seconds\": \"5\"}}",
+              "invalid_args",
+              "args.seconds"),
+          Arguments.of(
+              "{\"kind\": \"sleep\", \"args\": {\"seconds\": -1}}", "invalid_args", "args.seconds"),
+          Arguments.of(
+              "{\"kind\": \"sleep\", \"args\": {\"seconds\": 86401}}",
+              "invalid_args",
+              "args.seconds"),
+          Arguments.of(
+              "{\"kind\": \"sleep\", \"args\": {\"seconds\": 1e400}}",
+              "invalid_args",
+              "args.seconds"),
           Arguments.of("{\"kind\": \"noop\", \"priority\": 10}", "invalid_field", "priority"),
           Arguments.of("{\"kind\": \"noop\", \"priority\": -1}", "invalid_field", "priority"),
           Arguments.of("{\"kind\": \"noop\", \"priority\": 1.5}", "invalid_field", "priority"),
           Arguments.of("{\"kind\": \"noop\", \"priority\": \"1\"}", "invalid_field", "priority"),
           Arguments.of("{\"kind\": \"noop\", \"priority\": 1e400}", "invalid_field", "priority"),
-          Arguments.of("{\"kind\": \"noop\", \"priority\": 100000000000000000000}", "invalid_field", "priority"),
-          Arguments.of("{\"kind\": \"noop\", \"max_attempts\": 0}", "invalid_field", "max_attempts"),
-          Arguments.of("{\"kind\": \"noop\", \"max_attempts\": 1001}", "invalid_field", "max_attempts"),
-          Arguments.of("{\"kind\": \"noop\", \"timeout\": \"forever\"}", "invalid_field", "timeout"),
+          Arguments.of(
+              "{\"kind\": \"noop\", \"priority\": 100000000000000000000}",
+              "invalid_field",
+              "priority"),
+          Arguments.of(
+              "{\"kind\": \"noop\", \"max_attempts\": 0}", "invalid_field", "max_attempts"),
+          Arguments.of(
+              "{\"kind\": \"noop\", \"max_attempts\": 1001}", "invalid_field", "max_attempts"),
+          Arguments.of(
+              "{\"kind\": \"noop\", \"timeout\": \"forever\"}", "invalid_field", "timeout"),
           Arguments.of("{\"kind\": \"noop\", \"timeout\": \"50ms\"}", "invalid_field", "timeout"),
           Arguments.of("{\"kind\": \"noop\", \"timeout\": \"25h\"}", "invalid_field", "timeout"),
           Arguments.of("{\"kind\": \"noop\", \"timeout\": true}", "invalid_field", "timeout"),
           Arguments.of("{\"kind\": \"noop\", \"delay\": \"-1s\"}", "invalid_field", "delay"),
           Arguments.of("{\"kind\": \"noop\", \"delay\": \"8761h\"}", "invalid_field", "delay"),
-          Arguments.of("{\"kind\": \"noop\", \"delay\": \"1s\", \"run_at\": \"2030-01-01T00:00:00Z\"}",
-              "invalid_field", "either delay or run_at"),
+          Arguments.of(
+              "{\"kind\": \"noop\", \"delay\": \"1s\", \"run_at\": \"2030-01-01T00:00:00Z\"}",
+              "invalid_field",
+              "either delay or run_at"),
           Arguments.of("{\"kind\": \"noop\", \"run_at\": \"tomorrow\"}", "invalid_field", "run_at"),
-          Arguments.of("{\"kind\": \"noop\", \"run_at\": \"2030-01-01T00:00:00\"}", "invalid_field", "run_at"),
+          Arguments.of(
+              "{\"kind\": \"noop\", \"run_at\": \"2030-01-01T00:00:00\"}",
+              "invalid_field",
+              "run_at"),
           Arguments.of("{\"kind\": \"noop\", \"run_at\": 1893456000}", "invalid_field", "run_at"),
-          Arguments.of("{\"kind\": \"noop\", \"run_at\": \"7026-01-01T00:00:00Z\"}", "invalid_field", "run_at"),
+          Arguments.of(
+              "{\"kind\": \"noop\", \"run_at\": \"7026-01-01T00:00:00Z\"}",
+              "invalid_field",
+              "run_at"),
           Arguments.of("{\"kind\": \"noop\", \"queue\": \"\"}", "invalid_field", "queue"),
           Arguments.of("{\"kind\": \"noop\", \"queue\": \"has space\"}", "invalid_field", "queue"),
           Arguments.of("{\"kind\": \"noop\", \"queue\": 42}", "invalid_field", "queue"),
-          Arguments.of("{\"kind\": \"noop\", \"queue\": \"" + "q".repeat(129) + "\"}", "invalid_field", "queue"),
-          Arguments.of("{\"kind\": \"noop\", \"prio\": 1}", "invalid_field", "unknown field 'prio'"),
+          Arguments.of(
+              "{\"kind\": \"noop\", \"queue\": \"" + "q".repeat(129) + "\"}",
+              "invalid_field",
+              "queue"),
+          Arguments.of(
+              "{\"kind\": \"noop\", \"prio\": 1}", "invalid_field", "unknown field 'prio'"),
           Arguments.of("{\"Kind\": \"noop\"}", "invalid_field", "unknown field 'Kind'"));
     }
 
@@ -287,10 +354,12 @@ class TaskRoutesTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {
-        "{\"kind\": \"noop\", \"args\": {\"name\": \"a\\u0000b\"}}",
-        "{\"kind\": \"noop\", \"args\": {\"a\\u0000b\": 1}}",
-        "{\"kind\": \"noop\", \"args\": {\"list\": [{\"deep\": \"\\u0000\"}]}}"})
+    @ValueSource(
+        strings = {
+          "{\"kind\": \"noop\", \"args\": {\"name\": \"a\\u0000b\"}}",
+          "{\"kind\": \"noop\", \"args\": {\"a\\u0000b\": 1}}",
+          "{\"kind\": \"noop\", \"args\": {\"list\": [{\"deep\": \"\\u0000\"}]}}"
+        })
     void a_nul_character_in_args_is_a_400_not_a_500(String body) {
       // PostgreSQL's jsonb cannot hold U+0000, so the client must hear about it, not the error log.
       String message = assertError(post(body), 400, "invalid_field");
@@ -319,15 +388,24 @@ class TaskRoutesTest {
     }
   }
 
-  // ---- GET /tasks/{id} -----------------------------------------------------------------------------------
+  // ---- GET /tasks/{id}
+  // -----------------------------------------------------------------------------------
 
   @Nested
   class GetOne {
 
     @Test
     void returns_the_task_exactly_as_the_submission_answered() {
-      JsonObject submitted = submit(new JsonObject().put("kind", "noop").put("delay", "1m")
-          .put("args", new JsonObject().put("to", "ada@example.com").put("tags", new JsonArray().add("a"))));
+      JsonObject submitted =
+          submit(
+              new JsonObject()
+                  .put("kind", "noop")
+                  .put("delay", "1m")
+                  .put(
+                      "args",
+                      new JsonObject()
+                          .put("to", "ada@example.com")
+                          .put("tags", new JsonArray().add("a"))));
 
       HttpResponse<Buffer> response = get("/tasks/" + submitted.getString("id"));
 
@@ -344,8 +422,14 @@ class TaskRoutesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"not-a-uuid", "123", "0190d1a0-0000-7000-8000-00000000000g",
-        "0190d1a0000070008000000000000000", "0190d1a0-0000-7000-8000-0000000000000"})
+    @ValueSource(
+        strings = {
+          "not-a-uuid",
+          "123",
+          "0190d1a0-0000-7000-8000-00000000000g",
+          "0190d1a0000070008000000000000000",
+          "0190d1a0-0000-7000-8000-0000000000000"
+        })
     void a_malformed_id_is_a_json_400(String id) {
       String message = assertError(get("/tasks/" + id), 400, "invalid_id");
       assertTrue(message.contains(id), message);
@@ -357,7 +441,8 @@ class TaskRoutesTest {
     }
   }
 
-  // ---- GET /tasks ----------------------------------------------------------------------------------------
+  // ---- GET /tasks
+  // ----------------------------------------------------------------------------------------
 
   @Nested
   class ListTasks {
@@ -387,8 +472,12 @@ class TaskRoutesTest {
     void filters_by_state_kind_and_queue_alone_or_together() {
       JsonObject a = submit("noop");
       JsonObject b = submit(new JsonObject().put("kind", "noop").put("queue", "emails"));
-      JsonObject c = submit(new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 1))
-          .put("delay", "1m"));
+      JsonObject c =
+          submit(
+              new JsonObject()
+                  .put("kind", "sleep")
+                  .put("args", new JsonObject().put("seconds", 1))
+                  .put("delay", "1m"));
       JsonObject d = submit("test.fail");
 
       assertEquals(idsOf(c), idsIn(page("/tasks?state=scheduled")));
@@ -457,7 +546,8 @@ class TaskRoutesTest {
 
       JsonObject first = page("/tasks?kind=noop&limit=1");
       assertEquals(idsOf(n3), idsIn(first));
-      assertEquals(idsOf(n2, n1), idsIn(page("/tasks?kind=noop&limit=10&after=" + first.getString("next"))));
+      assertEquals(
+          idsOf(n2, n1), idsIn(page("/tasks?kind=noop&limit=10&after=" + first.getString("next"))));
     }
 
     @Test
@@ -476,7 +566,9 @@ class TaskRoutesTest {
     @Test
     void an_unknown_state_is_a_json_400_listing_the_states() {
       String message = assertError(get("/tasks?state=bogus"), 400, "invalid_query");
-      assertTrue(message.contains("available, scheduled, running, retryable, completed, cancelled, discarded"),
+      assertTrue(
+          message.contains(
+              "available, scheduled, running, retryable, completed, cancelled, discarded"),
           message);
     }
 
@@ -493,7 +585,8 @@ class TaskRoutesTest {
     }
   }
 
-  // ---- everything else -----------------------------------------------------------------------------------
+  // ---- everything else
+  // -----------------------------------------------------------------------------------
 
   @Nested
   class Routing {
@@ -507,14 +600,18 @@ class TaskRoutesTest {
 
     @Test
     void delete_on_the_task_collection_is_a_json_405() {
-      String message = assertError(client().delete("/tasks").send().await(), 405, "method_not_allowed");
+      String message =
+          assertError(client().delete("/tasks").send().await(), 405, "method_not_allowed");
       assertTrue(message.contains("DELETE"), message);
     }
 
     @Test
     void put_on_a_task_is_a_json_405() {
       String id = submit("noop").getString("id");
-      assertError(client().put("/tasks/" + id).sendJsonObject(new JsonObject()).await(), 405, "method_not_allowed");
+      assertError(
+          client().put("/tasks/" + id).sendJsonObject(new JsonObject()).await(),
+          405,
+          "method_not_allowed");
     }
   }
 }

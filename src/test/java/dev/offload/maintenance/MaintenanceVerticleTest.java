@@ -14,8 +14,8 @@ import dev.offload.task.Task;
 import dev.offload.task.TaskState;
 import dev.offload.testing.Eventually;
 import dev.offload.testing.MutableClock;
-import dev.offload.testing.PgTestDatabase;
 import dev.offload.testing.OffloadNodeExtension;
+import dev.offload.testing.PgTestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +33,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The maintenance verticle and its retention pruner on their own, against a real schema, on a clock set here. */
+/**
+ * The maintenance verticle and its retention pruner on their own, against a real schema, on a clock
+ * set here.
+ */
 class MaintenanceVerticleTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
@@ -75,36 +78,85 @@ class MaintenanceVerticleTest {
   }
 
   @Test
-  void an_attempt_whose_node_stopped_renewing_its_lease_is_rescued_and_made_retryable() throws Exception {
-    UUID id = tasks.insert(new NewTask("sleep", Lane.BLOCKING, NewTask.DEFAULT_QUEUE, new JsonObject(),
-        NewTask.DEFAULT_PRIORITY, 3, Duration.ofMinutes(1), null, null, null), T0).await().task().id();
-    List<Task> claimed = tasks.claim(ClaimScope.inLane(Lane.BLOCKING), 1, "dead-node", T0, LEASE).await();
+  void an_attempt_whose_node_stopped_renewing_its_lease_is_rescued_and_made_retryable()
+      throws Exception {
+    UUID id =
+        tasks
+            .insert(
+                new NewTask(
+                    "sleep",
+                    Lane.BLOCKING,
+                    NewTask.DEFAULT_QUEUE,
+                    new JsonObject(),
+                    NewTask.DEFAULT_PRIORITY,
+                    3,
+                    Duration.ofMinutes(1),
+                    null,
+                    null,
+                    null),
+                T0)
+            .await()
+            .task()
+            .id();
+    List<Task> claimed =
+        tasks.claim(ClaimScope.inLane(Lane.BLOCKING), 1, "dead-node", T0, LEASE).await();
     assertEquals(1, claimed.size());
     MutableClock clock = new MutableClock(T0.plus(LEASE).plusMillis(1));
 
     OffloadConfig config = OffloadNodeExtension.testConfig(db, Map.of("OFFLOAD_LEASE", "1s"));
     vertx.deployVerticle(new MaintenanceVerticle(tasks, nodes, files, config, clock)).await();
 
-    Task rescued = Eventually.value("the attempt is rescued", Duration.ofSeconds(5),
-        () -> tasks.get(id).await().orElseThrow(), task -> task.state() != TaskState.RUNNING);
+    Task rescued =
+        Eventually.value(
+            "the attempt is rescued",
+            Duration.ofSeconds(5),
+            () -> tasks.get(id).await().orElseThrow(),
+            task -> task.state() != TaskState.RUNNING);
     assertEquals(TaskState.RETRYABLE, rescued.state());
     assertEquals(1, rescued.errors().size());
-    assertTrue(rescued.errors().get(0).message().startsWith("lease expired: node dead-node"),
+    assertTrue(
+        rescued.errors().get(0).message().startsWith("lease expired: node dead-node"),
         rescued.errors().get(0).message());
   }
 
   @Test
-  void an_upload_that_never_got_its_task_is_deleted_once_older_than_the_orphan_age_with_its_chunks() {
+  void
+      an_upload_that_never_got_its_task_is_deleted_once_older_than_the_orphan_age_with_its_chunks() {
     UUID orphan = files.create(null, FileStore.Role.INPUT, "text/csv", T0).await();
     files.appendChunk(orphan, 0, Buffer.buffer("email,name\n")).await();
-    UUID young = files.create(null, FileStore.Role.INPUT, "text/csv", T0.plus(Duration.ofMinutes(30))).await();
+    UUID young =
+        files
+            .create(null, FileStore.Role.INPUT, "text/csv", T0.plus(Duration.ofMinutes(30)))
+            .await();
     UUID attached = files.create(null, FileStore.Role.INPUT, "text/csv", T0).await();
-    UUID task = tasks.insert(new NewTask("users.import", Lane.ASYNC, NewTask.DEFAULT_QUEUE, new JsonObject(),
-        NewTask.DEFAULT_PRIORITY, 3, Duration.ofMinutes(1), null, null, null), T0).await().task().id();
+    UUID task =
+        tasks
+            .insert(
+                new NewTask(
+                    "users.import",
+                    Lane.ASYNC,
+                    NewTask.DEFAULT_QUEUE,
+                    new JsonObject(),
+                    NewTask.DEFAULT_PRIORITY,
+                    3,
+                    Duration.ofMinutes(1),
+                    null,
+                    null,
+                    null),
+                T0)
+            .await()
+            .task()
+            .id();
     files.attach(attached, task).await();
     MutableClock clock = new MutableClock(T0);
-    RetentionPruner pruner = new RetentionPruner(vertx, tasks, nodes, files, OffloadNodeExtension.testConfig(db, Map.of()).tasks(),
-        clock);
+    RetentionPruner pruner =
+        new RetentionPruner(
+            vertx,
+            tasks,
+            nodes,
+            files,
+            OffloadNodeExtension.testConfig(db, Map.of()).tasks(),
+            clock);
 
     clock.advance(RetentionPruner.ORPHAN_UPLOAD_AGE.minusSeconds(1));
     pruner.prune().await();
@@ -114,13 +166,22 @@ class MaintenanceVerticleTest {
     pruner.prune().await();
 
     assertEquals(Set.of(young, attached), fileIds());
-    assertEquals(0, pool.query("SELECT count(*) FROM offload_file_chunk").execute().await().iterator().next()
-        .getLong(0));
+    assertEquals(
+        0,
+        pool.query("SELECT count(*) FROM offload_file_chunk")
+            .execute()
+            .await()
+            .iterator()
+            .next()
+            .getLong(0));
   }
 
   private Set<UUID> fileIds() {
     Set<UUID> ids = new HashSet<>();
-    pool.query("SELECT id FROM offload_file").execute().await().forEach(row -> ids.add(row.getUUID("id")));
+    pool.query("SELECT id FROM offload_file")
+        .execute()
+        .await()
+        .forEach(row -> ids.add(row.getUUID("id")));
     return ids;
   }
 }

@@ -6,7 +6,10 @@ import dev.offload.task.Callbacks;
 import dev.offload.task.Lane;
 import org.junit.jupiter.api.Test;
 
-/** The store inserts callback tasks with {@link Callbacks}' values: the handler must agree with them. */
+/**
+ * The store inserts callback tasks with {@link Callbacks}' values: the handler must agree with
+ * them.
+ */
 class CallbackTaskHandlerTest {
 
   private final CallbackTaskHandler handler = new CallbackTaskHandler(null, null);

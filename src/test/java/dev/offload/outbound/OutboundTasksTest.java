@@ -29,8 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The http and callback kinds against a real receiving server on port 0, allow-listed. */
 class OutboundTasksTest {
 
-  @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+  @RegisterExtension static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
 
   private static WebClient client;
   private static String base;
@@ -43,27 +42,49 @@ class OutboundTasksTest {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create());
     router.get("/ok").handler(ctx -> ctx.json(new JsonObject().put("hello", "world")));
-    router.post("/echo").handler(ctx -> ctx.json(new JsonObject()
-        .put("body", ctx.body().asString()).put("x-token", ctx.request().getHeader("x-token"))));
-    router.get("/status/:code").handler(ctx -> {
-      String retryAfter = ctx.queryParams().get("retry_after");
-      if (retryAfter != null) {
-        ctx.response().putHeader("retry-after", retryAfter);
-      }
-      ctx.response().setStatusCode(Integer.parseInt(ctx.pathParam("code"))).end("nope");
-    });
-    router.get("/flaky/:key").handler(ctx -> {
-      int call = calls.computeIfAbsent(ctx.pathParam("key"), key -> new AtomicInteger()).incrementAndGet();
-      ctx.response().setStatusCode(call <= 2 ? 503 : 200).end("call " + call);
-    });
+    router
+        .post("/echo")
+        .handler(
+            ctx ->
+                ctx.json(
+                    new JsonObject()
+                        .put("body", ctx.body().asString())
+                        .put("x-token", ctx.request().getHeader("x-token"))));
+    router
+        .get("/status/:code")
+        .handler(
+            ctx -> {
+              String retryAfter = ctx.queryParams().get("retry_after");
+              if (retryAfter != null) {
+                ctx.response().putHeader("retry-after", retryAfter);
+              }
+              ctx.response().setStatusCode(Integer.parseInt(ctx.pathParam("code"))).end("nope");
+            });
+    router
+        .get("/flaky/:key")
+        .handler(
+            ctx -> {
+              int call =
+                  calls
+                      .computeIfAbsent(ctx.pathParam("key"), key -> new AtomicInteger())
+                      .incrementAndGet();
+              ctx.response().setStatusCode(call <= 2 ? 503 : 200).end("call " + call);
+            });
     router.get("/slow").handler(ctx -> vertx.setTimer(10_000, id -> ctx.response().end("late")));
-    router.post("/hook").handler(ctx -> {
-      hooks.add(ctx.body().asJsonObject());
-      ctx.response().setStatusCode(204).end();
-    });
-    HttpServer receiver = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    router
+        .post("/hook")
+        .handler(
+            ctx -> {
+              hooks.add(ctx.body().asJsonObject());
+              ctx.response().setStatusCode(204).end();
+            });
+    HttpServer receiver =
+        vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     base = "http://127.0.0.1:" + receiver.actualPort();
-    client = offload.start(Map.of("OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1:" + receiver.actualPort())).client();
+    client =
+        offload
+            .start(Map.of("OFFLOAD_OUTBOUND_ALLOWED_HOSTS", "127.0.0.1:" + receiver.actualPort()))
+            .client();
   }
 
   @BeforeEach
@@ -85,10 +106,12 @@ class OutboundTasksTest {
   @Test
   void an_http_task_sends_its_method_headers_and_json_body() throws Exception {
     JsonObject task = http("POST", base + "/echo");
-    task.getJsonObject("args").put("headers", new JsonObject().put("x-token", "abc"))
+    task.getJsonObject("args")
+        .put("headers", new JsonObject().put("x-token", "abc"))
         .put("body", new JsonObject().put("n", 1));
 
-    JsonObject echoed = new JsonObject(awaitFinal(submit(task)).getJsonObject("result").getString("body"));
+    JsonObject echoed =
+        new JsonObject(awaitFinal(submit(task)).getJsonObject("result").getString("body"));
 
     assertEquals("{\"n\":1}", echoed.getString("body"));
     assertEquals("abc", echoed.getString("x-token"));
@@ -96,22 +119,34 @@ class OutboundTasksTest {
 
   @Test
   void a_5xx_is_retried_until_it_succeeds() throws Exception {
-    JsonObject done = awaitFinal(submit(http("GET", base + "/flaky/" + Instant.now().toEpochMilli())));
+    JsonObject done =
+        awaitFinal(submit(http("GET", base + "/flaky/" + Instant.now().toEpochMilli())));
 
     assertEquals("completed", done.getString("state"), done.encode());
     assertEquals(3, done.getInteger("attempt"));
-    assertTrue(done.getJsonArray("errors").getJsonObject(0).getString("message").startsWith("HTTP 503 from "));
+    assertTrue(
+        done.getJsonArray("errors")
+            .getJsonObject(0)
+            .getString("message")
+            .startsWith("HTTP 503 from "));
   }
 
   @Test
   void a_429_is_retried_after_its_retry_after() throws Exception {
     String id = submit(http("GET", base + "/status/429?retry_after=2"));
 
-    JsonObject retryable = Eventually.value("retryable", Duration.ofSeconds(5), () -> task(id),
-        task -> "retryable".equals(task.getString("state")));
-    Duration wait = Duration.between(Instant.parse(retryable.getJsonArray("errors").getJsonObject(0).getString("at")),
-        Instant.parse(retryable.getString("scheduled_at")));
-    assertTrue(Math.abs(wait.toMillis() - 2_000) < 50, "waits the Retry-After, not the backoff: " + wait);
+    JsonObject retryable =
+        Eventually.value(
+            "retryable",
+            Duration.ofSeconds(5),
+            () -> task(id),
+            task -> "retryable".equals(task.getString("state")));
+    Duration wait =
+        Duration.between(
+            Instant.parse(retryable.getJsonArray("errors").getJsonObject(0).getString("at")),
+            Instant.parse(retryable.getString("scheduled_at")));
+    assertTrue(
+        Math.abs(wait.toMillis() - 2_000) < 50, "waits the Retry-After, not the backoff: " + wait);
   }
 
   @Test
@@ -120,7 +155,8 @@ class OutboundTasksTest {
 
     assertEquals("discarded", done.getString("state"));
     assertEquals(1, done.getInteger("attempt"));
-    assertTrue(done.getJsonArray("errors").getJsonObject(0).getString("message").contains("HTTP 404"));
+    assertTrue(
+        done.getJsonArray("errors").getJsonObject(0).getString("message").contains("HTTP 404"));
   }
 
   @Test
@@ -134,14 +170,24 @@ class OutboundTasksTest {
     String cancelled = submit(http("GET", base + "/slow"));
     Eventually.isTrue("running", () -> "running".equals(task(cancelled).getString("state")));
     client.post("/tasks/" + cancelled + "/cancel").send().await();
-    Eventually.isTrue("cancelled", Duration.ofSeconds(2), () -> "cancelled".equals(task(cancelled).getString("state")));
+    Eventually.isTrue(
+        "cancelled",
+        Duration.ofSeconds(2),
+        () -> "cancelled".equals(task(cancelled).getString("state")));
   }
 
   @Test
   void urls_off_the_allow_list_are_refused_at_submission() {
-    HttpResponse<Buffer> http = client.post("/tasks").sendJsonObject(http("GET", "http://127.0.0.1:1/x")).await();
-    HttpResponse<Buffer> callback = client.post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop")
-        .put("callback_url", "https://example.com/hook")).await();
+    HttpResponse<Buffer> http =
+        client.post("/tasks").sendJsonObject(http("GET", "http://127.0.0.1:1/x")).await();
+    HttpResponse<Buffer> callback =
+        client
+            .post("/tasks")
+            .sendJsonObject(
+                new JsonObject()
+                    .put("kind", "noop")
+                    .put("callback_url", "https://example.com/hook"))
+            .await();
 
     assertEquals(400, http.statusCode());
     assertTrue(http.bodyAsString().contains("allow-list"), http.bodyAsString());
@@ -151,7 +197,8 @@ class OutboundTasksTest {
   }
 
   @Test
-  void a_finished_task_posts_its_resource_to_its_callback_url_whatever_finished_it() throws Exception {
+  void a_finished_task_posts_its_resource_to_its_callback_url_whatever_finished_it()
+      throws Exception {
     String completed = offload.submit(Tasks.noop().callbackUrl(base + "/hook"));
     String discarded = offload.submit(Tasks.of("test.discard").callbackUrl(base + "/hook"));
     String cancelled = offload.submit(Tasks.noop().delay("1h").callbackUrl(base + "/hook"));
@@ -160,9 +207,13 @@ class OutboundTasksTest {
     Eventually.isTrue("three callbacks", Duration.ofSeconds(10), () -> hooks.size() == 3);
     Map<String, String> stateById = new ConcurrentHashMap<>();
     hooks.forEach(hook -> stateById.put(hook.getString("id"), hook.getString("state")));
-    assertEquals(Map.of(completed, "completed", discarded, "discarded", cancelled, "cancelled"), stateById);
-    // A callback task ends once the receiver answered: its outcome is written a moment after the hook arrived.
-    Eventually.isTrue("three callback tasks completed", Duration.ofSeconds(10),
+    assertEquals(
+        Map.of(completed, "completed", discarded, "discarded", cancelled, "cancelled"), stateById);
+    // A callback task ends once the receiver answered: its outcome is written a moment after the
+    // hook arrived.
+    Eventually.isTrue(
+        "three callback tasks completed",
+        Duration.ofSeconds(10),
         () -> offload.countTasks("kind = 'callback' AND state = 'completed'") == 3);
   }
 

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The LISTEN connection when the server ends it, as PostgreSQL does to every connection when it shuts down. */
+/**
+ * The LISTEN connection when the server ends it, as PostgreSQL does to every connection when it
+ * shuts down.
+ */
 class ChannelListenerTest {
 
   /** Logback's lines, as logback.xml writes them: date and time first. */
@@ -53,12 +56,14 @@ class ChannelListenerTest {
   }
 
   @Test
-  void a_connection_the_server_terminates_is_logged_as_an_outage_on_one_timestamped_line() throws Exception {
+  void a_connection_the_server_terminates_is_logged_as_an_outage_on_one_timestamped_line()
+      throws Exception {
     String channel = "listener_test_" + db.schema();
     AtomicInteger subscriptions = new AtomicInteger();
-    listener = new ChannelListener(vertx, db.config(), "the test channel")
-        .on(channel, payload -> { })
-        .onSubscribed(subscriptions::incrementAndGet);
+    listener =
+        new ChannelListener(vertx, db.config(), "the test channel")
+            .on(channel, payload -> {})
+            .onSubscribed(subscriptions::incrementAndGet);
     listener.start();
     Eventually.isTrue("subscribed", () -> subscriptions.get() == 1);
 
@@ -66,18 +71,31 @@ class ChannelListenerTest {
     PrintStream stderr = System.err;
     System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
     try {
-      long terminated = db.sql(vertx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-          + " WHERE query LIKE 'LISTEN %' AND strpos(query, $1) > 0", channel).size();
+      long terminated =
+          db.sql(
+                  vertx,
+                  "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      + " WHERE query LIKE 'LISTEN %' AND strpos(query, $1) > 0",
+                  channel)
+              .size();
       assertEquals(1, terminated, "LISTEN connections terminated");
-      // The server's error reaches the connection before it closes; the listener resubscribes after that.
+      // The server's error reaches the connection before it closes; the listener resubscribes after
+      // that.
       Eventually.isTrue("subscribed again", () -> subscriptions.get() == 2);
     } finally {
       System.setErr(stderr);
     }
 
     List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
-    assertTrue(lines.stream().allMatch(line -> line.matches(LOG_LINE)), "not a log line among: " + lines);
-    assertTrue(lines.stream().anyMatch(line -> line.contains("listening for the test channel: database unavailable"
-        + " (FATAL: terminating connection due to administrator command (57P01)); retrying")), lines.toString());
+    assertTrue(
+        lines.stream().allMatch(line -> line.matches(LOG_LINE)), "not a log line among: " + lines);
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                line ->
+                    line.contains(
+                        "listening for the test channel: database unavailable"
+                            + " (FATAL: terminating connection due to administrator command (57P01)); retrying")),
+        lines.toString());
   }
 }

@@ -53,7 +53,9 @@ class MigrationsTest {
 
   @AfterEach
   void dropSchema() {
-    if (config.url().equals(PgTestDatabase.URL)) { // a test that made a database of its own dropped it whole
+    if (config
+        .url()
+        .equals(PgTestDatabase.URL)) { // a test that made a database of its own dropped it whole
       query("DROP SCHEMA IF EXISTS " + config.schema() + " CASCADE");
     }
   }
@@ -63,16 +65,21 @@ class MigrationsTest {
     Migrations.apply(config);
 
     assertEquals(oncePerFile(), successfulRunsPerScript());
-    assertEquals(0, count("SELECT count(*) FROM offload_task"), "the task table exists and is empty");
+    assertEquals(
+        0, count("SELECT count(*) FROM offload_task"), "the task table exists and is empty");
   }
 
   // Repeated: a race that is lost only sometimes must still show up in one run of the suite.
   @RepeatedTest(5)
-  void apply_started_twice_at_the_same_time_on_a_fresh_schema_succeeds_both_times() throws Exception {
+  void apply_started_twice_at_the_same_time_on_a_fresh_schema_succeeds_both_times()
+      throws Exception {
     applyTwiceAtTheSameTime();
 
     assertEquals(oncePerFile(), successfulRunsPerScript());
-    assertEquals(0, count("SELECT count(*) FROM " + history() + " WHERE NOT success"), "no failed run recorded");
+    assertEquals(
+        0,
+        count("SELECT count(*) FROM " + history() + " WHERE NOT success"),
+        "no failed run recorded");
   }
 
   @Test
@@ -106,7 +113,8 @@ class MigrationsTest {
   }
 
   @Test
-  void apply_started_twice_at_the_same_time_on_a_missing_database_succeeds_both_times() throws Exception {
+  void apply_started_twice_at_the_same_time_on_a_missing_database_succeeds_both_times()
+      throws Exception {
     String database = "t_migrations_" + UUID.randomUUID().toString().substring(0, 8);
     config = withDatabase(database);
     try {
@@ -119,39 +127,46 @@ class MigrationsTest {
     }
   }
 
-  /** Two Migrations.apply released together; throws if either failed, returns once both have ended. */
+  /**
+   * Two Migrations.apply released together; throws if either failed, returns once both have ended.
+   */
   private void applyTwiceAtTheSameTime() throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService starters = Executors.newFixedThreadPool(2);
     try {
-      List<Future<?>> runs = Stream.<Future<?>>of(
-          starters.submit(() -> applyWhenReleased(start)),
-          starters.submit(() -> applyWhenReleased(start))).toList();
+      List<Future<?>> runs =
+          Stream.<Future<?>>of(
+                  starters.submit(() -> applyWhenReleased(start)),
+                  starters.submit(() -> applyWhenReleased(start)))
+              .toList();
       start.countDown();
 
       for (Future<?> run : runs) {
         run.get(60, TimeUnit.SECONDS); // throws if that Migrations.apply failed
       }
     } finally {
-      // Both runs end before the caller cleans up: a database with a connection open cannot be dropped.
+      // Both runs end before the caller cleans up: a database with a connection open cannot be
+      // dropped.
       starters.shutdown();
       assertTrue(starters.awaitTermination(60, TimeUnit.SECONDS));
     }
   }
 
   @Test
-  void a_populated_v010_schema_upgrades_and_its_tasks_then_get_their_callbacks_from_the_store() throws Exception {
+  void a_populated_v010_schema_upgrades_and_its_tasks_then_get_their_callbacks_from_the_store()
+      throws Exception {
     Migrations.flyway(config).target("10").load().migrate();
     UUID running = UUID.randomUUID();
     UUID waiting = UUID.randomUUID();
-    query("""
+    query(
+        """
         INSERT INTO %1$s.offload_task (id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms,
             created_at, scheduled_at, attempted_at, attempted_by, lease_expires_at, callback_url, lane)
         VALUES ('%2$s', 'noop', 'reports', 'running', '{}', 2, 1, 3, 30000, '2025-03-01T09:00:00Z',
                 '2025-03-01T09:00:00Z', '2025-03-01T09:00:00Z', 'node-a', '2025-03-01T09:01:00Z', '%4$s', 'async'),
                ('%3$s', 'noop', 'default', 'scheduled', '{}', 5, 0, 3, 30000, '2025-03-01T09:00:00Z',
                 '2025-03-01T10:00:00Z', NULL, NULL, NULL, '%4$s', 'async')"""
-        .formatted(config.schema(), running, waiting, "http://127.0.0.1:9/hook"));
+            .formatted(config.schema(), running, waiting, "http://127.0.0.1:9/hook"));
 
     Migrations.apply(config);
 
@@ -160,15 +175,24 @@ class MigrationsTest {
     Pool pool = Database.pool(vertx, config);
     try {
       TaskStore store = new TaskStore(vertx, pool, config);
-      store.endAttempts(List.of(new AttemptEnd(running, 1, TaskState.COMPLETED, null, "1", null)), now).await();
+      store
+          .endAttempts(
+              List.of(new AttemptEnd(running, 1, TaskState.COMPLETED, null, "1", null)), now)
+          .await();
       store.cancel(waiting, now).await();
     } finally {
       pool.close().await();
     }
     for (UUID task : List.of(running, waiting)) {
-      RowSet<Row> callbacks = query("SELECT kind, lane, max_attempts, timeout_ms, state FROM " + config.schema()
-          + ".offload_task WHERE args ->> 'task_id' = '" + task + "'");
-      assertEquals(1, callbacks.size(), "exactly one callback task for " + task + ", from the store alone");
+      RowSet<Row> callbacks =
+          query(
+              "SELECT kind, lane, max_attempts, timeout_ms, state FROM "
+                  + config.schema()
+                  + ".offload_task WHERE args ->> 'task_id' = '"
+                  + task
+                  + "'");
+      assertEquals(
+          1, callbacks.size(), "exactly one callback task for " + task + ", from the store alone");
       Row callback = callbacks.iterator().next();
       assertEquals(Callbacks.KIND, callback.getString("kind"));
       assertEquals(Callbacks.LANE.wireName(), callback.getString("lane"));
@@ -192,17 +216,24 @@ class MigrationsTest {
 
   /** Asked of the test database, which is known to exist. */
   private boolean databaseExists(String database) {
-    Pool pool = Database.pool(vertx, new DatabaseConfig(PgTestDatabase.URL, "public", 1, Duration.ofMillis(200)));
+    Pool pool =
+        Database.pool(
+            vertx, new DatabaseConfig(PgTestDatabase.URL, "public", 1, Duration.ofMillis(200)));
     try {
-      return pool.preparedQuery("SELECT 1 FROM pg_database WHERE datname = $1").execute(Tuple.of(database)).await()
-          .size() == 1;
+      return pool.preparedQuery("SELECT 1 FROM pg_database WHERE datname = $1")
+              .execute(Tuple.of(database))
+              .await()
+              .size()
+          == 1;
     } finally {
       pool.close().await();
     }
   }
 
   private void dropDatabase(String database) {
-    Pool pool = Database.pool(vertx, new DatabaseConfig(PgTestDatabase.URL, "public", 1, Duration.ofMillis(200)));
+    Pool pool =
+        Database.pool(
+            vertx, new DatabaseConfig(PgTestDatabase.URL, "public", 1, Duration.ofMillis(200)));
     try {
       pool.query("DROP DATABASE IF EXISTS \"" + database + "\"").execute().await();
     } finally {
@@ -212,10 +243,12 @@ class MigrationsTest {
 
   /** Every file in {@code db/migration} on the test classpath, each expected once. */
   private static Map<String, Long> oncePerFile() throws IOException, URISyntaxException {
-    Path directory = Path.of(MigrationsTest.class.getClassLoader().getResource("db/migration").toURI());
+    Path directory =
+        Path.of(MigrationsTest.class.getClassLoader().getResource("db/migration").toURI());
     Map<String, Long> expected = new HashMap<>();
     try (Stream<Path> files = Files.list(directory)) {
-      files.map(file -> file.getFileName().toString())
+      files
+          .map(file -> file.getFileName().toString())
           .filter(name -> name.endsWith(".sql"))
           .forEach(name -> expected.put(name, 1L));
     }
@@ -223,11 +256,17 @@ class MigrationsTest {
     return expected;
   }
 
-  /** Successful versioned runs in the history table, by script (Flyway's schema-creation marker excluded). */
+  /**
+   * Successful versioned runs in the history table, by script (Flyway's schema-creation marker
+   * excluded).
+   */
   private Map<String, Long> successfulRunsPerScript() {
     Map<String, Long> runs = new HashMap<>();
-    for (Row row : query("SELECT script, count(*) AS runs FROM " + history()
-        + " WHERE success AND version IS NOT NULL GROUP BY script")) {
+    for (Row row :
+        query(
+            "SELECT script, count(*) AS runs FROM "
+                + history()
+                + " WHERE success AND version IS NOT NULL GROUP BY script")) {
       runs.put(row.getString("script"), row.getLong("runs"));
     }
     return runs;

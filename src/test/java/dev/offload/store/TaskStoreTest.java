@@ -15,7 +15,6 @@ import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
-import dev.offload.testing.Eventually;
 import dev.offload.testing.PgTestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -56,8 +55,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The task store against a real PostgreSQL schema: one nested group per statement. Time is always an explicit
- * {@link Instant}, so nothing here waits for a clock.
+ * The task store against a real PostgreSQL schema: one nested group per statement. Time is always
+ * an explicit {@link Instant}, so nothing here waits for a clock.
  */
 @ExtendWith(VertxExtension.class)
 class TaskStoreTest {
@@ -66,6 +65,7 @@ class TaskStoreTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final String NODE = "node-a";
   private static final String OTHER_NODE = "node-b";
+
   /** The lane of every task these tests insert, except those of kind "http". */
   private static final ClaimScope BLOCKING = ClaimScope.inLane(Lane.BLOCKING);
 
@@ -131,8 +131,18 @@ class TaskStoreTest {
 
     @Test
     void insert_keeps_the_submitted_values_and_the_column_defaults() {
-      NewTask submitted = new NewTask("resize", Lane.BLOCKING, "images", new JsonObject().put("width", 640), 2, 7,
-          Duration.ofMillis(1500), null, null, null);
+      NewTask submitted =
+          new NewTask(
+              "resize",
+              Lane.BLOCKING,
+              "images",
+              new JsonObject().put("width", 640),
+              2,
+              7,
+              Duration.ofMillis(1500),
+              null,
+              null,
+              null);
 
       Task task = store.insert(submitted, T0).await().task();
 
@@ -156,8 +166,13 @@ class TaskStoreTest {
     void insert_commits_the_row_so_another_connection_reads_it() {
       Task task = store.insert(newTask("email"), T0).await().task();
 
-      Row row = db.sql(vertx, "SELECT kind, state, lease_expires_at FROM offload_task WHERE id = $1", task.id())
-          .iterator().next();
+      Row row =
+          db.sql(
+                  vertx,
+                  "SELECT kind, state, lease_expires_at FROM offload_task WHERE id = $1",
+                  task.id())
+              .iterator()
+              .next();
       assertEquals("email", row.getString("kind"));
       assertEquals("available", row.getString("state"));
       assertNull(row.getValue("lease_expires_at"));
@@ -172,22 +187,29 @@ class TaskStoreTest {
       for (Task task : List.of(first, second, third)) {
         assertEquals(7, task.id().version());
         assertEquals(2, task.id().variant());
-        assertEquals(task.createdAt().toEpochMilli(), task.id().getMostSignificantBits() >>> 16,
+        assertEquals(
+            task.createdAt().toEpochMilli(),
+            task.id().getMostSignificantBits() >>> 16,
             "the first 48 bits are the creation time in Unix milliseconds");
       }
       assertTrue(first.id().compareTo(second.id()) < 0);
       assertTrue(second.id().compareTo(third.id()) < 0);
-      List<UUID> databaseOrder = sql("SELECT id FROM offload_task ORDER BY id").stream()
-          .map(row -> row.getUUID("id")).toList();
+      List<UUID> databaseOrder =
+          sql("SELECT id FROM offload_task ORDER BY id").stream()
+              .map(row -> row.getUUID("id"))
+              .toList();
       assertEquals(List.of(first.id(), second.id(), third.id()), databaseOrder);
     }
 
     @Test
     void insert_notifies_now_for_a_task_due_now_and_its_start_time_for_a_later_one() {
-      List<String> payloads = notificationsDuring(() -> {
-        store.insert(task("email", "later", 5, 3, T0.plusSeconds(60)), T0).await();
-        store.insert(task("email", "now", 5, 3, null), T0).await();
-      }, 2);
+      List<String> payloads =
+          notificationsDuring(
+              () -> {
+                store.insert(task("email", "later", 5, 3, T0.plusSeconds(60)), T0).await();
+                store.insert(task("email", "now", 5, 3, null), T0).await();
+              },
+              2);
 
       // Notifications arrive in commit order.
       assertEquals(List.of("at:" + T0.plusSeconds(60).toEpochMilli(), "now"), payloads);
@@ -211,11 +233,21 @@ class TaskStoreTest {
 
     @Test
     void insertMany_notifies_once_for_the_due_tasks_and_once_for_the_earliest_later_one() {
-      List<String> payloads = notificationsDuring(() -> store.insertMany(List.of(
-          newTask("a"), newTask("b"),
-          scheduledTask("c", T0.plusSeconds(90)), scheduledTask("d", T0.plusSeconds(30))), T0).await(), 2);
+      List<String> payloads =
+          notificationsDuring(
+              () ->
+                  store
+                      .insertMany(
+                          List.of(
+                              newTask("a"), newTask("b"),
+                              scheduledTask("c", T0.plusSeconds(90)),
+                                  scheduledTask("d", T0.plusSeconds(30))),
+                          T0)
+                      .await(),
+              2);
 
-      assertEquals(Set.of("now", "at:" + T0.plusSeconds(30).toEpochMilli()), new HashSet<>(payloads));
+      assertEquals(
+          Set.of("now", "at:" + T0.plusSeconds(30).toEpochMilli()), new HashSet<>(payloads));
     }
   }
 
@@ -256,7 +288,8 @@ class TaskStoreTest {
       Task running = claimOne(T0.plusSeconds(1));
 
       TaskPage runningPage = store.list(filter(TaskState.RUNNING, null, null, null, 10)).await();
-      TaskPage availablePage = store.list(filter(TaskState.AVAILABLE, null, null, null, 10)).await();
+      TaskPage availablePage =
+          store.list(filter(TaskState.AVAILABLE, null, null, null, 10)).await();
 
       assertEquals(List.of(running.id()), ids(runningPage.tasks()));
       List<UUID> stillAvailable = new ArrayList<>(reversed(inserted));
@@ -278,7 +311,8 @@ class TaskStoreTest {
     @Test
     void list_filters_by_queue() {
       store.insert(task("email", "mail", 5, 3, null), T0).await().task();
-      Task image = store.insert(task("email", "images", 5, 3, null), T0.plusMillis(1)).await().task();
+      Task image =
+          store.insert(task("email", "images", 5, 3, null), T0.plusMillis(1)).await().task();
 
       TaskPage page = store.list(filter(null, null, "images", null, 10)).await();
 
@@ -288,7 +322,8 @@ class TaskStoreTest {
     @Test
     void list_combines_filters() {
       store.insert(task("email", "mail", 5, 3, null), T0).await().task();
-      Task wanted = store.insert(task("resize", "mail", 5, 3, null), T0.plusMillis(1)).await().task();
+      Task wanted =
+          store.insert(task("resize", "mail", 5, 3, null), T0.plusMillis(1)).await().task();
       store.insert(task("resize", "images", 5, 3, null), T0.plusMillis(2)).await().task();
 
       TaskPage page = store.list(filter(TaskState.AVAILABLE, "resize", "mail", null, 10)).await();
@@ -303,8 +338,8 @@ class TaskStoreTest {
       List<TaskPage> pages = allPages(3);
 
       assertEquals(List.of(3, 3, 1), pages.stream().map(page -> page.tasks().size()).toList());
-      assertEquals(reversed(inserted),
-          pages.stream().flatMap(page -> ids(page.tasks()).stream()).toList());
+      assertEquals(
+          reversed(inserted), pages.stream().flatMap(page -> ids(page.tasks()).stream()).toList());
       assertNotNull(pages.get(0).next());
       assertNull(pages.get(2).next());
     }
@@ -316,7 +351,8 @@ class TaskStoreTest {
       List<TaskPage> pages = allPages(3);
 
       assertEquals(2, pages.size());
-      assertEquals(reversed(inserted), pages.stream().flatMap(page -> ids(page.tasks()).stream()).toList());
+      assertEquals(
+          reversed(inserted), pages.stream().flatMap(page -> ids(page.tasks()).stream()).toList());
       assertNull(pages.get(1).next());
     }
 
@@ -397,9 +433,12 @@ class TaskStoreTest {
       UUID id = store.insert(newTask("a"), T0).await().task().id();
       claimOne(T0);
       Instant retryAt = T0.plusSeconds(60);
-      store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), retryAt)), T0.plusSeconds(1)).await();
+      store
+          .endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), retryAt)), T0.plusSeconds(1))
+          .await();
 
-      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, retryAt.minusMillis(1), LEASE).await());
+      assertEquals(
+          List.of(), store.claim(BLOCKING, 10, NODE, retryAt.minusMillis(1), LEASE).await());
       Task reclaimed = store.claim(BLOCKING, 10, OTHER_NODE, retryAt, LEASE).await().get(0);
 
       assertEquals(id, reclaimed.id());
@@ -425,21 +464,29 @@ class TaskStoreTest {
     void claimAvailable_never_claims_running_or_finished_tasks() {
       insertTasks(3);
       List<Task> claimed = store.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
-      store.endAttempts(List.of(
-          completed(claimed.get(0).id(), 1, "{}"),
-          discard(claimed.get(1).id(), 1, T0.plusSeconds(2))), T0.plusSeconds(2)).await();
+      store
+          .endAttempts(
+              List.of(
+                  completed(claimed.get(0).id(), 1, "{}"),
+                  discard(claimed.get(1).id(), 1, T0.plusSeconds(2))),
+              T0.plusSeconds(2))
+          .await();
       // claimed.get(2) stays running.
 
-      assertEquals(List.of(), store.claim(BLOCKING, 10, OTHER_NODE, T0.plus(Duration.ofDays(365)), LEASE).await());
+      assertEquals(
+          List.of(),
+          store.claim(BLOCKING, 10, OTHER_NODE, T0.plus(Duration.ofDays(365)), LEASE).await());
     }
 
     @Test
     void claimAvailable_never_claims_a_cancelled_task() {
-      sql("""
+      sql(
+          """
           INSERT INTO offload_task (id, kind, queue, state, priority, max_attempts, timeout_ms,
                                     created_at, scheduled_at, finalized_at)
           VALUES ($1, 'a', 'default', 'cancelled', 5, 3, 1000, $2, $2, $2)""",
-          UUID.randomUUID(), utc(T0));
+          UUID.randomUUID(),
+          utc(T0));
 
       assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, T0.plusSeconds(60), LEASE).await());
     }
@@ -448,22 +495,28 @@ class TaskStoreTest {
     void claimAvailable_by_many_concurrent_claimers_hands_out_every_task_exactly_once() {
       int taskCount = 500;
       int claimers = 8;
-      Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), claimers,
-          Duration.ofMillis(200)));
+      Pool bigPool =
+          Database.pool(
+              vertx,
+              new DatabaseConfig(db.config().url(), db.schema(), claimers, Duration.ofMillis(200)));
       try {
         TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
-        Future.all(IntStream.range(0, taskCount)
-            .mapToObj(i -> sharedStore.insert(prioritized(i % 10), T0.plusMillis(i)))
-            .toList()).await();
+        Future.all(
+                IntStream.range(0, taskCount)
+                    .mapToObj(i -> sharedStore.insert(prioritized(i % 10), T0.plusMillis(i)))
+                    .toList())
+            .await();
 
         List<UUID> claimedIds = new ArrayList<>();
         Set<String> nodesThatClaimed = new HashSet<>();
         boolean claimedAny = true;
         for (int round = 0; claimedAny; round++) {
           assertTrue(round < taskCount, "claiming does not end");
-          List<Future<List<Task>>> claims = IntStream.range(0, claimers)
-              .mapToObj(i -> sharedStore.claim(BLOCKING, 7, "node-" + i, T0.plusSeconds(60), LEASE))
-              .toList();
+          List<Future<List<Task>>> claims =
+              IntStream.range(0, claimers)
+                  .mapToObj(
+                      i -> sharedStore.claim(BLOCKING, 7, "node-" + i, T0.plusSeconds(60), LEASE))
+                  .toList();
           Future.all(claims).await();
           claimedAny = false;
           for (Future<List<Task>> claim : claims) {
@@ -478,8 +531,11 @@ class TaskStoreTest {
         assertEquals(taskCount, new HashSet<>(claimedIds).size(), "every task was handed out");
         assertEquals(taskCount, claimedIds.size(), "no task was handed out twice");
         assertTrue(nodesThatClaimed.size() > 1, "claimers ran side by side: " + nodesThatClaimed);
-        Row totals = sql("SELECT count(*) AS running, max(attempt) AS max_attempt FROM offload_task "
-            + "WHERE state = 'running'").iterator().next();
+        Row totals =
+            sql("SELECT count(*) AS running, max(attempt) AS max_attempt FROM offload_task "
+                    + "WHERE state = 'running'")
+                .iterator()
+                .next();
         assertEquals(taskCount, totals.getLong("running"));
         assertEquals(1, totals.getInteger("max_attempt"), "no task was claimed twice");
       } finally {
@@ -495,8 +551,10 @@ class TaskStoreTest {
       SqlConnection connection = pool.getConnection().await();
       try {
         Transaction transaction = connection.begin().await();
-        connection.preparedQuery("SELECT id FROM offload_task WHERE id = $1 FOR UPDATE")
-            .execute(Tuple.of(locked)).await();
+        connection
+            .preparedQuery("SELECT id FROM offload_task WHERE id = $1 FOR UPDATE")
+            .execute(Tuple.of(locked))
+            .await();
 
         // A claim that waited for the lock would time out here instead of returning.
         List<Task> claimed =
@@ -507,7 +565,8 @@ class TaskStoreTest {
       } finally {
         connection.close().await();
       }
-      assertEquals(List.of(locked), ids(store.claim(BLOCKING, 10, NODE, T0.plusSeconds(1), LEASE).await()));
+      assertEquals(
+          List.of(locked), ids(store.claim(BLOCKING, 10, NODE, T0.plusSeconds(1), LEASE).await()));
     }
   }
 
@@ -537,7 +596,9 @@ class TaskStoreTest {
       UUID text = insertAndClaim();
       UUID nothing = insertAndClaim();
 
-      store.endAttempts(List.of(completed(text, 1, "\"done\""), completed(nothing, 1, "null")), T0).await();
+      store
+          .endAttempts(List.of(completed(text, 1, "\"done\""), completed(nothing, 1, "null")), T0)
+          .await();
 
       assertEquals("done", store.get(text).await().orElseThrow().result());
       Task nullResult = store.get(nothing).await().orElseThrow();
@@ -566,14 +627,19 @@ class TaskStoreTest {
     @Test
     void endAttempts_keeps_the_errors_of_every_failed_attempt_in_order() {
       UUID id = insertAndClaim();
-      store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), T0.plusSeconds(2))), T0.plusSeconds(1)).await();
+      store
+          .endAttempts(
+              List.of(retry(id, 1, T0.plusSeconds(1), T0.plusSeconds(2))), T0.plusSeconds(1))
+          .await();
       claimOne(T0.plusSeconds(2));
       store.endAttempts(List.of(discard(id, 2, T0.plusSeconds(3))), T0.plusSeconds(3)).await();
 
       Task task = store.get(id).await().orElseThrow();
-      assertEquals(List.of(
-          new AttemptError(T0.plusSeconds(1), 1, "boom at attempt 1"),
-          new AttemptError(T0.plusSeconds(3), 2, "boom at attempt 2")), task.errors());
+      assertEquals(
+          List.of(
+              new AttemptError(T0.plusSeconds(1), 1, "boom at attempt 1"),
+              new AttemptError(T0.plusSeconds(3), 2, "boom at attempt 2")),
+          task.errors());
     }
 
     @Test
@@ -587,17 +653,24 @@ class TaskStoreTest {
       assertEquals(TaskState.DISCARDED, task.state());
       assertEquals(now, task.finalizedAt());
       assertEquals(List.of(new AttemptError(now, 1, "boom at attempt 1")), task.errors());
-      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, now.plus(Duration.ofDays(1)), LEASE).await());
+      assertEquals(
+          List.of(), store.claim(BLOCKING, 10, NODE, now.plus(Duration.ofDays(1)), LEASE).await());
     }
 
     @Test
     void endAttempts_drops_the_late_outcome_of_an_attempt_that_was_already_ended() {
       UUID id = insertAndClaim();
-      store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), T0.plusSeconds(1))), T0.plusSeconds(1)).await();
+      store
+          .endAttempts(
+              List.of(retry(id, 1, T0.plusSeconds(1), T0.plusSeconds(1))), T0.plusSeconds(1))
+          .await();
       claimOne(T0.plusSeconds(2)); // attempt 2 now runs
       Task before = store.get(id).await().orElseThrow();
 
-      int written = store.endAttempts(List.of(completed(id, 1, "{\"late\":true}")), T0.plusSeconds(3)).await();
+      int written =
+          store
+              .endAttempts(List.of(completed(id, 1, "{\"late\":true}")), T0.plusSeconds(3))
+              .await();
 
       assertEquals(0, written);
       assertEquals(before, store.get(id).await().orElseThrow());
@@ -610,7 +683,8 @@ class TaskStoreTest {
       store.endAttempts(List.of(completed(id, 1, "{\"first\":true}")), T0.plusSeconds(1)).await();
       Task before = store.get(id).await().orElseThrow();
 
-      int written = store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(2))), T0.plusSeconds(2)).await();
+      int written =
+          store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(2))), T0.plusSeconds(2)).await();
 
       assertEquals(0, written);
       assertEquals(before, store.get(id).await().orElseThrow());
@@ -624,11 +698,16 @@ class TaskStoreTest {
       UUID stale = insertAndClaim();
       Instant now = T0.plusSeconds(9);
 
-      int written = store.endAttempts(List.of(
-          completed(done, 1, "1"),
-          retry(retried, 1, now, now.plusSeconds(30)),
-          discard(discarded, 1, now),
-          completed(stale, 5, "2")), now).await();
+      int written =
+          store
+              .endAttempts(
+                  List.of(
+                      completed(done, 1, "1"),
+                      retry(retried, 1, now, now.plusSeconds(30)),
+                      discard(discarded, 1, now),
+                      completed(stale, 5, "2")),
+                  now)
+              .await();
 
       assertEquals(3, written);
       assertEquals(TaskState.COMPLETED, store.get(done).await().orElseThrow().state());
@@ -644,15 +723,25 @@ class TaskStoreTest {
   class TaskProgressOfWaitingTasks {
 
     @Test
-    void endAttempts_clears_the_progress_of_a_task_that_will_be_retried_and_keeps_that_of_a_final_one() {
+    void
+        endAttempts_clears_the_progress_of_a_task_that_will_be_retried_and_keeps_that_of_a_final_one() {
       UUID retried = insertAndClaim();
       UUID discarded = insertAndClaim();
-      store.setProgress(List.of(new ProgressReport(retried, 1, 0.5), new ProgressReport(discarded, 1, 0.7))).await();
+      store
+          .setProgress(
+              List.of(new ProgressReport(retried, 1, 0.5), new ProgressReport(discarded, 1, 0.7)))
+          .await();
 
-      store.endAttempts(List.of(retry(retried, 1, T0, T0.plusSeconds(60)), discard(discarded, 1, T0)), T0).await();
+      store
+          .endAttempts(
+              List.of(retry(retried, 1, T0, T0.plusSeconds(60)), discard(discarded, 1, T0)), T0)
+          .await();
 
       assertNull(store.get(retried).await().orElseThrow().progress());
-      assertEquals(0.7, store.get(discarded).await().orElseThrow().progress(), "how far its last attempt got");
+      assertEquals(
+          0.7,
+          store.get(discarded).await().orElseThrow().progress(),
+          "how far its last attempt got");
     }
 
     @Test
@@ -719,7 +808,9 @@ class TaskStoreTest {
       store.cancel(cancelled, T0).await();
 
       List<UUID> cancelRequested =
-          store.renewLeases(List.of(cancelled, going), NODE, T0.plus(Duration.ofMinutes(10))).await();
+          store
+              .renewLeases(List.of(cancelled, going), NODE, T0.plus(Duration.ofMinutes(10)))
+              .await();
 
       assertEquals(List.of(cancelled), cancelRequested);
     }
@@ -744,10 +835,14 @@ class TaskStoreTest {
       UUID staleAttempt = insertAndClaim();
       UUID waiting = store.insert(newTask("a"), T0).await().task().id();
 
-      int updated = store.setProgress(List.of(
-          new ProgressReport(running, 1, 0.25),
-          new ProgressReport(staleAttempt, 2, 0.5),
-          new ProgressReport(waiting, 0, 0.75))).await();
+      int updated =
+          store
+              .setProgress(
+                  List.of(
+                      new ProgressReport(running, 1, 0.25),
+                      new ProgressReport(staleAttempt, 2, 0.5),
+                      new ProgressReport(waiting, 0, 0.75)))
+              .await();
 
       assertEquals(1, updated);
       assertEquals(0.25, store.get(running).await().orElseThrow().progress());
@@ -841,7 +936,10 @@ class TaskStoreTest {
       assertEquals(now, task.finalizedAt());
       String message = task.errors().get(0).message();
       assertTrue(message.contains("lease expired"), message);
-      assertTrue(message.contains("discarded after 1 attempts: the task may be killing the nodes that run it"), message);
+      assertTrue(
+          message.contains(
+              "discarded after 1 attempts: the task may be killing the nodes that run it"),
+          message);
     }
 
     @Test
@@ -888,13 +986,17 @@ class TaskStoreTest {
     @Test
     void concurrent_inserts_with_one_unique_key_create_exactly_one_task() {
       int submitters = 16;
-      Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), submitters,
-          Duration.ofMillis(200)));
+      Pool bigPool =
+          Database.pool(
+              vertx,
+              new DatabaseConfig(
+                  db.config().url(), db.schema(), submitters, Duration.ofMillis(200)));
       try {
         TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
-        List<Future<Submitted>> all = IntStream.range(0, submitters)
-            .mapToObj(i -> sharedStore.insert(keyed("same-key"), T0))
-            .toList();
+        List<Future<Submitted>> all =
+            IntStream.range(0, submitters)
+                .mapToObj(i -> sharedStore.insert(keyed("same-key"), T0))
+                .toList();
         Future.all(all).await();
 
         assertEquals(1, all.stream().filter(f -> f.result().created()).count());
@@ -935,7 +1037,10 @@ class TaskStoreTest {
     void insertMany_gives_a_known_unique_key_the_existing_id_also_within_the_batch() {
       UUID existing = store.insert(keyed("k1"), T0).await().task().id();
 
-      List<UUID> ids = store.insertMany(List.of(keyed("k1"), keyed("k2"), newTask("a"), keyed("k2")), T0).await();
+      List<UUID> ids =
+          store
+              .insertMany(List.of(keyed("k1"), keyed("k2"), newTask("a"), keyed("k2")), T0)
+              .await();
 
       assertEquals(existing, ids.get(0));
       assertEquals(ids.get(1), ids.get(3));
@@ -944,7 +1049,10 @@ class TaskStoreTest {
 
     @Test
     void insertMany_schedules_delayed_tasks() {
-      List<UUID> ids = store.insertMany(List.of(scheduledTask("a", T0.plusSeconds(60)), newTask("b")), T0).await();
+      List<UUID> ids =
+          store
+              .insertMany(List.of(scheduledTask("a", T0.plusSeconds(60)), newTask("b")), T0)
+              .await();
 
       assertEquals(TaskState.SCHEDULED, store.get(ids.get(0)).await().orElseThrow().state());
       assertEquals(TaskState.AVAILABLE, store.get(ids.get(1)).await().orElseThrow().state());
@@ -956,20 +1064,26 @@ class TaskStoreTest {
 
     @Test
     void insertEach_returns_every_task_whole_and_in_order() {
-      List<Submitted> submitted = store.insertEach(List.of(prioritized(1), scheduledTask("b", T0.plusSeconds(60)),
-          prioritized(7)), T0).await();
+      List<Submitted> submitted =
+          store
+              .insertEach(
+                  List.of(prioritized(1), scheduledTask("b", T0.plusSeconds(60)), prioritized(7)),
+                  T0)
+              .await();
 
       assertEquals(List.of(1, 5, 7), submitted.stream().map(s -> s.task().priority()).toList());
       assertTrue(submitted.stream().allMatch(Submitted::created));
       assertEquals(TaskState.SCHEDULED, submitted.get(1).task().state());
-      assertEquals(submitted.get(2).task(), store.get(submitted.get(2).task().id()).await().orElseThrow());
+      assertEquals(
+          submitted.get(2).task(), store.get(submitted.get(2).task().id()).await().orElseThrow());
     }
 
     @Test
     void insertEach_answers_a_taken_unique_key_with_the_existing_task_also_within_the_group() {
       Task existing = store.insert(keyed("k1"), T0).await().task();
 
-      List<Submitted> submitted = store.insertEach(List.of(keyed("k1"), keyed("k2"), keyed("k2")), T0).await();
+      List<Submitted> submitted =
+          store.insertEach(List.of(keyed("k1"), keyed("k2"), keyed("k2")), T0).await();
 
       assertEquals(new Submitted(existing, false), submitted.get(0));
       assertTrue(submitted.get(1).created());
@@ -994,7 +1108,8 @@ class TaskStoreTest {
 
     @Test
     void cancel_of_a_delayed_task_ends_it_due_no_later_than_it_was_cancelled() {
-      UUID id = store.insert(scheduledTask("a", T0.plus(Duration.ofHours(1))), T0).await().task().id();
+      UUID id =
+          store.insert(scheduledTask("a", T0.plus(Duration.ofHours(1))), T0).await().task().id();
 
       Task cancelled = store.cancel(id, T0.plusSeconds(1)).await().orElseThrow();
 
@@ -1028,7 +1143,10 @@ class TaskStoreTest {
       UUID id = insertAndClaim();
       store.cancel(id, T0.plusSeconds(1)).await();
 
-      store.endAttempts(List.of(retry(id, 1, T0.plusSeconds(2), T0.plusSeconds(60))), T0.plusSeconds(2)).await();
+      store
+          .endAttempts(
+              List.of(retry(id, 1, T0.plusSeconds(2), T0.plusSeconds(60))), T0.plusSeconds(2))
+          .await();
 
       Task task = store.get(id).await().orElseThrow();
       assertEquals(TaskState.CANCELLED, task.state());
@@ -1112,12 +1230,18 @@ class TaskStoreTest {
 
     @Test
     void each_task_is_stored_in_its_lane_and_each_lane_is_claimed_on_its_own() {
-      UUID fetch = store.insert(task("http", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
-      UUID sleep = store.insertMany(List.of(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null)), T0).await().get(0);
+      UUID fetch =
+          store.insert(task("http", NewTask.DEFAULT_QUEUE, 5, 3, null), T0).await().task().id();
+      UUID sleep =
+          store
+              .insertMany(List.of(task("sleep", NewTask.DEFAULT_QUEUE, 5, 3, null)), T0)
+              .await()
+              .get(0);
 
-      assertEquals(List.of(fetch), ids(store.claim(ClaimScope.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await()));
-      assertEquals(List.of(sleep),
-          ids(store.claim(BLOCKING, 10, NODE, T0, LEASE).await()));
+      assertEquals(
+          List.of(fetch),
+          ids(store.claim(ClaimScope.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(sleep), ids(store.claim(BLOCKING, 10, NODE, T0, LEASE).await()));
     }
 
     @Test
@@ -1127,9 +1251,13 @@ class TaskStoreTest {
       }
       sql("ANALYZE offload_task");
 
-      String plan = sql("EXPLAIN (FORMAT TEXT) SELECT id FROM offload_task WHERE state IN ('available', 'scheduled',"
-          + " 'retryable') AND scheduled_at <= now() AND lane = 'async' ORDER BY priority, scheduled_at, id LIMIT 10")
-          .stream().map(row -> row.getString(0)).reduce("", String::concat);
+      String plan =
+          sql(
+                  "EXPLAIN (FORMAT TEXT) SELECT id FROM offload_task WHERE state IN ('available', 'scheduled',"
+                      + " 'retryable') AND scheduled_at <= now() AND lane = 'async' ORDER BY priority, scheduled_at, id LIMIT 10")
+              .stream()
+              .map(row -> row.getString(0))
+              .reduce("", String::concat);
       assertTrue(plan.contains("offload_task_due"), plan);
       assertTrue(store.claim(ClaimScope.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await().isEmpty());
     }
@@ -1139,7 +1267,8 @@ class TaskStoreTest {
       UUID reports = store.insert(task("a", "reports", 5, 3, null), T0).await().task().id();
       UUID mail = store.insert(task("a", "mail", 5, 3, null), T0).await().task().id();
 
-      List<Task> claimed = store.claim(BLOCKING.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await();
+      List<Task> claimed =
+          store.claim(BLOCKING.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await();
 
       assertEquals(List.of(mail), ids(claimed));
       assertEquals(TaskState.AVAILABLE, store.get(reports).await().orElseThrow().state());
@@ -1150,7 +1279,9 @@ class TaskStoreTest {
       store.insert(task("a", "mail", 5, 3, null), T0).await();
       UUID report = store.insert(task("a", "reports", 5, 3, null), T0).await().task().id();
 
-      assertEquals(List.of(report), ids(store.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await()));
+      assertEquals(
+          List.of(report),
+          ids(store.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await()));
     }
 
     @Test
@@ -1159,10 +1290,13 @@ class TaskStoreTest {
         store.insert(task("a", "reports", 5, 3, null), T0.plusMillis(i)).await();
       }
       Instant now = T0.plusSeconds(1);
-      assertEquals(2, store.claim(BLOCKING.inQueue("reports", 3), 2, OTHER_NODE, now, LEASE).await().size());
+      assertEquals(
+          2, store.claim(BLOCKING.inQueue("reports", 3), 2, OTHER_NODE, now, LEASE).await().size());
 
-      assertEquals(1, store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
-      assertEquals(0, store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
+      assertEquals(
+          1, store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
+      assertEquals(
+          0, store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
       assertEquals(3, count("SELECT count(*) FROM offload_task WHERE state = 'running'"));
     }
 
@@ -1172,11 +1306,18 @@ class TaskStoreTest {
       UUID blocking = store.insert(task("a", "mail", 5, 3, null), T0).await().task().id();
       ClaimScope asyncLane = ClaimScope.inLane(Lane.ASYNC);
 
-      assertEquals(List.of(), store.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await());
-      assertEquals(List.of(), store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, T0, LEASE).await());
-      assertEquals(List.of(), store.claim(asyncLane.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await());
-      assertEquals(List.of(async), ids(store.claim(asyncLane.inQueue("reports", 3), 10, NODE, T0, LEASE).await()));
-      assertEquals(List.of(blocking),
+      assertEquals(
+          List.of(), store.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await());
+      assertEquals(
+          List.of(), store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, T0, LEASE).await());
+      assertEquals(
+          List.of(),
+          store.claim(asyncLane.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await());
+      assertEquals(
+          List.of(async),
+          ids(store.claim(asyncLane.inQueue("reports", 3), 10, NODE, T0, LEASE).await()));
+      assertEquals(
+          List.of(blocking),
           ids(store.claim(BLOCKING.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await()));
     }
 
@@ -1185,13 +1326,22 @@ class TaskStoreTest {
       for (int i = 0; i < 40; i++) {
         store.insert(task("a", "reports", 5, 3, null), T0.plusMillis(i)).await();
       }
-      Pool bigPool = Database.pool(vertx, new DatabaseConfig(db.config().url(), db.schema(), 8,
-          Duration.ofMillis(200)));
+      Pool bigPool =
+          Database.pool(
+              vertx, new DatabaseConfig(db.config().url(), db.schema(), 8, Duration.ofMillis(200)));
       try {
         TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
-        List<Future<List<Task>>> claims = IntStream.range(0, 8)
-            .mapToObj(i -> sharedStore.claim(BLOCKING.inQueue("reports", 5), 3, "node-" + i, T0.plusSeconds(1), LEASE))
-            .toList();
+        List<Future<List<Task>>> claims =
+            IntStream.range(0, 8)
+                .mapToObj(
+                    i ->
+                        sharedStore.claim(
+                            BLOCKING.inQueue("reports", 5),
+                            3,
+                            "node-" + i,
+                            T0.plusSeconds(1),
+                            LEASE))
+                .toList();
         Future.all(claims).await();
 
         assertEquals(5, claims.stream().mapToInt(claim -> claim.result().size()).sum());
@@ -1240,7 +1390,10 @@ class TaskStoreTest {
       SqlConnection other = pool.getConnection().await();
       try {
         Transaction holding = other.begin().await();
-        other.query("SELECT pg_advisory_xact_lock(hashtextextended('offload.retention', 0))").execute().await();
+        other
+            .query("SELECT pg_advisory_xact_lock(hashtextextended('offload.retention', 0))")
+            .execute()
+            .await();
 
         assertEquals(Optional.empty(), store.pruneFinished(T0.plusSeconds(1), 10).await());
         assertTrue(store.get(id).await().isPresent());
@@ -1264,7 +1417,9 @@ class TaskStoreTest {
       UUID discarded = insertWithCallbackAndClaim(NewTask.DEFAULT_QUEUE, 5);
       Instant now = T0.plusSeconds(5);
 
-      store.endAttempts(List.of(completed(completed, 1, "1"), discard(discarded, 1, now)), now).await();
+      store
+          .endAttempts(List.of(completed(completed, 1, "1"), discard(discarded, 1, now)), now)
+          .await();
 
       assertCallback(callbackOf(completed), completed, "reports", 2, now);
       assertCallback(callbackOf(discarded), discarded, NewTask.DEFAULT_QUEUE, 5, now);
@@ -1275,37 +1430,50 @@ class TaskStoreTest {
       UUID retried = insertWithCallbackAndClaim(NewTask.DEFAULT_QUEUE, 5);
       UUID plain = insertAndClaim();
 
-      store.endAttempts(List.of(retry(retried, 1, T0, T0.plusSeconds(60)), completed(plain, 1, "1")), T0).await();
+      store
+          .endAttempts(
+              List.of(retry(retried, 1, T0, T0.plusSeconds(60)), completed(plain, 1, "1")), T0)
+          .await();
 
-      assertEquals(0L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
+      assertEquals(
+          0L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
     }
 
     @Test
     void rescueStuck_inserts_the_callback_of_a_task_it_discards_but_not_of_one_it_retries() {
-      UUID discarded = store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 1), T0).await().task().id();
-      UUID retried = store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 3), T0).await().task().id();
+      UUID discarded =
+          store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 1), T0).await().task().id();
+      UUID retried =
+          store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 3), T0).await().task().id();
       store.claim(BLOCKING, 2, NODE, T0, LEASE).await();
       Instant now = T0.plus(LEASE).plusSeconds(1);
 
       assertEquals(2, store.rescueStuck(now, 10).await());
 
       assertCallback(callbackOf(discarded), discarded, NewTask.DEFAULT_QUEUE, 5, now);
-      assertEquals(1L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
+      assertEquals(
+          1L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
       assertEquals(TaskState.RETRYABLE, store.get(retried).await().orElseThrow().state());
     }
 
     @Test
-    void cancel_inserts_the_callback_of_a_waiting_task_at_once_and_of_a_running_one_when_its_attempt_ends() {
+    void
+        cancel_inserts_the_callback_of_a_waiting_task_at_once_and_of_a_running_one_when_its_attempt_ends() {
       UUID running = insertWithCallbackAndClaim(NewTask.DEFAULT_QUEUE, 5);
-      UUID waiting = store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 3), T0).await().task().id();
+      UUID waiting =
+          store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 3), T0).await().task().id();
 
       store.cancel(waiting, T0.plusSeconds(1)).await();
       store.cancel(running, T0.plusSeconds(1)).await();
 
       assertCallback(callbackOf(waiting), waiting, NewTask.DEFAULT_QUEUE, 5, T0.plusSeconds(1));
-      assertEquals(1L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
+      assertEquals(
+          1L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
 
-      store.endAttempts(List.of(retry(running, 1, T0.plusSeconds(2), T0.plusSeconds(60))), T0.plusSeconds(2)).await();
+      store
+          .endAttempts(
+              List.of(retry(running, 1, T0.plusSeconds(2), T0.plusSeconds(60))), T0.plusSeconds(2))
+          .await();
 
       assertEquals(TaskState.CANCELLED, store.get(running).await().orElseThrow().state());
       assertCallback(callbackOf(running), running, NewTask.DEFAULT_QUEUE, 5, T0.plusSeconds(2));
@@ -1332,24 +1500,41 @@ class TaskStoreTest {
     }
 
     private NewTask withCallback(String queue, int priority, int maxAttempts) {
-      return new NewTask("a", Lane.BLOCKING, queue, new JsonObject(), priority, maxAttempts, Duration.ofSeconds(30),
-          null, null, URL);
+      return new NewTask(
+          "a",
+          Lane.BLOCKING,
+          queue,
+          new JsonObject(),
+          priority,
+          maxAttempts,
+          Duration.ofSeconds(30),
+          null,
+          null,
+          URL);
     }
 
     private Task callbackOf(UUID taskId) {
-      RowSet<Row> rows = sql("SELECT id FROM offload_task WHERE kind = $1 AND args ->> 'task_id' = $2",
-          Callbacks.KIND, taskId.toString());
+      RowSet<Row> rows =
+          sql(
+              "SELECT id FROM offload_task WHERE kind = $1 AND args ->> 'task_id' = $2",
+              Callbacks.KIND,
+              taskId.toString());
       assertEquals(1, rows.size(), "one callback task for " + taskId);
       return store.get(rows.iterator().next().getUUID("id")).await().orElseThrow();
     }
 
-    /** Due at once, in its task's queue and at its priority, with the kind, attempts, timeout and lane of Callbacks. */
-    private void assertCallback(Task callback, UUID taskId, String queue, int priority, Instant finalizedAt) {
+    /**
+     * Due at once, in its task's queue and at its priority, with the kind, attempts, timeout and
+     * lane of Callbacks.
+     */
+    private void assertCallback(
+        Task callback, UUID taskId, String queue, int priority, Instant finalizedAt) {
       assertEquals(Callbacks.KIND, callback.kind());
       assertEquals(Callbacks.LANE, callback.lane());
       assertEquals(Callbacks.MAX_ATTEMPTS, callback.maxAttempts());
       assertEquals(Callbacks.TIMEOUT, callback.timeout());
-      assertEquals(new JsonObject().put("url", URL).put("task_id", taskId.toString()), callback.args());
+      assertEquals(
+          new JsonObject().put("url", URL).put("task_id", taskId.toString()), callback.args());
       assertEquals(queue, callback.queue());
       assertEquals(priority, callback.priority());
       assertEquals(TaskState.AVAILABLE, callback.state());
@@ -1360,7 +1545,10 @@ class TaskStoreTest {
     }
   }
 
-  /** Every statement that makes tasks due wakes this node's dispatcher and notifies every node after its commit. */
+  /**
+   * Every statement that makes tasks due wakes this node's dispatcher and notifies every node after
+   * its commit.
+   */
   @Nested
   class Wakes {
 
@@ -1422,10 +1610,17 @@ class TaskStoreTest {
 
     @Test
     void the_schema_rejects_a_final_state_without_finalized_at() {
-      PgException failure = assertThrows(PgException.class, () -> sql("""
+      PgException failure =
+          assertThrows(
+              PgException.class,
+              () ->
+                  sql(
+                      """
           INSERT INTO offload_task (id, kind, queue, state, priority, max_attempts, timeout_ms,
                                     created_at, scheduled_at)
-          VALUES ($1, 'a', 'default', 'completed', 5, 3, 1000, $2, $2)""", UUID.randomUUID(), utc(T0)));
+          VALUES ($1, 'a', 'default', 'completed', 5, 3, 1000, $2, $2)""",
+                      UUID.randomUUID(),
+                      utc(T0)));
 
       assertEquals("23514", failure.getSqlState());
       assertEquals("offload_task_finalized_iff_final", failure.getConstraint());
@@ -1435,8 +1630,10 @@ class TaskStoreTest {
     void the_schema_rejects_a_running_task_without_a_lease() {
       UUID id = store.insert(newTask("a"), T0).await().task().id();
 
-      PgException failure = assertThrows(PgException.class,
-          () -> sql("UPDATE offload_task SET state = 'running' WHERE id = $1", id));
+      PgException failure =
+          assertThrows(
+              PgException.class,
+              () -> sql("UPDATE offload_task SET state = 'running' WHERE id = $1", id));
 
       assertEquals("23514", failure.getSqlState());
       assertEquals("offload_task_leased_iff_running", failure.getConstraint());
@@ -1446,8 +1643,10 @@ class TaskStoreTest {
     void the_schema_rejects_an_unknown_state() {
       UUID id = store.insert(newTask("a"), T0).await().task().id();
 
-      PgException failure = assertThrows(PgException.class,
-          () -> sql("UPDATE offload_task SET state = 'paused' WHERE id = $1", id));
+      PgException failure =
+          assertThrows(
+              PgException.class,
+              () -> sql("UPDATE offload_task SET state = 'paused' WHERE id = $1", id));
 
       assertEquals("23514", failure.getSqlState());
       assertEquals(TaskState.AVAILABLE, store.get(id).await().orElseThrow().state());
@@ -1457,8 +1656,10 @@ class TaskStoreTest {
     void the_schema_rejects_progress_outside_zero_to_one() {
       UUID id = insertAndClaim();
 
-      PgException failure = assertThrows(PgException.class,
-          () -> store.setProgress(List.of(new ProgressReport(id, 1, 1.5))).await());
+      PgException failure =
+          assertThrows(
+              PgException.class,
+              () -> store.setProgress(List.of(new ProgressReport(id, 1, 1.5))).await());
 
       assertEquals("23514", failure.getSqlState());
       assertNull(store.get(id).await().orElseThrow().progress());
@@ -1467,14 +1668,33 @@ class TaskStoreTest {
 
   // ---- helpers
 
-  private static NewTask task(String kind, String queue, int priority, int maxAttempts, Instant scheduledAt) {
+  private static NewTask task(
+      String kind, String queue, int priority, int maxAttempts, Instant scheduledAt) {
     Lane lane = kind.equals("http") ? Lane.ASYNC : Lane.BLOCKING;
-    return new NewTask(kind, lane, queue, new JsonObject(), priority, maxAttempts, Duration.ofSeconds(30),
-        scheduledAt, null, null);
+    return new NewTask(
+        kind,
+        lane,
+        queue,
+        new JsonObject(),
+        priority,
+        maxAttempts,
+        Duration.ofSeconds(30),
+        scheduledAt,
+        null,
+        null);
   }
 
   private static NewTask keyed(String uniqueKey) {
-    return new NewTask("a", Lane.BLOCKING, NewTask.DEFAULT_QUEUE, new JsonObject(), 5, 3, Duration.ofSeconds(30), null, uniqueKey,
+    return new NewTask(
+        "a",
+        Lane.BLOCKING,
+        NewTask.DEFAULT_QUEUE,
+        new JsonObject(),
+        5,
+        3,
+        Duration.ofSeconds(30),
+        null,
+        uniqueKey,
         null);
   }
 
@@ -1490,7 +1710,8 @@ class TaskStoreTest {
     return task("a", NewTask.DEFAULT_QUEUE, priority, 3, null);
   }
 
-  private static TaskFilter filter(TaskState state, String kind, String queue, UUID after, int limit) {
+  private static TaskFilter filter(
+      TaskState state, String kind, String queue, UUID after, int limit) {
     return new TaskFilter(state, kind, queue, after, limit);
   }
 
@@ -1499,12 +1720,22 @@ class TaskStoreTest {
   }
 
   private static AttemptEnd retry(UUID id, int attempt, Instant failedAt, Instant retryAt) {
-    return new AttemptEnd(id, attempt, TaskState.RETRYABLE, retryAt, null,
+    return new AttemptEnd(
+        id,
+        attempt,
+        TaskState.RETRYABLE,
+        retryAt,
+        null,
         new AttemptError(failedAt, attempt, "boom at attempt " + attempt));
   }
 
   private static AttemptEnd discard(UUID id, int attempt, Instant failedAt) {
-    return new AttemptEnd(id, attempt, TaskState.DISCARDED, null, null,
+    return new AttemptEnd(
+        id,
+        attempt,
+        TaskState.DISCARDED,
+        null,
+        null,
         new AttemptError(failedAt, attempt, "boom at attempt " + attempt));
   }
 
@@ -1517,22 +1748,26 @@ class TaskStoreTest {
     return ids;
   }
 
-  /** Completes on the next wake sent to this node's dispatcher over the event bus (see {@link Wakeups}). */
+  /**
+   * Completes on the next wake sent to this node's dispatcher over the event bus (see {@link
+   * Wakeups}).
+   */
   private Future<Void> nextLocalWake() {
     Promise<Void> woken = Promise.promise();
     MessageConsumer<Object> dispatcher = vertx.eventBus().localConsumer(Wakeups.LOCAL_ADDRESS);
-    dispatcher.handler(message -> {
-      woken.tryComplete();
-      dispatcher.unregister();
-    });
+    dispatcher.handler(
+        message -> {
+          woken.tryComplete();
+          dispatcher.unregister();
+        });
     dispatcher.completion().await();
     return woken.future();
   }
 
   /**
-   * The payloads on the task channel while {@code action} runs: waits for {@code expected} of them, then for
-   * a last notification of the listener's own. PostgreSQL delivers notifications in commit order, so any more
-   * from the action's committed statements arrive before it.
+   * The payloads on the task channel while {@code action} runs: waits for {@code expected} of them,
+   * then for a last notification of the listener's own. PostgreSQL delivers notifications in commit
+   * order, so any more from the action's committed statements arrive before it.
    */
   private List<String> notificationsDuring(Runnable action, int expected) {
     try (TaskChannel channel = new TaskChannel()) {
@@ -1554,7 +1789,8 @@ class TaskStoreTest {
   private final class TaskChannel implements AutoCloseable {
 
     final BlockingQueue<String> payloads = new LinkedBlockingQueue<>();
-    private final PgConnection listener = PgConnection.connect(vertx, Database.connectOptions(db.config())).await();
+    private final PgConnection listener =
+        PgConnection.connect(vertx, Database.connectOptions(db.config())).await();
 
     TaskChannel() {
       listener.notificationHandler(notification -> payloads.add(notification.getPayload()));
@@ -1574,7 +1810,9 @@ class TaskStoreTest {
 
     /** Sends {@code payload} on the task channel from this connection. */
     void notifyOwn(String payload) {
-      listener.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(db.config().notifyChannel(), payload))
+      listener
+          .preparedQuery("SELECT pg_notify($1, $2)")
+          .execute(Tuple.of(db.config().notifyChannel(), payload))
           .await();
     }
 
@@ -1592,7 +1830,10 @@ class TaskStoreTest {
     return insertAndClaim(NODE);
   }
 
-  /** Inserts a task due at T0 and claims it at T0 for {@code node}: attempt 1, leased until T0 + LEASE. */
+  /**
+   * Inserts a task due at T0 and claims it at T0 for {@code node}: attempt 1, leased until T0 +
+   * LEASE.
+   */
   private UUID insertAndClaim(String node) {
     UUID id = store.insert(newTask("a"), T0).await().task().id();
     List<Task> claimed = store.claim(BLOCKING, 1, node, T0, LEASE).await();
@@ -1607,8 +1848,11 @@ class TaskStoreTest {
   }
 
   private Instant leaseExpiresAt(UUID id) {
-    OffsetDateTime lease = sql("SELECT lease_expires_at FROM offload_task WHERE id = $1", id)
-        .iterator().next().getOffsetDateTime("lease_expires_at");
+    OffsetDateTime lease =
+        sql("SELECT lease_expires_at FROM offload_task WHERE id = $1", id)
+            .iterator()
+            .next()
+            .getOffsetDateTime("lease_expires_at");
     return lease == null ? null : lease.toInstant();
   }
 

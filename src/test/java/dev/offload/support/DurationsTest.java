@@ -46,10 +46,14 @@ class DurationsTest {
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @ValueSource(strings = {"", " ", "abc", "-1s", "-1", "2 s", "1w", "1e3", "1.s", ".5", "s", "ms", "1ms2",
-        "+1s", "1,5"})
+    @ValueSource(
+        strings = {
+          "", " ", "abc", "-1s", "-1", "2 s", "1w", "1e3", "1.s", ".5", "s", "ms", "1ms2", "+1s",
+          "1,5"
+        })
     void rejects_anything_else_with_a_message_quoting_the_text(String text) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Durations.parse(text));
       assertTrue(e.getMessage().contains("'" + text + "'"), e.getMessage());
     }
 
@@ -116,8 +120,21 @@ class DurationsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(longs = {0, 1, 999, 1000, 1001, 59_999, 60_000, 61_000, 3_599_999, 3_600_000, 86_400_000,
-        123_456_789})
+    @ValueSource(
+        longs = {
+          0,
+          1,
+          999,
+          1000,
+          1001,
+          59_999,
+          60_000,
+          61_000,
+          3_599_999,
+          3_600_000,
+          86_400_000,
+          123_456_789
+        })
     void parse_reads_back_what_format_wrote(long millis) {
       Duration duration = Duration.ofMillis(millis);
       assertEquals(duration, Durations.parse(Durations.format(duration)));

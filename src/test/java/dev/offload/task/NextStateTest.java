@@ -10,20 +10,30 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The next state of a task after an attempt's outcome: no database, no Vert.x, time and policy given. */
+/**
+ * The next state of a task after an attempt's outcome: no database, no Vert.x, time and policy
+ * given.
+ */
 class NextStateTest {
 
   private static final Instant NOW = Instant.parse("2025-03-01T09:00:00Z");
-  /** Full jitter at its lowest: the backoff after failed attempt n is exactly 10 s * 2^(n-1) / 2. */
-  private static final RetryPolicy POLICY = new RetryPolicy(Duration.ofSeconds(10), Duration.ofHours(1), () -> 0.0);
+
+  /**
+   * Full jitter at its lowest: the backoff after failed attempt n is exactly 10 s * 2^(n-1) / 2.
+   */
+  private static final RetryPolicy POLICY =
+      new RetryPolicy(Duration.ofSeconds(10), Duration.ofHours(1), () -> 0.0);
 
   @Test
   void a_completed_attempt_completes_the_task_with_its_result_and_no_error() {
     Task task = running(1, 3);
 
-    AttemptEnd end = NextState.after(task, AttemptOutcome.ofResult(new JsonObject().put("rows", 2)), NOW, POLICY);
+    AttemptEnd end =
+        NextState.after(
+            task, AttemptOutcome.ofResult(new JsonObject().put("rows", 2)), NOW, POLICY);
 
-    assertEquals(new AttemptEnd(task.id(), 1, TaskState.COMPLETED, null, "{\"rows\":2}", null), end);
+    assertEquals(
+        new AttemptEnd(task.id(), 1, TaskState.COMPLETED, null, "{\"rows\":2}", null), end);
   }
 
   @Test
@@ -50,7 +60,8 @@ class NextStateTest {
 
   @Test
   void a_failed_attempt_waits_for_the_delay_its_handler_asked_for_instead_of_the_backoff() {
-    AttemptOutcome snooze = AttemptOutcome.ofFailure(new RetryTaskException("later", Duration.ofMinutes(7)), null);
+    AttemptOutcome snooze =
+        AttemptOutcome.ofFailure(new RetryTaskException("later", Duration.ofMinutes(7)), null);
 
     AttemptEnd end = NextState.after(running(1, 3), snooze, NOW, POLICY);
 
@@ -64,10 +75,16 @@ class NextStateTest {
     Task task = running(3, 3);
 
     AttemptEnd failed = NextState.after(task, AttemptOutcome.failed("boom"), NOW, POLICY);
-    AttemptEnd snoozed = NextState.after(task,
-        AttemptOutcome.ofFailure(new RetryTaskException("later", Duration.ofMinutes(7)), null), NOW, POLICY);
+    AttemptEnd snoozed =
+        NextState.after(
+            task,
+            AttemptOutcome.ofFailure(new RetryTaskException("later", Duration.ofMinutes(7)), null),
+            NOW,
+            POLICY);
 
-    assertEquals(new AttemptEnd(task.id(), 3, TaskState.DISCARDED, null, null, new AttemptError(NOW, 3, "boom")),
+    assertEquals(
+        new AttemptEnd(
+            task.id(), 3, TaskState.DISCARDED, null, null, new AttemptError(NOW, 3, "boom")),
         failed);
     assertEquals(TaskState.DISCARDED, snoozed.state());
     assertNull(snoozed.retryAt());
@@ -77,11 +94,22 @@ class NextStateTest {
   void a_handler_that_discards_its_task_ends_it_even_with_attempts_left() {
     Task task = running(1, 5);
 
-    AttemptEnd end = NextState.after(task,
-        AttemptOutcome.ofFailure(new DiscardTaskException("input can never work"), null), NOW, POLICY);
+    AttemptEnd end =
+        NextState.after(
+            task,
+            AttemptOutcome.ofFailure(new DiscardTaskException("input can never work"), null),
+            NOW,
+            POLICY);
 
-    assertEquals(new AttemptEnd(task.id(), 1, TaskState.DISCARDED, null, null,
-        new AttemptError(NOW, 1, "input can never work")), end);
+    assertEquals(
+        new AttemptEnd(
+            task.id(),
+            1,
+            TaskState.DISCARDED,
+            null,
+            null,
+            new AttemptError(NOW, 1, "input can never work")),
+        end);
   }
 
   @Test
@@ -97,9 +125,27 @@ class NextStateTest {
 
   /** A task as claimed: running its attempt {@code attempt} of at most {@code maxAttempts}. */
   private static Task running(int attempt, int maxAttempts) {
-    return new Task(UUID.randomUUID(), "test", Lane.BLOCKING, NewTask.DEFAULT_QUEUE, TaskState.RUNNING,
-        new JsonObject(), NewTask.DEFAULT_PRIORITY, attempt, maxAttempts, Duration.ofSeconds(30), null, null,
-        List.of(), "node-a", NOW.minusSeconds(60), NOW.minusSeconds(60), NOW.minusSeconds(1), null, null, null,
+    return new Task(
+        UUID.randomUUID(),
+        "test",
+        Lane.BLOCKING,
+        NewTask.DEFAULT_QUEUE,
+        TaskState.RUNNING,
+        new JsonObject(),
+        NewTask.DEFAULT_PRIORITY,
+        attempt,
+        maxAttempts,
+        Duration.ofSeconds(30),
+        null,
+        null,
+        List.of(),
+        "node-a",
+        NOW.minusSeconds(60),
+        NOW.minusSeconds(60),
+        NOW.minusSeconds(1),
+        null,
+        null,
+        null,
         null);
   }
 }

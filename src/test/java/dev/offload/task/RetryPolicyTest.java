@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RetryPolicyTest {
 
   private static final DoubleSupplier LOWEST = () -> 0.0;
+
   /** The largest double below 1, the top of the supplier's [0, 1) range. */
   private static final DoubleSupplier HIGHEST = () -> Math.nextDown(1.0);
 
@@ -45,8 +46,17 @@ class RetryPolicyTest {
     for (int attempt = 1; attempt <= 20; attempt++) {
       long full = Math.min(100L << (attempt - 1), Duration.ofMinutes(10).toMillis());
       long backoff = policy.backoff(attempt).toMillis();
-      assertTrue(backoff >= full / 2 && backoff <= full,
-          "attempt " + attempt + ": " + backoff + " ms not within [" + full / 2 + ", " + full + "]");
+      assertTrue(
+          backoff >= full / 2 && backoff <= full,
+          "attempt "
+              + attempt
+              + ": "
+              + backoff
+              + " ms not within ["
+              + full / 2
+              + ", "
+              + full
+              + "]");
       assertEquals(Math.round(full / 2.0 + random * full / 2.0), backoff, "attempt " + attempt);
     }
   }
@@ -57,7 +67,9 @@ class RetryPolicyTest {
     Duration previous = Duration.ZERO;
     for (int attempt = 1; attempt <= 100; attempt++) {
       Duration backoff = policy.backoff(attempt);
-      assertTrue(backoff.compareTo(previous) >= 0, "attempt " + attempt + ": " + backoff + " < " + previous);
+      assertTrue(
+          backoff.compareTo(previous) >= 0,
+          "attempt " + attempt + ": " + backoff + " < " + previous);
       previous = backoff;
     }
   }
@@ -72,7 +84,9 @@ class RetryPolicyTest {
 
   @Test
   void a_cap_below_the_base_wins_from_the_first_attempt() {
-    assertEquals(Duration.ofSeconds(2), policy(Duration.ofMinutes(1), Duration.ofSeconds(2), HIGHEST).backoff(1));
+    assertEquals(
+        Duration.ofSeconds(2),
+        policy(Duration.ofMinutes(1), Duration.ofSeconds(2), HIGHEST).backoff(1));
   }
 
   @ParameterizedTest(name = "attempt {0}")
@@ -82,7 +96,9 @@ class RetryPolicyTest {
     Duration cap = Duration.ofDays(30);
     assertEquals(cap, policy(Duration.ofDays(1), cap, HIGHEST).backoff(attempt));
     assertEquals(cap.dividedBy(2), policy(Duration.ofDays(1), cap, LOWEST).backoff(attempt));
-    assertEquals(Duration.ofHours(1), policy(Duration.ofMillis(1), Duration.ofHours(1), HIGHEST).backoff(attempt));
+    assertEquals(
+        Duration.ofHours(1),
+        policy(Duration.ofMillis(1), Duration.ofHours(1), HIGHEST).backoff(attempt));
   }
 
   @ParameterizedTest(name = "attempt {0}")

@@ -27,8 +27,11 @@ class TaskIdsTest {
   void the_first_48_bits_are_the_unix_milliseconds() {
     UUID id = ids.next(NOW);
     assertEquals(NOW.toEpochMilli(), id.getMostSignificantBits() >>> 16);
-    assertTrue(id.toString().startsWith(String.format("%08x-%04x", NOW.toEpochMilli() >>> 16,
-        NOW.toEpochMilli() & 0xFFFF)), id.toString());
+    assertTrue(
+        id.toString()
+            .startsWith(
+                String.format("%08x-%04x", NOW.toEpochMilli() >>> 16, NOW.toEpochMilli() & 0xFFFF)),
+        id.toString());
   }
 
   @Test

@@ -7,11 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 
 /**
- * Runs a node's dispatcher one cycle at a time, like db-scheduler's {@code ManualScheduler}. The node is real
- * (HTTP, workers, PostgreSQL) but its dispatcher never claims by itself: no polling, no next-due timer, no
- * NOTIFY, no local wakes ({@link DispatchMode#MANUAL}). A test moves the node's {@link MutableClock} and asks
- * for one {@link #cycle}: a claim of what is due on that clock now, within the node's free capacity, started
- * at once. The attempts then run as in production: wait for a task's state as usual.
+ * Runs a node's dispatcher one cycle at a time, like db-scheduler's {@code ManualScheduler}. The
+ * node is real (HTTP, workers, PostgreSQL) but its dispatcher never claims by itself: no polling,
+ * no next-due timer, no NOTIFY, no local wakes ({@link DispatchMode#MANUAL}). A test moves the
+ * node's {@link MutableClock} and asks for one {@link #cycle}: a claim of what is due on that clock
+ * now, within the node's free capacity, started at once. The attempts then run as in production:
+ * wait for a task's state as usual.
  *
  * <pre>{@code
  * MutableClock clock = MutableClock.atNow();
@@ -32,8 +33,8 @@ public final class ManualDispatcher {
   }
 
   /**
-   * One dispatcher cycle. Completes once its claim is done and what it claimed has started, with how many
-   * tasks that is; fails if the claim failed (the database is away, say).
+   * One dispatcher cycle. Completes once its claim is done and what it claimed has started, with
+   * how many tasks that is; fails if the claim failed (the database is away, say).
    */
   public Future<Integer> cycle() {
     return vertx.eventBus().<Integer>request(Addresses.DISPATCHER_CYCLE, null).map(Message::body);

@@ -15,12 +15,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An Offload node as a real JVM process running the packaged fat jar ({@code -Doffload.jar}, set by the
- * failsafe plugin), logging to {@code target/it-logs/NAME.log}. For tests of what happens when a node dies.
+ * An Offload node as a real JVM process running the packaged fat jar ({@code -Doffload.jar}, set by
+ * the failsafe plugin), logging to {@code target/it-logs/NAME.log}. For tests of what happens when
+ * a node dies.
  */
 public final class NodeProcess implements AutoCloseable {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final String name;
   private final int port;
@@ -32,21 +34,26 @@ public final class NodeProcess implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts node {@code name} on a free port against the test schema and waits until it is ready. */
+  /**
+   * Starts node {@code name} on a free port against the test schema and waits until it is ready.
+   */
   public static NodeProcess start(String name, PgTestDatabase database, Map<String, String> env)
       throws IOException, InterruptedException {
     String jar = System.getProperty("offload.jar", "target/offload.jar");
     int port = freePort();
     Path log = Path.of("target", "it-logs", name + ".log");
     Files.createDirectories(log.getParent());
-    ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-jar", jar)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    Map<String, String> all = new HashMap<>(Map.of(
-        "OFFLOAD_NODE_ID", name,
-        "OFFLOAD_HTTP_PORT", String.valueOf(port),
-        "OFFLOAD_DATABASE_URL", database.config().url(),
-        "OFFLOAD_DATABASE_SCHEMA", database.schema()));
+    ProcessBuilder builder =
+        new ProcessBuilder("java", "-Xmx256m", "-jar", jar)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    Map<String, String> all =
+        new HashMap<>(
+            Map.of(
+                "OFFLOAD_NODE_ID", name,
+                "OFFLOAD_HTTP_PORT", String.valueOf(port),
+                "OFFLOAD_DATABASE_URL", database.config().url(),
+                "OFFLOAD_DATABASE_SCHEMA", database.schema()));
     all.putAll(env);
     builder.environment().putAll(all);
     NodeProcess node = new NodeProcess(name, port, builder.start());
@@ -55,16 +62,18 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public JsonObject post(String path, JsonObject body) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(uri(path))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri(path))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+            .build();
     return new JsonObject(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
   }
 
   public JsonObject get(String path) throws IOException, InterruptedException {
-    return new JsonObject(HTTP.send(HttpRequest.newBuilder(uri(path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+    return new JsonObject(
+        HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString())
+            .body());
   }
 
   /** SIGKILL: the JVM gets no chance to clean up, as in a crash or an OOM kill. */
@@ -86,7 +95,10 @@ public final class NodeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Kills a node still running. Does not throw InterruptedException (try-with-resources must not): keeps the flag. */
+  /**
+   * Kills a node still running. Does not throw InterruptedException (try-with-resources must not):
+   * keeps the flag.
+   */
   @Override
   public void close() {
     if (process.isAlive()) {
@@ -100,11 +112,15 @@ public final class NodeProcess implements AutoCloseable {
 
   private boolean isReady() {
     if (!process.isAlive()) {
-      throw new AssertionError(name + " exited with " + process.exitValue() + " before it was ready");
+      throw new AssertionError(
+          name + " exited with " + process.exitValue() + " before it was ready");
     }
     try {
-      return HTTP.send(HttpRequest.newBuilder(uri("/ready")).build(), HttpResponse.BodyHandlers.discarding())
-          .statusCode() == 200;
+      return HTTP.send(
+                  HttpRequest.newBuilder(uri("/ready")).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {

@@ -1,9 +1,9 @@
 package dev.offload.testing;
 
 import dev.offload.OffloadNode;
-import dev.offload.dispatch.DispatchMode;
 import dev.offload.config.ConfigLoader;
 import dev.offload.config.OffloadConfig;
+import dev.offload.dispatch.DispatchMode;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -25,20 +25,21 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Real Offload nodes for a test class, as db-scheduler's and River's test helpers give: a migrated schema of
- * the class's own ({@link PgTestDatabase}), emptied before each test and dropped after the class; nodes on
- * port 0, each in a Vert.x of its own with a {@link TestNode#client() client}; and {@code submit} and
- * {@code await} on the first node running. Register it in a static field:
+ * Real Offload nodes for a test class, as db-scheduler's and River's test helpers give: a migrated
+ * schema of the class's own ({@link PgTestDatabase}), emptied before each test and dropped after
+ * the class; nodes on port 0, each in a Vert.x of its own with a {@link TestNode#client() client};
+ * and {@code submit} and {@code await} on the first node running. Register it in a static field:
  *
  * <pre>{@code
  * @RegisterExtension
  * static final OffloadNodeExtension offload = OffloadNodeExtension.withNode().workers(1);
  * }</pre>
  *
- * {@link #withNode()} starts one node before the class's tests and stops it after them;
- * {@link #withoutNode()} leaves the starting to the tests ({@link #start(Map)}). A node started in a test
- * (or in a {@code @BeforeEach}) is stopped after that test; one started in a {@code @BeforeAll}, after the
- * class. Nodes are started with {@link #env(String, String) the extension's settings}, then the per-node ones.
+ * {@link #withNode()} starts one node before the class's tests and stops it after them; {@link
+ * #withoutNode()} leaves the starting to the tests ({@link #start(Map)}). A node started in a test
+ * (or in a {@code @BeforeEach}) is stopped after that test; one started in a {@code @BeforeAll},
+ * after the class. Nodes are started with {@link #env(String, String) the extension's settings},
+ * then the per-node ones.
  */
 public final class OffloadNodeExtension
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
@@ -54,8 +55,10 @@ public final class OffloadNodeExtension
   private boolean databaseReachable = true;
 
   private Class<?> owner;
+
   /** The test's own Vert.x, for SQL, fake servers and proxies; nodes have theirs. */
   private Vertx vertx;
+
   private PgTestDatabase database;
   private final List<TestNode> classNodes = new ArrayList<>();
   private final List<TestNode> testNodes = new ArrayList<>();
@@ -75,7 +78,8 @@ public final class OffloadNodeExtension
     return new OffloadNodeExtension(false);
   }
 
-  // ---- settings, before the class starts -----------------------------------------------------------------
+  // ---- settings, before the class starts
+  // -----------------------------------------------------------------
 
   /** An {@code OFFLOAD_*} setting for every node (see {@link #config}). */
   public OffloadNodeExtension env(String name, String value) {
@@ -98,28 +102,36 @@ public final class OffloadNodeExtension
     return this;
   }
 
-  /** The nodes' handlers; by default every handler on the test classpath ({@link TaskHandlers#discover()}). */
+  /**
+   * The nodes' handlers; by default every handler on the test classpath ({@link
+   * TaskHandlers#discover()}).
+   */
   public OffloadNodeExtension handlers(TaskHandlers handlers) {
     this.handlers = handlers;
     return this;
   }
 
-  /** Keeps the rows of one test for the next, e.g. the node registry of nodes started once for the class. */
+  /**
+   * Keeps the rows of one test for the next, e.g. the node registry of nodes started once for the
+   * class.
+   */
   public OffloadNodeExtension keepDataBetweenTests() {
     truncateBeforeEach = false;
     return this;
   }
 
   /**
-   * Nodes whose database never answers ({@link #UNREACHABLE_DATABASE}): no schema is made, and nodes are not
-   * waited for beyond their HTTP part.
+   * Nodes whose database never answers ({@link #UNREACHABLE_DATABASE}): no schema is made, and
+   * nodes are not waited for beyond their HTTP part.
    */
   public OffloadNodeExtension unreachableDatabase() {
     databaseReachable = false;
-    return env("OFFLOAD_DATABASE_URL", UNREACHABLE_DATABASE).env("OFFLOAD_DATABASE_RETRY_INTERVAL", "1m");
+    return env("OFFLOAD_DATABASE_URL", UNREACHABLE_DATABASE)
+        .env("OFFLOAD_DATABASE_RETRY_INTERVAL", "1m");
   }
 
-  // ---- lifecycle -----------------------------------------------------------------------------------------
+  // ---- lifecycle
+  // -----------------------------------------------------------------------------------------
 
   @Override
   public void beforeAll(ExtensionContext context) throws InterruptedException {
@@ -168,14 +180,18 @@ public final class OffloadNodeExtension
     }
   }
 
-  // ---- nodes ---------------------------------------------------------------------------------------------
+  // ---- nodes
+  // ---------------------------------------------------------------------------------------------
 
   /** Starts a node with the extension's settings and waits until its database part is ready. */
   public TestNode start() throws InterruptedException {
     return start(Map.of());
   }
 
-  /** Starts a node with the extension's settings and these, and waits until its database part is ready. */
+  /**
+   * Starts a node with the extension's settings and these, and waits until its database part is
+   * ready.
+   */
   public TestNode start(Map<String, String> overrides) throws InterruptedException {
     return start(clock, overrides);
   }
@@ -185,10 +201,11 @@ public final class OffloadNodeExtension
   }
 
   /**
-   * Starts a node on {@code clock} whose dispatcher claims only when the test asks ({@link TestNode#cycle}),
-   * and waits until its database part is ready: see {@link ManualDispatcher}.
+   * Starts a node on {@code clock} whose dispatcher claims only when the test asks ({@link
+   * TestNode#cycle}), and waits until its database part is ready: see {@link ManualDispatcher}.
    */
-  public TestNode startManual(MutableClock clock, Map<String, String> overrides) throws InterruptedException {
+  public TestNode startManual(MutableClock clock, Map<String, String> overrides)
+      throws InterruptedException {
     return ready(startWithoutWaiting(clock, overrides, DispatchMode.MANUAL));
   }
 
@@ -199,19 +216,28 @@ public final class OffloadNodeExtension
     return node;
   }
 
-  /** Starts a node and returns once its HTTP part listens, e.g. for a node whose database is away. */
+  /**
+   * Starts a node and returns once its HTTP part listens, e.g. for a node whose database is away.
+   */
   public TestNode startWithoutWaiting(Map<String, String> overrides) {
     return startWithoutWaiting(clock, overrides, DispatchMode.AUTOMATIC);
   }
 
-  private TestNode startWithoutWaiting(Clock clock, Map<String, String> overrides, DispatchMode mode) {
+  private TestNode startWithoutWaiting(
+      Clock clock, Map<String, String> overrides, DispatchMode mode) {
     Map<String, String> all = new HashMap<>(env);
     all.putAll(overrides);
     Vertx nodeVertx = Vertx.vertx();
     OffloadNode node;
     try {
-      node = OffloadNode.start(nodeVertx, testConfig(database, all), clock,
-          handlers != null ? handlers : TaskHandlers.discover(), mode).await();
+      node =
+          OffloadNode.start(
+                  nodeVertx,
+                  testConfig(database, all),
+                  clock,
+                  handlers != null ? handlers : TaskHandlers.discover(),
+                  mode)
+              .await();
     } catch (RuntimeException e) {
       nodeVertx.close().await();
       throw e;
@@ -222,20 +248,22 @@ public final class OffloadNodeExtension
   }
 
   /**
-   * Test defaults: one HTTP instance on a free port, four workers, quick polling and retries, no shutdown
-   * grace, {@code database}'s schema (if not null); {@code env} overrides. For tests that deploy parts of a
-   * node themselves.
+   * Test defaults: one HTTP instance on a free port, four workers, quick polling and retries, no
+   * shutdown grace, {@code database}'s schema (if not null); {@code env} overrides. For tests that
+   * deploy parts of a node themselves.
    */
   public static OffloadConfig testConfig(PgTestDatabase database, Map<String, String> env) {
-    Map<String, String> all = new HashMap<>(Map.of(
-        "OFFLOAD_NODE_ID", "test-node",
-        "OFFLOAD_HTTP_PORT", "0",
-        "OFFLOAD_HTTP_INSTANCES", "1",
-        "OFFLOAD_DATABASE_POOL_SIZE", "4",
-        "OFFLOAD_DATABASE_RETRY_INTERVAL", "200ms",
-        "OFFLOAD_WORKER_INSTANCES", "4",
-        "OFFLOAD_TASKS_POLL_INTERVAL", "200ms",
-        "OFFLOAD_TASKS_RETRY_BASE", "10ms"));
+    Map<String, String> all =
+        new HashMap<>(
+            Map.of(
+                "OFFLOAD_NODE_ID", "test-node",
+                "OFFLOAD_HTTP_PORT", "0",
+                "OFFLOAD_HTTP_INSTANCES", "1",
+                "OFFLOAD_DATABASE_POOL_SIZE", "4",
+                "OFFLOAD_DATABASE_RETRY_INTERVAL", "200ms",
+                "OFFLOAD_WORKER_INSTANCES", "4",
+                "OFFLOAD_TASKS_POLL_INTERVAL", "200ms",
+                "OFFLOAD_TASKS_RETRY_BASE", "10ms"));
     // Stopping a test node hands running attempts back at once; tests of the grace set their own.
     all.put("OFFLOAD_NODE_SHUTDOWN_GRACE", "0s");
     if (database != null) {
@@ -258,11 +286,14 @@ public final class OffloadNodeExtension
   public TestNode node() {
     List<TestNode> all = new ArrayList<>(classNodes);
     all.addAll(testNodes);
-    return all.stream().filter(node -> !node.isStopped()).findFirst()
+    return all.stream()
+        .filter(node -> !node.isStopped())
+        .findFirst()
         .orElseThrow(() -> new IllegalStateException("no node runs: start one first"));
   }
 
-  // ---- the first node, as tests use it -------------------------------------------------------------------
+  // ---- the first node, as tests use it
+  // -------------------------------------------------------------------
 
   public WebClient client() {
     return node().client();
@@ -284,11 +315,13 @@ public final class OffloadNodeExtension
     return node().await(id, until);
   }
 
-  public JsonObject await(String id, Duration wait, Predicate<JsonObject> until) throws InterruptedException {
+  public JsonObject await(String id, Duration wait, Predicate<JsonObject> until)
+      throws InterruptedException {
     return node().await(id, wait, until);
   }
 
-  // ---- the database --------------------------------------------------------------------------------------
+  // ---- the database
+  // --------------------------------------------------------------------------------------
 
   /** The test's own Vert.x (not a node's): for fake servers, proxies and SQL. */
   public Vertx vertx() {

@@ -13,16 +13,16 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * A schema of its own in the test database ({@code TEST_DATABASE_URL}, default
- * {@code postgresql://postgres@127.0.0.1:5432/test}), migrated from the real migration files. Create one per
- * test class, {@link #truncate} between tests, {@link #drop} after. The database itself is created on first
- * use if the server does not have it yet.
+ * A schema of its own in the test database ({@code TEST_DATABASE_URL}, default {@code
+ * postgresql://postgres@127.0.0.1:5432/test}), migrated from the real migration files. Create one
+ * per test class, {@link #truncate} between tests, {@link #drop} after. The database itself is
+ * created on first use if the server does not have it yet.
  */
 public final class PgTestDatabase {
 
-
-  public static final String URL = System.getenv().getOrDefault(
-      "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test");
+  public static final String URL =
+      System.getenv()
+          .getOrDefault("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test");
 
   private final DatabaseConfig config;
 
@@ -31,13 +31,15 @@ public final class PgTestDatabase {
   }
 
   /**
-   * Creates and migrates a fresh schema named after the test class; the migrations create the database too
-   * when the server lacks it, as a node's do. Blocking: call from the test thread.
+   * Creates and migrates a fresh schema named after the test class; the migrations create the
+   * database too when the server lacks it, as a node's do. Blocking: call from the test thread.
    */
   public static PgTestDatabase create(Class<?> testClass) {
-    String schema = ("t_" + testClass.getSimpleName() + "_" + UUID.randomUUID().toString().substring(0, 8))
-        .toLowerCase(Locale.ROOT);
-    PgTestDatabase database = new PgTestDatabase(new DatabaseConfig(URL, schema, 4, Duration.ofMillis(200)));
+    String schema =
+        ("t_" + testClass.getSimpleName() + "_" + UUID.randomUUID().toString().substring(0, 8))
+            .toLowerCase(Locale.ROOT);
+    PgTestDatabase database =
+        new PgTestDatabase(new DatabaseConfig(URL, schema, 4, Duration.ofMillis(200)));
     Migrations.apply(database.config);
     return database;
   }
@@ -65,23 +67,32 @@ public final class PgTestDatabase {
   }
 
   /**
-   * Whether a connection LISTENs on this schema's task channel, i.e. a dispatcher hears of new tasks: the
-   * last statement of a LISTEN connection is the LISTEN naming its channels, quoted.
+   * Whether a connection LISTENs on this schema's task channel, i.e. a dispatcher hears of new
+   * tasks: the last statement of a LISTEN connection is the LISTEN naming its channels, quoted.
    */
   public boolean hasTaskListener(Vertx vertx) {
-    return sql(vertx, """
+    return sql(
+                vertx,
+                """
         SELECT count(*) FROM pg_stat_activity
         WHERE datname = current_database() AND query LIKE 'LISTEN %' AND position($1 IN query) > 0""",
-        '"' + config.notifyChannel() + '"').iterator().next().getLong(0) > 0;
+                '"' + config.notifyChannel() + '"')
+            .iterator()
+            .next()
+            .getLong(0)
+        > 0;
   }
 
   /**
-   * Empties every table. The node registry goes first: a node still running in the test may be writing its
-   * heartbeat, which locks offload_node and then reads offload_task. Taking the locks in that same order, the
-   * truncate waits for the heartbeat instead of deadlocking with it (which the node would log as a failure).
+   * Empties every table. The node registry goes first: a node still running in the test may be
+   * writing its heartbeat, which locks offload_node and then reads offload_task. Taking the locks
+   * in that same order, the truncate waits for the heartbeat instead of deadlocking with it (which
+   * the node would log as a failure).
    */
   public void truncate(Vertx vertx) {
-    sql(vertx, "TRUNCATE offload_node, offload_task, offload_user, offload_file_chunk, offload_file CASCADE");
+    sql(
+        vertx,
+        "TRUNCATE offload_node, offload_task, offload_user, offload_file_chunk, offload_file CASCADE");
   }
 
   public void drop(Vertx vertx) {

@@ -3,8 +3,9 @@ package dev.offload.testing;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The JSON body of a {@code POST /tasks}, built field by field; made by {@link Tasks}. Each call returns this
- * body, changed; {@link #json()} gives a copy, so one body can be submitted many times.
+ * The JSON body of a {@code POST /tasks}, built field by field; made by {@link Tasks}. Each call
+ * returns this body, changed; {@link #json()} gives a copy, so one body can be submitted many
+ * times.
  */
 public final class TaskBody {
 

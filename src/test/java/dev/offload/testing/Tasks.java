@@ -4,13 +4,12 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Predicate;
 
 /**
- * The task bodies tests submit, by kind, and the conditions they wait for. The kinds {@code test.*} are the
- * handlers in {@code testing/handlers}.
+ * The task bodies tests submit, by kind, and the conditions they wait for. The kinds {@code test.*}
+ * are the handlers in {@code testing/handlers}.
  */
 public final class Tasks {
 
-  private Tasks() {
-  }
+  private Tasks() {}
 
   public static TaskBody of(String kind) {
     return new TaskBody(kind);

@@ -9,8 +9,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * A TCP proxy on a fixed local port in front of a real server (here PostgreSQL). Stopping it closes every
- * connection through it, as a database restart or a network cut would; starting it again restores them.
+ * A TCP proxy on a fixed local port in front of a real server (here PostgreSQL). Stopping it closes
+ * every connection through it, as a database restart or a network cut would; starting it again
+ * restores them.
  */
 public final class TcpProxy {
 
@@ -54,14 +55,18 @@ public final class TcpProxy {
   private void proxy(NetSocket downstream) {
     downstream.pause();
     track(downstream);
-    client.connect(targetPort, targetHost).onSuccess(upstream -> {
-      track(upstream);
-      downstream.closeHandler(ignored -> upstream.close());
-      upstream.closeHandler(ignored -> downstream.close());
-      downstream.pipeTo(upstream);
-      upstream.pipeTo(downstream);
-      downstream.resume();
-    }).onFailure(failure -> downstream.close());
+    client
+        .connect(targetPort, targetHost)
+        .onSuccess(
+            upstream -> {
+              track(upstream);
+              downstream.closeHandler(ignored -> upstream.close());
+              upstream.closeHandler(ignored -> downstream.close());
+              downstream.pipeTo(upstream);
+              upstream.pipeTo(downstream);
+              downstream.resume();
+            })
+        .onFailure(failure -> downstream.close());
   }
 
   private void track(NetSocket socket) {

@@ -16,28 +16,36 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * A real Offload node started by {@link OffloadNodeExtension}, in a Vert.x of its own (as in a JVM of its own),
- * with a {@link WebClient} on its port and the calls tests make to it. Blocking: use from the test thread.
+ * A real Offload node started by {@link OffloadNodeExtension}, in a Vert.x of its own (as in a JVM
+ * of its own), with a {@link WebClient} on its port and the calls tests make to it. Blocking: use
+ * from the test thread.
  */
 public final class TestNode {
 
   /** How long {@link #await(String, Predicate)} waits unless told otherwise. */
   public static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
-  /** Connections the client opens at most, so that tests sending requests at once are not queued. */
+
+  /**
+   * Connections the client opens at most, so that tests sending requests at once are not queued.
+   */
   private static final int CLIENT_CONNECTIONS = 32;
 
   private final Vertx vertx;
   private final OffloadNode node;
+
   /** Kept in a field: Vert.x 5 may collect a client held only by a local variable. */
   private final WebClient client;
+
   private boolean stopped;
 
   TestNode(Vertx vertx, OffloadNode node) {
     this.vertx = vertx;
     this.node = node;
-    this.client = WebClient.create(vertx,
-        new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
-        new PoolOptions().setHttp1MaxSize(CLIENT_CONNECTIONS));
+    this.client =
+        WebClient.create(
+            vertx,
+            new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()),
+            new PoolOptions().setHttp1MaxSize(CLIENT_CONNECTIONS));
   }
 
   public WebClient client() {
@@ -68,14 +76,17 @@ public final class TestNode {
     return response.bodyAsJsonObject().getString("id");
   }
 
-  /** Submits {@code count} copies of {@code task} in one batch, expects a 202, and returns their ids in order. */
+  /**
+   * Submits {@code count} copies of {@code task} in one batch, expects a 202, and returns their ids
+   * in order.
+   */
   public List<String> submitBatch(int count, TaskBody task) {
     JsonArray tasks = new JsonArray();
     for (int i = 0; i < count; i++) {
       tasks.add(task.json());
     }
-    HttpResponse<Buffer> response = client.post("/tasks/batch")
-        .sendJsonObject(new JsonObject().put("tasks", tasks)).await();
+    HttpResponse<Buffer> response =
+        client.post("/tasks/batch").sendJsonObject(new JsonObject().put("tasks", tasks)).await();
     assertEquals(202, response.statusCode(), response.bodyAsString());
     return response.bodyAsJsonObject().getJsonArray("ids").stream().map(String::valueOf).toList();
   }
@@ -87,19 +98,23 @@ public final class TestNode {
     return response.bodyAsJsonObject();
   }
 
-  /** Polls the task until {@code until} holds (see {@link Tasks#inState}), for {@link #DEFAULT_WAIT}. */
+  /**
+   * Polls the task until {@code until} holds (see {@link Tasks#inState}), for {@link
+   * #DEFAULT_WAIT}.
+   */
   public JsonObject await(String id, Predicate<JsonObject> until) throws InterruptedException {
     return await(id, DEFAULT_WAIT, until);
   }
 
-  public JsonObject await(String id, Duration wait, Predicate<JsonObject> until) throws InterruptedException {
+  public JsonObject await(String id, Duration wait, Predicate<JsonObject> until)
+      throws InterruptedException {
     return Eventually.value("task " + id, wait, () -> task(id), until);
   }
 
   /** The node's {@code /metrics}, in the Prometheus text format. */
   /**
-   * One dispatcher cycle of a node started by {@link OffloadNodeExtension#startManual}: how many tasks it
-   * claimed and started (see {@link ManualDispatcher}).
+   * One dispatcher cycle of a node started by {@link OffloadNodeExtension#startManual}: how many
+   * tasks it claimed and started (see {@link ManualDispatcher}).
    */
   public int cycle() {
     return new ManualDispatcher(vertx).cycle().await();
@@ -110,8 +125,9 @@ public final class TestNode {
   }
 
   /**
-   * Stops the node gracefully ({@link OffloadNode#stop()}), leaving its Vert.x running, as an application
-   * embedding it would; the extension closes that Vert.x after the test. Once only: later calls do nothing.
+   * Stops the node gracefully ({@link OffloadNode#stop()}), leaving its Vert.x running, as an
+   * application embedding it would; the extension closes that Vert.x after the test. Once only:
+   * later calls do nothing.
    */
   public void stop() {
     if (!stopped) {

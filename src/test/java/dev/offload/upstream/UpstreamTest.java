@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link Upstream} against a {@link FakeUpstream} on port 0, called from one event loop as an HTTP verticle
- * would. Each test makes its upstream from a config read by {@link ConfigLoader}, like a node does.
+ * {@link Upstream} against a {@link FakeUpstream} on port 0, called from one event loop as an HTTP
+ * verticle would. Each test makes its upstream from a config read by {@link ConfigLoader}, like a
+ * node does.
  */
 @ExtendWith(VertxExtension.class)
 class UpstreamTest {
@@ -62,15 +63,25 @@ class UpstreamTest {
     }
   }
 
-  /** Makes {@link #upstream} from test settings, e.g. {@code "retries": 0}, over a base URL on the fake. */
+  /**
+   * Makes {@link #upstream} from test settings, e.g. {@code "retries": 0}, over a base URL on the
+   * fake.
+   */
   private Upstream upstream(String settings) {
     return upstreamAt(fake.baseUrl(), settings);
   }
 
   private Upstream upstreamAt(String baseUrl, String settings) {
-    String json = "{\"fake\": {\"base_url\": \"" + baseUrl + "\"" + (settings.isEmpty() ? "" : ", " + settings) + "}}";
-    UpstreamConfig config = ConfigLoader.load(Optional.empty(), Map.of("OFFLOAD_UPSTREAMS", json))
-        .upstreams().get("fake");
+    String json =
+        "{\"fake\": {\"base_url\": \""
+            + baseUrl
+            + "\""
+            + (settings.isEmpty() ? "" : ", " + settings)
+            + "}}";
+    UpstreamConfig config =
+        ConfigLoader.load(Optional.empty(), Map.of("OFFLOAD_UPSTREAMS", json))
+            .upstreams()
+            .get("fake");
     upstream = onEventLoop(() -> Future.succeededFuture(Upstream.create(vertx, config))).await();
     return upstream;
   }
@@ -94,10 +105,10 @@ class UpstreamTest {
   }
 
   private static UpstreamFailure failure(Future<UpstreamResponse> call) {
-    Throwable outcome = call
-        .map(response -> (Throwable) new AssertionError("answered " + response.status()))
-        .otherwise(failure -> failure)
-        .await();
+    Throwable outcome =
+        call.map(response -> (Throwable) new AssertionError("answered " + response.status()))
+            .otherwise(failure -> failure)
+            .await();
     return assertInstanceOf(UpstreamFailure.class, outcome);
   }
 
@@ -193,7 +204,8 @@ class UpstreamTest {
       upstream("\"retries\": 1");
       UpstreamFailure failure = failure("reset");
       assertEquals(Kind.FAILED, failure.kind());
-      assertEquals("upstream fake: connection closed by the upstream (2 attempts)", failure.getMessage());
+      assertEquals(
+          "upstream fake: connection closed by the upstream (2 attempts)", failure.getMessage());
       assertEquals(2, fake.calls("/reset"));
     }
 
@@ -208,7 +220,8 @@ class UpstreamTest {
     @Test
     @Timing
     void the_backoff_between_attempts_stays_under_its_jittered_bound() {
-      // Full jitter: before retry n it waits between 0 and 100 ms * 2^n; three attempts here wait under 600 ms.
+      // Full jitter: before retry n it waits between 0 and 100 ms * 2^n; three attempts here wait
+      // under 600 ms.
       upstream("\"retries\": 2");
       long started = System.nanoTime();
       failure("status/502");
@@ -233,7 +246,8 @@ class UpstreamTest {
     @Test
     void timed_out_attempts_are_retried() {
       upstream("\"timeout\": \"200ms\", \"retries\": 1");
-      assertEquals("upstream fake: no answer within 200ms (2 attempts)", failure("delay/3000").getMessage());
+      assertEquals(
+          "upstream fake: no answer within 200ms (2 attempts)", failure("delay/3000").getMessage());
       assertEquals(2, fake.calls("/delay/3000"));
     }
 
@@ -248,7 +262,8 @@ class UpstreamTest {
   @Nested
   class Breaker {
 
-    private static final String FRAGILE = "\"retries\": 0, \"breaker_failures\": 2, \"breaker_reset\": \"300ms\"";
+    private static final String FRAGILE =
+        "\"retries\": 0, \"breaker_failures\": 2, \"breaker_reset\": \"300ms\"";
 
     private void open() {
       failure("status/500");
@@ -258,7 +273,8 @@ class UpstreamTest {
 
     @Test
     @Timing
-    void opens_after_breaker_failures_and_then_fails_fast_without_calling() throws InterruptedException {
+    void opens_after_breaker_failures_and_then_fails_fast_without_calling()
+        throws InterruptedException {
       upstream(FRAGILE.replace("300ms", "5s"));
       open();
       long started = System.nanoTime();
@@ -273,7 +289,9 @@ class UpstreamTest {
     void half_opens_after_the_reset_time_and_closes_on_a_success() throws InterruptedException {
       upstream(FRAGILE);
       open();
-      Eventually.isTrue("half-open", Duration.ofSeconds(3),
+      Eventually.isTrue(
+          "half-open",
+          Duration.ofSeconds(3),
           () -> upstream.circuitState() == CircuitBreakerState.HALF_OPEN);
       assertEquals(200, get("json/1").status());
       assertEquals(CircuitBreakerState.CLOSED, upstream.circuitState());
@@ -284,7 +302,9 @@ class UpstreamTest {
     void a_failed_test_call_in_half_open_opens_it_again() throws InterruptedException {
       upstream(FRAGILE);
       open();
-      Eventually.isTrue("half-open", Duration.ofSeconds(3),
+      Eventually.isTrue(
+          "half-open",
+          Duration.ofSeconds(3),
           () -> upstream.circuitState() == CircuitBreakerState.HALF_OPEN);
       assertEquals("upstream fake: answered 500 (1 attempt)", failure("status/500").getMessage());
       assertEquals(CircuitBreakerState.OPEN, upstream.circuitState());
@@ -295,7 +315,9 @@ class UpstreamTest {
     void in_half_open_a_single_call_tests_the_upstream() throws InterruptedException {
       upstream(FRAGILE);
       open();
-      Eventually.isTrue("half-open", Duration.ofSeconds(3),
+      Eventually.isTrue(
+          "half-open",
+          Duration.ofSeconds(3),
           () -> upstream.circuitState() == CircuitBreakerState.HALF_OPEN);
       Future<UpstreamResponse> test = call("delay/200");
       UpstreamFailure other = failure(call("json/1"));
@@ -329,7 +351,8 @@ class UpstreamTest {
     void no_more_than_max_concurrency_requests_are_in_flight_the_others_wait() {
       upstream("\"max_concurrency\": 2, \"timeout\": \"5s\"");
       long started = System.nanoTime();
-      List<Future<UpstreamResponse>> calls = IntStream.range(0, 6).mapToObj(i -> call("delay/200")).toList();
+      List<Future<UpstreamResponse>> calls =
+          IntStream.range(0, 6).mapToObj(i -> call("delay/200")).toList();
       Future.all(calls).await();
       calls.forEach(call -> assertEquals(200, call.result().status()));
       assertEquals(2, fake.maxInFlight());
@@ -338,16 +361,24 @@ class UpstreamTest {
 
     @Test
     void past_the_wait_queue_a_call_fails_at_once_as_busy() {
-      upstream("\"max_concurrency\": 1, \"timeout\": \"1s\", \"retries\": 0, \"breaker_failures\": 1000");
+      upstream(
+          "\"max_concurrency\": 1, \"timeout\": \"1s\", \"retries\": 0, \"breaker_failures\": 1000");
       int queue = upstream.waitQueueSize();
-      get("json/1"); // the connection is open: while it is being opened, the pool counts its first request as waiting
+      get("json/1"); // the connection is open: while it is being opened, the pool counts its first
+      // request as waiting
       List<Future<UpstreamResponse>> calls =
           IntStream.range(0, 1 + queue + 3).mapToObj(i -> call("delay/300")).toList();
       Future.join(calls).otherwise(ignored -> null).await();
-      List<UpstreamFailure> busy = calls.stream().filter(Future::failed).map(Future::cause)
-          .map(UpstreamFailure.class::cast).filter(failure -> failure.kind() == Kind.BUSY).toList();
+      List<UpstreamFailure> busy =
+          calls.stream()
+              .filter(Future::failed)
+              .map(Future::cause)
+              .map(UpstreamFailure.class::cast)
+              .filter(failure -> failure.kind() == Kind.BUSY)
+              .toList();
       assertEquals(3, busy.size(), "1 in flight, " + queue + " waiting, 3 refused");
-      assertEquals("upstream fake: max_concurrency (1) reached and 50 requests waiting; try again shortly",
+      assertEquals(
+          "upstream fake: max_concurrency (1) reached and 50 requests waiting; try again shortly",
           busy.get(0).getMessage());
     }
   }

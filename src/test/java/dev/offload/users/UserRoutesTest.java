@@ -33,21 +33,27 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code /users} over HTTP on a real node (no workers) and a real schema. The node has an API token, so every
- * change below also proves that the routes sit behind the bearer token; the clock only moves when a test
- * moves it.
+ * {@code /users} over HTTP on a real node (no workers) and a real schema. The node has an API
+ * token, so every change below also proves that the routes sit behind the bearer token; the clock
+ * only moves when a test moves it.
  */
 class UserRoutesTest {
 
-  private static final Set<String> USER_FIELDS = Set.of("id", "email", "name", "created_at", "updated_at");
+  private static final Set<String> USER_FIELDS =
+      Set.of("id", "email", "name", "created_at", "updated_at");
   private static final String TOKEN = "users-test-token";
   private static final int BODY_LIMIT = 1_048_576;
 
-  private static final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  private static final MutableClock clock =
+      new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
 
   @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode().workers(0)
-      .env("OFFLOAD_API_TOKEN", TOKEN).clock(clock).keepDataBetweenTests();
+  static final OffloadNodeExtension offload =
+      OffloadNodeExtension.withNode()
+          .workers(0)
+          .env("OFFLOAD_API_TOKEN", TOKEN)
+          .clock(clock)
+          .keepDataBetweenTests();
 
   /** Only the table these tests write: emptying every table before each of them costs seconds. */
   @BeforeEach
@@ -55,14 +61,16 @@ class UserRoutesTest {
     offload.sql("TRUNCATE offload_user");
   }
 
-  // ---- POST /users ---------------------------------------------------------------------------------------
+  // ---- POST /users
+  // ---------------------------------------------------------------------------------------
 
   @Nested
   class Create {
 
     @Test
     void answers_201_with_the_location_and_every_field_of_the_user() {
-      HttpResponse<Buffer> response = send(HttpMethod.POST, "/users", user("ada@example.com", "Ada Lovelace"));
+      HttpResponse<Buffer> response =
+          send(HttpMethod.POST, "/users", user("ada@example.com", "Ada Lovelace"));
 
       assertEquals(201, response.statusCode(), response.bodyAsString());
       assertTrue(response.getHeader("content-type").startsWith("application/json"));
@@ -108,7 +116,8 @@ class UserRoutesTest {
     void an_email_taken_in_any_case_is_a_409_and_stores_nothing() {
       create("ada@example.com", "Ada");
 
-      HttpResponse<Buffer> response = send(HttpMethod.POST, "/users", user("ADA@Example.COM", "Another Ada"));
+      HttpResponse<Buffer> response =
+          send(HttpMethod.POST, "/users", user("ADA@Example.COM", "Another Ada"));
 
       assertError(response, 409, "email_taken");
       assertEquals(1, userCount());
@@ -116,25 +125,45 @@ class UserRoutesTest {
 
     @Test
     void concurrent_requests_with_one_email_create_exactly_one_user() {
-      List<Future<HttpResponse<Buffer>>> responses = IntStream.range(0, 24)
-          .mapToObj(i -> request(HttpMethod.POST, "/users")
-              .sendJsonObject(user(i % 2 == 0 ? "race@example.com" : "RACE@example.com", "Racer " + i)))
-          .toList();
+      List<Future<HttpResponse<Buffer>>> responses =
+          IntStream.range(0, 24)
+              .mapToObj(
+                  i ->
+                      request(HttpMethod.POST, "/users")
+                          .sendJsonObject(
+                              user(
+                                  i % 2 == 0 ? "race@example.com" : "RACE@example.com",
+                                  "Racer " + i)))
+              .toList();
       Future.join(responses).await();
 
       assertTrue(responses.stream().allMatch(Future::succeeded), "every request was answered");
       List<HttpResponse<Buffer>> answers = responses.stream().map(Future::result).toList();
       assertEquals(1, answers.stream().filter(r -> r.statusCode() == 201).count());
-      List<HttpResponse<Buffer>> refused = answers.stream().filter(r -> r.statusCode() != 201).toList();
+      List<HttpResponse<Buffer>> refused =
+          answers.stream().filter(r -> r.statusCode() != 201).toList();
       assertEquals(23, refused.size());
       refused.forEach(r -> assertError(r, 409, "email_taken"));
       assertEquals(1, userCount());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "ab", "no-at-sign", "@example.com", "ada@", "ada@@example.com",
-        "ada@exa@mple.com", "ada lovelace@example.com", "ada@exam ple.com", "ada\u00a0@example.com",
-        "ada\u0000@example.com", "ada@example.com\u0007"})
+    @ValueSource(
+        strings = {
+          "",
+          "   ",
+          "ab",
+          "no-at-sign",
+          "@example.com",
+          "ada@",
+          "ada@@example.com",
+          "ada@exa@mple.com",
+          "ada lovelace@example.com",
+          "ada@exam ple.com",
+          "ada\u00a0@example.com",
+          "ada\u0000@example.com",
+          "ada@example.com\u0007"
+        })
     void an_email_that_does_not_look_like_one_is_a_400(String email) {
       assertError(send(HttpMethod.POST, "/users", user(email, "Ada")), 400, "invalid_field");
       assertEquals(0, userCount());
@@ -145,35 +174,49 @@ class UserRoutesTest {
       String local = "a".repeat(64);
       String domain254 = "d".repeat(254 - local.length() - 1 - 4) + ".com";
 
-      assertError(send(HttpMethod.POST, "/users", user(local + "x@" + domain254, "Ada")), 400, "invalid_field");
+      assertError(
+          send(HttpMethod.POST, "/users", user(local + "x@" + domain254, "Ada")),
+          400,
+          "invalid_field");
       assertEquals(254, create(local + "@" + domain254, "Ada").getString("email").length());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "   ", "\n\t", "Ada\u0000", "Ada\nLovelace", "\ud800 lone surrogate"})
+    @ValueSource(
+        strings = {"", "   ", "\n\t", "Ada\u0000", "Ada\nLovelace", "\ud800 lone surrogate"})
     void an_empty_or_unprintable_name_is_a_400(String name) {
-      assertError(send(HttpMethod.POST, "/users", user("ada@example.com", name)), 400, "invalid_field");
+      assertError(
+          send(HttpMethod.POST, "/users", user("ada@example.com", name)), 400, "invalid_field");
       assertEquals(0, userCount());
     }
 
     @Test
     void a_name_longer_than_200_characters_is_a_400() {
-      assertError(send(HttpMethod.POST, "/users", user("ada@example.com", "n".repeat(201))), 400, "invalid_field");
-      assertError(send(HttpMethod.POST, "/users", user("ada@example.com", "😀".repeat(201))), 400, "invalid_field");
+      assertError(
+          send(HttpMethod.POST, "/users", user("ada@example.com", "n".repeat(201))),
+          400,
+          "invalid_field");
+      assertError(
+          send(HttpMethod.POST, "/users", user("ada@example.com", "😀".repeat(201))),
+          400,
+          "invalid_field");
       assertEquals(0, userCount());
     }
 
     @Test
     void a_missing_field_a_null_field_or_a_field_of_the_wrong_type_is_a_400() {
-      List<JsonObject> bodies = List.of(
-          new JsonObject().put("email", "ada@example.com"),
-          new JsonObject().put("name", "Ada"),
-          new JsonObject(),
-          user("ada@example.com", null),
-          new JsonObject().put("email", (Object) null).put("name", "Ada"),
-          new JsonObject().put("email", 42).put("name", "Ada"),
-          new JsonObject().put("email", "ada@example.com").put("name", new JsonObject()),
-          new JsonObject().put("email", "ada@example.com").put("name", new JsonArray().add("Ada")));
+      List<JsonObject> bodies =
+          List.of(
+              new JsonObject().put("email", "ada@example.com"),
+              new JsonObject().put("name", "Ada"),
+              new JsonObject(),
+              user("ada@example.com", null),
+              new JsonObject().put("email", (Object) null).put("name", "Ada"),
+              new JsonObject().put("email", 42).put("name", "Ada"),
+              new JsonObject().put("email", "ada@example.com").put("name", new JsonObject()),
+              new JsonObject()
+                  .put("email", "ada@example.com")
+                  .put("name", new JsonArray().add("Ada")));
       for (JsonObject body : bodies) {
         assertError(send(HttpMethod.POST, "/users", body), 400, "invalid_field");
       }
@@ -182,16 +225,28 @@ class UserRoutesTest {
 
     @Test
     void an_unknown_field_is_a_400_naming_it() {
-      String message = assertError(
-          send(HttpMethod.POST, "/users", user("ada@example.com", "Ada").put("id", 7)), 400, "invalid_field");
+      String message =
+          assertError(
+              send(HttpMethod.POST, "/users", user("ada@example.com", "Ada").put("id", 7)),
+              400,
+              "invalid_field");
 
       assertTrue(message.contains("'id'"), message);
       assertEquals(0, userCount());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "not json", "[]", "[{\"email\": \"a@b\"}]", "\"ada@example.com\"", "42", "null",
-        "{\"email\": \"ada@example.com\", \"name\": "})
+    @ValueSource(
+        strings = {
+          "",
+          "not json",
+          "[]",
+          "[{\"email\": \"a@b\"}]",
+          "\"ada@example.com\"",
+          "42",
+          "null",
+          "{\"email\": \"ada@example.com\", \"name\": "
+        })
     void a_body_that_is_not_a_json_object_is_a_400(String body) {
       assertError(sendRaw(HttpMethod.POST, "/users", body), 400, "invalid_json");
     }
@@ -205,7 +260,8 @@ class UserRoutesTest {
     }
   }
 
-  // ---- GET /users/{id} -----------------------------------------------------------------------------------
+  // ---- GET /users/{id}
+  // -----------------------------------------------------------------------------------
 
   @Nested
   class Get {
@@ -237,14 +293,27 @@ class UserRoutesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-1", "+1", "abc", "1.5", "1e3", "0x10", "%201", "9223372036854775808",
-        "99999999999999999999", "%00"})
+    @ValueSource(
+        strings = {
+          "0",
+          "-1",
+          "+1",
+          "abc",
+          "1.5",
+          "1e3",
+          "0x10",
+          "%201",
+          "9223372036854775808",
+          "99999999999999999999",
+          "%00"
+        })
     void an_id_that_is_not_a_positive_64_bit_integer_is_a_400(String id) {
       assertError(get("/users/" + id), 400, "invalid_id");
     }
   }
 
-  // ---- PATCH /users/{id} ---------------------------------------------------------------------------------
+  // ---- PATCH /users/{id}
+  // ---------------------------------------------------------------------------------
 
   @Nested
   class Update {
@@ -254,11 +323,14 @@ class UserRoutesTest {
       JsonObject created = create("ada@example.com", "Ada");
       clock.advance(Duration.ofMinutes(5));
 
-      HttpResponse<Buffer> response = patch(created.getLong("id"), new JsonObject().put("name", " Ada Lovelace "));
+      HttpResponse<Buffer> response =
+          patch(created.getLong("id"), new JsonObject().put("name", " Ada Lovelace "));
 
       assertEquals(200, response.statusCode(), response.bodyAsString());
       JsonObject updated = response.bodyAsJsonObject();
-      assertEquals(created.copy().put("name", "Ada Lovelace").put("updated_at", clock.instant().toString()), updated);
+      assertEquals(
+          created.copy().put("name", "Ada Lovelace").put("updated_at", clock.instant().toString()),
+          updated);
       assertEquals(updated, get("/users/" + created.getLong("id")).bodyAsJsonObject());
     }
 
@@ -266,8 +338,9 @@ class UserRoutesTest {
     void changes_only_the_email() {
       JsonObject created = create("ada@example.com", "Ada");
 
-      JsonObject updated = patch(created.getLong("id"), new JsonObject().put("email", "lovelace@example.org"))
-          .bodyAsJsonObject();
+      JsonObject updated =
+          patch(created.getLong("id"), new JsonObject().put("email", "lovelace@example.org"))
+              .bodyAsJsonObject();
 
       assertEquals("lovelace@example.org", updated.getString("email"));
       assertEquals("Ada", updated.getString("name"));
@@ -277,7 +350,8 @@ class UserRoutesTest {
     void changes_both_fields_at_once() {
       JsonObject created = create("ada@example.com", "Ada");
 
-      HttpResponse<Buffer> response = patch(created.getLong("id"), user("lovelace@example.org", "A. Lovelace"));
+      HttpResponse<Buffer> response =
+          patch(created.getLong("id"), user("lovelace@example.org", "A. Lovelace"));
 
       assertEquals(200, response.statusCode(), response.bodyAsString());
       assertEquals("lovelace@example.org", response.bodyAsJsonObject().getString("email"));
@@ -289,7 +363,8 @@ class UserRoutesTest {
       create("ada@example.com", "Ada");
       JsonObject grace = create("grace@example.com", "Grace");
 
-      HttpResponse<Buffer> response = patch(grace.getLong("id"), user("Ada@Example.com", "Grace Hopper"));
+      HttpResponse<Buffer> response =
+          patch(grace.getLong("id"), user("Ada@Example.com", "Grace Hopper"));
 
       assertError(response, 409, "email_taken");
       assertEquals(grace, get("/users/" + grace.getLong("id")).bodyAsJsonObject());
@@ -299,7 +374,8 @@ class UserRoutesTest {
     void the_user_may_change_the_case_of_its_own_email() {
       JsonObject created = create("ada@example.com", "Ada");
 
-      HttpResponse<Buffer> response = patch(created.getLong("id"), new JsonObject().put("email", "Ada@Example.com"));
+      HttpResponse<Buffer> response =
+          patch(created.getLong("id"), new JsonObject().put("email", "Ada@Example.com"));
 
       assertEquals(200, response.statusCode(), response.bodyAsString());
       assertEquals("Ada@Example.com", response.bodyAsJsonObject().getString("email"));
@@ -315,8 +391,10 @@ class UserRoutesTest {
       long id = create("ada@example.com", "Ada").getLong("id");
 
       assertError(patch(id, new JsonObject()), 400, "invalid_field");
-      assertError(patch(id, new JsonObject().put("name", "Ada").put("created_at", "2020-01-01T00:00:00Z")),
-          400, "invalid_field");
+      assertError(
+          patch(id, new JsonObject().put("name", "Ada").put("created_at", "2020-01-01T00:00:00Z")),
+          400,
+          "invalid_field");
       assertError(patch(id, new JsonObject().put("id", 7)), 400, "invalid_field");
       assertError(patch(id, new JsonObject().put("name", (Object) null)), 400, "invalid_field");
       assertError(patch(id, new JsonObject().put("email", (Object) null)), 400, "invalid_field");
@@ -346,12 +424,14 @@ class UserRoutesTest {
 
     @Test
     void a_malformed_id_is_a_400() {
-      assertError(sendRaw(HttpMethod.PATCH, "/users/abc", "{\"name\": \"Ada\"}"), 400, "invalid_id");
+      assertError(
+          sendRaw(HttpMethod.PATCH, "/users/abc", "{\"name\": \"Ada\"}"), 400, "invalid_id");
       assertError(sendRaw(HttpMethod.PATCH, "/users/0", "{\"name\": \"Ada\"}"), 400, "invalid_id");
     }
   }
 
-  // ---- DELETE /users/{id} --------------------------------------------------------------------------------
+  // ---- DELETE /users/{id}
+  // --------------------------------------------------------------------------------
 
   @Nested
   class Delete {
@@ -384,7 +464,8 @@ class UserRoutesTest {
     }
   }
 
-  // ---- GET /users ----------------------------------------------------------------------------------------
+  // ---- GET /users
+  // ----------------------------------------------------------------------------------------
 
   @Nested
   class ListUsers {
@@ -434,20 +515,24 @@ class UserRoutesTest {
       JsonObject page = page("/users?limit=2");
 
       assertEquals(created.get(1).getLong("id"), page.getLong("next"));
-      assertEquals(new JsonArray().add(created.get(2)),
+      assertEquals(
+          new JsonArray().add(created.get(2)),
           page("/users?after=" + page.getLong("next")).getJsonArray("users"));
     }
 
     @Test
     void the_default_limit_is_100_and_the_largest_is_1000() {
-      offload.sql("""
+      offload.sql(
+          """
           INSERT INTO offload_user (email, name, created_at, updated_at)
           SELECT 'user' || n || '@example.com', 'User ' || n, now(), now() FROM generate_series(1, 1001) AS n""");
 
       assertEquals(100, page("/users").getJsonArray("users").size());
       JsonObject largest = page("/users?limit=1000");
       assertEquals(1_000, largest.getJsonArray("users").size());
-      assertEquals(1, page("/users?limit=1000&after=" + largest.getLong("next")).getJsonArray("users").size());
+      assertEquals(
+          1,
+          page("/users?limit=1000&after=" + largest.getLong("next")).getJsonArray("users").size());
     }
 
     @Test
@@ -461,15 +546,29 @@ class UserRoutesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"limit=0", "limit=1001", "limit=-1", "limit=abc", "limit=", "limit=1.5",
-        "limit=99999999999999999999", "after=0", "after=-5", "after=abc", "after=", "after=9223372036854775808",
-        "after=%00"})
+    @ValueSource(
+        strings = {
+          "limit=0",
+          "limit=1001",
+          "limit=-1",
+          "limit=abc",
+          "limit=",
+          "limit=1.5",
+          "limit=99999999999999999999",
+          "after=0",
+          "after=-5",
+          "after=abc",
+          "after=",
+          "after=9223372036854775808",
+          "after=%00"
+        })
     void a_malformed_limit_or_cursor_is_a_400(String query) {
       assertError(get("/users?" + query), 400, "invalid_query");
     }
   }
 
-  // ---- the token, methods --------------------------------------------------------------------------------
+  // ---- the token, methods
+  // --------------------------------------------------------------------------------
 
   @Nested
   class Token {
@@ -478,13 +577,23 @@ class UserRoutesTest {
     void every_change_without_the_token_is_a_401_and_changes_nothing() {
       long id = create("ada@example.com", "Ada").getLong("id");
 
-      assertError(client().post("/users").sendJsonObject(user("grace@example.com", "Grace")).await(),
-          401, "unauthorized");
-      assertError(client().patch("/users/" + id).sendJsonObject(new JsonObject().put("name", "X")).await(),
-          401, "unauthorized");
+      assertError(
+          client().post("/users").sendJsonObject(user("grace@example.com", "Grace")).await(),
+          401,
+          "unauthorized");
+      assertError(
+          client().patch("/users/" + id).sendJsonObject(new JsonObject().put("name", "X")).await(),
+          401,
+          "unauthorized");
       assertError(client().delete("/users/" + id).send().await(), 401, "unauthorized");
-      assertError(client().post("/users").bearerTokenAuthentication("wrong")
-          .sendJsonObject(user("grace@example.com", "Grace")).await(), 401, "unauthorized");
+      assertError(
+          client()
+              .post("/users")
+              .bearerTokenAuthentication("wrong")
+              .sendJsonObject(user("grace@example.com", "Grace"))
+              .await(),
+          401,
+          "unauthorized");
 
       assertEquals(1, userCount());
       assertEquals("Ada", get("/users/" + id).bodyAsJsonObject().getString("name"));
@@ -492,29 +601,55 @@ class UserRoutesTest {
 
     @Test
     void a_method_the_resource_does_not_have_is_a_405() {
-      assertError(send(HttpMethod.PUT, "/users/1", user("ada@example.com", "Ada")), 405, "method_not_allowed");
+      assertError(
+          send(HttpMethod.PUT, "/users/1", user("ada@example.com", "Ada")),
+          405,
+          "method_not_allowed");
       assertError(send(HttpMethod.DELETE, "/users", null), 405, "method_not_allowed");
     }
   }
 
-  // ---- database readiness -------------------------------------------------------------------------------
+  // ---- database readiness
+  // -------------------------------------------------------------------------------
 
   @Test
   void every_route_is_a_503_while_the_database_is_not_ready() {
-    WebClient unreadyClient = offload.startWithoutWaiting(Map.of(
-        "OFFLOAD_DATABASE_URL", OffloadNodeExtension.UNREACHABLE_DATABASE, "OFFLOAD_API_TOKEN", TOKEN)).client();
+    WebClient unreadyClient =
+        offload
+            .startWithoutWaiting(
+                Map.of(
+                    "OFFLOAD_DATABASE_URL",
+                    OffloadNodeExtension.UNREACHABLE_DATABASE,
+                    "OFFLOAD_API_TOKEN",
+                    TOKEN))
+            .client();
 
     assertError(unreadyClient.get("/users").send().await(), 503, "database_unavailable");
     assertError(unreadyClient.get("/users/1").send().await(), 503, "database_unavailable");
-    assertError(unreadyClient.post("/users").bearerTokenAuthentication(TOKEN)
-        .sendJsonObject(user("ada@example.com", "Ada")).await(), 503, "database_unavailable");
-    assertError(unreadyClient.patch("/users/1").bearerTokenAuthentication(TOKEN)
-        .sendJsonObject(new JsonObject().put("name", "Ada")).await(), 503, "database_unavailable");
-    assertError(unreadyClient.delete("/users/1").bearerTokenAuthentication(TOKEN).send().await(),
-        503, "database_unavailable");
+    assertError(
+        unreadyClient
+            .post("/users")
+            .bearerTokenAuthentication(TOKEN)
+            .sendJsonObject(user("ada@example.com", "Ada"))
+            .await(),
+        503,
+        "database_unavailable");
+    assertError(
+        unreadyClient
+            .patch("/users/1")
+            .bearerTokenAuthentication(TOKEN)
+            .sendJsonObject(new JsonObject().put("name", "Ada"))
+            .await(),
+        503,
+        "database_unavailable");
+    assertError(
+        unreadyClient.delete("/users/1").bearerTokenAuthentication(TOKEN).send().await(),
+        503,
+        "database_unavailable");
   }
 
-  // ---- helpers -------------------------------------------------------------------------------------------
+  // ---- helpers
+  // -------------------------------------------------------------------------------------------
 
   private static JsonObject user(String email, String name) {
     return new JsonObject().put("email", email).put("name", name);
@@ -530,11 +665,16 @@ class UserRoutesTest {
   }
 
   private static HttpResponse<Buffer> send(HttpMethod method, String uri, JsonObject body) {
-    return body == null ? request(method, uri).send().await() : request(method, uri).sendJsonObject(body).await();
+    return body == null
+        ? request(method, uri).send().await()
+        : request(method, uri).sendJsonObject(body).await();
   }
 
   private static HttpResponse<Buffer> sendRaw(HttpMethod method, String uri, String body) {
-    return request(method, uri).putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)).await();
+    return request(method, uri)
+        .putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body))
+        .await();
   }
 
   private static HttpResponse<Buffer> get(String uri) {
@@ -552,9 +692,13 @@ class UserRoutesTest {
     return response.bodyAsJsonObject();
   }
 
-  /** Creates {@code count} users one after the other; returns them in creation (and so id) order. */
+  /**
+   * Creates {@code count} users one after the other; returns them in creation (and so id) order.
+   */
   private static List<JsonObject> createUsers(int count) {
-    return IntStream.range(0, count).mapToObj(i -> create("user" + i + "@example.com", "User " + i)).toList();
+    return IntStream.range(0, count)
+        .mapToObj(i -> create("user" + i + "@example.com", "User " + i))
+        .toList();
   }
 
   private static JsonObject page(String uri) {
@@ -563,11 +707,16 @@ class UserRoutesTest {
     return response.bodyAsJsonObject();
   }
 
-  /** Asserts {@code {"error": {"code", "message"}}} as application/json with this status; returns the message. */
+  /**
+   * Asserts {@code {"error": {"code", "message"}}} as application/json with this status; returns
+   * the message.
+   */
   private static String assertError(HttpResponse<Buffer> response, int status, String code) {
     assertEquals(status, response.statusCode(), response.bodyAsString());
     String contentType = response.getHeader("content-type");
-    assertTrue(contentType != null && contentType.startsWith("application/json"), "content-type " + contentType);
+    assertTrue(
+        contentType != null && contentType.startsWith("application/json"),
+        "content-type " + contentType);
     JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
     assertEquals(code, error.getString("code"), error.encode());
     String message = error.getString("message");

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The user store against a real PostgreSQL schema: one nested group per statement. Time is always an explicit
- * {@link Instant}, so nothing here waits for a clock.
+ * The user store against a real PostgreSQL schema: one nested group per statement. Time is always
+ * an explicit {@link Instant}, so nothing here waits for a clock.
  */
 @ExtendWith(VertxExtension.class)
 class UserStoreTest {
@@ -84,8 +84,10 @@ class UserStoreTest {
     void insert_commits_the_row_so_another_connection_reads_it() {
       User user = store.insert(new NewUser("ada@example.com", "Ada"), T0).await();
 
-      Row row = db.sql(vertx, "SELECT email, name, created_at FROM offload_user WHERE id = $1", user.id())
-          .iterator().next();
+      Row row =
+          db.sql(vertx, "SELECT email, name, created_at FROM offload_user WHERE id = $1", user.id())
+              .iterator()
+              .next();
       assertEquals("ada@example.com", row.getString("email"));
       assertEquals("Ada", row.getString("name"));
       assertEquals(T0, row.getOffsetDateTime("created_at").toInstant());
@@ -109,8 +111,10 @@ class UserStoreTest {
     void insert_of_an_email_taken_in_another_case_fails_with_sqlstate_23505_and_stores_nothing() {
       store.insert(new NewUser("ada@example.com", "Ada"), T0).await();
 
-      PgException failure = assertThrows(PgException.class,
-          () -> store.insert(new NewUser("ADA@Example.com", "Another Ada"), T0).await());
+      PgException failure =
+          assertThrows(
+              PgException.class,
+              () -> store.insert(new NewUser("ADA@Example.com", "Another Ada"), T0).await());
 
       assertEquals("23505", failure.getSqlState());
       assertTrue(UserStore.isEmailTaken(failure));
@@ -135,8 +139,8 @@ class UserStoreTest {
     }
 
     private void assertCheckViolation(String email, String name) {
-      PgException failure = assertThrows(PgException.class,
-          () -> store.insert(new NewUser(email, name), T0).await());
+      PgException failure =
+          assertThrows(PgException.class, () -> store.insert(new NewUser(email, name), T0).await());
       assertEquals("23514", failure.getSqlState(), failure.getMessage());
       assertFalse(UserStore.isEmailTaken(failure));
     }
@@ -169,7 +173,8 @@ class UserStoreTest {
       User user = store.insert(new NewUser("ada@example.com", "Ada"), T0).await();
       Instant later = T0.plus(Duration.ofMinutes(5));
 
-      User renamed = store.update(user.id(), new UserPatch(null, "Ada Lovelace"), later).await().orElseThrow();
+      User renamed =
+          store.update(user.id(), new UserPatch(null, "Ada Lovelace"), later).await().orElseThrow();
 
       assertEquals(new User(user.id(), "ada@example.com", "Ada Lovelace", T0, later), renamed);
       assertEquals(Optional.of(renamed), store.get(user.id()).await());
@@ -179,8 +184,14 @@ class UserStoreTest {
     void update_can_change_both_fields_at_once() {
       User user = store.insert(new NewUser("ada@example.com", "Ada"), T0).await();
 
-      User changed = store.update(user.id(), new UserPatch("lovelace@example.org", "A. Lovelace"), T0.plusSeconds(1))
-          .await().orElseThrow();
+      User changed =
+          store
+              .update(
+                  user.id(),
+                  new UserPatch("lovelace@example.org", "A. Lovelace"),
+                  T0.plusSeconds(1))
+              .await()
+              .orElseThrow();
 
       assertEquals("lovelace@example.org", changed.email());
       assertEquals("A. Lovelace", changed.name());
@@ -192,7 +203,8 @@ class UserStoreTest {
     void update_may_change_the_case_of_the_users_own_email() {
       User user = store.insert(new NewUser("ada@example.com", "Ada"), T0).await();
 
-      User changed = store.update(user.id(), new UserPatch("Ada@Example.com", null), T0).await().orElseThrow();
+      User changed =
+          store.update(user.id(), new UserPatch("Ada@Example.com", null), T0).await().orElseThrow();
 
       assertEquals("Ada@Example.com", changed.email());
     }
@@ -202,8 +214,13 @@ class UserStoreTest {
       store.insert(new NewUser("ada@example.com", "Ada"), T0).await();
       User grace = store.insert(new NewUser("grace@example.com", "Grace"), T0).await();
 
-      PgException failure = assertThrows(PgException.class,
-          () -> store.update(grace.id(), new UserPatch("Ada@EXAMPLE.com", null), T0.plusSeconds(1)).await());
+      PgException failure =
+          assertThrows(
+              PgException.class,
+              () ->
+                  store
+                      .update(grace.id(), new UserPatch("Ada@EXAMPLE.com", null), T0.plusSeconds(1))
+                      .await());
 
       assertEquals("23505", failure.getSqlState());
       assertTrue(UserStore.isEmailTaken(failure));
@@ -293,17 +310,22 @@ class UserStoreTest {
 
     @Test
     void listAfter_covers_thousands_of_users_exactly_once_in_pages_of_the_largest_size() {
-      db.sql(vertx, """
+      db.sql(
+          vertx,
+          """
           INSERT INTO offload_user (email, name, created_at, updated_at)
           SELECT 'user' || n || '@example.com', 'User ' || n, $1, $1 FROM generate_series(1, 2500) AS n""",
           OffsetDateTime.ofInstant(T0, ZoneOffset.UTC));
 
       List<UserPage> pages = allPages(1_000);
 
-      assertEquals(List.of(1_000, 1_000, 500), pages.stream().map(page -> page.users().size()).toList());
+      assertEquals(
+          List.of(1_000, 1_000, 500), pages.stream().map(page -> page.users().size()).toList());
       List<Long> listed = pages.stream().flatMap(page -> ids(page).stream()).toList();
-      List<Long> all = db.sql(vertx, "SELECT id FROM offload_user ORDER BY id").stream()
-          .map(row -> row.getLong("id")).toList();
+      List<Long> all =
+          db.sql(vertx, "SELECT id FROM offload_user ORDER BY id").stream()
+              .map(row -> row.getLong("id"))
+              .toList();
       assertEquals(all, listed);
     }
 
@@ -316,7 +338,8 @@ class UserStoreTest {
       long added = store.insert(new NewUser("late@example.com", "Late"), T0).await().id();
       UserPage second = store.listAfter(first.next(), 3).await();
 
-      assertEquals(ids.subList(3, 6), ids(second), "no user of the second page skipped or repeated");
+      assertEquals(
+          ids.subList(3, 6), ids(second), "no user of the second page skipped or repeated");
       assertEquals(List.of(added), ids(store.listAfter(second.next(), 3).await()));
     }
 
@@ -348,15 +371,23 @@ class UserStoreTest {
 
   @Test
   void isEmailTaken_is_false_for_other_failures() {
-    assertFalse(UserStore.isEmailTaken(new RuntimeException("duplicate key value violates unique constraint")));
-    assertFalse(UserStore.isEmailTaken(
-        new PgException("duplicate key", "ERROR", "23505", "on another index")));
+    assertFalse(
+        UserStore.isEmailTaken(
+            new RuntimeException("duplicate key value violates unique constraint")));
+    assertFalse(
+        UserStore.isEmailTaken(
+            new PgException("duplicate key", "ERROR", "23505", "on another index")));
   }
 
   /** Inserts {@code count} users with distinct emails; returns their ids in insertion order. */
   private List<Long> insertUsers(int count) {
     return LongStream.range(0, count)
-        .mapToObj(i -> store.insert(new NewUser("user" + i + "@example.com", "User " + i), T0).await().id())
+        .mapToObj(
+            i ->
+                store
+                    .insert(new NewUser("user" + i + "@example.com", "User " + i), T0)
+                    .await()
+                    .id())
         .toList();
   }
 

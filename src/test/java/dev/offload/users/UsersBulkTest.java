@@ -18,12 +18,15 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** users.import and users.export through the API, on a real node: a round trip, errors, formats, files. */
+/**
+ * users.import and users.export through the API, on a real node: a round trip, errors, formats,
+ * files.
+ */
 class UsersBulkTest {
 
   @RegisterExtension
-  static final OffloadNodeExtension offload = OffloadNodeExtension.withNode()
-      .env("OFFLOAD_HTTP_UPLOAD_LIMIT", "20000000");
+  static final OffloadNodeExtension offload =
+      OffloadNodeExtension.withNode().env("OFFLOAD_HTTP_UPLOAD_LIMIT", "20000000");
 
   @Test
   void one_hundred_thousand_users_are_imported_and_exported_again_intact() throws Exception {
@@ -37,9 +40,11 @@ class UsersBulkTest {
     assertEquals(0, imported.getJsonObject("result").getLong("failed"));
     assertEquals(1.0, imported.getDouble("progress"));
 
-    JsonObject exported = awaitFinal(submit(new JsonObject().put("kind", "users.export")), Duration.ofSeconds(120));
+    JsonObject exported =
+        awaitFinal(submit(new JsonObject().put("kind", "users.export")), Duration.ofSeconds(120));
     assertEquals(100_000, exported.getJsonObject("result").getLong("rows"));
-    HttpResponse<Buffer> file = client().get("/tasks/" + exported.getString("id") + "/result").send().await();
+    HttpResponse<Buffer> file =
+        client().get("/tasks/" + exported.getString("id") + "/result").send().await();
     assertEquals(200, file.statusCode());
     assertEquals("text/csv", file.getHeader("content-type"));
     String[] lines = file.bodyAsString().split("\n");
@@ -58,31 +63,44 @@ class UsersBulkTest {
     JsonObject again = awaitFinal(upload(file.bodyAsString()), Duration.ofSeconds(120));
     assertEquals(0, again.getJsonObject("result").getLong("imported"));
     assertEquals(100_000, again.getJsonObject("result").getLong("failed"));
-    assertEquals(UsersImportHandler.MAX_ERRORS_KEPT, again.getJsonObject("result").getJsonArray("errors").size());
+    assertEquals(
+        UsersImportHandler.MAX_ERRORS_KEPT,
+        again.getJsonObject("result").getJsonArray("errors").size());
     assertTrue(again.getJsonObject("result").getBoolean("errors_truncated"));
   }
 
   @Test
-  void bad_lines_are_reported_with_their_number_and_reason_and_the_others_imported() throws Exception {
-    client().post("/users").sendJsonObject(new JsonObject().put("email", "taken@example.com").put("name", "T")).await();
-    String csv = String.join("\n",
-        "name,email,extra",
-        "Ann,ann@example.com,x",
-        "Bob,not-an-email,x",
-        "Cid,TAKEN@example.com,x",
-        "",
-        "\"Dee,dee@example.com,x",
-        "Eve,ann@example.com,x",
-        "Fay",
-        "Gus,gus@example.com,x") + "\r\n";
+  void bad_lines_are_reported_with_their_number_and_reason_and_the_others_imported()
+      throws Exception {
+    client()
+        .post("/users")
+        .sendJsonObject(new JsonObject().put("email", "taken@example.com").put("name", "T"))
+        .await();
+    String csv =
+        String.join(
+                "\n",
+                "name,email,extra",
+                "Ann,ann@example.com,x",
+                "Bob,not-an-email,x",
+                "Cid,TAKEN@example.com,x",
+                "",
+                "\"Dee,dee@example.com,x",
+                "Eve,ann@example.com,x",
+                "Fay",
+                "Gus,gus@example.com,x")
+            + "\r\n";
 
     JsonObject result = awaitFinal(upload(csv), Duration.ofSeconds(10)).getJsonObject("result");
 
     assertEquals(2, result.getLong("imported"), result.encode());
     assertEquals(5, result.getLong("failed"));
     Map<Integer, String> reasons = new java.util.TreeMap<>();
-    result.getJsonArray("errors").forEach(e -> reasons.put(((JsonObject) e).getInteger("line"),
-        ((JsonObject) e).getString("reason")));
+    result
+        .getJsonArray("errors")
+        .forEach(
+            e ->
+                reasons.put(
+                    ((JsonObject) e).getInteger("line"), ((JsonObject) e).getString("reason")));
     assertEquals(Set.of(3, 4, 6, 7, 8), reasons.keySet(), reasons.toString());
     assertTrue(reasons.get(3).contains("email"));
     assertEquals("email already exists", reasons.get(4));
@@ -96,35 +114,56 @@ class UsersBulkTest {
     JsonObject done = awaitFinal(upload("mail,fullname\na@b.c,A\n"), Duration.ofSeconds(10));
 
     assertEquals("discarded", done.getString("state"));
-    assertTrue(done.getJsonArray("errors").getJsonObject(0).getString("message").contains("header"));
+    assertTrue(
+        done.getJsonArray("errors").getJsonObject(0).getString("message").contains("header"));
   }
 
   @Test
   void an_export_can_be_ndjson_and_filtered_and_its_file_goes_with_its_task() throws Exception {
     for (String email : List.of("a@keep.org", "b@drop.org", "c@KEEP.org")) {
-      client().post("/users").sendJsonObject(new JsonObject().put("email", email).put("name", "N")).await();
+      client()
+          .post("/users")
+          .sendJsonObject(new JsonObject().put("email", email).put("name", "N"))
+          .await();
     }
-    JsonObject done = awaitFinal(submit(new JsonObject().put("kind", "users.export")
-        .put("args", new JsonObject().put("format", "ndjson").put("email_contains", "keep"))), Duration.ofSeconds(10));
+    JsonObject done =
+        awaitFinal(
+            submit(
+                new JsonObject()
+                    .put("kind", "users.export")
+                    .put(
+                        "args",
+                        new JsonObject().put("format", "ndjson").put("email_contains", "keep"))),
+            Duration.ofSeconds(10));
     String id = done.getString("id");
 
     HttpResponse<Buffer> file = client().get("/tasks/" + id + "/result").send().await();
     assertEquals("application/x-ndjson", file.getHeader("content-type"));
-    List<String> emails = Arrays.stream(file.bodyAsString().split("\n"))
-        .map(line -> new JsonObject(line).getString("email")).toList();
+    List<String> emails =
+        Arrays.stream(file.bodyAsString().split("\n"))
+            .map(line -> new JsonObject(line).getString("email"))
+            .toList();
     assertEquals(List.of("a@keep.org", "c@KEEP.org"), emails);
 
     offload.sql("DELETE FROM offload_task WHERE id = $1::uuid", id);
-    assertEquals(0L, offload.sql("SELECT count(*) FROM offload_file_chunk").iterator().next().getLong(0));
+    assertEquals(
+        0L, offload.sql("SELECT count(*) FROM offload_file_chunk").iterator().next().getLong(0));
     assertEquals(404, client().get("/tasks/" + id + "/result").send().await().statusCode());
   }
 
   @Test
   void an_upload_over_the_limit_is_a_413_and_bad_export_args_a_400() {
     String huge = "email,name\n" + "x".repeat(20_000_001);
-    assertEquals(413, client().post("/users/import").sendBuffer(Buffer.buffer(huge)).await().statusCode());
-    HttpResponse<Buffer> bad = client().post("/tasks").sendJsonObject(new JsonObject().put("kind", "users.export")
-        .put("args", new JsonObject().put("format", "xml"))).await();
+    assertEquals(
+        413, client().post("/users/import").sendBuffer(Buffer.buffer(huge)).await().statusCode());
+    HttpResponse<Buffer> bad =
+        client()
+            .post("/tasks")
+            .sendJsonObject(
+                new JsonObject()
+                    .put("kind", "users.export")
+                    .put("args", new JsonObject().put("format", "xml")))
+            .await();
     assertEquals(400, bad.statusCode());
   }
 
@@ -133,8 +172,12 @@ class UsersBulkTest {
   }
 
   private static String upload(String csv) {
-    HttpResponse<Buffer> response = client().post("/users/import").putHeader("content-type", "text/csv")
-        .sendBuffer(Buffer.buffer(csv)).await();
+    HttpResponse<Buffer> response =
+        client()
+            .post("/users/import")
+            .putHeader("content-type", "text/csv")
+            .sendBuffer(Buffer.buffer(csv))
+            .await();
     assertEquals(202, response.statusCode(), response.bodyAsString());
     assertEquals("users.import", response.bodyAsJsonObject().getString("kind"));
     return response.bodyAsJsonObject().getString("id");

@@ -6,8 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * Does nothing and completes: measures the cost of the task machinery itself (claims, hand-over, outcome
- * writes). It has nothing to block on, so it is asynchronous and holds no worker verticle.
+ * Does nothing and completes: measures the cost of the task machinery itself (claims, hand-over,
+ * outcome writes). It has nothing to block on, so it is asynchronous and holds no worker verticle.
  */
 public final class NoopHandler implements AsyncTaskHandler {
 

@@ -5,8 +5,8 @@ import dev.offload.task.TaskHandler;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The seeds' {@code long_task}: blocks its worker thread for {@code args.seconds}, reporting progress as it
- * goes and stopping early when asked to.
+ * The seeds' {@code long_task}: blocks its worker thread for {@code args.seconds}, reporting
+ * progress as it goes and stopping early when asked to.
  */
 public final class SleepHandler implements TaskHandler {
 
@@ -26,7 +26,8 @@ public final class SleepHandler implements TaskHandler {
     }
     double value = number.doubleValue();
     if (!(value >= 0 && value <= MAX_SECONDS)) {
-      throw new IllegalArgumentException("args.seconds must be between 0 and " + (long) MAX_SECONDS);
+      throw new IllegalArgumentException(
+          "args.seconds must be between 0 and " + (long) MAX_SECONDS);
     }
   }
 
@@ -36,7 +37,8 @@ public final class SleepHandler implements TaskHandler {
     long started = System.nanoTime();
     long elapsed;
     while ((elapsed = (System.nanoTime() - started) / 1_000_000) < total) {
-      // Sleeping in slices keeps progress fresh; an interrupt (timeout, cancel) ends the sleep at once.
+      // Sleeping in slices keeps progress fresh; an interrupt (timeout, cancel) ends the sleep at
+      // once.
       Thread.sleep(Math.min(SLICE_MILLIS, total - elapsed));
       context.progress(Math.min(1.0, (System.nanoTime() - started) / 1e6 / total));
     }

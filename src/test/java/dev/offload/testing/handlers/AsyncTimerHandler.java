@@ -7,8 +7,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * {@code test.async}: waits {@code args.delay_ms} on a timer, holding no thread, then completes with
- * "waited", or fails if {@code args.fail}. A stop request cancels the timer and fails the attempt at once.
+ * {@code test.async}: waits {@code args.delay_ms} on a timer, holding no thread, then completes
+ * with "waited", or fails if {@code args.fail}. A stop request cancels the timer and fails the
+ * attempt at once.
  */
 public final class AsyncTimerHandler implements AsyncTaskHandler {
 
@@ -20,17 +21,21 @@ public final class AsyncTimerHandler implements AsyncTaskHandler {
   @Override
   public Future<Object> start(TaskContext context, Vertx vertx) {
     Promise<Object> done = Promise.promise();
-    long timer = vertx.setTimer(Math.max(1, context.args().getLong("delay_ms", 1L)), id -> {
-      if (context.args().getBoolean("fail", false)) {
-        done.tryFail("planned asynchronous failure");
-      } else {
-        done.tryComplete("waited");
-      }
-    });
-    context.onStopRequested(() -> {
-      vertx.cancelTimer(timer);
-      done.tryFail("stopped");
-    });
+    long timer =
+        vertx.setTimer(
+            Math.max(1, context.args().getLong("delay_ms", 1L)),
+            id -> {
+              if (context.args().getBoolean("fail", false)) {
+                done.tryFail("planned asynchronous failure");
+              } else {
+                done.tryComplete("waited");
+              }
+            });
+    context.onStopRequested(
+        () -> {
+          vertx.cancelTimer(timer);
+          done.tryFail("stopped");
+        });
     return done.future();
   }
 }

@@ -5,8 +5,8 @@ import dev.offload.task.TaskHandler;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code test.probe}: blocks {@code args.ms} and records how many probes ran at once in this JVM, the
- * concurrency a limit must bound, seen from the handlers themselves.
+ * {@code test.probe}: blocks {@code args.ms} and records how many probes ran at once in this JVM,
+ * the concurrency a limit must bound, seen from the handlers themselves.
  */
 public final class ConcurrencyProbeHandler implements TaskHandler {
 

@@ -3,7 +3,9 @@ package dev.offload.testing.handlers;
 import dev.offload.task.TaskContext;
 import dev.offload.task.TaskHandler;
 
-/** {@code test.fail}: fails every attempt until {@code args.succeed_on_attempt} (never, if absent). */
+/**
+ * {@code test.fail}: fails every attempt until {@code args.succeed_on_attempt} (never, if absent).
+ */
 public final class FailingHandler implements TaskHandler {
 
   @Override

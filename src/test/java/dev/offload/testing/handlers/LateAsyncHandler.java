@@ -8,8 +8,8 @@ import io.vertx.core.Vertx;
 
 /**
  * {@code test.async.late}: attempt 1 ignores its stop request and finishes only when the test calls
- * {@link #finishFirst}, on the test's thread; later attempts complete at once. So a timed-out attempt can
- * finish after its task's next attempt has run on the same node.
+ * {@link #finishFirst}, on the test's thread; later attempts complete at once. So a timed-out
+ * attempt can finish after its task's next attempt has run on the same node.
  */
 public final class LateAsyncHandler implements AsyncTaskHandler {
 
@@ -30,6 +30,8 @@ public final class LateAsyncHandler implements AsyncTaskHandler {
 
   @Override
   public Future<Object> start(TaskContext context, Vertx vertx) {
-    return context.attempt() == 1 ? first.future() : Future.succeededFuture("done on attempt " + context.attempt());
+    return context.attempt() == 1
+        ? first.future()
+        : Future.succeededFuture("done on attempt " + context.attempt());
   }
 }

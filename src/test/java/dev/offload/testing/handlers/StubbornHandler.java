@@ -6,9 +6,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code test.stubborn}: ignores interrupts. Attempt 1 overruns its timeout and returns only once attempt 2
- * has started; attempt 2 returns a little after attempt 1 did. So a timed-out attempt's late reply always
- * arrives while the retry runs on the same node.
+ * {@code test.stubborn}: ignores interrupts. Attempt 1 overruns its timeout and returns only once
+ * attempt 2 has started; attempt 2 returns a little after attempt 1 did. So a timed-out attempt's
+ * late reply always arrives while the retry runs on the same node.
  */
 public final class StubbornHandler implements TaskHandler {
 
