@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -38,8 +37,7 @@ final class ClaimLoop {
   private boolean claiming;
   private boolean claimAgain;
   private boolean stopping;
-  private Instant nextWake;
-  private long wakeTimer;
+  private final DueTimer dueTimer;
 
   /** Completes when the claim in flight (if any) has handed its tasks over, or back. */
   private Future<Void> claimSettled = Future.succeededFuture();
@@ -60,6 +58,7 @@ final class ClaimLoop {
     this.endWriter = endWriter;
     this.config = config;
     this.automatic = mode == DispatchMode.AUTOMATIC;
+    this.dueTimer = new DueTimer(vertx, clock, this::poll);
   }
 
   void start() {
@@ -93,7 +92,7 @@ final class ClaimLoop {
     if (claiming) {
       return claimSettled.compose(ignored -> cycle());
     }
-    Room room = room();
+    ClaimRoom room = room();
     return stopping || room.total() <= 0 ? Future.succeededFuture(0) : claim(room);
   }
 
@@ -102,7 +101,7 @@ final class ClaimLoop {
       claimAgain = true;
       return;
     }
-    Room room = room();
+    ClaimRoom room = room();
     if (stopping || room.total() <= 0) {
       return;
     }
@@ -110,8 +109,8 @@ final class ClaimLoop {
         .onComplete(
             claimed -> {
               if (claimed.failed()) {
-                if (claimAgain) { // a wake came meanwhile: keep it, and try again once the database
-                  // may be back
+                // A wake came meanwhile: keep it, and try again once the database may be back.
+                if (claimAgain) {
                   vertx.setTimer(config.database().retryInterval().toMillis(), id -> claim());
                 }
               } else if (claimed.result() == room.total() || claimAgain) {
@@ -129,46 +128,22 @@ final class ClaimLoop {
       return;
     }
     // Taken before the claim takes its own: a task that falls due in between is either claimed or
-    // found here.
-    // Taken after, a task due in between would be neither, and would wait for the next wake.
+    // found here. Taken after, a task due in between would be neither, and would wait for the next
+    // wake.
     Instant now = clock.instant();
     claim();
-    store
-        .nextDue(now)
-        .onSuccess(
-            next -> {
-              if (next != null) {
-                wakeAt(next);
-              }
-            });
+    store.nextDue(now).onSuccess(this::wakeAt);
   }
 
-  /**
-   * Polls at {@code at}: one timer, for the earliest time known, so that delayed tasks and retries
-   * start on time instead of at the next poll. Polling then also finds the time after that one.
-   */
+  /** Polls at {@code at}, a due time just learnt (see {@link DueTimer}); null: none is known. */
   void wakeAt(Instant at) {
-    if (stopping || !automatic || (nextWake != null && !at.isBefore(nextWake))) {
-      return;
+    if (at != null && !stopping && automatic) {
+      dueTimer.at(at);
     }
-    if (nextWake != null) {
-      vertx.cancelTimer(wakeTimer);
-    }
-    nextWake = at;
-    // Rounded up: waking a moment early would find nothing due.
-    long delay =
-        Math.max(1, (Duration.between(clock.instant(), at).toNanos() + 999_999) / 1_000_000);
-    wakeTimer =
-        vertx.setTimer(
-            delay,
-            id -> {
-              nextWake = null;
-              poll();
-            });
   }
 
   /** One claim within {@code room}; completes with how many tasks it claimed and started. */
-  private Future<Integer> claim(Room room) {
+  private Future<Integer> claim(ClaimRoom room) {
     claiming = true;
     claimAgain = false;
     Promise<Void> settled = Promise.promise();
@@ -206,25 +181,12 @@ final class ClaimLoop {
     return Future.succeededFuture(due.size());
   }
 
-  /**
-   * Outcomes waiting for a write hold their place, so claims never outrun the writes by more than a
-   * batch.
-   */
-  private Room room() {
-    int waiting = endWriter.waiting();
-    int asyncConcurrency = config.worker().asyncConcurrency();
-    int workers = waiting > asyncConcurrency ? 0 : runner.idleWorkers();
-    return new Room(workers, asyncConcurrency - runner.asyncRunning() - waiting);
-  }
-
-  /**
-   * Idle workers to fill, and free asynchronous slots (below zero while many outcomes wait for a
-   * write).
-   */
-  private record Room(int workers, int async) {
-    int total() {
-      return workers + Math.max(0, async);
-    }
+  private ClaimRoom room() {
+    return ClaimRoom.of(
+        runner.idleWorkers(),
+        config.worker().asyncConcurrency(),
+        runner.asyncRunning(),
+        endWriter.waiting());
   }
 
   private static List<UUID> ids(List<Task> tasks) {
