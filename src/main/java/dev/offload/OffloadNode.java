@@ -14,11 +14,13 @@ import dev.offload.node.NodeAgentVerticle;
 import dev.offload.outbound.CallbackTaskHandler;
 import dev.offload.outbound.HttpTaskHandler;
 import dev.offload.outbound.OutboundCalls;
+import dev.offload.store.AttemptStore;
 import dev.offload.store.Database;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.Migrations;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
+import dev.offload.store.Wakeups;
 import dev.offload.support.LocalCodec;
 import dev.offload.task.AttemptOutcome;
 import dev.offload.task.RunningAttempt;
@@ -56,6 +58,7 @@ public final class OffloadNode {
   private final TaskHandlers handlers;
   private final Pool pool;
   private final TaskStore store;
+  private final AttemptStore attempts;
   private final PrometheusMeterRegistry registry;
   private final TaskMetrics metrics;
   private final NodeStore nodes;
@@ -85,7 +88,10 @@ public final class OffloadNode {
     this.registry = registry;
     this.metrics = new TaskMetrics(registry);
     this.pool = Database.pool(vertx, config.database());
-    this.store = new TaskStore(vertx, pool, config.database());
+    // One for both stores: it merges the wakes of all their statements into as few NOTIFYs.
+    Wakeups wakeups = new Wakeups(vertx, pool, config.database().notifyChannel());
+    this.store = new TaskStore(pool, wakeups, config.database());
+    this.attempts = new AttemptStore(pool, wakeups);
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);
     this.files = new FileStore(pool);
@@ -287,7 +293,8 @@ public final class OffloadNode {
       return dispatcher;
     }
     if (config.node().role().runsTasks()) {
-      var verticle = new DispatcherVerticle(store, config, clock, handlers, metrics, dispatchMode);
+      var verticle =
+          new DispatcherVerticle(attempts, config, clock, handlers, metrics, dispatchMode);
       dispatcher =
           vertx
               .deployVerticle(verticle)
@@ -302,7 +309,7 @@ public final class OffloadNode {
         .compose(
             ignored ->
                 deployUnlessStopped(
-                    new MaintenanceVerticle(store, nodes, files, config, clock), deployed))
+                    new MaintenanceVerticle(attempts, nodes, files, config, clock), deployed))
         .compose(
             ignored ->
                 deployUnlessStopped(

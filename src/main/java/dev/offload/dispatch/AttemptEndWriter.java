@@ -1,6 +1,6 @@
 package dev.offload.dispatch;
 
-import dev.offload.store.TaskStore;
+import dev.offload.store.AttemptStore;
 import dev.offload.support.OutageLog;
 import dev.offload.task.AttemptEnd;
 import io.vertx.core.Future;
@@ -22,7 +22,7 @@ final class AttemptEndWriter {
   private static final int MAX_BATCH = 1_000;
 
   private final Vertx vertx;
-  private final TaskStore store;
+  private final AttemptStore store;
   private final Clock clock;
   private final Duration retryInterval;
   private final OutageLog outageLog = new OutageLog("writing attempt outcomes");
@@ -35,7 +35,7 @@ final class AttemptEndWriter {
    * @param onWritten called after each write: the capacity those outcomes held is free again
    */
   AttemptEndWriter(
-      Vertx vertx, TaskStore store, Clock clock, Duration retryInterval, Runnable onWritten) {
+      Vertx vertx, AttemptStore store, Clock clock, Duration retryInterval, Runnable onWritten) {
     this.onWritten = onWritten;
     this.vertx = vertx;
     this.store = store;

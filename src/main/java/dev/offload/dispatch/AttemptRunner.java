@@ -2,7 +2,7 @@ package dev.offload.dispatch;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.metrics.TaskMetrics;
-import dev.offload.store.TaskStore;
+import dev.offload.store.AttemptStore;
 import dev.offload.support.Durations;
 import dev.offload.task.AttemptEnd;
 import dev.offload.task.AttemptOutcome;
@@ -37,7 +37,7 @@ final class AttemptRunner {
   private static final long TIMEOUT_SWEEP_MS = 50;
 
   private final Vertx vertx;
-  private final TaskStore store;
+  private final AttemptStore store;
   private final String nodeId;
   private final Clock clock;
   private final RetryPolicy retryPolicy;
@@ -55,7 +55,7 @@ final class AttemptRunner {
    */
   AttemptRunner(
       Context context,
-      TaskStore store,
+      AttemptStore store,
       OffloadConfig config,
       Clock clock,
       TaskHandlers handlers,

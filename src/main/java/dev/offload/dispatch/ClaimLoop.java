@@ -1,7 +1,7 @@
 package dev.offload.dispatch;
 
 import dev.offload.config.OffloadConfig;
-import dev.offload.store.TaskStore;
+import dev.offload.store.AttemptStore;
 import dev.offload.support.OutageLog;
 import dev.offload.task.Task;
 import io.vertx.core.AsyncResult;
@@ -26,7 +26,7 @@ import java.util.UUID;
 final class ClaimLoop {
 
   private final Vertx vertx;
-  private final TaskStore store;
+  private final AttemptStore store;
   private final Clock clock;
   private final ClaimPlanner planner;
   private final AttemptRunner runner;
@@ -44,7 +44,7 @@ final class ClaimLoop {
 
   ClaimLoop(
       Vertx vertx,
-      TaskStore store,
+      AttemptStore store,
       OffloadConfig config,
       Clock clock,
       AttemptRunner runner,

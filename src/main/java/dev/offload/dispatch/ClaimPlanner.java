@@ -2,8 +2,8 @@ package dev.offload.dispatch;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.config.QueueLimit;
+import dev.offload.store.AttemptStore;
 import dev.offload.store.ClaimScope;
-import dev.offload.store.TaskStore;
 import dev.offload.task.Lane;
 import dev.offload.task.Task;
 import io.vertx.core.Future;
@@ -30,11 +30,11 @@ final class ClaimPlanner {
           .thenComparing(Task::scheduledAt)
           .thenComparing(Task::id);
 
-  private final TaskStore store;
+  private final AttemptStore store;
   private final OffloadConfig config;
   private final Clock clock;
 
-  ClaimPlanner(TaskStore store, OffloadConfig config, Clock clock) {
+  ClaimPlanner(AttemptStore store, OffloadConfig config, Clock clock) {
     this.store = store;
     this.config = config;
     this.clock = clock;

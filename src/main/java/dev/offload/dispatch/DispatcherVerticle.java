@@ -2,7 +2,7 @@ package dev.offload.dispatch;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.metrics.TaskMetrics;
-import dev.offload.store.TaskStore;
+import dev.offload.store.AttemptStore;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,7 +21,7 @@ import java.time.Clock;
  */
 public final class DispatcherVerticle extends VerticleBase {
 
-  private final TaskStore store;
+  private final AttemptStore store;
   private final OffloadConfig config;
   private final Clock clock;
   private final TaskHandlers handlers;
@@ -34,7 +34,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private TaskNotifications notifications;
 
   public DispatcherVerticle(
-      TaskStore store,
+      AttemptStore store,
       OffloadConfig config,
       Clock clock,
       TaskHandlers handlers,

@@ -1,8 +1,8 @@
 package dev.offload.dispatch;
 
 import dev.offload.config.TaskConfig;
+import dev.offload.store.AttemptStore;
 import dev.offload.store.ProgressReport;
-import dev.offload.store.TaskStore;
 import dev.offload.support.OutageLog;
 import dev.offload.task.RunningAttempt;
 import io.vertx.core.Vertx;
@@ -23,7 +23,7 @@ import java.util.function.Supplier;
 final class LeaseKeeper {
 
   private final Vertx vertx;
-  private final TaskStore store;
+  private final AttemptStore store;
   private final String nodeId;
   private final TaskConfig config;
   private final Clock clock;
@@ -34,7 +34,7 @@ final class LeaseKeeper {
 
   LeaseKeeper(
       Vertx vertx,
-      TaskStore store,
+      AttemptStore store,
       String nodeId,
       TaskConfig config,
       Clock clock,

@@ -2,8 +2,8 @@ package dev.offload.maintenance;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.files.FileStore;
+import dev.offload.store.AttemptStore;
 import dev.offload.store.NodeStore;
-import dev.offload.store.TaskStore;
 import dev.offload.support.OutageLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,7 +19,7 @@ public final class MaintenanceVerticle extends VerticleBase {
 
   private static final int RESCUE_BATCH = 1_000;
 
-  private final TaskStore tasks;
+  private final AttemptStore attempts;
   private final NodeStore nodes;
   private final FileStore files;
   private final OffloadConfig config;
@@ -27,8 +27,8 @@ public final class MaintenanceVerticle extends VerticleBase {
   private final OutageLog rescueLog = new OutageLog("rescuing expired attempts");
 
   public MaintenanceVerticle(
-      TaskStore tasks, NodeStore nodes, FileStore files, OffloadConfig config, Clock clock) {
-    this.tasks = tasks;
+      AttemptStore attempts, NodeStore nodes, FileStore files, OffloadConfig config, Clock clock) {
+    this.attempts = attempts;
     this.nodes = nodes;
     this.files = files;
     this.config = config;
@@ -40,12 +40,12 @@ public final class MaintenanceVerticle extends VerticleBase {
     if (config.node().role().runsTasks()) {
       vertx.setPeriodic(Math.max(250, config.tasks().lease().toMillis() / 4), id -> rescueStuck());
     }
-    new RetentionPruner(vertx, tasks, nodes, files, config.tasks(), clock).start();
+    new RetentionPruner(vertx, attempts, nodes, files, config.tasks(), clock).start();
     return Future.succeededFuture();
   }
 
   private void rescueStuck() {
-    tasks
+    attempts
         .rescueStuck(clock.instant(), RESCUE_BATCH)
         .onSuccess(count -> rescueLog.succeeded())
         .onFailure(rescueLog::failed);

@@ -2,8 +2,8 @@ package dev.offload.maintenance;
 
 import dev.offload.config.TaskConfig;
 import dev.offload.files.FileStore;
+import dev.offload.store.AttemptStore;
 import dev.offload.store.NodeStore;
-import dev.offload.store.TaskStore;
 import dev.offload.support.OutageLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,7 +31,7 @@ final class RetentionPruner {
   static final Duration ORPHAN_UPLOAD_AGE = Duration.ofHours(1);
 
   private final Vertx vertx;
-  private final TaskStore tasks;
+  private final AttemptStore attempts;
   private final NodeStore nodes;
   private final FileStore files;
   private final TaskConfig config;
@@ -40,13 +40,13 @@ final class RetentionPruner {
 
   RetentionPruner(
       Vertx vertx,
-      TaskStore tasks,
+      AttemptStore attempts,
       NodeStore nodes,
       FileStore files,
       TaskConfig config,
       Clock clock) {
     this.vertx = vertx;
-    this.tasks = tasks;
+    this.attempts = attempts;
     this.nodes = nodes;
     this.files = files;
     this.config = config;
@@ -80,7 +80,7 @@ final class RetentionPruner {
   }
 
   private Future<Void> pruneBatches(Instant cutoff) {
-    return tasks
+    return attempts
         .pruneFinished(cutoff, BATCH)
         .compose(
             (Optional<Integer> deleted) ->

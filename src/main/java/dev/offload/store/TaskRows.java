@@ -1,12 +1,15 @@
 package dev.offload.store;
 
 import dev.offload.task.AttemptError;
+import dev.offload.task.Callbacks;
 import dev.offload.task.Lane;
+import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +18,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Maps between rows and domain values. */
+/**
+ * Maps between rows (and statement parameters) and domain values, for both task stores: the rows of
+ * tasks, the columns a new task starts with, and the callback task's parameters.
+ */
 final class TaskRows {
 
   private TaskRows() {}
@@ -43,6 +49,35 @@ final class TaskRows {
         instant(row, "cancel_requested_at"),
         row.getString("unique_key"),
         row.getString("callback_url"));
+  }
+
+  static List<Task> toTasks(RowSet<Row> rows) {
+    List<Task> tasks = new ArrayList<>(rows.size());
+    rows.forEach(row -> tasks.add(toTask(row)));
+    return tasks;
+  }
+
+  /** When a new task starts: its scheduled time, or {@code now} if it has none or it is past. */
+  static Instant scheduledAt(NewTask task, Instant now) {
+    return task.scheduledAt() == null || task.scheduledAt().isBefore(now)
+        ? now
+        : task.scheduledAt();
+  }
+
+  static TaskState stateFor(Instant scheduledAt, Instant now) {
+    return scheduledAt.isAfter(now) ? TaskState.SCHEDULED : TaskState.AVAILABLE;
+  }
+
+  /**
+   * {@code params}, then the callback task's kind, max attempts, timeout and lane (see
+   * TaskSql.callbackInsert).
+   */
+  static Tuple withCallbacks(Tuple params) {
+    return params
+        .addString(Callbacks.KIND)
+        .addInteger(Callbacks.MAX_ATTEMPTS)
+        .addLong(Callbacks.TIMEOUT.toMillis())
+        .addString(Callbacks.LANE.wireName());
   }
 
   static OffsetDateTime timestamp(Instant instant) {

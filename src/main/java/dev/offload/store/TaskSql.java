@@ -4,13 +4,13 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Every statement the task store runs. All values are bound parameters ({@code $n}); the comment
- * above each statement names them, and a parameter whose type PostgreSQL cannot infer (inside CASE
- * or coalesce) is cast, or its prepare would fail once per connection. Time always comes from the
- * caller's clock, never from {@code now()}, so tests can move it and so every node measures leases
- * the same way.
+ * Every statement the task and attempt stores run. All values are bound parameters ({@code $n});
+ * the comment above each statement names them, and a parameter whose type PostgreSQL cannot infer
+ * (inside CASE or coalesce) is cast, or its prepare would fail once per connection. Time always
+ * comes from the caller's clock, never from {@code now()}, so tests can move it and so every node
+ * measures leases the same way.
  *
- * <p>No statement that makes a task due notifies: the store wakes the dispatchers after its commit,
+ * <p>No statement that makes a task due notifies: the stores wake the dispatchers after its commit,
  * in a statement of its own (see {@link Wakeups}), so that these statements commit side by side.
  * The one NOTIFY left inside a statement is TASK_CANCEL's cancel notice to the node running a task,
  * which wakes no dispatcher.

@@ -1,25 +1,22 @@
 package dev.offload.store;
 
+import static dev.offload.store.TaskRows.scheduledAt;
+import static dev.offload.store.TaskRows.stateFor;
 import static dev.offload.store.TaskRows.timestamp;
+import static dev.offload.store.TaskRows.toTasks;
+import static dev.offload.store.TaskRows.withCallbacks;
 
 import dev.offload.config.DatabaseConfig;
-import dev.offload.task.AttemptEnd;
-import dev.offload.task.Callbacks;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskIds;
-import dev.offload.task.TaskState;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,10 +26,13 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The only class that reads or writes tasks. Every method is one statement, so one round trip.
- * Every method that makes tasks due wakes the dispatchers after its commit, through {@link
- * Wakeups}; every statement that makes a task final inserts its callback task, if it names a
- * callback URL (see {@link Callbacks}).
+ * What submitters and the API do to tasks: insert them (one, a batch, or single submissions grouped
+ * into one statement), read one or a page of them, cancel or retry one. What the dispatcher and
+ * maintenance do to them once they are due is {@link AttemptStore}'s. Each method is one statement,
+ * so one round trip, but for a unique key already taken: a second reads the task that holds it.
+ * Every method that makes tasks due wakes the dispatchers after its commit, through the node's
+ * {@link Wakeups}; a cancel that makes a task final inserts its callback task, if it names a
+ * callback URL (see {@link dev.offload.task.Callbacks}).
  */
 public final class TaskStore {
 
@@ -42,12 +42,12 @@ public final class TaskStore {
   private final Wakeups wakeups;
 
   /**
-   * @param vertx whose event bus carries the wake to this node's dispatcher
+   * @param wakeups the node's one instance, shared with its {@link AttemptStore}
    */
-  public TaskStore(Vertx vertx, Pool pool, DatabaseConfig database) {
+  public TaskStore(Pool pool, Wakeups wakeups, DatabaseConfig database) {
     this.client = pool;
     this.cancelChannel = database.cancelChannel();
-    this.wakeups = new Wakeups(vertx, pool, database.notifyChannel());
+    this.wakeups = wakeups;
   }
 
   /**
@@ -106,13 +106,13 @@ public final class TaskStore {
    * unique key already exists (also earlier in the same batch) gets the existing task's id.
    */
   public Future<List<UUID>> insertMany(List<NewTask> tasks, Instant now) {
-    ManyTasks many = new ManyTasks(tasks, now);
+    ManyTasks many = new ManyTasks(tasks, now, ids);
     return client
         .preparedQuery(TaskSql.TASK_INSERT_MANY)
         .execute(many.params)
         .compose(
             rows -> {
-              many.wake(rows.size());
+              many.wake(wakeups, rows.size());
               Set<UUID> inserted = new HashSet<>();
               rows.forEach(row -> inserted.add(row.getUUID("id")));
               if (inserted.size() == tasks.size()) {
@@ -138,13 +138,13 @@ public final class TaskStore {
    * are grouped. Returns each task, in order, created or (its unique key taken) the existing one.
    */
   public Future<List<Submitted>> insertEach(List<NewTask> tasks, Instant now) {
-    ManyTasks many = new ManyTasks(tasks, now);
+    ManyTasks many = new ManyTasks(tasks, now, ids);
     return client
         .preparedQuery(TaskSql.TASK_INSERT_MANY_RETURNING_ROWS)
         .execute(many.params)
         .compose(
             rows -> {
-              many.wake(rows.size());
+              many.wake(wakeups, rows.size());
               Map<UUID, Task> inserted = new HashMap<>();
               rows.forEach(row -> inserted.put(row.getUUID("id"), TaskRows.toTask(row)));
               Future<Map<String, Task>> existing =
@@ -177,72 +177,6 @@ public final class TaskStore {
             });
   }
 
-  /** The array parameters of TASK_INSERT_MANY, one element per task, with fresh ids. */
-  private final class ManyTasks {
-    final UUID[] ids;
-    final String[] uniqueKeys;
-    final Tuple params;
-    boolean dueNow;
-    Instant earliestLater;
-
-    ManyTasks(List<NewTask> tasks, Instant now) {
-      int n = tasks.size();
-      ids = new UUID[n];
-      uniqueKeys = new String[n];
-      String[] kinds = new String[n];
-      String[] queues = new String[n];
-      String[] states = new String[n];
-      String[] args = new String[n];
-      Integer[] priorities = new Integer[n];
-      Integer[] maxAttempts = new Integer[n];
-      Long[] timeouts = new Long[n];
-      OffsetDateTime[] scheduledAts = new OffsetDateTime[n];
-      String[] callbackUrls = new String[n];
-      String[] lanes = new String[n];
-      for (int i = 0; i < n; i++) {
-        NewTask task = tasks.get(i);
-        Instant scheduledAt = scheduledAt(task, now);
-        if (scheduledAt.isAfter(now)) {
-          earliestLater =
-              earliestLater == null || scheduledAt.isBefore(earliestLater)
-                  ? scheduledAt
-                  : earliestLater;
-        } else {
-          dueNow = true;
-        }
-        ids[i] = TaskStore.this.ids.next(now);
-        kinds[i] = task.kind();
-        queues[i] = task.queue();
-        states[i] = stateFor(scheduledAt, now).wireName();
-        args[i] = task.args().encode();
-        priorities[i] = task.priority();
-        maxAttempts[i] = task.maxAttempts();
-        timeouts[i] = task.timeout().toMillis();
-        scheduledAts[i] = timestamp(scheduledAt);
-        uniqueKeys[i] = task.uniqueKey();
-        callbackUrls[i] = task.callbackUrl();
-        lanes[i] = task.lane().wireName();
-      }
-      params =
-          Tuple.of(ids, kinds, queues, states, args, priorities, maxAttempts, timeouts)
-              .addOffsetDateTime(timestamp(now))
-              .addArrayOfOffsetDateTime(scheduledAts)
-              .addArrayOfString(uniqueKeys)
-              .addArrayOfString(callbackUrls)
-              .addArrayOfString(lanes);
-    }
-
-    /**
-     * After the insert's commit; a task skipped for its unique key may wake dispatchers for
-     * nothing.
-     */
-    void wake(int inserted) {
-      if (inserted > 0) {
-        wakeups.committed(dueNow, earliestLater);
-      }
-    }
-  }
-
   private Future<Map<String, UUID>> idsByUniqueKey(String[] uniqueKeys) {
     return client
         .preparedQuery(TaskSql.TASK_IDS_BY_UNIQUE_KEYS)
@@ -253,16 +187,6 @@ public final class TaskStore {
               rows.forEach(row -> byKey.put(row.getString("unique_key"), row.getUUID("id")));
               return byKey;
             });
-  }
-
-  private static Instant scheduledAt(NewTask task, Instant now) {
-    return task.scheduledAt() == null || task.scheduledAt().isBefore(now)
-        ? now
-        : task.scheduledAt();
-  }
-
-  private static TaskState stateFor(Instant scheduledAt, Instant now) {
-    return scheduledAt.isAfter(now) ? TaskState.SCHEDULED : TaskState.AVAILABLE;
   }
 
   /**
@@ -326,194 +250,6 @@ public final class TaskStore {
             });
   }
 
-  /**
-   * Claims up to {@code limit} due tasks within {@code scope} for {@code nodeId}: they are running,
-   * leased until now + lease. Each shape of scope has its own statement (see TaskSql); a queue's
-   * global limit is kept under that queue's advisory lock.
-   */
-  public Future<List<Task>> claim(
-      ClaimScope scope, int limit, String nodeId, Instant now, Duration lease) {
-    if (limit <= 0) {
-      return Future.succeededFuture(List.of());
-    }
-    Tuple params =
-        Tuple.of(
-            timestamp(now), timestamp(now.plus(lease)), limit, nodeId, scope.lane().wireName());
-    if (scope.queue() == null) {
-      return scope.otherThanQueues().isEmpty()
-          ? claimWith(TaskSql.TASK_CLAIM_AVAILABLE, params)
-          : claimWith(
-              TaskSql.TASK_CLAIM_OUTSIDE_QUEUES,
-              params.addArrayOfString(scope.otherThanQueues().toArray(String[]::new)));
-    }
-    params.addString(scope.queue());
-    if (scope.globalLimit() == null) {
-      return claimWith(TaskSql.TASK_CLAIM_IN_QUEUE, params);
-    }
-    params.addInteger(scope.globalLimit());
-    return client.withTransaction(
-        connection ->
-            connection
-                .preparedQuery(TaskSql.QUEUE_LOCK)
-                .execute(Tuple.of(scope.queue()))
-                .compose(
-                    locked ->
-                        connection
-                            .preparedQuery(TaskSql.TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT)
-                            .execute(params))
-                .map(TaskStore::toTasks));
-  }
-
-  private Future<List<Task>> claimWith(String claimStatement, Tuple params) {
-    return client.preparedQuery(claimStatement).execute(params).map(TaskStore::toTasks);
-  }
-
-  /**
-   * The earliest start time after {@code now} of a scheduled or retryable task; null when there is
-   * none.
-   */
-  public Future<Instant> nextDue(Instant now) {
-    return client
-        .preparedQuery(TaskSql.TASK_NEXT_DUE)
-        .execute(Tuple.of(timestamp(now)))
-        .map(
-            rows -> {
-              OffsetDateTime next = rows.iterator().next().getOffsetDateTime("next_due");
-              return next == null ? null : next.toInstant();
-            });
-  }
-
-  /** Writes how attempts ended; returns how many were still current (late outcomes are dropped). */
-  public Future<Integer> endAttempts(List<AttemptEnd> ends, Instant now) {
-    int n = ends.size();
-    UUID[] ids = new UUID[n];
-    Integer[] attempts = new Integer[n];
-    String[] states = new String[n];
-    OffsetDateTime[] retryAts = new OffsetDateTime[n];
-    String[] results = new String[n];
-    String[] errors = new String[n];
-    for (int i = 0; i < n; i++) {
-      AttemptEnd end = ends.get(i);
-      ids[i] = end.taskId();
-      attempts[i] = end.attempt();
-      states[i] = end.state().wireName();
-      retryAts[i] = timestamp(end.retryAt());
-      results[i] = end.resultJson();
-      errors[i] = end.error() == null ? null : TaskRows.errorJson(end.error()).encode();
-    }
-    Tuple params =
-        withCallbacks(
-            Tuple.of(ids, attempts, states, retryAts, results, errors)
-                .addOffsetDateTime(timestamp(now)));
-    return client
-        .preparedQuery(TaskSql.TASK_END_ATTEMPTS)
-        .execute(params)
-        .map(
-            rows -> {
-              Row counts = rows.iterator().next();
-              if (counts.getInteger("callbacks") > 0) {
-                wakeups.dueNow();
-              }
-              return counts.getInteger("written");
-            });
-  }
-
-  /**
-   * Hands tasks back: available again at once, the attempt not counted (not started, or node
-   * stopping).
-   */
-  public Future<Integer> release(Collection<UUID> taskIds, String nodeId) {
-    Tuple params = Tuple.of(taskIds.toArray(UUID[]::new), nodeId);
-    return client
-        .preparedQuery(TaskSql.TASK_RELEASE)
-        .execute(params)
-        .map(
-            rows -> {
-              if (rows.rowCount() > 0) {
-                wakeups.dueNow();
-              }
-              return rows.rowCount();
-            });
-  }
-
-  /** Renews the leases; returns the ids among them whose cancellation was requested. */
-  public Future<List<UUID>> renewLeases(
-      Collection<UUID> taskIds, String nodeId, Instant expiresAt) {
-    Tuple params = Tuple.of(timestamp(expiresAt), taskIds.toArray(UUID[]::new), nodeId);
-    return client
-        .preparedQuery(TaskSql.TASK_RENEW_LEASES)
-        .execute(params)
-        .map(
-            rows -> {
-              List<UUID> cancelRequested = new ArrayList<>();
-              rows.forEach(
-                  row -> {
-                    if (row.getBoolean("cancel_requested")) {
-                      cancelRequested.add(row.getUUID("id"));
-                    }
-                  });
-              return cancelRequested;
-            });
-  }
-
-  public Future<Integer> setProgress(List<ProgressReport> reports) {
-    UUID[] ids = reports.stream().map(ProgressReport::taskId).toArray(UUID[]::new);
-    Integer[] attempts = reports.stream().map(ProgressReport::attempt).toArray(Integer[]::new);
-    Double[] progress = reports.stream().map(ProgressReport::progress).toArray(Double[]::new);
-    return client
-        .preparedQuery(TaskSql.TASK_SET_PROGRESS)
-        .execute(Tuple.of(ids, attempts, progress))
-        .map(RowSet::rowCount);
-  }
-
-  /** Ends up to {@code batch} attempts whose lease expired before {@code now}; returns how many. */
-  public Future<Integer> rescueStuck(Instant now, int batch) {
-    Tuple params = withCallbacks(Tuple.of(timestamp(now), now.toString(), batch));
-    return client
-        .preparedQuery(TaskSql.TASK_RESCUE_STUCK)
-        .execute(params)
-        .map(
-            rows -> {
-              Row counts = rows.iterator().next();
-              if (counts.getInteger("retryable") > 0 || counts.getInteger("callbacks") > 0) {
-                wakeups.dueNow();
-              }
-              return counts.getInteger("rescued");
-            });
-  }
-
-  /**
-   * {@code params}, then the callback task's kind, max attempts, timeout and lane (see
-   * TaskSql.callbackInsert).
-   */
-  private static Tuple withCallbacks(Tuple params) {
-    return params
-        .addString(Callbacks.KIND)
-        .addInteger(Callbacks.MAX_ATTEMPTS)
-        .addLong(Callbacks.TIMEOUT.toMillis())
-        .addString(Callbacks.LANE.wireName());
-  }
-
-  /**
-   * Deletes up to {@code batch} tasks finished before {@code cutoff}, if no other node is pruning
-   * right now. Returns how many were deleted, or empty when another node holds the retention lock.
-   */
-  public Future<Optional<Integer>> pruneFinished(Instant cutoff, int batch) {
-    return client.withTransaction(
-        connection ->
-            connection
-                .query(TaskSql.RETENTION_LOCK)
-                .execute()
-                .compose(
-                    lock ->
-                        !lock.iterator().next().getBoolean("locked")
-                            ? Future.succeededFuture(Optional.<Integer>empty())
-                            : connection
-                                .preparedQuery(TaskSql.TASK_PRUNE_FINISHED)
-                                .execute(Tuple.of(timestamp(cutoff), batch))
-                                .map(deleted -> Optional.of(deleted.rowCount()))));
-  }
-
   public Future<Void> ping() {
     return client.query(TaskSql.PING).execute().mapEmpty();
   }
@@ -522,11 +258,5 @@ public final class TaskStore {
     return rows.size() == 0
         ? Optional.empty()
         : Optional.of(TaskRows.toTask(rows.iterator().next()));
-  }
-
-  private static List<Task> toTasks(RowSet<Row> rows) {
-    List<Task> tasks = new ArrayList<>(rows.size());
-    rows.forEach(row -> tasks.add(TaskRows.toTask(row)));
-    return tasks;
   }
 }

@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one way dispatchers are woken: the task store calls it after the commit of every statement
- * that makes tasks due (inserts, retry, hand-back, rescue, and the callback tasks that finalizing
- * statements insert). It wakes this node's dispatcher at once over the local event bus ({@link
- * #LOCAL_ADDRESS}), and every node's (this one's too) with {@code NOTIFY} on the task channel:
- * payload {@code now} for tasks due now, or {@code at:<epoch millis>} (rounded up) for the earliest
- * task due later, so dispatchers can set a timer for it.
+ * The one way dispatchers are woken: the task and attempt stores call it after the commit of every
+ * statement that makes tasks due (inserts, retry, hand-back, rescue, and the callback tasks that
+ * finalizing statements insert). It wakes this node's dispatcher at once over the local event bus
+ * ({@link #LOCAL_ADDRESS}), and every node's (this one's too) with {@code NOTIFY} on the task
+ * channel: payload {@code now} for tasks due now, or {@code at:<epoch millis>} (rounded up) for the
+ * earliest task due later, so dispatchers can set a timer for it.
  *
  * <p>The NOTIFY is a statement of its own after the commit, never part of the statement that
  * changed the tasks: PostgreSQL lets one notifying transaction commit at a time (a database-wide
@@ -21,7 +21,8 @@ import java.util.List;
  * one after the other, however many ran at once. One NOTIFY statement is in flight at a time; wakes
  * asked for meanwhile are merged (due now, and the earliest later start) and sent after it. A wake
  * lost to a crash between the commit and the notify, or to a failed statement, costs a delay, never
- * a task: dispatchers also poll. Shared by the event loops of a node.
+ * a task: dispatchers also poll. One per node, shared by its stores and their event loops, so that
+ * all their wakes are merged.
  */
 public final class Wakeups {
 
@@ -35,7 +36,11 @@ public final class Wakeups {
   private boolean dueNow;
   private Instant earliestLater;
 
-  Wakeups(Vertx vertx, Pool client, String channel) {
+  /**
+   * @param vertx whose event bus carries the wake to this node's dispatcher
+   * @param channel the task channel every node's dispatcher listens on
+   */
+  public Wakeups(Vertx vertx, Pool client, String channel) {
     this.vertx = vertx;
     this.client = client;
     this.channel = channel;

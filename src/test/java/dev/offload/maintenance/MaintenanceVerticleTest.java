@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.files.FileStore;
+import dev.offload.store.AttemptStore;
 import dev.offload.store.ClaimScope;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
+import dev.offload.store.Wakeups;
 import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
@@ -46,6 +48,7 @@ class MaintenanceVerticleTest {
   private Vertx vertx;
   private Pool pool;
   private TaskStore tasks;
+  private AttemptStore attempts;
   private NodeStore nodes;
   private FileStore files;
 
@@ -66,7 +69,9 @@ class MaintenanceVerticleTest {
     vertx = Vertx.vertx();
     db.truncate(vertx);
     pool = db.pool(vertx);
-    tasks = new TaskStore(vertx, pool, db.config());
+    Wakeups wakeups = new Wakeups(vertx, pool, db.config().notifyChannel());
+    tasks = new TaskStore(pool, wakeups, db.config());
+    attempts = new AttemptStore(pool, wakeups);
     nodes = new NodeStore(pool, db.config());
     files = new FileStore(pool);
   }
@@ -99,12 +104,12 @@ class MaintenanceVerticleTest {
             .task()
             .id();
     List<Task> claimed =
-        tasks.claim(ClaimScope.inLane(Lane.BLOCKING), 1, "dead-node", T0, LEASE).await();
+        attempts.claim(ClaimScope.inLane(Lane.BLOCKING), 1, "dead-node", T0, LEASE).await();
     assertEquals(1, claimed.size());
     MutableClock clock = new MutableClock(T0.plus(LEASE).plusMillis(1));
 
     OffloadConfig config = OffloadNodeExtension.testConfig(db, Map.of("OFFLOAD_LEASE", "1s"));
-    vertx.deployVerticle(new MaintenanceVerticle(tasks, nodes, files, config, clock)).await();
+    vertx.deployVerticle(new MaintenanceVerticle(attempts, nodes, files, config, clock)).await();
 
     Task rescued =
         Eventually.value(
@@ -152,7 +157,7 @@ class MaintenanceVerticleTest {
     RetentionPruner pruner =
         new RetentionPruner(
             vertx,
-            tasks,
+            attempts,
             nodes,
             files,
             OffloadNodeExtension.testConfig(db, Map.of()).tasks(),

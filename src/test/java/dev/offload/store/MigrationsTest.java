@@ -174,12 +174,12 @@ class MigrationsTest {
     Instant now = Instant.parse("2025-03-01T09:00:30Z");
     Pool pool = Database.pool(vertx, config);
     try {
-      TaskStore store = new TaskStore(vertx, pool, config);
-      store
+      Wakeups wakeups = new Wakeups(vertx, pool, config.notifyChannel());
+      new AttemptStore(pool, wakeups)
           .endAttempts(
               List.of(new AttemptEnd(running, 1, TaskState.COMPLETED, null, "1", null)), now)
           .await();
-      store.cancel(waiting, now).await();
+      new TaskStore(pool, wakeups, config).cancel(waiting, now).await();
     } finally {
       pool.close().await();
     }

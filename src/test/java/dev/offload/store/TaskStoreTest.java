@@ -55,8 +55,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The task store against a real PostgreSQL schema: one nested group per statement. Time is always
- * an explicit {@link Instant}, so nothing here waits for a clock.
+ * The task store and the attempt store against a real PostgreSQL schema: one nested group per
+ * statement. One class for both, as most groups use both (attempts need inserted tasks; cancel,
+ * retry and callbacks need claimed or ended ones) and share the helpers below. Time is always an
+ * explicit {@link Instant}, so nothing here waits for a clock.
  */
 @ExtendWith(VertxExtension.class)
 class TaskStoreTest {
@@ -74,6 +76,7 @@ class TaskStoreTest {
   private Vertx vertx;
   private Pool pool;
   private TaskStore store;
+  private AttemptStore attempts;
 
   @BeforeAll
   static void createSchema() {
@@ -90,7 +93,9 @@ class TaskStoreTest {
     this.vertx = vertx;
     db.truncate(vertx);
     pool = db.pool(vertx);
-    store = new TaskStore(vertx, pool, db.config());
+    Wakeups wakeups = wakeups(pool);
+    store = new TaskStore(pool, wakeups, db.config());
+    attempts = new AttemptStore(pool, wakeups);
   }
 
   @AfterEach
@@ -221,14 +226,14 @@ class TaskStoreTest {
 
     @Test
     void nextDue_is_the_earliest_future_start_of_a_scheduled_or_retryable_task() {
-      assertNull(store.nextDue(T0).await());
+      assertNull(attempts.nextDue(T0).await());
       store.insert(scheduledTask("a", T0.plusSeconds(90)), T0).await();
       store.insert(scheduledTask("a", T0.plusSeconds(30)), T0).await();
       UUID failed = insertAndClaim();
-      store.endAttempts(List.of(retry(failed, 1, T0, T0.plusSeconds(10))), T0).await();
+      attempts.endAttempts(List.of(retry(failed, 1, T0, T0.plusSeconds(10))), T0).await();
 
-      assertEquals(T0.plusSeconds(10), store.nextDue(T0).await());
-      assertEquals(T0.plusSeconds(30), store.nextDue(T0.plusSeconds(10)).await());
+      assertEquals(T0.plusSeconds(10), attempts.nextDue(T0).await());
+      assertEquals(T0.plusSeconds(30), attempts.nextDue(T0.plusSeconds(10)).await());
     }
 
     @Test
@@ -376,9 +381,9 @@ class TaskStoreTest {
     void claimAvailable_claims_at_most_limit_tasks() {
       insertTasks(5);
 
-      List<Task> first = store.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
-      List<Task> second = store.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
-      List<Task> third = store.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
+      List<Task> first = attempts.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
+      List<Task> second = attempts.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
+      List<Task> third = attempts.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
 
       assertEquals(3, first.size());
       assertEquals(2, second.size());
@@ -406,9 +411,10 @@ class TaskStoreTest {
       Instant runAt = T0.plus(Duration.ofMinutes(5));
       UUID id = store.insert(scheduledTask("a", runAt), T0).await().task().id();
 
-      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, T0, LEASE).await());
-      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, runAt.minusMillis(1), LEASE).await());
-      assertEquals(List.of(id), ids(store.claim(BLOCKING, 10, NODE, runAt, LEASE).await()));
+      assertEquals(List.of(), attempts.claim(BLOCKING, 10, NODE, T0, LEASE).await());
+      assertEquals(
+          List.of(), attempts.claim(BLOCKING, 10, NODE, runAt.minusMillis(1), LEASE).await());
+      assertEquals(List.of(id), ids(attempts.claim(BLOCKING, 10, NODE, runAt, LEASE).await()));
     }
 
     @Test
@@ -416,7 +422,7 @@ class TaskStoreTest {
       UUID id = store.insert(newTask("a"), T0).await().task().id();
       Instant now = T0.plusSeconds(2);
 
-      Task claimed = store.claim(BLOCKING, 1, NODE, now, LEASE).await().get(0);
+      Task claimed = attempts.claim(BLOCKING, 1, NODE, now, LEASE).await().get(0);
 
       assertEquals(id, claimed.id());
       assertEquals(TaskState.RUNNING, claimed.state());
@@ -433,13 +439,13 @@ class TaskStoreTest {
       UUID id = store.insert(newTask("a"), T0).await().task().id();
       claimOne(T0);
       Instant retryAt = T0.plusSeconds(60);
-      store
+      attempts
           .endAttempts(List.of(retry(id, 1, T0.plusSeconds(1), retryAt)), T0.plusSeconds(1))
           .await();
 
       assertEquals(
-          List.of(), store.claim(BLOCKING, 10, NODE, retryAt.minusMillis(1), LEASE).await());
-      Task reclaimed = store.claim(BLOCKING, 10, OTHER_NODE, retryAt, LEASE).await().get(0);
+          List.of(), attempts.claim(BLOCKING, 10, NODE, retryAt.minusMillis(1), LEASE).await());
+      Task reclaimed = attempts.claim(BLOCKING, 10, OTHER_NODE, retryAt, LEASE).await().get(0);
 
       assertEquals(id, reclaimed.id());
       assertEquals(2, reclaimed.attempt());
@@ -451,8 +457,8 @@ class TaskStoreTest {
     void claimAvailable_clears_the_progress_of_the_previous_attempt() {
       UUID id = store.insert(newTask("a"), T0).await().task().id();
       claimOne(T0);
-      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
-      store.endAttempts(List.of(retry(id, 1, T0, T0)), T0).await();
+      attempts.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+      attempts.endAttempts(List.of(retry(id, 1, T0, T0)), T0).await();
 
       Task reclaimed = claimOne(T0.plusSeconds(1));
 
@@ -463,8 +469,8 @@ class TaskStoreTest {
     @Test
     void claimAvailable_never_claims_running_or_finished_tasks() {
       insertTasks(3);
-      List<Task> claimed = store.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
-      store
+      List<Task> claimed = attempts.claim(BLOCKING, 3, NODE, T0.plusSeconds(1), LEASE).await();
+      attempts
           .endAttempts(
               List.of(
                   completed(claimed.get(0).id(), 1, "{}"),
@@ -475,7 +481,7 @@ class TaskStoreTest {
 
       assertEquals(
           List.of(),
-          store.claim(BLOCKING, 10, OTHER_NODE, T0.plus(Duration.ofDays(365)), LEASE).await());
+          attempts.claim(BLOCKING, 10, OTHER_NODE, T0.plus(Duration.ofDays(365)), LEASE).await());
     }
 
     @Test
@@ -488,7 +494,8 @@ class TaskStoreTest {
           UUID.randomUUID(),
           utc(T0));
 
-      assertEquals(List.of(), store.claim(BLOCKING, 10, NODE, T0.plusSeconds(60), LEASE).await());
+      assertEquals(
+          List.of(), attempts.claim(BLOCKING, 10, NODE, T0.plusSeconds(60), LEASE).await());
     }
 
     @Test
@@ -500,7 +507,9 @@ class TaskStoreTest {
               vertx,
               new DatabaseConfig(db.config().url(), db.schema(), claimers, Duration.ofMillis(200)));
       try {
-        TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
+        Wakeups sharedWakeups = wakeups(bigPool);
+        TaskStore sharedStore = new TaskStore(bigPool, sharedWakeups, db.config());
+        AttemptStore sharedAttempts = new AttemptStore(bigPool, sharedWakeups);
         Future.all(
                 IntStream.range(0, taskCount)
                     .mapToObj(i -> sharedStore.insert(prioritized(i % 10), T0.plusMillis(i)))
@@ -515,7 +524,8 @@ class TaskStoreTest {
           List<Future<List<Task>>> claims =
               IntStream.range(0, claimers)
                   .mapToObj(
-                      i -> sharedStore.claim(BLOCKING, 7, "node-" + i, T0.plusSeconds(60), LEASE))
+                      i ->
+                          sharedAttempts.claim(BLOCKING, 7, "node-" + i, T0.plusSeconds(60), LEASE))
                   .toList();
           Future.all(claims).await();
           claimedAny = false;
@@ -558,7 +568,7 @@ class TaskStoreTest {
 
         // A claim that waited for the lock would time out here instead of returning.
         List<Task> claimed =
-            store.claim(BLOCKING, 10, NODE, T0.plusSeconds(1), LEASE).await(5, TimeUnit.SECONDS);
+            attempts.claim(BLOCKING, 10, NODE, T0.plusSeconds(1), LEASE).await(5, TimeUnit.SECONDS);
         assertEquals(List.of(free), ids(claimed));
 
         transaction.rollback().await();
@@ -566,7 +576,8 @@ class TaskStoreTest {
         connection.close().await();
       }
       assertEquals(
-          List.of(locked), ids(store.claim(BLOCKING, 10, NODE, T0.plusSeconds(1), LEASE).await()));
+          List.of(locked),
+          ids(attempts.claim(BLOCKING, 10, NODE, T0.plusSeconds(1), LEASE).await()));
     }
   }
 
@@ -576,10 +587,10 @@ class TaskStoreTest {
     @Test
     void endAttempts_completes_a_task_with_its_result() {
       UUID id = insertAndClaim();
-      store.setProgress(List.of(new ProgressReport(id, 1, 0.4))).await();
+      attempts.setProgress(List.of(new ProgressReport(id, 1, 0.4))).await();
       Instant now = T0.plusSeconds(5);
 
-      int written = store.endAttempts(List.of(completed(id, 1, "{\"size\":42}")), now).await();
+      int written = attempts.endAttempts(List.of(completed(id, 1, "{\"size\":42}")), now).await();
 
       assertEquals(1, written);
       Task task = store.get(id).await().orElseThrow();
@@ -596,7 +607,7 @@ class TaskStoreTest {
       UUID text = insertAndClaim();
       UUID nothing = insertAndClaim();
 
-      store
+      attempts
           .endAttempts(List.of(completed(text, 1, "\"done\""), completed(nothing, 1, "null")), T0)
           .await();
 
@@ -612,7 +623,8 @@ class TaskStoreTest {
       Instant failedAt = T0.plusSeconds(3);
       Instant retryAt = T0.plusSeconds(63);
 
-      int written = store.endAttempts(List.of(retry(id, 1, failedAt, retryAt)), failedAt).await();
+      int written =
+          attempts.endAttempts(List.of(retry(id, 1, failedAt, retryAt)), failedAt).await();
 
       assertEquals(1, written);
       Task task = store.get(id).await().orElseThrow();
@@ -627,12 +639,12 @@ class TaskStoreTest {
     @Test
     void endAttempts_keeps_the_errors_of_every_failed_attempt_in_order() {
       UUID id = insertAndClaim();
-      store
+      attempts
           .endAttempts(
               List.of(retry(id, 1, T0.plusSeconds(1), T0.plusSeconds(2))), T0.plusSeconds(1))
           .await();
       claimOne(T0.plusSeconds(2));
-      store.endAttempts(List.of(discard(id, 2, T0.plusSeconds(3))), T0.plusSeconds(3)).await();
+      attempts.endAttempts(List.of(discard(id, 2, T0.plusSeconds(3))), T0.plusSeconds(3)).await();
 
       Task task = store.get(id).await().orElseThrow();
       assertEquals(
@@ -647,20 +659,21 @@ class TaskStoreTest {
       UUID id = insertAndClaim();
       Instant now = T0.plusSeconds(4);
 
-      store.endAttempts(List.of(discard(id, 1, now)), now).await();
+      attempts.endAttempts(List.of(discard(id, 1, now)), now).await();
 
       Task task = store.get(id).await().orElseThrow();
       assertEquals(TaskState.DISCARDED, task.state());
       assertEquals(now, task.finalizedAt());
       assertEquals(List.of(new AttemptError(now, 1, "boom at attempt 1")), task.errors());
       assertEquals(
-          List.of(), store.claim(BLOCKING, 10, NODE, now.plus(Duration.ofDays(1)), LEASE).await());
+          List.of(),
+          attempts.claim(BLOCKING, 10, NODE, now.plus(Duration.ofDays(1)), LEASE).await());
     }
 
     @Test
     void endAttempts_drops_the_late_outcome_of_an_attempt_that_was_already_ended() {
       UUID id = insertAndClaim();
-      store
+      attempts
           .endAttempts(
               List.of(retry(id, 1, T0.plusSeconds(1), T0.plusSeconds(1))), T0.plusSeconds(1))
           .await();
@@ -668,7 +681,7 @@ class TaskStoreTest {
       Task before = store.get(id).await().orElseThrow();
 
       int written =
-          store
+          attempts
               .endAttempts(List.of(completed(id, 1, "{\"late\":true}")), T0.plusSeconds(3))
               .await();
 
@@ -680,11 +693,15 @@ class TaskStoreTest {
     @Test
     void endAttempts_drops_a_second_outcome_for_an_attempt_already_written() {
       UUID id = insertAndClaim();
-      store.endAttempts(List.of(completed(id, 1, "{\"first\":true}")), T0.plusSeconds(1)).await();
+      attempts
+          .endAttempts(List.of(completed(id, 1, "{\"first\":true}")), T0.plusSeconds(1))
+          .await();
       Task before = store.get(id).await().orElseThrow();
 
       int written =
-          store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(2))), T0.plusSeconds(2)).await();
+          attempts
+              .endAttempts(List.of(discard(id, 1, T0.plusSeconds(2))), T0.plusSeconds(2))
+              .await();
 
       assertEquals(0, written);
       assertEquals(before, store.get(id).await().orElseThrow());
@@ -699,7 +716,7 @@ class TaskStoreTest {
       Instant now = T0.plusSeconds(9);
 
       int written =
-          store
+          attempts
               .endAttempts(
                   List.of(
                       completed(done, 1, "1"),
@@ -727,12 +744,12 @@ class TaskStoreTest {
         endAttempts_clears_the_progress_of_a_task_that_will_be_retried_and_keeps_that_of_a_final_one() {
       UUID retried = insertAndClaim();
       UUID discarded = insertAndClaim();
-      store
+      attempts
           .setProgress(
               List.of(new ProgressReport(retried, 1, 0.5), new ProgressReport(discarded, 1, 0.7)))
           .await();
 
-      store
+      attempts
           .endAttempts(
               List.of(retry(retried, 1, T0, T0.plusSeconds(60)), discard(discarded, 1, T0)), T0)
           .await();
@@ -748,8 +765,8 @@ class TaskStoreTest {
     void retry_clears_the_progress_of_the_last_attempt() {
       UUID id = store.insert(task("a", NewTask.DEFAULT_QUEUE, 5, 1, null), T0).await().task().id();
       claimOne(T0);
-      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
-      store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(1))), T0.plusSeconds(1)).await();
+      attempts.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+      attempts.endAttempts(List.of(discard(id, 1, T0.plusSeconds(1))), T0.plusSeconds(1)).await();
 
       Task retried = store.retry(id, T0.plusSeconds(2)).await().orElseThrow();
 
@@ -760,9 +777,9 @@ class TaskStoreTest {
     @Test
     void rescueStuck_clears_the_progress_of_a_task_it_makes_retryable() {
       UUID id = insertAndClaim();
-      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+      attempts.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
 
-      store.rescueStuck(T0.plus(LEASE).plusSeconds(1), 10).await();
+      attempts.rescueStuck(T0.plus(LEASE).plusSeconds(1), 10).await();
 
       assertEquals(TaskState.RETRYABLE, store.get(id).await().orElseThrow().state());
       assertNull(store.get(id).await().orElseThrow().progress());
@@ -771,9 +788,9 @@ class TaskStoreTest {
     @Test
     void release_clears_the_progress_of_the_attempt_handed_back() {
       UUID id = insertAndClaim();
-      store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
+      attempts.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await();
 
-      store.release(List.of(id), NODE).await();
+      attempts.release(List.of(id), NODE).await();
 
       assertNull(store.get(id).await().orElseThrow().progress());
     }
@@ -787,12 +804,14 @@ class TaskStoreTest {
       UUID mine = insertAndClaim(NODE);
       UUID theirs = insertAndClaim(OTHER_NODE);
       UUID finished = insertAndClaim(NODE);
-      store.endAttempts(List.of(completed(finished, 1, "{}")), T0).await();
+      attempts.endAttempts(List.of(completed(finished, 1, "{}")), T0).await();
       UUID waiting = store.insert(newTask("a"), T0).await().task().id();
       Instant renewedUntil = T0.plus(Duration.ofMinutes(10));
 
       List<UUID> cancelRequested =
-          store.renewLeases(List.of(mine, theirs, finished, waiting), NODE, renewedUntil).await();
+          attempts
+              .renewLeases(List.of(mine, theirs, finished, waiting), NODE, renewedUntil)
+              .await();
 
       assertTrue(cancelRequested.isEmpty());
       assertEquals(renewedUntil, leaseExpiresAt(mine));
@@ -808,7 +827,7 @@ class TaskStoreTest {
       store.cancel(cancelled, T0).await();
 
       List<UUID> cancelRequested =
-          store
+          attempts
               .renewLeases(List.of(cancelled, going), NODE, T0.plus(Duration.ofMinutes(10)))
               .await();
 
@@ -820,7 +839,7 @@ class TaskStoreTest {
       UUID named = insertAndClaim(NODE);
       UUID unnamed = insertAndClaim(NODE);
 
-      store.renewLeases(List.of(named), NODE, T0.plus(Duration.ofMinutes(10))).await();
+      attempts.renewLeases(List.of(named), NODE, T0.plus(Duration.ofMinutes(10))).await();
 
       assertEquals(T0.plus(LEASE), leaseExpiresAt(unnamed));
     }
@@ -836,7 +855,7 @@ class TaskStoreTest {
       UUID waiting = store.insert(newTask("a"), T0).await().task().id();
 
       int updated =
-          store
+          attempts
               .setProgress(
                   List.of(
                       new ProgressReport(running, 1, 0.25),
@@ -853,9 +872,9 @@ class TaskStoreTest {
     @Test
     void setProgress_does_not_touch_a_finished_task() {
       UUID id = insertAndClaim();
-      store.endAttempts(List.of(discard(id, 1, T0)), T0).await();
+      attempts.endAttempts(List.of(discard(id, 1, T0)), T0).await();
 
-      assertEquals(0, store.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await());
+      assertEquals(0, attempts.setProgress(List.of(new ProgressReport(id, 1, 0.5))).await());
       assertNull(store.get(id).await().orElseThrow().progress());
     }
   }
@@ -867,7 +886,7 @@ class TaskStoreTest {
     void release_makes_a_running_task_available_without_counting_the_attempt() {
       UUID id = insertAndClaim(NODE);
 
-      int released = store.release(List.of(id), NODE).await();
+      int released = attempts.release(List.of(id), NODE).await();
 
       assertEquals(1, released);
       Task task = store.get(id).await().orElseThrow();
@@ -881,7 +900,7 @@ class TaskStoreTest {
     void release_ignores_tasks_attempted_by_another_node() {
       UUID id = insertAndClaim(NODE);
 
-      assertEquals(0, store.release(List.of(id), OTHER_NODE).await());
+      assertEquals(0, attempts.release(List.of(id), OTHER_NODE).await());
       Task task = store.get(id).await().orElseThrow();
       assertEquals(TaskState.RUNNING, task.state());
       assertEquals(1, task.attempt());
@@ -890,9 +909,9 @@ class TaskStoreTest {
     @Test
     void release_ignores_tasks_that_are_not_running() {
       UUID id = insertAndClaim(NODE);
-      store.endAttempts(List.of(completed(id, 1, "{}")), T0).await();
+      attempts.endAttempts(List.of(completed(id, 1, "{}")), T0).await();
 
-      assertEquals(0, store.release(List.of(id), NODE).await());
+      assertEquals(0, attempts.release(List.of(id), NODE).await());
       assertEquals(TaskState.COMPLETED, store.get(id).await().orElseThrow().state());
     }
   }
@@ -905,7 +924,7 @@ class TaskStoreTest {
       UUID id = insertAndClaim(NODE); // leased until T0 + 30 s
       Instant now = T0.plus(LEASE).plusSeconds(1);
 
-      int rescued = store.rescueStuck(now, 100).await();
+      int rescued = attempts.rescueStuck(now, 100).await();
 
       assertEquals(1, rescued);
       Task task = store.get(id).await().orElseThrow();
@@ -920,7 +939,7 @@ class TaskStoreTest {
       assertTrue(error.message().contains("lease expired"), error.message());
       assertTrue(error.message().contains(NODE), error.message());
       assertFalse(error.message().contains("discarded"), error.message());
-      assertEquals(List.of(id), ids(store.claim(BLOCKING, 10, OTHER_NODE, now, LEASE).await()));
+      assertEquals(List.of(id), ids(attempts.claim(BLOCKING, 10, OTHER_NODE, now, LEASE).await()));
     }
 
     @Test
@@ -929,7 +948,7 @@ class TaskStoreTest {
       claimOne(T0);
       Instant now = T0.plus(LEASE).plusSeconds(1);
 
-      assertEquals(1, store.rescueStuck(now, 100).await());
+      assertEquals(1, attempts.rescueStuck(now, 100).await());
 
       Task task = store.get(id).await().orElseThrow();
       assertEquals(TaskState.DISCARDED, task.state());
@@ -947,7 +966,7 @@ class TaskStoreTest {
       UUID id = insertAndClaim(NODE); // leased until T0 + 30 s
       Task before = store.get(id).await().orElseThrow();
 
-      assertEquals(0, store.rescueStuck(T0.plus(LEASE), 100).await());
+      assertEquals(0, attempts.rescueStuck(T0.plus(LEASE), 100).await());
 
       assertEquals(before, store.get(id).await().orElseThrow());
       assertEquals(T0.plus(LEASE), leaseExpiresAt(id));
@@ -956,12 +975,12 @@ class TaskStoreTest {
     @Test
     void rescueStuck_rescues_at_most_a_batch_the_oldest_lease_first() {
       UUID oldest = store.insert(newTask("a"), T0).await().task().id();
-      store.claim(BLOCKING, 1, NODE, T0, LEASE).await();
+      attempts.claim(BLOCKING, 1, NODE, T0, LEASE).await();
       UUID newer = store.insert(newTask("a"), T0).await().task().id();
-      store.claim(BLOCKING, 1, NODE, T0.plusSeconds(5), LEASE).await();
+      attempts.claim(BLOCKING, 1, NODE, T0.plusSeconds(5), LEASE).await();
       Instant now = T0.plus(Duration.ofMinutes(5));
 
-      assertEquals(1, store.rescueStuck(now, 1).await());
+      assertEquals(1, attempts.rescueStuck(now, 1).await());
 
       assertEquals(TaskState.RETRYABLE, store.get(oldest).await().orElseThrow().state());
       assertEquals(TaskState.RUNNING, store.get(newer).await().orElseThrow().state());
@@ -992,7 +1011,7 @@ class TaskStoreTest {
               new DatabaseConfig(
                   db.config().url(), db.schema(), submitters, Duration.ofMillis(200)));
       try {
-        TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
+        TaskStore sharedStore = new TaskStore(bigPool, wakeups(bigPool), db.config());
         List<Future<Submitted>> all =
             IntStream.range(0, submitters)
                 .mapToObj(i -> sharedStore.insert(keyed("same-key"), T0))
@@ -1103,7 +1122,7 @@ class TaskStoreTest {
 
       assertEquals(TaskState.CANCELLED, cancelled.state());
       assertEquals(T0.plusSeconds(1), cancelled.finalizedAt());
-      assertTrue(store.claim(BLOCKING, 10, NODE, T0.plusSeconds(2), LEASE).await().isEmpty());
+      assertTrue(attempts.claim(BLOCKING, 10, NODE, T0.plusSeconds(2), LEASE).await().isEmpty());
     }
 
     @Test
@@ -1143,7 +1162,7 @@ class TaskStoreTest {
       UUID id = insertAndClaim();
       store.cancel(id, T0.plusSeconds(1)).await();
 
-      store
+      attempts
           .endAttempts(
               List.of(retry(id, 1, T0.plusSeconds(2), T0.plusSeconds(60))), T0.plusSeconds(2))
           .await();
@@ -1159,7 +1178,7 @@ class TaskStoreTest {
       UUID id = insertAndClaim();
       store.cancel(id, T0.plusSeconds(1)).await();
 
-      store.endAttempts(List.of(completed(id, 1, "\"done\"")), T0.plusSeconds(2)).await();
+      attempts.endAttempts(List.of(completed(id, 1, "\"done\"")), T0.plusSeconds(2)).await();
 
       assertEquals(TaskState.COMPLETED, store.get(id).await().orElseThrow().state());
     }
@@ -1169,7 +1188,7 @@ class TaskStoreTest {
       UUID id = insertAndClaim();
       store.cancel(id, T0.plusSeconds(1)).await();
 
-      store.rescueStuck(T0.plus(Duration.ofMinutes(5)), 10).await();
+      attempts.rescueStuck(T0.plus(Duration.ofMinutes(5)), 10).await();
 
       assertEquals(TaskState.CANCELLED, store.get(id).await().orElseThrow().state());
     }
@@ -1177,7 +1196,7 @@ class TaskStoreTest {
     @Test
     void cancel_of_a_final_or_unknown_task_changes_nothing() {
       UUID id = insertAndClaim();
-      store.endAttempts(List.of(completed(id, 1, "1")), T0.plusSeconds(1)).await();
+      attempts.endAttempts(List.of(completed(id, 1, "1")), T0.plusSeconds(1)).await();
 
       assertTrue(store.cancel(id, T0.plusSeconds(2)).await().isEmpty());
       assertTrue(store.cancel(UUID.randomUUID(), T0.plusSeconds(2)).await().isEmpty());
@@ -1191,8 +1210,8 @@ class TaskStoreTest {
     @Test
     void retry_makes_a_discarded_task_available_with_one_more_attempt_allowed() {
       UUID id = store.insert(task("a", NewTask.DEFAULT_QUEUE, 5, 1, null), T0).await().task().id();
-      store.claim(BLOCKING, 1, NODE, T0, LEASE).await();
-      store.endAttempts(List.of(discard(id, 1, T0.plusSeconds(1))), T0.plusSeconds(1)).await();
+      attempts.claim(BLOCKING, 1, NODE, T0, LEASE).await();
+      attempts.endAttempts(List.of(discard(id, 1, T0.plusSeconds(1))), T0.plusSeconds(1)).await();
 
       Task retried = store.retry(id, T0.plusSeconds(2)).await().orElseThrow();
 
@@ -1240,8 +1259,8 @@ class TaskStoreTest {
 
       assertEquals(
           List.of(fetch),
-          ids(store.claim(ClaimScope.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await()));
-      assertEquals(List.of(sleep), ids(store.claim(BLOCKING, 10, NODE, T0, LEASE).await()));
+          ids(attempts.claim(ClaimScope.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await()));
+      assertEquals(List.of(sleep), ids(attempts.claim(BLOCKING, 10, NODE, T0, LEASE).await()));
     }
 
     @Test
@@ -1259,7 +1278,8 @@ class TaskStoreTest {
               .map(row -> row.getString(0))
               .reduce("", String::concat);
       assertTrue(plan.contains("offload_task_due"), plan);
-      assertTrue(store.claim(ClaimScope.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await().isEmpty());
+      assertTrue(
+          attempts.claim(ClaimScope.inLane(Lane.ASYNC), 10, NODE, T0, LEASE).await().isEmpty());
     }
 
     @Test
@@ -1268,7 +1288,7 @@ class TaskStoreTest {
       UUID mail = store.insert(task("a", "mail", 5, 3, null), T0).await().task().id();
 
       List<Task> claimed =
-          store.claim(BLOCKING.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await();
+          attempts.claim(BLOCKING.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await();
 
       assertEquals(List.of(mail), ids(claimed));
       assertEquals(TaskState.AVAILABLE, store.get(reports).await().orElseThrow().state());
@@ -1281,7 +1301,7 @@ class TaskStoreTest {
 
       assertEquals(
           List.of(report),
-          ids(store.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await()));
+          ids(attempts.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await()));
     }
 
     @Test
@@ -1291,12 +1311,13 @@ class TaskStoreTest {
       }
       Instant now = T0.plusSeconds(1);
       assertEquals(
-          2, store.claim(BLOCKING.inQueue("reports", 3), 2, OTHER_NODE, now, LEASE).await().size());
+          2,
+          attempts.claim(BLOCKING.inQueue("reports", 3), 2, OTHER_NODE, now, LEASE).await().size());
 
       assertEquals(
-          1, store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
+          1, attempts.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
       assertEquals(
-          0, store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
+          0, attempts.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
       assertEquals(3, count("SELECT count(*) FROM offload_task WHERE state = 'running'"));
     }
 
@@ -1307,18 +1328,22 @@ class TaskStoreTest {
       ClaimScope asyncLane = ClaimScope.inLane(Lane.ASYNC);
 
       assertEquals(
-          List.of(), store.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await());
+          List.of(),
+          attempts.claim(BLOCKING.inQueue("reports", null), 10, NODE, T0, LEASE).await());
       assertEquals(
-          List.of(), store.claim(BLOCKING.inQueue("reports", 3), 10, NODE, T0, LEASE).await());
+          List.of(), attempts.claim(BLOCKING.inQueue("reports", 3), 10, NODE, T0, LEASE).await());
       assertEquals(
           List.of(),
-          store.claim(asyncLane.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await());
+          attempts.claim(asyncLane.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await());
       assertEquals(
           List.of(async),
-          ids(store.claim(asyncLane.inQueue("reports", 3), 10, NODE, T0, LEASE).await()));
+          ids(attempts.claim(asyncLane.inQueue("reports", 3), 10, NODE, T0, LEASE).await()));
       assertEquals(
           List.of(blocking),
-          ids(store.claim(BLOCKING.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE).await()));
+          ids(
+              attempts
+                  .claim(BLOCKING.outsideQueues(Set.of("reports")), 10, NODE, T0, LEASE)
+                  .await()));
     }
 
     @Test
@@ -1330,12 +1355,12 @@ class TaskStoreTest {
           Database.pool(
               vertx, new DatabaseConfig(db.config().url(), db.schema(), 8, Duration.ofMillis(200)));
       try {
-        TaskStore sharedStore = new TaskStore(vertx, bigPool, db.config());
+        AttemptStore sharedAttempts = new AttemptStore(bigPool, wakeups(bigPool));
         List<Future<List<Task>>> claims =
             IntStream.range(0, 8)
                 .mapToObj(
                     i ->
-                        sharedStore.claim(
+                        sharedAttempts.claim(
                             BLOCKING.inQueue("reports", 5),
                             3,
                             "node-" + i,
@@ -1358,13 +1383,13 @@ class TaskStoreTest {
     @Test
     void pruneFinished_deletes_only_tasks_finished_before_the_cutoff() {
       UUID old = insertAndClaim();
-      store.endAttempts(List.of(completed(old, 1, "1")), T0.plusSeconds(1)).await();
+      attempts.endAttempts(List.of(completed(old, 1, "1")), T0.plusSeconds(1)).await();
       UUID recent = insertAndClaim();
-      store.endAttempts(List.of(completed(recent, 1, "1")), T0.plusSeconds(10)).await();
+      attempts.endAttempts(List.of(completed(recent, 1, "1")), T0.plusSeconds(10)).await();
       UUID running = insertAndClaim();
       UUID waiting = store.insert(newTask("a"), T0).await().task().id();
 
-      assertEquals(Optional.of(1), store.pruneFinished(T0.plusSeconds(5), 100).await());
+      assertEquals(Optional.of(1), attempts.pruneFinished(T0.plusSeconds(5), 100).await());
 
       assertTrue(store.get(old).await().isEmpty());
       assertTrue(store.get(recent).await().isPresent());
@@ -1376,17 +1401,17 @@ class TaskStoreTest {
     void pruneFinished_deletes_at_most_one_batch() {
       for (int i = 0; i < 5; i++) {
         UUID id = insertAndClaim();
-        store.endAttempts(List.of(completed(id, 1, "1")), T0).await();
+        attempts.endAttempts(List.of(completed(id, 1, "1")), T0).await();
       }
 
-      assertEquals(Optional.of(3), store.pruneFinished(T0.plusSeconds(1), 3).await());
-      assertEquals(Optional.of(2), store.pruneFinished(T0.plusSeconds(1), 3).await());
+      assertEquals(Optional.of(3), attempts.pruneFinished(T0.plusSeconds(1), 3).await());
+      assertEquals(Optional.of(2), attempts.pruneFinished(T0.plusSeconds(1), 3).await());
     }
 
     @Test
     void pruneFinished_skips_its_turn_while_another_node_prunes() throws Exception {
       UUID id = insertAndClaim();
-      store.endAttempts(List.of(completed(id, 1, "1")), T0).await();
+      attempts.endAttempts(List.of(completed(id, 1, "1")), T0).await();
       SqlConnection other = pool.getConnection().await();
       try {
         Transaction holding = other.begin().await();
@@ -1395,11 +1420,11 @@ class TaskStoreTest {
             .execute()
             .await();
 
-        assertEquals(Optional.empty(), store.pruneFinished(T0.plusSeconds(1), 10).await());
+        assertEquals(Optional.empty(), attempts.pruneFinished(T0.plusSeconds(1), 10).await());
         assertTrue(store.get(id).await().isPresent());
 
         holding.rollback().await();
-        assertEquals(Optional.of(1), store.pruneFinished(T0.plusSeconds(1), 10).await());
+        assertEquals(Optional.of(1), attempts.pruneFinished(T0.plusSeconds(1), 10).await());
       } finally {
         other.close().await();
       }
@@ -1417,7 +1442,7 @@ class TaskStoreTest {
       UUID discarded = insertWithCallbackAndClaim(NewTask.DEFAULT_QUEUE, 5);
       Instant now = T0.plusSeconds(5);
 
-      store
+      attempts
           .endAttempts(List.of(completed(completed, 1, "1"), discard(discarded, 1, now)), now)
           .await();
 
@@ -1430,7 +1455,7 @@ class TaskStoreTest {
       UUID retried = insertWithCallbackAndClaim(NewTask.DEFAULT_QUEUE, 5);
       UUID plain = insertAndClaim();
 
-      store
+      attempts
           .endAttempts(
               List.of(retry(retried, 1, T0, T0.plusSeconds(60)), completed(plain, 1, "1")), T0)
           .await();
@@ -1445,10 +1470,10 @@ class TaskStoreTest {
           store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 1), T0).await().task().id();
       UUID retried =
           store.insert(withCallback(NewTask.DEFAULT_QUEUE, 5, 3), T0).await().task().id();
-      store.claim(BLOCKING, 2, NODE, T0, LEASE).await();
+      attempts.claim(BLOCKING, 2, NODE, T0, LEASE).await();
       Instant now = T0.plus(LEASE).plusSeconds(1);
 
-      assertEquals(2, store.rescueStuck(now, 10).await());
+      assertEquals(2, attempts.rescueStuck(now, 10).await());
 
       assertCallback(callbackOf(discarded), discarded, NewTask.DEFAULT_QUEUE, 5, now);
       assertEquals(
@@ -1470,7 +1495,7 @@ class TaskStoreTest {
       assertEquals(
           1L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
 
-      store
+      attempts
           .endAttempts(
               List.of(retry(running, 1, T0.plusSeconds(2), T0.plusSeconds(60))), T0.plusSeconds(2))
           .await();
@@ -1486,7 +1511,7 @@ class TaskStoreTest {
         assertEquals("now", channel.next(), "the insert's");
         Future<Void> woken = nextLocalWake();
 
-        store.endAttempts(List.of(completed(id, 1, "1")), T0.plusSeconds(1)).await();
+        attempts.endAttempts(List.of(completed(id, 1, "1")), T0.plusSeconds(1)).await();
 
         assertEquals("now", channel.next());
         awaitSeconds(woken);
@@ -1495,7 +1520,7 @@ class TaskStoreTest {
 
     private UUID insertWithCallbackAndClaim(String queue, int priority) {
       UUID id = store.insert(withCallback(queue, priority, 3), T0).await().task().id();
-      assertEquals(List.of(id), ids(store.claim(BLOCKING, 1, NODE, T0, LEASE).await()));
+      assertEquals(List.of(id), ids(attempts.claim(BLOCKING, 1, NODE, T0, LEASE).await()));
       return id;
     }
 
@@ -1583,7 +1608,7 @@ class TaskStoreTest {
         assertEquals("now", channel.next(), "the insert's");
         Future<Void> woken = nextLocalWake();
 
-        store.release(List.of(id), NODE).await();
+        attempts.release(List.of(id), NODE).await();
 
         assertEquals("now", channel.next());
         awaitSeconds(woken);
@@ -1597,7 +1622,7 @@ class TaskStoreTest {
         assertEquals("now", channel.next(), "the insert's");
         Future<Void> woken = nextLocalWake();
 
-        store.rescueStuck(T0.plus(LEASE).plusSeconds(1), 10).await();
+        attempts.rescueStuck(T0.plus(LEASE).plusSeconds(1), 10).await();
 
         assertEquals("now", channel.next());
         awaitSeconds(woken);
@@ -1659,7 +1684,7 @@ class TaskStoreTest {
       PgException failure =
           assertThrows(
               PgException.class,
-              () -> store.setProgress(List.of(new ProgressReport(id, 1, 1.5))).await());
+              () -> attempts.setProgress(List.of(new ProgressReport(id, 1, 1.5))).await());
 
       assertEquals("23514", failure.getSqlState());
       assertNull(store.get(id).await().orElseThrow().progress());
@@ -1737,6 +1762,11 @@ class TaskStoreTest {
         null,
         null,
         new AttemptError(failedAt, attempt, "boom at attempt " + attempt));
+  }
+
+  /** Wakeups on {@code pool}; as on a node, one instance serves both stores. */
+  private Wakeups wakeups(Pool pool) {
+    return new Wakeups(vertx, pool, db.config().notifyChannel());
   }
 
   /** Inserts {@code count} tasks a millisecond apart from T0; returns their ids, oldest first. */
@@ -1836,13 +1866,13 @@ class TaskStoreTest {
    */
   private UUID insertAndClaim(String node) {
     UUID id = store.insert(newTask("a"), T0).await().task().id();
-    List<Task> claimed = store.claim(BLOCKING, 1, node, T0, LEASE).await();
+    List<Task> claimed = attempts.claim(BLOCKING, 1, node, T0, LEASE).await();
     assertEquals(List.of(id), ids(claimed), "the new task is the only one due");
     return id;
   }
 
   private Task claimOne(Instant now) {
-    List<Task> claimed = store.claim(BLOCKING, 1, NODE, now, LEASE).await();
+    List<Task> claimed = attempts.claim(BLOCKING, 1, NODE, now, LEASE).await();
     assertEquals(1, claimed.size(), "one task was due");
     return claimed.get(0);
   }
