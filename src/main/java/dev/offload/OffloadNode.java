@@ -17,7 +17,6 @@ import dev.offload.outbound.OutboundCalls;
 import dev.offload.store.AttemptStore;
 import dev.offload.store.Database;
 import dev.offload.store.DatabaseStatus;
-import dev.offload.store.Migrations;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.store.Wakeups;
@@ -29,28 +28,23 @@ import dev.offload.users.UserStore;
 import dev.offload.users.UsersExportHandler;
 import dev.offload.users.UsersImportHandler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Offload node in a Vert.x instance: HTTP verticles at once, then, as soon as the database can
  * be migrated (retrying while it is away), the dispatcher and the worker verticles. The HTTP routes
- * that do not need the database work from the first moment.
+ * that do not need the database work from the first moment. This class assembles the parts (pool,
+ * stores, handlers, meters) and starts and stops them; the database part's start-up sequence is
+ * {@link TaskRunners}.
  */
 public final class OffloadNode {
-
-  private static final Logger LOG = System.getLogger(OffloadNode.class.getName());
 
   private final Vertx vertx;
   private final OffloadConfig config;
@@ -65,14 +59,9 @@ public final class OffloadNode {
   private final UserStore users;
   private final FileStore files;
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
-  private final DispatchMode dispatchMode;
   private final AtomicInteger httpPort = new AtomicInteger(-1);
-  private volatile boolean stopped;
-  private volatile String dispatcherDeployment;
+  private final TaskRunners taskRunners;
   private volatile String httpDeployment;
-
-  /** The attempt in progress to migrate and deploy the task runners, if any. Guarded by this. */
-  private Future<?> startingTasks = Future.succeededFuture();
 
   private OffloadNode(
       Vertx vertx,
@@ -82,7 +71,6 @@ public final class OffloadNode {
       PrometheusMeterRegistry registry,
       DispatchMode dispatchMode) {
     this.vertx = vertx;
-    this.dispatchMode = dispatchMode;
     this.config = config;
     this.clock = clock;
     this.registry = registry;
@@ -106,6 +94,17 @@ public final class OffloadNode {
                 new UsersExportHandler(users, files, clock),
                 new UsersImportHandler(users, files, clock),
                 new ThumbnailHandler(files, clock)));
+    // this.handlers, with the built-in kinds, not the caller's alone.
+    this.taskRunners =
+        new TaskRunners(
+            vertx,
+            config,
+            databaseStatus,
+            () ->
+                new DispatcherVerticle(
+                    attempts, config, clock, this.handlers, metrics, dispatchMode),
+            () -> new MaintenanceVerticle(attempts, nodes, files, config, clock),
+            () -> new NodeAgentVerticle(nodes, config, clock, this.handlers));
   }
 
   /**
@@ -158,7 +157,7 @@ public final class OffloadNode {
         .eventBus()
         .registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
     OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode);
-    return node.deployHttp().onSuccess(ignored -> node.migrateThenRunTasks()).map(node);
+    return node.deployHttp().onSuccess(ignored -> node.taskRunners.start()).map(node);
   }
 
   public int httpPort() {
@@ -183,22 +182,12 @@ public final class OffloadNode {
    * closes.
    */
   public Future<Void> stop() {
-    Future<?> starting;
-    synchronized (this) {
-      stopped = true;
-      starting = startingTasks;
-    }
-    // A migration cannot be interrupted, and its outcome must not arrive once Vert.x has closed
-    // (the event
-    // loop it completes on would refuse it): the attempt in progress settles first.
-    return starting.transform(settled -> undeployAll());
+    // The attempt in progress to start the task runners settles first.
+    return taskRunners.stop().transform(settled -> undeployAll());
   }
 
   private Future<Void> undeployAll() {
-    Future<Void> dispatcherStopped =
-        dispatcherDeployment == null
-            ? Future.succeededFuture()
-            : vertx.undeploy(dispatcherDeployment);
+    Future<Void> dispatcherStopped = taskRunners.undeployDispatcher();
     Future<Void> httpDrained =
         httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
     return Future.join(dispatcherStopped, httpDrained)
@@ -223,124 +212,5 @@ public final class OffloadNode {
                     config, services, clock, registry, port -> httpPort.compareAndSet(-1, port)),
             options)
         .onSuccess(id -> httpDeployment = id);
-  }
-
-  private void migrateThenRunTasks() {
-    Future<Void> migrated;
-    synchronized (this) {
-      if (stopped) { // a retry that came due as the node stopped
-        return;
-      }
-      migrated =
-          vertx.executeBlocking(
-              () -> {
-                Migrations.apply(config.database());
-                return null;
-              });
-      startingTasks =
-          migrated.compose(
-              ignored ->
-                  deployTaskRunners()
-                      .onSuccess(
-                          deployed -> {
-                            databaseStatus.markReady();
-                            LOG.log(
-                                Level.INFO,
-                                "database ready (schema "
-                                    + config.database().schema()
-                                    + " migrated)");
-                          })
-                      .onFailure(
-                          failure -> {
-                            LOG.log(
-                                Level.ERROR,
-                                "could not start the dispatcher and workers; retrying",
-                                failure);
-                            retryLater(failure);
-                          }));
-    }
-    migrated.onFailure(
-        failure -> {
-          String reason = Objects.toString(rootCause(failure).getMessage(), failure.toString());
-          if (!reason.equals(databaseStatus.lastFailure())) {
-            LOG.log(
-                Level.WARNING,
-                "database not ready, retrying every "
-                    + config.database().retryInterval().toMillis()
-                    + " ms: "
-                    + reason);
-          }
-          retryLater(failure);
-        });
-  }
-
-  private void retryLater(Throwable failure) {
-    databaseStatus.recordFailure(
-        Objects.toString(rootCause(failure).getMessage(), failure.toString()));
-    if (!stopped && !databaseStatus.isReady()) {
-      vertx.setTimer(config.database().retryInterval().toMillis(), id -> migrateThenRunTasks());
-    }
-  }
-
-  /**
-   * The dispatcher first (workers announce themselves to it), then maintenance, then the node
-   * agent, which deploys the workers.
-   */
-  private Future<?> deployTaskRunners() {
-    List<String> deployed = new ArrayList<>();
-    Future<Void> dispatcher = Future.succeededFuture();
-    if (stopped) { // stop() came while the schema was being migrated: start nothing
-      return dispatcher;
-    }
-    if (config.node().role().runsTasks()) {
-      var verticle =
-          new DispatcherVerticle(attempts, config, clock, handlers, metrics, dispatchMode);
-      dispatcher =
-          vertx
-              .deployVerticle(verticle)
-              .map(
-                  id -> {
-                    dispatcherDeployment = id;
-                    deployed.add(id);
-                    return null;
-                  });
-    }
-    return dispatcher
-        .compose(
-            ignored ->
-                deployUnlessStopped(
-                    new MaintenanceVerticle(attempts, nodes, files, config, clock), deployed))
-        .compose(
-            ignored ->
-                deployUnlessStopped(
-                    new NodeAgentVerticle(nodes, config, clock, handlers), deployed))
-        .recover(
-            failure -> {
-              // Leave nothing half deployed: the next attempt starts from scratch.
-              dispatcherDeployment = null;
-              return Future.join(deployed.stream().map(vertx::undeploy).toList())
-                  .transform(ignored -> Future.failedFuture(failure));
-            });
-  }
-
-  private Future<Void> deployUnlessStopped(Deployable verticle, List<String> deployed) {
-    if (stopped) { // stop() ran meanwhile: deploy nothing more
-      return Future.succeededFuture();
-    }
-    return vertx
-        .deployVerticle(verticle)
-        .map(
-            id -> {
-              deployed.add(id);
-              return null;
-            });
-  }
-
-  private static Throwable rootCause(Throwable failure) {
-    Throwable cause = failure;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

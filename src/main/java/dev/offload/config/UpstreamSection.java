@@ -53,7 +53,7 @@ final class UpstreamSection {
               + SECTION
               + from
               + " must be a JSON object of upstream names to {\"base_url\": \"https://...\", ...}, got "
-              + ConfigLoader.show(section));
+              + ConfigValues.show(section));
     }
     Map<String, UpstreamConfig> configs = new TreeMap<>();
     for (String name : upstreams.fieldNames()) {
@@ -63,7 +63,7 @@ final class UpstreamSection {
                 + SECTION
                 + from
                 + " names an upstream "
-                + ConfigLoader.show(name)
+                + ConfigValues.show(name)
                 + ": use 1 to 128 letters, digits or _ . : - (not starting with .)");
       }
       configs.put(name, upstream(name, upstreams.getValue(name)));
@@ -173,6 +173,6 @@ final class UpstreamSection {
             + " must be "
             + expectation
             + ", got "
-            + ConfigLoader.show(value));
+            + ConfigValues.show(value));
   }
 }

@@ -1,0 +1,130 @@
+package dev.offload.config;
+
+import dev.offload.support.Durations;
+import io.vertx.core.json.JsonArray;
+import io.vertx.pgclient.PgConnectOptions;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one merged key as a typed value, checking it: strings, bounded integers and durations, the
+ * database URL, the node role, the outbound allow-list. Apart from {@link ConfigSources} so that
+ * where a value came from and what it must be are two separate questions; every error is one line
+ * naming the key, what it must be, the value, and the file or variable to fix.
+ */
+final class ConfigValues {
+
+  private final ConfigSources sources;
+
+  ConfigValues(ConfigSources sources) {
+    this.sources = sources;
+  }
+
+  String text(String path) {
+    if (!(sources.value(path) instanceof String value)) {
+      throw invalid(path, "a string");
+    }
+    return value;
+  }
+
+  String matching(String path, Pattern pattern, String description) {
+    String value = sources.value(path) instanceof String s ? s : "";
+    if (!pattern.matcher(value).matches()) {
+      throw invalid(path, description);
+    }
+    return value;
+  }
+
+  int integer(String path, int min, int max) {
+    String expectation = "an integer between " + min + " and " + max;
+    Object value = sources.value(path);
+    long number;
+    if (value instanceof Integer || value instanceof Long) {
+      number = ((Number) value).longValue();
+    } else if (value instanceof String s && s.trim().matches("-?\\d{1,10}")) {
+      number = Long.parseLong(s.trim());
+    } else {
+      throw invalid(path, expectation);
+    }
+    if (number < min || number > max) {
+      throw invalid(path, expectation);
+    }
+    return (int) number;
+  }
+
+  Duration duration(String path, Duration min, Duration max) {
+    Object value = sources.value(path);
+    String expectation =
+        "a duration between "
+            + Durations.format(min)
+            + " and "
+            + Durations.format(max)
+            + " (e.g. 250ms, 2s, 1m)";
+    if (!(value instanceof String) && !(value instanceof Number)) {
+      throw invalid(path, expectation);
+    }
+    try {
+      return Durations.parse(String.valueOf(value), min, max);
+    } catch (IllegalArgumentException e) {
+      throw invalid(path, expectation);
+    }
+  }
+
+  String databaseUrl(String path) {
+    String value = text(path);
+    if (!value.startsWith("postgresql://") && !value.startsWith("postgres://")) {
+      throw invalid(path, "a postgresql:// URL");
+    }
+    try {
+      PgConnectOptions.fromUri(value);
+    } catch (RuntimeException e) {
+      throw invalid(path, "a valid postgresql:// URL");
+    }
+    return value;
+  }
+
+  NodeRole role(String path) {
+    for (NodeRole role : NodeRole.values()) {
+      if (role.wireName().equals(sources.value(path))) {
+        return role;
+      }
+    }
+    throw invalid(path, "one of api, worker, all");
+  }
+
+  AllowedHosts allowedHosts(String path) {
+    if (!(sources.value(path) instanceof JsonArray list)
+        || !list.stream().allMatch(String.class::isInstance)) {
+      throw invalid(path, "a list of host or host:port strings");
+    }
+    try {
+      return AllowedHosts.of(list.stream().map(String.class::cast).toList());
+    } catch (IllegalArgumentException e) {
+      throw invalid(path, "a list of host or host:port (" + e.getMessage() + ")");
+    }
+  }
+
+  private ConfigException invalid(String path, String expectation) {
+    String source = sources.source(path);
+    return new ConfigException(
+        "invalid configuration: "
+            + path
+            + (source == null ? "" : " (from " + source + ")")
+            + " must be "
+            + expectation
+            + ", got "
+            + show(sources.value(path)));
+  }
+
+  /** Renders a bad value for an error line: on one line, hiding the credentials of a URL. */
+  static String show(Object value) {
+    String text = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+    return text.replace("\r", "\\r")
+        .replace("\n", "\\n")
+        // User info up to the last '@': an invalid URL often is one whose password holds a raw '/'
+        // or '@'.
+        .replaceAll("://.*@", "://***@")
+        // libpq also takes the password as a query parameter.
+        .replaceAll("(?i)(password=)[^&\"]*", "$1***");
+  }
+}
