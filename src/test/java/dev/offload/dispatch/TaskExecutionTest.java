@@ -264,6 +264,11 @@ class TaskExecutionTest {
             new JsonObject().put("kind", "sleep").put("args", new JsonObject().put("seconds", 1)));
     String waiting = submit(new JsonObject().put("kind", "noop").put("delay", "2s"));
     awaitTask(id, Duration.ofSeconds(5), inState("running"));
+    // Running in the table is not yet running on a worker: a stop between the claim and the
+    // hand-over rightly gives the task back untouched. The node counts an attempt once started.
+    Eventually.isTrue(
+        "the attempt started on a worker",
+        () -> node.metrics().contains("offload_attempts_started_total 1.0"));
 
     node.stop();
 
@@ -275,9 +280,8 @@ class TaskExecutionTest {
     assertEquals("completed", finished.getString(0));
     assertEquals(1, finished.getInteger(1));
     // A stopped node claims nothing: every verticle of it is undeployed (Vert.x cancels their
-    // timers and
-    // consumers), so nothing of it is left to claim the delayed task once it falls due. A successor
-    // runs it.
+    // timers and consumers), so nothing of it is left to claim the delayed task once it falls due.
+    // A successor runs it.
     assertTrue(vertx.deploymentIDs().isEmpty(), "still deployed: " + vertx.deploymentIDs());
     var untouched =
         offload
