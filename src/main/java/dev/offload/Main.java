@@ -23,7 +23,8 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar offload.jar [--conf FILE] [--role api|worker|all]}: configuration, then Vert.x,
- * then one Offload node. SIGTERM and SIGINT stop it gracefully, and it exits 0.
+ * then one Offload node. SIGTERM and SIGINT stop it gracefully: it exits 0, or 1 if the stop timed
+ * out.
  */
 public final class Main {
 

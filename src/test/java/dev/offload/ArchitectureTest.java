@@ -29,9 +29,9 @@ import java.util.Set;
  * <p>Packages: none is part of a cycle, each package (a nested one too, such as {@code
  * task.handlers}) being its own slice, so a cycle cannot hide between a package and its
  * sub-package. {@code http} holds the verticle and assembles the routes; a feature package ({@code
- * users}, {@code images}, {@code files}, {@code outbound}) keeps its own routes and may use {@code
- * api} (ApiError, TaskJson, RequireDatabase) and the domain, never {@code http}. The engine
- * (domain, store, dispatch, workers) knows nothing of HTTP.
+ * users}, {@code images}, {@code files}, {@code outbound}) keeps its own routes, if it has any, and
+ * may use {@code api} (ApiError, TaskJson, RequireDatabase) and the domain, never {@code http}. The
+ * engine (domain, store, dispatch, workers) knows nothing of HTTP.
  *
  * <p>SQL text lives only in the *Sql classes. ArchUnit reads class files, where a {@code static
  * final String} is copied into every class that uses it, so the rule has two halves: the string

@@ -7,8 +7,9 @@ import java.util.UUID;
 public final class Addresses {
 
   /**
-   * Any body: due tasks may exist; the dispatcher claims if it has idle workers. Sent by the task
-   * store's {@link Wakeups} after every commit that makes tasks due.
+   * Any body: due tasks may exist; the dispatcher claims if it has room (idle workers, free
+   * asynchronous slots). Sent by the task store's {@link Wakeups} after every commit that makes
+   * tasks due.
    */
   public static final String DISPATCHER_WAKE = Wakeups.LOCAL_ADDRESS;
 

@@ -17,11 +17,11 @@ import java.util.UUID;
  * Decides when to claim, and how much: only as many tasks as this node can start at once (idle
  * worker verticles and free asynchronous slots, less the outcomes still waiting for their write),
  * so unclaimed work stays in the database for other nodes. One claim runs at a time; a wake during
- * a claim makes another once it is done. Woken by local submissions and freed capacity ({@link
- * #wake}), by NOTIFY, by one timer for the earliest due time known ({@link #wakeAt}) and by the
- * polling fallback ({@link #poll}); in {@link DispatchMode#MANUAL} by none of them, only by {@link
- * #cycle}. What a claim takes is the {@link ClaimPlanner}'s choice; the {@link AttemptRunner}
- * starts it. Confined to the dispatcher's event loop.
+ * a claim makes another once it is done. Woken by local wakes after commits that make tasks due, by
+ * freed capacity ({@link #wake}), by NOTIFY, by one timer for the earliest due time known ({@link
+ * #wakeAt}) and by the polling fallback ({@link #poll}); in {@link DispatchMode#MANUAL} by none of
+ * them, only by {@link #cycle}. What a claim takes is the {@link ClaimPlanner}'s choice; the {@link
+ * AttemptRunner} starts it. Confined to the dispatcher's event loop.
  */
 final class ClaimLoop {
 

@@ -86,8 +86,7 @@ final class WorkerLane {
   private void replied(Task task, String worker, AsyncResult<Message<AttemptOutcome>> reply) {
     InFlightAttempts.InFlight running = inFlight.get(task.id());
     // A timed-out attempt may return after the task's next attempt started here: the entry is then
-    // the
-    // newer attempt's, and the late one's end was already written when it timed out.
+    // the newer attempt's, and the late one's end was already written when it timed out.
     boolean current = running != null && running.attempt.task() == task;
     if (current) {
       inFlight.remove(task.id());

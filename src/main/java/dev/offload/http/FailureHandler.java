@@ -3,6 +3,7 @@ package dev.offload.http;
 import dev.offload.api.ApiError;
 import dev.offload.support.DatabaseErrors;
 import dev.offload.task.InvalidTaskException;
+import dev.offload.users.InvalidUserException;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -68,6 +69,9 @@ final class FailureHandler implements Handler<RoutingContext> {
       return apiError;
     }
     if (failure instanceof InvalidTaskException invalid) {
+      return ApiError.badRequest(invalid.code(), invalid.getMessage());
+    }
+    if (failure instanceof InvalidUserException invalid) {
       return ApiError.badRequest(invalid.code(), invalid.getMessage());
     }
     if (failure instanceof PgException pg

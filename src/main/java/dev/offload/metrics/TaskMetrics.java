@@ -24,7 +24,7 @@ public final class TaskMetrics {
             .register(registry);
     this.started =
         Counter.builder("offload.attempts.started")
-            .description("Attempts handed to this node's worker verticles")
+            .description("Attempts started on this node, on worker verticles and on its event loop")
             .register(registry);
     for (TaskState state :
         new TaskState[] {
@@ -33,7 +33,7 @@ public final class TaskMetrics {
       ended.put(
           state,
           Counter.builder("offload.attempts.ended")
-              .description("Attempts ended on this node, by the state they left the task in")
+              .description("Attempts ended on this node, by the next state their outcome asked for")
               .tag("state", state.wireName())
               .register(registry));
     }

@@ -4,8 +4,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 
 /**
- * Logs a recurring background operation's failures once when they start and once when they stop,
- * instead of once per retry while the database is away.
+ * Logs a recurring background operation's failures when they start (and again when the reason
+ * changes) and once when they stop, instead of once per retry while the database is away.
  */
 public final class OutageLog {
 

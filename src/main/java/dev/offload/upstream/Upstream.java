@@ -95,9 +95,8 @@ public final class Upstream {
             // A redirect could lead anywhere; the client gets the 3xx instead.
             .setFollowRedirects(false)
             // Every HTTP verticle of a node gets the same config record, so they share one pool:
-            // the limit holds
-            // per node. Nodes with other settings (tests run several in one Vert.x) get pools of
-            // their own.
+            // the limit holds per node. Nodes with other settings (tests run several in one Vert.x)
+            // get pools of their own.
             .setShared(true)
             .setName("offload-upstream " + config);
     PoolOptions pool =
@@ -179,8 +178,7 @@ public final class Upstream {
     return client
         .get(basePath + path.uri())
         // Waiting for a pooled connection, and silence once connected, end by themselves too, so
-        // that an
-        // attempt the breaker has given up on does not hold its place in the pool.
+        // that an attempt the breaker has given up on does not hold its place in the pool.
         .connectTimeout(timeoutMs)
         .idleTimeout(timeoutMs)
         .as(body)

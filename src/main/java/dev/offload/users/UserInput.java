@@ -32,8 +32,8 @@ final class UserInput {
   private UserInput() {}
 
   /**
-   * One row of an import, under the same rules as {@code POST /users}; the ApiError's message says
-   * why not.
+   * One row of an import, under the same rules as {@code POST /users}; an {@link
+   * InvalidUserException}'s message says why not.
    */
   static NewUser newUser(Object email, Object name) {
     return new NewUser(email(email), name(name));
@@ -182,7 +182,7 @@ final class UserInput {
     return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint);
   }
 
-  private static ApiError invalid(String message) {
-    return ApiError.badRequest("invalid_field", message);
+  private static InvalidUserException invalid(String message) {
+    return new InvalidUserException(message);
   }
 }

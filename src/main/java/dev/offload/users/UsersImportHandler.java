@@ -1,6 +1,5 @@
 package dev.offload.users;
 
-import dev.offload.api.ApiError;
 import dev.offload.files.FileStore;
 import dev.offload.files.StoredFile;
 import dev.offload.task.AsyncTaskHandler;
@@ -184,7 +183,7 @@ public final class UsersImportHandler implements AsyncTaskHandler {
       try {
         batch.add(UserInput.newUser(fields.get(emailColumn), fields.get(nameColumn)));
         batchLines.add(lineNumber);
-      } catch (ApiError e) {
+      } catch (InvalidUserException e) {
         error(lineNumber, e.getMessage());
       }
       return true;

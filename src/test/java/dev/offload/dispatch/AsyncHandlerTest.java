@@ -53,8 +53,7 @@ class AsyncHandlerTest {
 
     Eventually.isTrue("async ones completed", () -> offload.countTasks("state = 'completed'") == 3);
     // A claim for an async task submitted after them has run: one that could take the blocking
-    // ones, due
-    // before it, took them.
+    // ones, due before it, took them.
     node.await(node.submit(Tasks.of("test.async")), Tasks.inState("completed"));
     for (String id : blocking) {
       JsonObject waiting = node.task(id);

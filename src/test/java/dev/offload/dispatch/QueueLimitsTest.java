@@ -43,8 +43,7 @@ class QueueLimitsTest {
         () -> offload.countTasks("state = 'completed'") == 8);
 
     // Counted by the handlers: the database may show a finished attempt as running until its
-    // outcome is
-    // written, a moment after the next one started.
+    // outcome is written, a moment after the next one started.
     assertEquals(
         1,
         ConcurrencyProbeHandler.mostAtOnce(),

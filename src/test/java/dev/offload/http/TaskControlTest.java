@@ -40,8 +40,7 @@ class TaskControlTest {
       assertEquals("cancelled", response.bodyAsJsonObject().getString("state"));
       assertNotNull(response.bodyAsJsonObject().getString("finalized_at"));
       // Past its start time: a task due after it has run, and claims take due tasks oldest first,
-      // so a claim
-      // that could take the cancelled one took it first.
+      // so a claim that could take the cancelled one took it first.
       offload.await(offload.submit(Tasks.noop().delay("400ms")), Tasks.inState("completed"));
       assertEquals(0, task(id).getInteger("attempt"));
       assertEquals("cancelled", task(id).getString("state"));

@@ -111,7 +111,6 @@ public final class TestNode {
     return Eventually.value("task " + id, wait, () -> task(id), until);
   }
 
-  /** The node's {@code /metrics}, in the Prometheus text format. */
   /**
    * One dispatcher cycle of a node started by {@link OffloadNodeExtension#startManual}: how many
    * tasks it claimed and started (see {@link ManualDispatcher}).
@@ -120,6 +119,7 @@ public final class TestNode {
     return new ManualDispatcher(vertx).cycle().await();
   }
 
+  /** The node's {@code /metrics}, in the Prometheus text format. */
   public String metrics() {
     return client.get("/metrics").send().await().bodyAsString();
   }
