@@ -107,7 +107,8 @@ final class SubmissionJson {
     }
     TaskHandler handler = handler(body.getValue("kind"));
     JsonObject args = args(body.getValue("args"));
-    Lane lane = checks.laneOf(handler, args);
+    checks.checkArgs(handler, args);
+    Lane lane = Lane.of(handler);
     return new NewTask(
         handler.kind(),
         lane,

@@ -1,14 +1,13 @@
 package dev.offload.submit;
 
 import dev.offload.task.InvalidTaskException;
-import dev.offload.task.Lane;
 import dev.offload.task.TaskHandler;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The checks every new task passes, whoever submits it: its kind is known, and its handler accepts
- * its args. The handler then decides the task's lane.
+ * its args. The handler then decides the task's lane ({@link dev.offload.task.Lane#of}).
  */
 final class TaskChecks {
 
@@ -33,13 +32,12 @@ final class TaskChecks {
   /**
    * @throws InvalidTaskException {@code invalid_args}, with the handler's message
    */
-  Lane laneOf(TaskHandler handler, JsonObject args) {
+  void checkArgs(TaskHandler handler, JsonObject args) {
     try {
       handler.validate(args);
     } catch (IllegalArgumentException e) {
       throw InvalidTaskException.invalidArgs(e.getMessage());
     }
-    return Lane.of(handler);
   }
 
   /** For error messages: sorted, comma-separated. */

@@ -6,6 +6,7 @@ import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.Submitted;
 import dev.offload.store.TaskStore;
 import dev.offload.task.InvalidTaskException;
+import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskHandler;
@@ -77,10 +78,11 @@ public final class TaskSubmitter {
    */
   public Future<Task> submit(String kind, JsonObject args, Duration timeout) {
     TaskHandler handler = checks.handlerOf(kind);
+    checks.checkArgs(handler, args);
     NewTask task =
         new NewTask(
             kind,
-            checks.laneOf(handler, args),
+            Lane.of(handler),
             NewTask.DEFAULT_QUEUE,
             args,
             NewTask.DEFAULT_PRIORITY,

@@ -17,7 +17,6 @@ import dev.offload.task.TaskState;
 import dev.offload.testing.Eventually;
 import dev.offload.testing.MutableClock;
 import dev.offload.testing.OffloadNodeExtension;
-import dev.offload.testing.PgTestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -29,11 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The maintenance verticle and its retention pruner on their own, against a real schema, on a clock
@@ -44,7 +42,8 @@ class MaintenanceVerticleTest {
   private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
   private static final Duration LEASE = Duration.ofSeconds(1);
 
-  private static PgTestDatabase db;
+  @RegisterExtension static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+
   private Vertx vertx;
   private Pool pool;
   private TaskStore tasks;
@@ -52,27 +51,14 @@ class MaintenanceVerticleTest {
   private NodeStore nodes;
   private FileStore files;
 
-  @BeforeAll
-  static void createSchema() {
-    db = PgTestDatabase.create(MaintenanceVerticleTest.class);
-  }
-
-  @AfterAll
-  static void dropSchema() {
-    Vertx vertx = Vertx.vertx();
-    db.drop(vertx);
-    vertx.close().await();
-  }
-
   @BeforeEach
   void setUp() {
     vertx = Vertx.vertx();
-    db.truncate(vertx);
-    pool = db.pool(vertx);
-    Wakeups wakeups = new Wakeups(vertx, pool, db.config().notifyChannel());
-    tasks = new TaskStore(pool, wakeups, db.config());
+    pool = offload.database().pool(vertx);
+    Wakeups wakeups = new Wakeups(vertx, pool, offload.database().config().notifyChannel());
+    tasks = new TaskStore(pool, wakeups, offload.database().config());
     attempts = new AttemptStore(pool, wakeups);
-    nodes = new NodeStore(pool, db.config());
+    nodes = new NodeStore(pool, offload.database().config());
     files = new FileStore(pool);
   }
 
@@ -108,7 +94,8 @@ class MaintenanceVerticleTest {
     assertEquals(1, claimed.size());
     MutableClock clock = new MutableClock(T0.plus(LEASE).plusMillis(1));
 
-    OffloadConfig config = OffloadNodeExtension.testConfig(db, Map.of("OFFLOAD_LEASE", "1s"));
+    OffloadConfig config =
+        OffloadNodeExtension.testConfig(offload.database(), Map.of("OFFLOAD_LEASE", "1s"));
     vertx.deployVerticle(new MaintenanceVerticle(attempts, nodes, files, config, clock)).await();
 
     Task rescued =
@@ -160,7 +147,7 @@ class MaintenanceVerticleTest {
             attempts,
             nodes,
             files,
-            OffloadNodeExtension.testConfig(db, Map.of()).tasks(),
+            OffloadNodeExtension.testConfig(offload.database(), Map.of()).tasks(),
             clock);
 
     clock.advance(RetentionPruner.ORPHAN_UPLOAD_AGE.minusSeconds(1));

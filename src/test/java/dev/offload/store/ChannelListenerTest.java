@@ -4,18 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.testing.Eventually;
-import dev.offload.testing.PgTestDatabase;
+import dev.offload.testing.OffloadNodeExtension;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The LISTEN connection when the server ends it, as PostgreSQL does to every connection when it
@@ -26,21 +25,10 @@ class ChannelListenerTest {
   /** Logback's lines, as logback.xml writes them: date and time first. */
   private static final String LOG_LINE = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3} .*";
 
-  private static PgTestDatabase db;
+  @RegisterExtension static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
+
   private Vertx vertx;
   private ChannelListener listener;
-
-  @BeforeAll
-  static void createSchema() {
-    db = PgTestDatabase.create(ChannelListenerTest.class);
-  }
-
-  @AfterAll
-  static void dropSchema() {
-    Vertx vertx = Vertx.vertx();
-    db.drop(vertx);
-    vertx.close().await();
-  }
 
   @BeforeEach
   void startVertx() {
@@ -58,10 +46,10 @@ class ChannelListenerTest {
   @Test
   void a_connection_the_server_terminates_is_logged_as_an_outage_on_one_timestamped_line()
       throws Exception {
-    String channel = "listener_test_" + db.schema();
+    String channel = "listener_test_" + offload.database().schema();
     AtomicInteger subscriptions = new AtomicInteger();
     listener =
-        new ChannelListener(vertx, db.config(), "the test channel")
+        new ChannelListener(vertx, offload.database().config(), "the test channel")
             .on(channel, payload -> {})
             .onSubscribed(subscriptions::incrementAndGet);
     listener.start();
@@ -72,7 +60,9 @@ class ChannelListenerTest {
     System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
     try {
       long terminated =
-          db.sql(
+          offload
+              .database()
+              .sql(
                   vertx,
                   "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                       + " WHERE query LIKE 'LISTEN %' AND strpos(query, $1) > 0",
