@@ -78,7 +78,7 @@ public final class OffloadNode {
     this.pool = Database.pool(vertx, config.database());
     // One for both stores: it merges the wakes of all their statements into as few NOTIFYs.
     Wakeups wakeups = new Wakeups(vertx, pool, config.database().notifyChannel());
-    this.store = new TaskStore(pool, wakeups, config.database());
+    this.store = new TaskStore(pool, wakeups, config.database(), clock, config.tasks().retention());
     this.attempts = new AttemptStore(pool, wakeups);
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);

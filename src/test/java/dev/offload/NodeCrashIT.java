@@ -98,7 +98,7 @@ class NodeCrashIT {
     assertEquals(0, runningCount(), "nothing is left running, so nothing waits for a lease");
     assertEquals(
         4L,
-        db.sql(vertx, "SELECT count(*) FROM offload_task WHERE state = 'completed'")
+        db.sql(vertx, "SELECT count(*) FROM offload_task_all WHERE state = 'completed'")
             .iterator()
             .next()
             .getLong(0),
@@ -124,7 +124,7 @@ class NodeCrashIT {
   }
 
   private static int runningCount() {
-    return db.sql(vertx, "SELECT count(*) FROM offload_task WHERE state = 'running'")
+    return db.sql(vertx, "SELECT count(*) FROM offload_task_all WHERE state = 'running'")
         .iterator()
         .next()
         .getInteger(0);
@@ -136,7 +136,7 @@ class NodeCrashIT {
         "all tasks finished",
         wait,
         () ->
-            db.sql(vertx, "SELECT count(*) FROM offload_task WHERE finalized_at IS NULL")
+            db.sql(vertx, "SELECT count(*) FROM offload_task_all WHERE finalized_at IS NULL")
                     .iterator()
                     .next()
                     .getInteger(0)

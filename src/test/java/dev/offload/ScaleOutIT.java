@@ -83,7 +83,8 @@ class ScaleOutIT {
       assertEquals(0, count("attempt <> 1"), "a task ran twice");
       Map<String, Long> byNode = new HashMap<>();
       for (Row row :
-          db.sql(vertx, "SELECT attempted_by, count(*) FROM offload_task GROUP BY attempted_by")) {
+          db.sql(
+              vertx, "SELECT attempted_by, count(*) FROM offload_task_all GROUP BY attempted_by")) {
         byNode.put(row.getString(0), row.getLong(1));
       }
       System.out.println("tasks per node: " + byNode);
@@ -144,7 +145,7 @@ class ScaleOutIT {
   }
 
   private static long count(String where) {
-    return db.sql(vertx, "SELECT count(*) FROM offload_task WHERE " + where)
+    return db.sql(vertx, "SELECT count(*) FROM offload_task_all WHERE " + where)
         .iterator()
         .next()
         .getLong(0);

@@ -14,14 +14,26 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Deletes finished tasks older than the retention (default 7 days), the rows of nodes dead for as
- * long, and uploads that never got their task. Every node runs it; for tasks, an advisory lock lets
- * one at a time work, in batches of {@value #BATCH} rows, each its own short transaction, until
- * nothing is left to prune.
+ * Removes finished tasks older than the retention (default 7 days), the rows of nodes dead for as
+ * long, and uploads that never got their task; and makes the history's partitions ahead of need
+ * (see docs/storage.md). Every node runs it; for tasks, an advisory lock lets one at a time work,
+ * each step its own short transaction, until nothing is left to prune: wholly expired partitions
+ * are dropped whole, and the tasks outside partitions go in batches of {@value #BATCH} rows.
  */
 final class RetentionPruner {
 
   static final int BATCH = 1_000;
+
+  /**
+   * How long a drop that could not get its lock at once waits before it tries again; statements on
+   * the history hold their locks for milliseconds.
+   */
+  static final Duration DROP_RETRY = Duration.ofMillis(100);
+
+  /**
+   * How often one run tries drops that could not get their lock, before it leaves them to the next.
+   */
+  static final int DROP_TRIES = 50;
 
   /**
    * An upload gets its task as soon as its body has arrived. One still without a task after this
@@ -67,11 +79,23 @@ final class RetentionPruner {
         });
   }
 
+  /**
+   * The width of the history's partitions: a day, or an hour for a retention under two days, so
+   * that a partition is dropped at most that long after its last task expired (it is hidden from
+   * reads from the moment it expires).
+   */
+  static Duration partitionWidth(Duration retention) {
+    return retention.compareTo(Duration.ofDays(2)) >= 0 ? Duration.ofDays(1) : Duration.ofHours(1);
+  }
+
   /** One run; a failure is logged, and the next run tries again. */
   Future<Void> prune() {
     Instant now = clock.instant();
     Instant cutoff = now.minus(config.retention());
-    return pruneBatches(cutoff)
+    Duration width = partitionWidth(config.retention());
+    return attempts
+        .coverHistory(now.plus(width.multipliedBy(2)), width)
+        .compose(added -> pruneBatches(cutoff, DROP_TRIES))
         .compose(ignored -> nodes.pruneDead(cutoff))
         .compose(ignored -> files.pruneOrphans(now.minus(ORPHAN_UPLOAD_AGE)))
         .<Void>mapEmpty()
@@ -79,13 +103,24 @@ final class RetentionPruner {
         .onFailure(outageLog::failed);
   }
 
-  private Future<Void> pruneBatches(Instant cutoff) {
+  private Future<Void> pruneBatches(Instant cutoff, int dropTries) {
     return attempts
         .pruneFinished(cutoff, BATCH)
         .compose(
-            (Optional<Integer> deleted) ->
-                deleted.isPresent() && deleted.get() == BATCH
-                    ? pruneBatches(cutoff)
-                    : Future.succeededFuture());
+            (Optional<Integer> removed) -> {
+              if (removed.isEmpty()) {
+                return Future.succeededFuture(); // another node prunes
+              }
+              if (removed.get() < 0) {
+                return dropTries <= 1
+                    ? Future.succeededFuture()
+                    : vertx
+                        .timer(DROP_RETRY.toMillis())
+                        .compose(fired -> pruneBatches(cutoff, dropTries - 1));
+              }
+              return removed.get() >= BATCH
+                  ? pruneBatches(cutoff, dropTries)
+                  : Future.succeededFuture();
+            });
   }
 }

@@ -22,12 +22,13 @@ import java.util.UUID;
 /**
  * The engine's statements on tasks: the dispatcher claims due tasks, learns when the next one falls
  * due, renews the leases and saves the progress of the attempts it runs, then writes how they ended
- * or hands them back; maintenance rescues attempts whose lease expired and deletes finished tasks.
- * What submitters and the API do to tasks is {@link TaskStore}'s, so the dispatcher and maintenance
- * depend on this class alone. Every method is one statement (a claim under a global queue limit,
- * and the pruning, take a lock first in the same transaction). Those that make tasks due, directly
- * or through the callback task a final state inserts (see {@link TaskRows#withCallbacks}), wake the
- * dispatchers after their commit through the node's {@link Wakeups}.
+ * or hands them back; maintenance rescues attempts whose lease expired, makes history partitions
+ * ahead of need and removes finished tasks. What submitters and the API do to tasks is {@link
+ * TaskStore}'s, so the dispatcher and maintenance depend on this class alone. Every method is one
+ * statement (a claim under a global queue limit, and the pruning, take a lock first in the same
+ * transaction). Those that make tasks due, directly or through the callback task a final state
+ * inserts (see {@link TaskRows#withCallbacks}), wake the dispatchers after their commit through the
+ * node's {@link Wakeups}.
  */
 public final class AttemptStore {
 
@@ -199,8 +200,10 @@ public final class AttemptStore {
   }
 
   /**
-   * Deletes up to {@code batch} tasks finished before {@code cutoff}, if no other node is pruning
-   * right now. Returns how many were deleted, or empty when another node holds the retention lock.
+   * Removes tasks finalized before {@code cutoff}, if no other node is pruning right now: the
+   * wholly expired history partitions at once, then up to {@code batch} tasks outside them. Returns
+   * how many were removed, -1 when the partitions could not be dropped at once (try again soon), or
+   * empty when another node holds the retention lock.
    */
   public Future<Optional<Integer>> pruneFinished(Instant cutoff, int batch) {
     return client.withTransaction(
@@ -215,6 +218,20 @@ public final class AttemptStore {
                             : connection
                                 .preparedQuery(TaskSql.TASK_PRUNE_FINISHED)
                                 .execute(Tuple.of(timestamp(cutoff), batch))
-                                .map(deleted -> Optional.of(deleted.rowCount()))));
+                                .map(
+                                    pruned ->
+                                        Optional.of(
+                                            pruned.iterator().next().getInteger("removed")))));
+  }
+
+  /**
+   * Makes sure history partitions of {@code width} cover the time up to {@code until}, so that
+   * tasks made final until then do not land in the default partition. Returns how many it added.
+   */
+  public Future<Integer> coverHistory(Instant until, Duration width) {
+    return client
+        .preparedQuery(TaskSql.TASK_COVER_HISTORY)
+        .execute(Tuple.of(timestamp(until), width.toSeconds()))
+        .map(rows -> rows.iterator().next().getInteger("added"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.offload.store;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +20,13 @@ import java.util.stream.Collectors;
  * final, whichever statement that is (TASK_END_ATTEMPTS, TASK_RESCUE_STUCK, TASK_CANCEL; see
  * callbackInsert), so the callback is exactly as durable as the final state. A new statement that
  * makes tasks final must do the same.
+ *
+ * <p>Two tables hold the tasks (see docs/storage.md): offload_task the waiting and running ones,
+ * offload_task_done, partitioned by finalized_at, the final ones. A statement that makes tasks
+ * final moves them, deleting each from the first and inserting it into the second; a retry moves
+ * one back. Reads of final tasks see only those finalized at or after the retention's cutoff, so a
+ * task is gone exactly when the retention says, although its partition is dropped a little later.
+ * Unique keys are taken in offload_task_key, the one arbiter over both tables.
  *
  * <p>Statements on running attempts by id must find them through the primary key. Statistics taken
  * while few tasks ran (after a bulk insert, say) make running rows look nearly absent, so given the
@@ -41,24 +49,30 @@ final class TaskSql {
   /**
    * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9
    * created_at, $10 scheduled_at, $11 unique key (or null), $12 callback URL (or null), $13 lane.
-   * No row comes back when a task with the same unique key exists: the caller reads that one in a
+   * No row comes back when its unique key is taken: the caller reads the task that holds it in a
    * new statement, whose snapshot sees a concurrent insert that won the race.
    */
   static final String TASK_INSERT =
       """
+      WITH key AS (
+          INSERT INTO offload_task_key (unique_key, task_id)
+          SELECT $11::text, $1::uuid WHERE $11::text IS NOT NULL
+          ON CONFLICT (unique_key) DO NOTHING
+          RETURNING task_id
+      )
       INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
                                 created_at, scheduled_at, unique_key, callback_url, lane)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-      ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
+      WHERE $11::text IS NULL OR EXISTS (SELECT FROM key)
       RETURNING %s"""
           .formatted(COLUMNS);
 
   /**
    * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4
    * state, $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $11
-   * unique key, $12 callback URL, $13 lane; $9 created_at is shared. Tasks whose unique key exists
-   * (also earlier in the same statement) are skipped (see TASK_IDS_BY_UNIQUE_KEYS). Returns the ids
-   * inserted.
+   * unique key, $12 callback URL, $13 lane; $9 created_at is shared. Tasks whose unique key is
+   * taken (also earlier in the same statement) are skipped (see TASK_IDS_BY_UNIQUE_KEYS). Returns
+   * the ids inserted.
    */
   static final String TASK_INSERT_MANY = insertMany("id");
 
@@ -70,25 +84,29 @@ final class TaskSql {
 
   private static String insertMany(String returning) {
     return """
+        WITH given AS (
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
+                                 $7::int[], $8::bigint[], $10::timestamptz[], $11::text[], $12::text[],
+                                 $13::text[]) WITH ORDINALITY
+                 AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at,
+                          unique_key, callback_url, lane, position)
+        ), keys AS (
+            INSERT INTO offload_task_key (unique_key, task_id)
+            SELECT unique_key, id FROM given WHERE unique_key IS NOT NULL
+            ORDER BY position -- the first of two equal unique keys is the one taken
+            ON CONFLICT (unique_key) DO NOTHING
+            RETURNING task_id
+        )
         INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
                                   created_at, scheduled_at, unique_key, callback_url, lane)
         SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at,
                unique_key, callback_url, lane
-        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
-                    $8::bigint[], $10::timestamptz[], $11::text[], $12::text[], $13::text[]) WITH ORDINALITY
-             AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at,
-                      unique_key, callback_url, lane, position)
-        ORDER BY position -- the first of two equal unique keys is the one inserted
-        ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING
+        FROM given
+        WHERE unique_key IS NULL OR id IN (SELECT task_id FROM keys)
+        ORDER BY position
         RETURNING %s"""
         .formatted(returning);
   }
-
-  /**
-   * The columns of a task just made final that its callback task is made of (see callbackInsert).
-   */
-  private static final String CALLBACK_SOURCE_COLUMNS =
-      "task.id, task.queue, task.priority, task.callback_url, task.finalized_at";
 
   /**
    * The callback tasks of the rows of {@code finalized}, a CTE of the rows its statement just
@@ -116,9 +134,29 @@ final class TaskSql {
   /** $1 the task channel, $2 its payloads (see {@link Wakeups}), one notification each. */
   static final String WAKE = "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload";
 
-  /** $1 unique keys: their tasks, whole. */
+  /** The tasks, live or final, whose ids subquery {@code ids} gives. */
+  private static String liveOrFinal(String ids) {
+    return """
+        SELECT %1$s FROM offload_task WHERE id IN (%2$s)
+        UNION ALL
+        SELECT %1$s FROM offload_task_done WHERE id IN (%2$s)"""
+        .formatted(COLUMNS, ids);
+  }
+
+  /**
+   * $1 unique keys: the tasks holding them, whole. A final task holds its key until it is deleted,
+   * so these read it even after the retention's cutoff (see offload_task_done_prune).
+   */
   static final String TASK_GET_BY_UNIQUE_KEYS =
-      "SELECT " + COLUMNS + " FROM offload_task WHERE unique_key = ANY($1::text[])";
+      liveOrFinal("SELECT task_id FROM offload_task_key WHERE unique_key = ANY($1::text[])");
+
+  /** $1 unique key: the task holding it (see TASK_GET_BY_UNIQUE_KEYS). */
+  static final String TASK_GET_BY_UNIQUE_KEY =
+      liveOrFinal("SELECT task_id FROM offload_task_key WHERE unique_key = $1");
+
+  /** $1 unique keys: the ids of the tasks holding them, and the keys. */
+  static final String TASK_IDS_BY_UNIQUE_KEYS =
+      "SELECT task_id AS id, unique_key FROM offload_task_key WHERE unique_key = ANY($1::text[])";
 
   /** $1 now: the earliest start time after now of a waiting task, or null. */
   static final String TASK_NEXT_DUE =
@@ -126,71 +164,121 @@ final class TaskSql {
       SELECT min(scheduled_at) AS next_due FROM offload_task
       WHERE state IN ('scheduled', 'retryable') AND scheduled_at > $1""";
 
-  /** $1 unique key. */
-  static final String TASK_GET_BY_UNIQUE_KEY =
-      "SELECT " + COLUMNS + " FROM offload_task WHERE unique_key = $1";
-
-  /** $1 unique keys: their tasks' ids and keys. */
-  static final String TASK_IDS_BY_UNIQUE_KEYS =
-      "SELECT id, unique_key FROM offload_task WHERE unique_key = ANY($1::text[])";
+  /**
+   * The columns of the task {@code alias}, a row just deleted from offload_task, as a final task
+   * for offload_task_done (in the order of {@link #COLUMNS}): its own values but for the {@code
+   * changed} columns, which take the given expressions.
+   */
+  private static String asFinal(String alias, Map<String, String> changed) {
+    return Arrays.stream(COLUMNS.split(","))
+        .map(String::strip)
+        .map(column -> changed.getOrDefault(column, alias + "." + column))
+        .collect(Collectors.joining(", "));
+  }
 
   /**
-   * Cancels task $1 at $2, unless it is final. A waiting task becomes cancelled at once, with its
-   * callback task ($4 to $7, see callbackInsert); its scheduled_at becomes $2 if it was later, so
-   * that a final task was never due after it ended. A running one keeps running with
-   * cancel_requested_at set, and its node hears of it through NOTIFY on the cancel channel $3
-   * (payload: the id) or, failing that, at its next lease renewal; its attempt then ends cancelled.
-   * That NOTIFY is a cancel notice to one node, not a wake, and cancels are rare: it stays inside
-   * the statement. No row: unknown or already final; {@code callbacks}: how many callback tasks
+   * Cancels task $1 at $2, unless it is final. A waiting task becomes cancelled at once (moved to
+   * the history), with its callback task ($4 to $7, see callbackInsert); its scheduled_at becomes
+   * $2 if it was later, so that a final task was never due after it ended. A running one keeps
+   * running with cancel_requested_at set, and its node hears of it through NOTIFY on the cancel
+   * channel $3 (payload: the id) or, failing that, at its next lease renewal; its attempt then ends
+   * cancelled. That NOTIFY is a cancel notice to one node, not a wake, and cancels are rare: it
+   * stays inside the statement. The task is locked first, so the state that chooses between the two
+   * is its newest. No row: unknown or already final; {@code callbacks}: how many callback tasks
    * were inserted (0 or 1).
    */
   static final String TASK_CANCEL =
       """
-      WITH cancelled AS (
-          UPDATE offload_task
-          SET state = CASE WHEN state = 'running' THEN state ELSE 'cancelled' END,
-              finalized_at = CASE WHEN state = 'running' THEN NULL ELSE $2::timestamptz END,
-              scheduled_at = CASE WHEN state = 'running' THEN scheduled_at
-                                  ELSE least(scheduled_at, $2::timestamptz) END,
-              cancel_requested_at = coalesce(cancel_requested_at, $2::timestamptz)
-          WHERE id = $1 AND state NOT IN ('completed', 'cancelled', 'discarded')
+      WITH target AS (
+          SELECT id, state FROM offload_task WHERE id = $1 FOR UPDATE
+      ), requested AS (
+          UPDATE offload_task AS task SET cancel_requested_at = coalesce(task.cancel_requested_at, $2::timestamptz)
+          FROM target
+          WHERE task.id = target.id AND target.state = 'running'
           RETURNING %1$s
+      ), notified AS (
+          SELECT pg_notify($3, id::text) FROM requested
+      ), removed AS (
+          DELETE FROM offload_task AS task USING target
+          WHERE task.id = target.id AND target.state <> 'running'
+          RETURNING task.*
+      ), cancelled AS (
+          INSERT INTO offload_task_done (%2$s)
+          SELECT %3$s FROM removed AS task
+          RETURNING %2$s
       ), callbacks AS (
-          %2$s
+          %4$s
       )
-      SELECT %1$s, CASE WHEN state = 'running' THEN pg_notify($3, id::text) END AS notified,
+      SELECT %2$s, (SELECT count(*) FROM notified)::int AS notified,
              (SELECT count(*) FROM callbacks)::int AS callbacks
-      FROM cancelled"""
-          .formatted(COLUMNS, callbackInsert("cancelled", "$4", "$5", "$6", "$7"));
+      FROM (SELECT %2$s FROM requested UNION ALL SELECT %2$s FROM cancelled) AS task"""
+          .formatted(
+              prefixed("task"),
+              COLUMNS,
+              asFinal(
+                  "task",
+                  Map.of(
+                      "state", "'cancelled'",
+                      "scheduled_at", "least(task.scheduled_at, $2::timestamptz)",
+                      "finalized_at", "$2::timestamptz",
+                      "cancel_requested_at",
+                          "coalesce(task.cancel_requested_at, $2::timestamptz)")),
+              callbackInsert("cancelled", "$4", "$5", "$6", "$7"));
 
   /**
-   * Puts a discarded or cancelled task $1 back to available at $2, with at least one attempt left
-   * and no progress until its next attempt reports some. No row: unknown, or not discarded nor
-   * cancelled.
+   * Puts a discarded or cancelled task $1 back to available at $2 (moving it back from the
+   * history), with at least one attempt left and no progress until its next attempt reports some.
+   * $3 the retention's cutoff. No row: unknown, or not discarded nor cancelled.
    */
   static final String TASK_RETRY =
       """
-      UPDATE offload_task
-      SET state = 'available', scheduled_at = $2, finalized_at = NULL, cancel_requested_at = NULL, progress = NULL,
-          max_attempts = greatest(max_attempts, attempt + 1)
-      WHERE id = $1 AND state IN ('discarded', 'cancelled')
-      RETURNING %s"""
+      WITH back AS (
+          DELETE FROM offload_task_done
+          WHERE id = $1 AND state IN ('discarded', 'cancelled') AND finalized_at >= $3
+          RETURNING *
+      )
+      INSERT INTO offload_task (%1$s)
+      SELECT id, kind, lane, queue, 'available', args, priority, attempt, greatest(max_attempts, attempt + 1),
+             timeout_ms, NULL, result, errors, attempted_by, created_at, $2, attempted_at, NULL, NULL, unique_key,
+             callback_url
+      FROM back
+      RETURNING %1$s"""
           .formatted(COLUMNS);
 
-  /** $1 id. */
-  static final String TASK_GET = "SELECT " + COLUMNS + " FROM offload_task WHERE id = $1";
+  /** $1 id, $2 the retention's cutoff. */
+  static final String TASK_GET =
+      """
+      SELECT %1$s FROM offload_task WHERE id = $1
+      UNION ALL
+      SELECT %1$s FROM offload_task_done WHERE id = $1 AND finalized_at >= $2"""
+          .formatted(COLUMNS);
 
   /**
    * Newest first, keyset-paginated on the time-ordered id. $1 state, $2 kind, $3 queue (each null
-   * for any), $4 the last id of the previous page (null for the first page), $5 limit.
+   * for any), $4 the last id of the previous page (null for the first page), $5 limit, $6 the
+   * retention's cutoff. Each table gives its newest matching rows, unless the state asked for is
+   * not one it holds.
    */
   static final String TASK_LIST =
       """
-      SELECT %s FROM offload_task
-      WHERE ($1::text IS NULL OR state = $1)
-        AND ($2::text IS NULL OR kind = $2)
-        AND ($3::text IS NULL OR queue = $3)
-        AND ($4::uuid IS NULL OR id < $4)
+      (SELECT %1$s FROM offload_task
+       WHERE ($1::text IS NULL OR $1::text IN ('available', 'scheduled', 'running', 'retryable'))
+         AND ($1::text IS NULL OR state = $1)
+         AND ($2::text IS NULL OR kind = $2)
+         AND ($3::text IS NULL OR queue = $3)
+         AND ($4::uuid IS NULL OR id < $4)
+       ORDER BY id DESC
+       LIMIT $5)
+      UNION ALL
+      (SELECT %1$s FROM offload_task_done
+       WHERE ($1::text IS NULL OR $1::text IN ('completed', 'cancelled', 'discarded'))
+         AND ($1::text IS NULL OR state = $1)
+         AND ($2::text IS NULL OR kind = $2)
+         AND ($3::text IS NULL OR queue = $3)
+         AND ($4::uuid IS NULL OR id < $4)
+         AND finalized_at >= $6
+       ORDER BY id DESC
+       LIMIT $5)
       ORDER BY id DESC
       LIMIT $5"""
           .formatted(COLUMNS);
@@ -284,60 +372,106 @@ final class TaskSql {
   }
 
   /**
-   * The UPDATE's own match on the row found by {@link #runningAttempt}. A row that another
-   * statement changed meanwhile (rescued, claimed again) is checked again in its newest version,
-   * and these conditions then drop it; they compare with the lookup's row, not with constants, so
-   * that the planner cannot start from them either.
+   * The UPDATE's or DELETE's own match on the row found by {@link #runningAttempt}. A row that
+   * another statement changed meanwhile (rescued, claimed again) is checked again in its newest
+   * version, and these conditions then drop it; they compare with the lookup's row, not with
+   * constants, so that the planner cannot start from them either.
    */
   private static final String SAME_RUNNING_ATTEMPT =
       "task.id = running.id AND task.attempt = running.attempt AND task.state = running.state";
 
+  /** The columns of a final task that its callback task is made of (see callbackInsert). */
+  private static final String CALLBACK_SOURCE_COLUMNS =
+      "task.id, task.queue, task.priority, task.callback_url, task.finalized_at";
+
   /**
-   * An attempt that failed, of a task whose cancellation was requested, ends the task cancelled.
+   * Inserts the rows of CTE {@code finished}, tasks just deleted from offload_task, into the
+   * history, with the {@code changed} columns (see asFinal); returns what their callback tasks are
+   * made of (see callbackInsert).
    */
-  private static final String NEXT_STATE =
-      """
-      CASE WHEN ended.state IN ('retryable', 'discarded') AND task.cancel_requested_at IS NOT NULL
-           THEN 'cancelled' ELSE ended.state END""";
+  private static String intoHistory(Map<String, String> changed) {
+    return """
+        INSERT INTO offload_task_done AS task (%s)
+        SELECT %s FROM finished AS task
+        RETURNING %s"""
+        .formatted(COLUMNS, asFinal("task", changed), CALLBACK_SOURCE_COLUMNS);
+  }
 
   /**
    * Ends many attempts in one statement. Arrays, one element per attempt: $1 id, $2 attempt, $3 new
    * state, $4 scheduled_at for a retry (else null), $5 result as JSON text, $6 error as a JSON
    * object text (or null). $7 now. $8 to $11: the callback tasks of the tasks made final (see
    * callbackInsert). Matching on attempt and a live lease drops a late outcome of an attempt that
-   * was already ended (timed out, rescued, cancelled), so it can never overwrite a newer attempt. A
-   * task waiting for its retry shows no progress; a final one keeps its last. Returns one row: how
-   * many attempts were written, and how many callback tasks inserted.
+   * was already ended (timed out, rescued, cancelled), so it can never overwrite a newer attempt.
+   *
+   * <p>A final outcome moves its task to the history; a failure with a retry left updates it in
+   * place, unless its cancellation was requested: then it ends cancelled, and moves. Which of the
+   * two must be decided on the newest row, so those attempts are locked first ({@code failing}): a
+   * cancel request can then no longer slip in between the choice and the write. A task waiting for
+   * its retry shows no progress; a final one keeps its last. Returns one row: how many attempts
+   * were written, and how many callback tasks inserted.
    */
   static final String TASK_END_ATTEMPTS =
       """
-      WITH written AS (
-          UPDATE offload_task AS task
-          SET state = %1$s,
-              result = CASE WHEN ended.state = 'completed' THEN ended.result::jsonb ELSE task.result END,
-              progress = CASE WHEN ended.state = 'completed' THEN 1
-                              WHEN %1$s = 'retryable' THEN NULL
-                              ELSE task.progress END,
-              errors = CASE WHEN ended.error IS NULL THEN task.errors
-                            ELSE task.errors || jsonb_build_array(ended.error::jsonb) END,
-              scheduled_at = coalesce(ended.scheduled_at, task.scheduled_at),
-              finalized_at = CASE WHEN %1$s IN ('completed', 'cancelled', 'discarded') THEN $7::timestamptz END,
-              lease_expires_at = NULL
-          FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
+      WITH ended AS (
+          SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
                AS ended(id, attempt, state, scheduled_at, result, error)
-          CROSS JOIN LATERAL (%2$s) running
-          WHERE %3$s
-          RETURNING %4$s
+      ), failing AS (
+          SELECT ended.id, ended.attempt, ended.scheduled_at, ended.error,
+                 running.cancel_requested_at IS NOT NULL AS cancelled
+          FROM ended
+          CROSS JOIN LATERAL (
+              SELECT cancel_requested_at FROM offload_task
+              WHERE id = ended.id AND attempt = ended.attempt AND lease_expires_at IS NOT NULL
+              LIMIT 1
+              FOR UPDATE) running
+          WHERE ended.state = 'retryable'
+      ), finals AS (
+          SELECT id, attempt, state, result, error FROM ended WHERE state <> 'retryable'
+          UNION ALL
+          SELECT id, attempt, 'cancelled', NULL, error FROM failing WHERE cancelled
+      ), finished AS (
+          DELETE FROM offload_task AS task
+          USING finals CROSS JOIN LATERAL (%1$s) running
+          WHERE %2$s
+          RETURNING task.*, finals.state AS end_state, finals.result AS end_result, finals.error AS end_error
+      ), moved AS (
+          %3$s
+      ), retried AS (
+          UPDATE offload_task AS task
+          SET state = 'retryable', progress = NULL, lease_expires_at = NULL,
+              errors = CASE WHEN failing.error IS NULL THEN task.errors
+                            ELSE task.errors || jsonb_build_array(failing.error::jsonb) END,
+              scheduled_at = coalesce(failing.scheduled_at, task.scheduled_at)
+          FROM failing CROSS JOIN LATERAL (%4$s) running
+          WHERE NOT failing.cancelled AND %2$s
+          RETURNING task.id
       ), callbacks AS (
           %5$s
       )
-      SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM callbacks)::int AS callbacks"""
+      SELECT ((SELECT count(*) FROM moved) + (SELECT count(*) FROM retried))::int AS written,
+             (SELECT count(*) FROM callbacks)::int AS callbacks"""
           .formatted(
-              NEXT_STATE,
-              runningAttempt("ended"),
+              runningAttempt("finals"),
               SAME_RUNNING_ATTEMPT,
-              CALLBACK_SOURCE_COLUMNS,
-              callbackInsert("written", "$8", "$9", "$10", "$11"));
+              intoHistory(
+                  Map.of(
+                      "state",
+                      """
+                      CASE WHEN task.end_state = 'discarded' AND task.cancel_requested_at IS NOT NULL
+                           THEN 'cancelled' ELSE task.end_state END""",
+                      "progress",
+                      "CASE WHEN task.end_state = 'completed' THEN 1 ELSE task.progress END",
+                      "result",
+                      "CASE WHEN task.end_state = 'completed' THEN task.end_result::jsonb ELSE task.result END",
+                      "errors",
+                      """
+                      CASE WHEN task.end_error IS NULL THEN task.errors
+                           ELSE task.errors || jsonb_build_array(task.end_error::jsonb) END""",
+                      "finalized_at",
+                      "$7::timestamptz")),
+              runningAttempt("failing"),
+              callbackInsert("moved", "$8", "$9", "$10", "$11"));
 
   /**
    * Hands back tasks claimed by node $2 that it will not finish (no worker took them, or the node
@@ -369,70 +503,88 @@ final class TaskSql {
       WHERE %s"""
           .formatted(runningAttempt("reported"), SAME_RUNNING_ATTEMPT);
 
+  /** The error entry of a rescued attempt of {@code task}; $2 now as ISO-8601 text. */
+  private static final String RESCUE_ERRORS =
+      """
+      task.errors || jsonb_build_array(jsonb_build_object(
+          'at', $2::text,
+          'attempt', task.attempt,
+          'message', 'lease expired: node ' || coalesce(task.attempted_by, '?')
+                     || ' stopped renewing it (it died or lost the database)'
+                     || CASE WHEN task.cancel_requested_at IS NULL AND task.attempt >= task.max_attempts
+                             THEN '; discarded after ' || task.attempt || ' attempts: the task may be killing'
+                                  || ' the nodes that run it'
+                             ELSE '' END))""";
+
   /**
    * Ends attempts whose node stopped renewing their lease (it crashed, or lost the database): each
    * counts as a failed attempt, so a task that keeps killing its node is discarded after
    * max_attempts instead of looping. $1 now, $2 now as ISO-8601 text for the error entry, $3 batch
    * size; $4 to $7: the callback tasks of the tasks made final (see callbackInsert). SKIP LOCKED:
-   * several nodes rescue at once without blocking each other. A retryable task shows no progress
-   * until its next attempt. Returns one row: how many attempts were rescued, how many of their
-   * tasks are retryable (due now), and how many callback tasks were inserted.
+   * several nodes rescue at once without blocking each other; the rows it takes are locked, so
+   * whether each ends final (moved to the history: its cancellation was requested, or it has no
+   * attempt left) or retryable (updated in place, without progress until its next attempt) is
+   * decided on its newest version. Returns one row: how many attempts were rescued, how many of
+   * their tasks are retryable (due now), and how many callback tasks were inserted.
    */
   static final String TASK_RESCUE_STUCK =
       """
       WITH stuck AS (
-          SELECT id FROM offload_task
+          SELECT id, cancel_requested_at IS NOT NULL OR attempt >= max_attempts AS final
+          FROM offload_task
           WHERE state = 'running' AND lease_expires_at < $1
           ORDER BY lease_expires_at
           LIMIT $3
           FOR UPDATE SKIP LOCKED
-      ), rescued AS (
+      ), finished AS (
+          DELETE FROM offload_task AS task USING stuck
+          WHERE task.id = stuck.id AND stuck.final
+          RETURNING task.*
+      ), moved AS (
+          %1$s
+      ), retried AS (
           UPDATE offload_task AS task
-          SET state = CASE WHEN task.cancel_requested_at IS NOT NULL THEN 'cancelled'
-                           WHEN task.attempt >= task.max_attempts THEN 'discarded'
-                           ELSE 'retryable' END,
-              finalized_at = CASE WHEN task.cancel_requested_at IS NOT NULL OR task.attempt >= task.max_attempts
-                                  THEN $1 END,
-              scheduled_at = $1,
-              lease_expires_at = NULL,
-              progress = CASE WHEN task.cancel_requested_at IS NULL AND task.attempt < task.max_attempts
-                              THEN NULL ELSE task.progress END,
-              errors = task.errors || jsonb_build_array(jsonb_build_object(
-                  'at', $2::text,
-                  'attempt', task.attempt,
-                  'message', 'lease expired: node ' || coalesce(task.attempted_by, '?')
-                             || ' stopped renewing it (it died or lost the database)'
-                             || CASE WHEN task.cancel_requested_at IS NULL AND task.attempt >= task.max_attempts
-                                     THEN '; discarded after ' || task.attempt || ' attempts: the task may be killing'
-                                          || ' the nodes that run it'
-                                     ELSE '' END))
+          SET state = 'retryable', scheduled_at = $1, lease_expires_at = NULL, progress = NULL, errors = %2$s
           FROM stuck
-          WHERE task.id = stuck.id
-          RETURNING task.state, %s
+          WHERE task.id = stuck.id AND NOT stuck.final
+          RETURNING task.id
       ), callbacks AS (
-          %s
+          %3$s
       )
-      SELECT count(*)::int AS rescued, (count(*) FILTER (WHERE state = 'retryable'))::int AS retryable,
-             (SELECT count(*) FROM callbacks)::int AS callbacks
-      FROM rescued"""
-          .formatted(CALLBACK_SOURCE_COLUMNS, callbackInsert("rescued", "$4", "$5", "$6", "$7"));
+      SELECT ((SELECT count(*) FROM moved) + (SELECT count(*) FROM retried))::int AS rescued,
+             (SELECT count(*) FROM retried)::int AS retryable,
+             (SELECT count(*) FROM callbacks)::int AS callbacks"""
+          .formatted(
+              intoHistory(
+                  Map.of(
+                      "state",
+                      "CASE WHEN task.cancel_requested_at IS NOT NULL THEN 'cancelled' ELSE 'discarded' END",
+                      "errors",
+                      RESCUE_ERRORS,
+                      "scheduled_at",
+                      "$1",
+                      "finalized_at",
+                      "$1")),
+              RESCUE_ERRORS,
+              callbackInsert("moved", "$4", "$5", "$6", "$7"));
 
   /** Retention runs on one node at a time: a node that does not get this lock skips its turn. */
   static final String RETENTION_LOCK =
       "SELECT pg_try_advisory_xact_lock(hashtextextended('offload.retention', 0)) AS locked";
 
   /**
-   * Deletes up to $2 tasks finished before $1, oldest first; small batches, so no lock is held for
-   * long. SKIP LOCKED: a row someone is touching waits for the next batch.
+   * Removes tasks finalized before $1: the wholly expired history partitions, dropped whole, then
+   * up to $2 tasks outside them (see offload_task_done_prune in V012). -1: the drops did not get
+   * their lock at once, try again soon.
    */
-  static final String TASK_PRUNE_FINISHED =
-      """
-      DELETE FROM offload_task
-      WHERE id IN (SELECT id FROM offload_task
-                   WHERE finalized_at < $1
-                   ORDER BY finalized_at
-                   LIMIT $2
-                   FOR UPDATE SKIP LOCKED)""";
+  static final String TASK_PRUNE_FINISHED = "SELECT offload_task_done_prune($1, $2) AS removed";
+
+  /**
+   * Makes history partitions of $2 seconds each ahead of need, up to $1 (see
+   * offload_task_done_cover in V012). Returns how many it added.
+   */
+  static final String TASK_COVER_HISTORY =
+      "SELECT offload_task_done_cover(NULL, $1, $2 * interval '1 second') AS added";
 
   /** Readiness probe. */
   static final String PING = "SELECT 1";

@@ -15,7 +15,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,14 +43,26 @@ public final class TaskStore {
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
   private final Wakeups wakeups;
+  private final Clock clock;
+  private final Duration retention;
 
   /**
    * @param wakeups the node's one instance, shared with its {@link AttemptStore}
+   * @param clock with {@code retention}, which final tasks are still to be seen: those finalized at
+   *     most {@code retention} before the clock's now
    */
-  public TaskStore(Pool pool, Wakeups wakeups, DatabaseConfig database) {
+  public TaskStore(
+      Pool pool, Wakeups wakeups, DatabaseConfig database, Clock clock, Duration retention) {
     this.client = pool;
     this.cancelChannel = database.cancelChannel();
     this.wakeups = wakeups;
+    this.clock = clock;
+    this.retention = retention;
+  }
+
+  /** Final tasks finalized before this are gone, whether or not their partition is dropped yet. */
+  private OffsetDateTime retentionCutoff() {
+    return timestamp(clock.instant().minus(retention));
   }
 
   /**
@@ -87,7 +102,8 @@ public final class TaskStore {
   }
 
   /**
-   * The task holding {@code task}'s unique key; if it has just been pruned, tries the insert again.
+   * The task holding {@code task}'s unique key; if it has just been pruned (its key with it), tries
+   * the insert again.
    */
   private Future<Submitted> existing(NewTask task, Instant now) {
     return client
@@ -214,7 +230,7 @@ public final class TaskStore {
   public Future<Optional<Task>> retry(UUID id, Instant now) {
     return client
         .preparedQuery(TaskSql.TASK_RETRY)
-        .execute(Tuple.of(id, timestamp(now)))
+        .execute(Tuple.of(id, timestamp(now), retentionCutoff()))
         .map(
             rows -> {
               if (rows.size() > 0) {
@@ -225,7 +241,10 @@ public final class TaskStore {
   }
 
   public Future<Optional<Task>> get(UUID id) {
-    return client.preparedQuery(TaskSql.TASK_GET).execute(Tuple.of(id)).map(TaskStore::firstTask);
+    return client
+        .preparedQuery(TaskSql.TASK_GET)
+        .execute(Tuple.of(id, retentionCutoff()))
+        .map(TaskStore::firstTask);
   }
 
   public Future<TaskPage> list(TaskFilter filter) {
@@ -235,7 +254,8 @@ public final class TaskStore {
             .addString(filter.kind())
             .addString(filter.queue())
             .addUUID(filter.after())
-            .addInteger(filter.limit() + 1); // one extra row tells whether a next page exists
+            .addInteger(filter.limit() + 1) // one extra row tells whether a next page exists
+            .addOffsetDateTime(retentionCutoff());
     return client
         .preparedQuery(TaskSql.TASK_LIST)
         .execute(params)

@@ -274,7 +274,7 @@ class TaskExecutionTest {
 
     var finished =
         offload
-            .sql("SELECT state, attempt FROM offload_task WHERE id = $1::uuid", id)
+            .sql("SELECT state, attempt FROM offload_task_all WHERE id = $1::uuid", id)
             .iterator()
             .next();
     assertEquals("completed", finished.getString(0));
@@ -285,7 +285,7 @@ class TaskExecutionTest {
     assertTrue(vertx.deploymentIDs().isEmpty(), "still deployed: " + vertx.deploymentIDs());
     var untouched =
         offload
-            .sql("SELECT state FROM offload_task WHERE id = $1::uuid", waiting)
+            .sql("SELECT state FROM offload_task_all WHERE id = $1::uuid", waiting)
             .iterator()
             .next();
     assertEquals("scheduled", untouched.getString(0));
@@ -308,7 +308,8 @@ class TaskExecutionTest {
 
     var row =
         offload
-            .sql("SELECT state, attempt, errors::text FROM offload_task WHERE id = $1::uuid", id)
+            .sql(
+                "SELECT state, attempt, errors::text FROM offload_task_all WHERE id = $1::uuid", id)
             .iterator()
             .next();
     assertEquals("available", row.getString(0));

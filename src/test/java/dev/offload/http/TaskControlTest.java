@@ -202,7 +202,7 @@ class TaskControlTest {
       Eventually.isTrue(
           "all completed",
           Duration.ofSeconds(30),
-          () -> count("SELECT count(*) FROM offload_task WHERE state = 'completed'") == 1_000);
+          () -> count("SELECT count(*) FROM offload_task_all WHERE state = 'completed'") == 1_000);
     }
 
     @Test
@@ -221,7 +221,7 @@ class TaskControlTest {
               .getJsonObject("error")
               .getString("message")
               .startsWith("tasks[1]: "));
-      assertEquals(0, count("SELECT count(*) FROM offload_task"));
+      assertEquals(0, count("SELECT count(*) FROM offload_task_all"));
     }
 
     @Test

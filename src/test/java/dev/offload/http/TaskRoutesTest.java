@@ -133,13 +133,14 @@ class TaskRoutesTest {
   }
 
   private static Row row(String id) {
-    RowSet<Row> rows = offload.sql("SELECT * FROM offload_task WHERE id = $1", UUID.fromString(id));
+    RowSet<Row> rows =
+        offload.sql("SELECT * FROM offload_task_all WHERE id = $1", UUID.fromString(id));
     assertEquals(1, rows.size(), "rows with id " + id);
     return rows.iterator().next();
   }
 
   private static long taskCount() {
-    return offload.sql("SELECT count(*) FROM offload_task").iterator().next().getLong(0);
+    return offload.sql("SELECT count(*) FROM offload_task_all").iterator().next().getLong(0);
   }
 
   private static Instant instant(JsonObject task, String field) {

@@ -21,8 +21,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +58,13 @@ class MaintenanceVerticleTest {
     vertx = Vertx.vertx();
     pool = offload.database().pool(vertx);
     Wakeups wakeups = new Wakeups(vertx, pool, offload.database().config().notifyChannel());
-    tasks = new TaskStore(pool, wakeups, offload.database().config());
+    tasks =
+        new TaskStore(
+            pool,
+            wakeups,
+            offload.database().config(),
+            Clock.fixed(T0, ZoneOffset.UTC),
+            Duration.ofDays(7));
     attempts = new AttemptStore(pool, wakeups);
     nodes = new NodeStore(pool, offload.database().config());
     files = new FileStore(pool);

@@ -193,7 +193,8 @@ class OutboundTasksTest {
     assertTrue(http.bodyAsString().contains("allow-list"), http.bodyAsString());
     assertEquals(400, callback.statusCode());
     assertTrue(callback.bodyAsString().contains("allow-list"), callback.bodyAsString());
-    assertEquals(0L, offload.sql("SELECT count(*) FROM offload_task").iterator().next().getLong(0));
+    assertEquals(
+        0L, offload.sql("SELECT count(*) FROM offload_task_all").iterator().next().getLong(0));
   }
 
   @Test

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.offload.config.DatabaseConfig;
 import dev.offload.task.AttemptEnd;
 import dev.offload.task.Callbacks;
+import dev.offload.task.Lane;
+import dev.offload.task.NewTask;
+import dev.offload.task.Task;
 import dev.offload.task.TaskState;
 import dev.offload.testing.PgTestDatabase;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -19,11 +23,15 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -179,7 +187,9 @@ class MigrationsTest {
           .endAttempts(
               List.of(new AttemptEnd(running, 1, TaskState.COMPLETED, null, "1", null)), now)
           .await();
-      new TaskStore(pool, wakeups, config).cancel(waiting, now).await();
+      new TaskStore(pool, wakeups, config, Clock.systemUTC(), Duration.ofDays(7))
+          .cancel(waiting, now)
+          .await();
     } finally {
       pool.close().await();
     }
@@ -200,6 +210,169 @@ class MigrationsTest {
       assertEquals(Callbacks.TIMEOUT.toMillis(), callback.getLong("timeout_ms"));
       assertEquals("available", callback.getString("state"));
     }
+  }
+
+  /**
+   * V012 splits the task table into live tasks and a partitioned history. A v011 schema with a task
+   * in every state, unique keys and a result file upgrades without losing or changing any of them,
+   * and every operation then works on them: end, retry, cancel, claim, unique keys, retention.
+   */
+  @Test
+  void
+      a_populated_v011_schema_upgrades_with_tasks_in_every_state_and_every_operation_works_on_them()
+          throws Exception {
+    Migrations.flyway(config).target("11").load().migrate();
+    Map<String, UUID> ids = new HashMap<>();
+    for (String state :
+        List.of(
+            "available",
+            "scheduled",
+            "running",
+            "retryable",
+            "completed",
+            "cancelled",
+            "discarded")) {
+      ids.put(state, UUID.randomUUID());
+    }
+    query(
+        """
+        INSERT INTO %1$s.offload_task (id, kind, queue, state, args, priority, attempt, max_attempts,
+            timeout_ms, progress, result, errors, created_at, scheduled_at, attempted_at, attempted_by,
+            finalized_at, lease_expires_at, unique_key, lane)
+        VALUES
+          ('%2$s', 'noop', 'default', 'available', '{"n":1}', 5, 0, 3, 30000, NULL, NULL, '[]',
+           '2025-03-01T09:00:00Z', '2025-03-01T09:00:00Z', NULL, NULL, NULL, NULL, 'key-available', 'async'),
+          ('%3$s', 'noop', 'default', 'scheduled', '{}', 5, 0, 3, 30000, NULL, NULL, '[]',
+           '2025-03-01T09:00:00Z', '2025-03-01T12:00:00Z', NULL, NULL, NULL, NULL, NULL, 'async'),
+          ('%4$s', 'noop', 'default', 'running', '{}', 5, 1, 3, 30000, 0.5, NULL, '[]',
+           '2025-03-01T09:00:00Z', '2025-03-01T09:00:00Z', '2025-03-01T09:00:10Z', 'node-a', NULL,
+           '2025-03-01T09:05:00Z', NULL, 'async'),
+          ('%5$s', 'noop', 'default', 'retryable', '{}', 5, 1, 3, 30000, NULL, NULL,
+           '[{"at":"2025-03-01T09:00:05Z","attempt":1,"message":"boom"}]',
+           '2025-03-01T09:00:00Z', '2025-03-01T09:10:00Z', '2025-03-01T09:00:01Z', 'node-a', NULL, NULL,
+           NULL, 'async'),
+          ('%6$s', 'noop', 'default', 'completed', '{}', 5, 1, 3, 30000, 1, '{"ok":true}', '[]',
+           '2025-03-01T08:00:00Z', '2025-03-01T08:00:00Z', '2025-03-01T08:00:01Z', 'node-a',
+           '2025-03-01T08:00:02Z', NULL, 'key-completed', 'async'),
+          ('%7$s', 'noop', 'default', 'cancelled', '{}', 5, 0, 3, 30000, NULL, NULL, '[]',
+           '2025-03-01T08:00:00Z', '2025-03-01T08:00:00Z', NULL, NULL, '2025-03-01T08:30:00Z', NULL, NULL,
+           'async'),
+          ('%8$s', 'noop', 'default', 'discarded', '{}', 5, 3, 3, 30000, 0.2, NULL,
+           '[{"at":"2025-03-01T08:59:00Z","attempt":3,"message":"no"}]',
+           '2025-03-01T08:00:00Z', '2025-03-01T08:59:00Z', '2025-03-01T08:58:00Z', 'node-a',
+           '2025-03-01T08:59:00Z', NULL, NULL, 'async');
+        INSERT INTO %1$s.offload_file (id, task_id, role, content_type, size, created_at)
+        VALUES (gen_random_uuid(), '%6$s', 'result', 'text/plain', 0, '2025-03-01T08:00:02Z')"""
+            .formatted(
+                config.schema(),
+                ids.get("available"),
+                ids.get("scheduled"),
+                ids.get("running"),
+                ids.get("retryable"),
+                ids.get("completed"),
+                ids.get("cancelled"),
+                ids.get("discarded")));
+    Map<String, String> before = taskRows();
+
+    Migrations.apply(config);
+
+    assertEquals(oncePerFile(), successfulRunsPerScript());
+    assertEquals(before, taskRows(), "every task kept, every column unchanged");
+    assertEquals(4, count("SELECT count(*) FROM " + config.schema() + ".offload_task"));
+    assertEquals(3, count("SELECT count(*) FROM " + config.schema() + ".offload_task_done"));
+    Instant now = Instant.parse("2025-03-01T09:00:30Z");
+    Pool pool = Database.pool(vertx, config);
+    try {
+      Wakeups wakeups = new Wakeups(vertx, pool, config.notifyChannel());
+      TaskStore store =
+          new TaskStore(
+              pool, wakeups, config, Clock.fixed(now, ZoneOffset.UTC), Duration.ofDays(7));
+      AttemptStore attempts = new AttemptStore(pool, wakeups);
+      for (Map.Entry<String, UUID> task : ids.entrySet()) {
+        assertEquals(
+            task.getKey(),
+            store.get(task.getValue()).await().orElseThrow().state().wireName(),
+            "the API sees the " + task.getKey() + " task");
+      }
+      NewTask sameKey =
+          new NewTask(
+              "noop",
+              Lane.ASYNC,
+              "default",
+              new JsonObject(),
+              5,
+              3,
+              Duration.ofSeconds(30),
+              null,
+              "key-completed",
+              null);
+      Submitted again = store.insert(sameKey, now).await();
+      assertFalse(again.created(), "a finished task still holds its unique key");
+      assertEquals(ids.get("completed"), again.task().id());
+
+      assertEquals(
+          1,
+          attempts
+              .endAttempts(
+                  List.of(
+                      new AttemptEnd(ids.get("running"), 1, TaskState.COMPLETED, null, "7", null)),
+                  now)
+              .await());
+      assertEquals(
+          TaskState.DISCARDED, store.get(ids.get("discarded")).await().orElseThrow().state());
+      assertEquals(
+          TaskState.AVAILABLE,
+          store.retry(ids.get("discarded"), now).await().orElseThrow().state());
+      assertEquals(
+          TaskState.CANCELLED,
+          store.cancel(ids.get("scheduled"), now).await().orElseThrow().state());
+      List<UUID> claimed =
+          attempts
+              .claim(ClaimScope.inLane(Lane.ASYNC), 10, "node-b", now, Duration.ofMinutes(1))
+              .await()
+              .stream()
+              .map(Task::id)
+              .toList();
+      assertEquals(Set.of(ids.get("available"), ids.get("discarded")), Set.copyOf(claimed));
+      assertEquals(
+          TaskState.COMPLETED, store.get(ids.get("running")).await().orElseThrow().state());
+
+      // Retention: the tasks finished before the upgrade go from the legacy partition, their unique
+      // key and result file with them; those finished since stay.
+      assertEquals(
+          Optional.of(2),
+          attempts.pruneFinished(Instant.parse("2025-03-01T09:00:00Z"), 100).await());
+      assertTrue(store.get(ids.get("completed")).await().isEmpty());
+      assertTrue(store.get(ids.get("cancelled")).await().isEmpty());
+      assertTrue(store.get(ids.get("running")).await().isPresent());
+      assertEquals(0, count("SELECT count(*) FROM " + config.schema() + ".offload_file"));
+      assertTrue(store.insert(sameKey, now).await().created(), "the pruned task's key is free");
+    } finally {
+      pool.close().await();
+    }
+  }
+
+  /** Every task of the schema as the text of its row, by id, wherever it is kept. */
+  private Map<String, String> taskRows() {
+    String table =
+        count(
+                    "SELECT count(*) FROM pg_class WHERE relname = 'offload_task_all' AND"
+                        + " relnamespace = '"
+                        + config.schema()
+                        + "'::regnamespace")
+                > 0
+            ? "offload_task_all"
+            : "offload_task";
+    Map<String, String> rows = new HashMap<>();
+    query(
+            "SELECT id::text, (id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms,"
+                + " progress, result, errors, created_at, scheduled_at, attempted_at, attempted_by,"
+                + " finalized_at, lease_expires_at, unique_key, lane)::text AS task FROM "
+                + config.schema()
+                + "."
+                + table)
+        .forEach(row -> rows.put(row.getString("id"), row.getString("task")));
+    return rows;
   }
 
   private Object applyWhenReleased(CountDownLatch start) throws InterruptedException {

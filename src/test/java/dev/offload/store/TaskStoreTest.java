@@ -30,6 +30,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -64,6 +65,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TaskStoreTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
+
+  /** What the store's reads take as now, with RETENTION: every task these tests finish is seen. */
+  private static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
+
+  private static final Duration RETENTION = Duration.ofDays(7);
   private static final Duration LEASE = Duration.ofSeconds(30);
   private static final String NODE = "node-a";
   private static final String OTHER_NODE = "node-b";
@@ -94,7 +100,7 @@ class TaskStoreTest {
     db.truncate(vertx);
     pool = db.pool(vertx);
     Wakeups wakeups = wakeups(pool);
-    store = new TaskStore(pool, wakeups, db.config());
+    store = new TaskStore(pool, wakeups, db.config(), CLOCK, RETENTION);
     attempts = new AttemptStore(pool, wakeups);
   }
 
@@ -174,7 +180,7 @@ class TaskStoreTest {
       Row row =
           db.sql(
                   vertx,
-                  "SELECT kind, state, lease_expires_at FROM offload_task WHERE id = $1",
+                  "SELECT kind, state, lease_expires_at FROM offload_task_all WHERE id = $1",
                   task.id())
               .iterator()
               .next();
@@ -200,7 +206,7 @@ class TaskStoreTest {
       assertTrue(first.id().compareTo(second.id()) < 0);
       assertTrue(second.id().compareTo(third.id()) < 0);
       List<UUID> databaseOrder =
-          sql("SELECT id FROM offload_task ORDER BY id").stream()
+          sql("SELECT id FROM offload_task_all ORDER BY id").stream()
               .map(row -> row.getUUID("id"))
               .toList();
       assertEquals(List.of(first.id(), second.id(), third.id()), databaseOrder);
@@ -488,8 +494,8 @@ class TaskStoreTest {
     void claimAvailable_never_claims_a_cancelled_task() {
       sql(
           """
-          INSERT INTO offload_task (id, kind, queue, state, priority, max_attempts, timeout_ms,
-                                    created_at, scheduled_at, finalized_at)
+          INSERT INTO offload_task_done (id, kind, queue, state, priority, max_attempts, timeout_ms,
+                                         created_at, scheduled_at, finalized_at)
           VALUES ($1, 'a', 'default', 'cancelled', 5, 3, 1000, $2, $2, $2)""",
           UUID.randomUUID(),
           utc(T0));
@@ -508,7 +514,8 @@ class TaskStoreTest {
               new DatabaseConfig(db.config().url(), db.schema(), claimers, Duration.ofMillis(200)));
       try {
         Wakeups sharedWakeups = wakeups(bigPool);
-        TaskStore sharedStore = new TaskStore(bigPool, sharedWakeups, db.config());
+        TaskStore sharedStore =
+            new TaskStore(bigPool, sharedWakeups, db.config(), CLOCK, RETENTION);
         AttemptStore sharedAttempts = new AttemptStore(bigPool, sharedWakeups);
         Future.all(
                 IntStream.range(0, taskCount)
@@ -542,7 +549,7 @@ class TaskStoreTest {
         assertEquals(taskCount, claimedIds.size(), "no task was handed out twice");
         assertTrue(nodesThatClaimed.size() > 1, "claimers ran side by side: " + nodesThatClaimed);
         Row totals =
-            sql("SELECT count(*) AS running, max(attempt) AS max_attempt FROM offload_task "
+            sql("SELECT count(*) AS running, max(attempt) AS max_attempt FROM offload_task_all "
                     + "WHERE state = 'running'")
                 .iterator()
                 .next();
@@ -999,7 +1006,7 @@ class TaskStoreTest {
       assertFalse(second.created());
       assertEquals(first.task().id(), second.task().id());
       assertEquals("order-42", second.task().uniqueKey());
-      assertEquals(1L, count("SELECT count(*) FROM offload_task"));
+      assertEquals(1L, count("SELECT count(*) FROM offload_task_all"));
     }
 
     @Test
@@ -1011,7 +1018,8 @@ class TaskStoreTest {
               new DatabaseConfig(
                   db.config().url(), db.schema(), submitters, Duration.ofMillis(200)));
       try {
-        TaskStore sharedStore = new TaskStore(bigPool, wakeups(bigPool), db.config());
+        TaskStore sharedStore =
+            new TaskStore(bigPool, wakeups(bigPool), db.config(), CLOCK, RETENTION);
         List<Future<Submitted>> all =
             IntStream.range(0, submitters)
                 .mapToObj(i -> sharedStore.insert(keyed("same-key"), T0))
@@ -1020,7 +1028,7 @@ class TaskStoreTest {
 
         assertEquals(1, all.stream().filter(f -> f.result().created()).count());
         assertEquals(1, all.stream().map(f -> f.result().task().id()).distinct().count());
-        assertEquals(1L, count("SELECT count(*) FROM offload_task"));
+        assertEquals(1L, count("SELECT count(*) FROM offload_task_all"));
       } finally {
         bigPool.close().await();
       }
@@ -1049,7 +1057,7 @@ class TaskStoreTest {
 
       assertThrows(PgException.class, () -> store.insertMany(tasks, T0).await());
 
-      assertEquals(0L, count("SELECT count(*) FROM offload_task"));
+      assertEquals(0L, count("SELECT count(*) FROM offload_task_all"));
     }
 
     @Test
@@ -1063,7 +1071,7 @@ class TaskStoreTest {
 
       assertEquals(existing, ids.get(0));
       assertEquals(ids.get(1), ids.get(3));
-      assertEquals(3L, count("SELECT count(*) FROM offload_task"));
+      assertEquals(3L, count("SELECT count(*) FROM offload_task_all"));
     }
 
     @Test
@@ -1107,7 +1115,7 @@ class TaskStoreTest {
       assertEquals(new Submitted(existing, false), submitted.get(0));
       assertTrue(submitted.get(1).created());
       assertEquals(new Submitted(submitted.get(1).task(), false), submitted.get(2));
-      assertEquals(2L, count("SELECT count(*) FROM offload_task"));
+      assertEquals(2L, count("SELECT count(*) FROM offload_task_all"));
     }
   }
 
@@ -1318,7 +1326,7 @@ class TaskStoreTest {
           1, attempts.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
       assertEquals(
           0, attempts.claim(BLOCKING.inQueue("reports", 3), 10, NODE, now, LEASE).await().size());
-      assertEquals(3, count("SELECT count(*) FROM offload_task WHERE state = 'running'"));
+      assertEquals(3, count("SELECT count(*) FROM offload_task_all WHERE state = 'running'"));
     }
 
     @Test
@@ -1370,7 +1378,7 @@ class TaskStoreTest {
         Future.all(claims).await();
 
         assertEquals(5, claims.stream().mapToInt(claim -> claim.result().size()).sum());
-        assertEquals(5, count("SELECT count(*) FROM offload_task WHERE state = 'running'"));
+        assertEquals(5, count("SELECT count(*) FROM offload_task_all WHERE state = 'running'"));
       } finally {
         bigPool.close().await();
       }
@@ -1461,7 +1469,7 @@ class TaskStoreTest {
           .await();
 
       assertEquals(
-          0L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
+          0L, count("SELECT count(*) FROM offload_task_all WHERE kind = '" + Callbacks.KIND + "'"));
     }
 
     @Test
@@ -1477,7 +1485,7 @@ class TaskStoreTest {
 
       assertCallback(callbackOf(discarded), discarded, NewTask.DEFAULT_QUEUE, 5, now);
       assertEquals(
-          1L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
+          1L, count("SELECT count(*) FROM offload_task_all WHERE kind = '" + Callbacks.KIND + "'"));
       assertEquals(TaskState.RETRYABLE, store.get(retried).await().orElseThrow().state());
     }
 
@@ -1493,7 +1501,7 @@ class TaskStoreTest {
 
       assertCallback(callbackOf(waiting), waiting, NewTask.DEFAULT_QUEUE, 5, T0.plusSeconds(1));
       assertEquals(
-          1L, count("SELECT count(*) FROM offload_task WHERE kind = '" + Callbacks.KIND + "'"));
+          1L, count("SELECT count(*) FROM offload_task_all WHERE kind = '" + Callbacks.KIND + "'"));
 
       attempts
           .endAttempts(
@@ -1541,7 +1549,7 @@ class TaskStoreTest {
     private Task callbackOf(UUID taskId) {
       RowSet<Row> rows =
           sql(
-              "SELECT id FROM offload_task WHERE kind = $1 AND args ->> 'task_id' = $2",
+              "SELECT id FROM offload_task_all WHERE kind = $1 AND args ->> 'task_id' = $2",
               Callbacks.KIND,
               taskId.toString());
       assertEquals(1, rows.size(), "one callback task for " + taskId);
@@ -1879,7 +1887,7 @@ class TaskStoreTest {
 
   private Instant leaseExpiresAt(UUID id) {
     OffsetDateTime lease =
-        sql("SELECT lease_expires_at FROM offload_task WHERE id = $1", id)
+        sql("SELECT lease_expires_at FROM offload_task_all WHERE id = $1", id)
             .iterator()
             .next()
             .getOffsetDateTime("lease_expires_at");

@@ -339,6 +339,6 @@ public final class OffloadNodeExtension
 
   /** How many tasks match the SQL condition {@code where}, e.g. {@code "state = 'completed'"}. */
   public long countTasks(String where) {
-    return sql("SELECT count(*) FROM offload_task WHERE " + where).iterator().next().getLong(0);
+    return sql("SELECT count(*) FROM offload_task_all WHERE " + where).iterator().next().getLong(0);
   }
 }

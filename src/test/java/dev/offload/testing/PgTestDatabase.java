@@ -92,7 +92,8 @@ public final class PgTestDatabase {
   public void truncate(Vertx vertx) {
     sql(
         vertx,
-        "TRUNCATE offload_node, offload_task, offload_user, offload_file_chunk, offload_file CASCADE");
+        "TRUNCATE offload_node, offload_task, offload_task_done, offload_task_key, offload_user,"
+            + " offload_file_chunk, offload_file CASCADE");
   }
 
   public void drop(Vertx vertx) {
