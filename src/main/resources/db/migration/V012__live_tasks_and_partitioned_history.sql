@@ -164,14 +164,15 @@ BEGIN
 END
 $$;
 
--- Retention: removes tasks finalized before cutoff, with their unique keys and files. Drops the partitions
--- that have wholly expired, then deletes up to batch rows of the default and legacy partitions, oldest
--- first. Returns how many tasks it removed, or -1 when the drops could not get their lock at once.
+-- Retention: removes tasks finalized before cutoff, with their unique keys and files. Drops the oldest
+-- partitions that have wholly expired, four at most, then deletes up to batch rows of the default and legacy
+-- partitions, oldest first. Returns how many tasks it removed (call again while that is above 0), or -1 when
+-- the drops could not get their lock at once.
 --
--- Dropping partitions takes an exclusive lock on offload_task_done for a moment. Everything slow (counting,
--- deleting keys and files) is done before, and the lock is only waited for briefly: a waiting exclusive lock
--- stalls every statement queued behind it. Statements on the history hold theirs for milliseconds, so the
--- caller tries again soon.
+-- Dropping partitions takes an exclusive lock on offload_task_done. Everything slow (counting, deleting keys
+-- and files) is done before, a few partitions at a time keep it short, and the lock is only waited for
+-- briefly: a waiting exclusive lock stalls every statement queued behind it. Statements on the history hold
+-- theirs for milliseconds, so the caller tries again soon.
 CREATE FUNCTION offload_task_done_prune(cutoff timestamptz, batch integer) RETURNS integer
     LANGUAGE plpgsql SET timezone = 'UTC' AS $$
 DECLARE
@@ -182,8 +183,9 @@ DECLARE
     removed integer := 0;
     source text;
 BEGIN
-    SELECT array_agg(p.name ORDER BY p.from_at) INTO expired
-    FROM offload_task_done_partitions() AS p WHERE p.to_at <= cutoff;
+    SELECT array_agg(name ORDER BY from_at) INTO expired
+    FROM (SELECT p.name, p.from_at FROM offload_task_done_partitions() AS p
+          WHERE p.to_at <= cutoff ORDER BY p.from_at LIMIT 4) AS oldest;
     IF expired IS NOT NULL THEN
         FOREACH part IN ARRAY expired LOOP
             EXECUTE format('DELETE FROM %I.offload_task_key AS k USING %I.%I AS t'

@@ -7,6 +7,8 @@ import dev.offload.store.NodeStore;
 import dev.offload.support.OutageLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * are dropped whole, and the tasks outside partitions go in batches of {@value #BATCH} rows.
  */
 final class RetentionPruner {
+
+  private static final Logger LOG = System.getLogger(RetentionPruner.class.getName());
 
   static final int BATCH = 1_000;
 
@@ -95,7 +99,7 @@ final class RetentionPruner {
     Duration width = partitionWidth(config.retention());
     return attempts
         .coverHistory(now.plus(width.multipliedBy(2)), width)
-        .compose(added -> pruneBatches(cutoff, DROP_TRIES))
+        .compose(added -> pruneBatches(cutoff, DROP_TRIES, new Tally()))
         .compose(ignored -> nodes.pruneDead(cutoff))
         .compose(ignored -> files.pruneOrphans(now.minus(ORPHAN_UPLOAD_AGE)))
         .<Void>mapEmpty()
@@ -103,24 +107,49 @@ final class RetentionPruner {
         .onFailure(outageLog::failed);
   }
 
-  private Future<Void> pruneBatches(Instant cutoff, int dropTries) {
+  /**
+   * Statements of the retention until nothing is left to remove; logs what they removed and the
+   * database time they took.
+   */
+  private Future<Void> pruneBatches(Instant cutoff, int dropTries, Tally tally) {
+    long started = System.nanoTime();
     return attempts
         .pruneFinished(cutoff, BATCH)
         .compose(
             (Optional<Integer> removed) -> {
-              if (removed.isEmpty()) {
-                return Future.succeededFuture(); // another node prunes
+              tally.statements++;
+              tally.nanos += System.nanoTime() - started;
+              if (removed.isPresent() && removed.get() < 0 && dropTries > 1) {
+                return vertx
+                    .timer(DROP_RETRY.toMillis())
+                    .compose(fired -> pruneBatches(cutoff, dropTries - 1, tally));
               }
-              if (removed.get() < 0) {
-                return dropTries <= 1
-                    ? Future.succeededFuture()
-                    : vertx
-                        .timer(DROP_RETRY.toMillis())
-                        .compose(fired -> pruneBatches(cutoff, dropTries - 1));
+              if (removed.isPresent() && removed.get() > 0) {
+                tally.removed += removed.get();
+                return pruneBatches(cutoff, dropTries, tally);
               }
-              return removed.get() >= BATCH
-                  ? pruneBatches(cutoff, dropTries)
-                  : Future.succeededFuture();
+              // Done; or another node prunes; or the drops found no moment free for their lock.
+              if (tally.removed > 0) {
+                LOG.log(
+                    Level.INFO,
+                    "pruning: removed "
+                        + tally.removed
+                        + " finished tasks older than "
+                        + cutoff
+                        + " in "
+                        + tally.nanos / 1_000_000
+                        + " ms of database time ("
+                        + tally.statements
+                        + " statements)");
+              }
+              return Future.succeededFuture();
             });
+  }
+
+  /** What one run's statements removed, and the time they took. */
+  private static final class Tally {
+    long removed;
+    long nanos;
+    int statements;
   }
 }
