@@ -17,17 +17,28 @@ final class BackgroundSubmitter {
   private final Vertx vertx;
   private final TaskClient tasks;
   private final double perSecond;
+  private final Listener listener;
   private final ErrorTally errors = new ErrorTally();
   private long timer = -1;
   private long startNanos;
   private long stopNanos;
   private volatile long sent;
-  private int inFlight;
+  private volatile int inFlight;
+
+  /** Told of each accepted submission: when it was sent ({@link System#nanoTime()}) and the task as answered. */
+  interface Listener {
+    void accepted(long sentNanos, JsonObject task);
+  }
 
   BackgroundSubmitter(Vertx vertx, TaskClient tasks, double perSecond) {
+    this(vertx, tasks, perSecond, (sentNanos, task) -> { });
+  }
+
+  BackgroundSubmitter(Vertx vertx, TaskClient tasks, double perSecond, Listener listener) {
     this.vertx = vertx;
     this.tasks = tasks;
     this.perSecond = perSecond;
+    this.listener = listener;
   }
 
   void start() {
@@ -41,15 +52,23 @@ final class BackgroundSubmitter {
     stopNanos = System.nanoTime();
   }
 
+  /** Whether no submission waits for its answer (once stopped: all have been answered or have failed). */
+  boolean idle() {
+    return inFlight == 0;
+  }
+
   private void submitDue() {
     long due = (long) ((System.nanoTime() - startNanos) / 1e9 * perSecond);
     while (sent < due && inFlight < MAX_IN_FLIGHT) {
       sent++;
       inFlight++;
+      long sentNanos = System.nanoTime();
       tasks.submit("noop", new JsonObject()).onComplete(answered -> {
         inFlight--;
         if (answered.failed()) {
           errors.add(answered.cause());
+        } else {
+          listener.accepted(sentNanos, answered.result());
         }
       });
     }

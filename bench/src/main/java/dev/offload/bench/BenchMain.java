@@ -39,6 +39,21 @@ public final class BenchMain {
       enqueue-latency --base URL --tasks N [--background-rate R] [--poll-ms P (2)]
                      N noop tasks one at a time, each awaited until it starts: created_at -> attempted_at
                      percentiles; --background-rate: meanwhile R other noop submissions per second
+      wear-snapshot  --base URL --database-url URL --rate R --window-s W --before-windows B --hold-s H
+                     --after-windows A --windows-file FILE [--warmup-s S (30)] [--autovacuum-naptime-s N]
+                     R noop tasks/s (open loop) for S uncounted s, then B windows of W s; a repeatable-read
+                     transaction then holds its snapshot for H s; A windows after it. Per window (a JSON line
+                     appended to FILE): created_at -> attempted_at p50/p99/max of the tasks sent in it (read from
+                     the database after the load), dead tuples of the task tables at its end, autovacuum runs
+      wear-retention --base URL --database-url URL --rate R --window-s W --before-windows B --after-windows A
+                     --oldest UUID --newest UUID --cap-s C --locked-marker FILE --windows-file FILE
+                     [--warmup-s S (30)] [--autovacuum-naptime-s N]
+                     takes the retention lock, writes the marker, waits for the node at --base to be ready; the
+                     load as above; after B windows lets the lock go and follows the pruning (the oldest and the
+                     newest seeded finished task gone) for C s at most; A windows after the one it ended in.
+                     Both: where the server's autovacuum is off, it is emulated (its thresholds and cost limits)
+                     every autovacuum_naptime, or every N s
+      windows        FILE          markdown table of the windows in FILE (wear-snapshot, wear-retention)
       burst          --url URL --requests N [--timeout-s T (default 120)] [--open-via URL]
                      N concurrent GETs, one connection each; --open-via: open the N connections first with a
                      burst to that URL (e.g. /health), so the measured burst runs on open connections
@@ -54,6 +69,7 @@ public final class BenchMain {
   private static final int DEFAULT_BURST_TIMEOUT_SECONDS = 120;
   private static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
   private static final double DEFAULT_WARM_UP_SECONDS = 2;
+  private static final double DEFAULT_WEAR_WARM_UP_SECONDS = 30;
 
   private BenchMain() {
   }
@@ -86,6 +102,11 @@ public final class BenchMain {
       case "targets" -> {
         expectArguments(args, 3, "targets takes SPEC and DIR");
         System.out.print(TargetsReport.markdown(Path.of(args[1]), Path.of(args[2])));
+        return 0;
+      }
+      case "windows" -> {
+        expectArguments(args, 2, "windows takes exactly one FILE");
+        System.out.print(WindowsReport.markdown(ResultLines.read(Path.of(args[1]))));
         return 0;
       }
       case "check" -> {
@@ -139,6 +160,25 @@ public final class BenchMain {
         Double rate = options.optionalPositiveDouble("background-rate");
         int pollMillis = options.positiveInt("poll-ms", 2);
         yield vertx -> new EnqueueLatencyBenchmark(vertx, base, tasks, rate == null ? 0 : rate, pollMillis);
+      }
+      case "wear-snapshot" -> {
+        WearSnapshotBenchmark.Plan plan = new WearSnapshotBenchmark.Plan(options.string("base"),
+          options.string("database-url"), options.positiveDouble("rate"),
+          options.positiveDouble("warmup-s", DEFAULT_WEAR_WARM_UP_SECONDS), options.positiveDouble("window-s"),
+          options.nonNegativeInt("before-windows", 1), options.positiveDouble("hold-s"),
+          options.positiveInt("after-windows"), options.optionalPositiveDouble("autovacuum-naptime-s"),
+          options.string("windows-file"));
+        yield vertx -> new WearSnapshotBenchmark(vertx, plan);
+      }
+      case "wear-retention" -> {
+        WearRetentionBenchmark.Plan plan = new WearRetentionBenchmark.Plan(options.string("base"),
+          options.string("database-url"), options.positiveDouble("rate"),
+          options.positiveDouble("warmup-s", DEFAULT_WEAR_WARM_UP_SECONDS), options.positiveDouble("window-s"),
+          options.nonNegativeInt("before-windows", 1), options.positiveInt("after-windows"),
+          options.uuid("oldest"), options.uuid("newest"), options.positiveDouble("cap-s"),
+          options.string("locked-marker"), options.optionalPositiveDouble("autovacuum-naptime-s"),
+          options.string("windows-file"));
+        yield vertx -> new WearRetentionBenchmark(vertx, plan);
       }
       case "burst" -> {
         String url = options.string("url");

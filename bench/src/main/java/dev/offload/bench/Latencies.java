@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Durations of one benchmark, in milliseconds. Samples are at most a few thousand, so exact nearest-rank
+ * Durations of one benchmark, in milliseconds. Samples are at most a few hundred thousand, so exact nearest-rank
  * percentiles over a sorted copy are cheap and need no histogram. Synchronized because samples may arrive from
  * more than one event loop.
  */
@@ -15,6 +15,10 @@ final class Latencies {
 
   synchronized void addNanos(long nanos) {
     millis.add(nanos / 1_000_000.0);
+  }
+
+  synchronized void addMillis(double value) {
+    millis.add(value);
   }
 
   synchronized int count() {

@@ -2,6 +2,7 @@ package dev.offload.bench;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The {@code --name value} options of one subcommand. Each getter consumes its option; whatever is left is
@@ -69,6 +70,15 @@ final class Options {
   /** The option's value, or null when it was not given. */
   Integer optionalPositiveInt(String name) {
     return values.containsKey(name) ? positiveInt(name) : null;
+  }
+
+  UUID uuid(String name) {
+    String text = string(name);
+    try {
+      return UUID.fromString(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--" + name + " is not a UUID: " + text);
+    }
   }
 
   boolean has(String name) {

@@ -7,7 +7,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
-/** The service's task endpoints: {@code POST /tasks} and {@code GET /tasks/{id}}. */
+/** The service's task endpoints, {@code POST /tasks} and {@code GET /tasks/{id}}, and its readiness. */
 final class TaskClient {
 
   /** Generous: a request this slow is a failure whatever the benchmark. */
@@ -27,6 +27,11 @@ final class TaskClient {
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     JsonObject body = new JsonObject().put("kind", kind).put("args", args);
     return Http.exchange(client, options, body.toBuffer(), 202).map(JsonObject::new);
+  }
+
+  /** Succeeds once the service answers {@code GET /ready} with 200. */
+  Future<Void> ready() {
+    return Http.exchange(client, options(HttpMethod.GET, "/ready"), null, 200).mapEmpty();
   }
 
   Future<JsonObject> get(String id) {
