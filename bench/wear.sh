@@ -50,9 +50,9 @@ wear_clear() {
   sql "TRUNCATE offload_task${done_table:+, $done_table} CASCADE"
 }
 
-# wear_seed N FROM TO: N finished noop tasks, finalized evenly over [FROM, TO) (SQL timestamptz expressions), into
-# the table finished tasks are kept in (its partitions for the range created first, where the schema has the
-# function for it), in chunks of $wear_seed_chunk rows, each its own statement and transaction: progress shows, and
+# wear_seed N FROM TO WIDTH: N finished noop tasks, finalized evenly over [FROM, TO) (SQL timestamptz expressions),
+# into the table finished tasks are kept in (where that is the partitioned history, its partitions of WIDTH, the
+# node's for its retention, are made for the range first), in chunks of $wear_seed_chunk rows, each its own statement and transaction: progress shows, and
 # no transaction is larger than a chunk. Set-based. Ids are UUIDv7 of created_at built from bytes: 48 bits of
 # milliseconds, version 7, 12 bits of the row number (RFC 9562's counter within a millisecond), the variant and 62
 # random bits. The schema's offload_uuid_v7() and gen_random_uuid() both cost about 10 us a row here (a function
@@ -61,14 +61,14 @@ wear_clear() {
 # one error each) and cancelled before they ran (1%); created, scheduled, attempted and finalized within 45 ms of
 # each other. Prints the seconds it took.
 wear_seed() {
-  local tasks=$1 from=$2 to=$3 table started lo hi
+  local tasks=$1 from=$2 to=$3 width=$4 table started lo hi
   table=$(wear_finished_table)
   started=$(date +%s.%N)
   # Fixed once (as epoch seconds), so that every chunk spreads its rows over the same range.
   read -r from to <<<"$(sql "SELECT extract(epoch FROM ($from)::timestamptz), extract(epoch FROM ($to)::timestamptz)" | tr '|' ' ')"
-  if [[ $table != offload_task && \
-        $(sql "SELECT to_regprocedure('offload_task_done_partitions(timestamptz,timestamptz)') IS NOT NULL") == t ]]; then
-    sql "SELECT offload_task_done_partitions(to_timestamp($from), to_timestamp($to))" >/dev/null
+  if [[ $table != offload_task ]]; then
+    # The partitions the node would have made as these tasks became final, of the width its retention gives.
+    sql "SELECT offload_task_done_cover(to_timestamp($from), to_timestamp($to), interval '$width')" >/dev/null
   fi
   for ((lo = 0; lo < tasks; lo += wear_seed_chunk)); do
     hi=$((lo + wear_seed_chunk < tasks ? lo + wear_seed_chunk : tasks))
@@ -187,7 +187,7 @@ wear_retained() {
   wear_clear
   local seed_s vacuum_s
   log "$name: seeding $wear_retained_tasks finished tasks"
-  seed_s=$(wear_seed "$wear_retained_tasks" "now() - interval '7 days'" "now() - interval '1 hour'")
+  seed_s=$(wear_seed "$wear_retained_tasks" "now() - interval '7 days'" "now() - interval '1 hour'" "1 day")
   log "$name: VACUUM (ANALYZE) of the seeded table"
   vacuum_s=$(wear_vacuum)
   record wear-seed "{\"seeded_tasks\":$wear_retained_tasks,\"seed_s\":$seed_s,\"seed_rows_per_s\":$(calc "$wear_retained_tasks / $seed_s" 0),\"vacuum_s\":$vacuum_s,\"table_mib\":$(wear_table_mib),\"errors\":0}"
@@ -275,7 +275,7 @@ wear_retention() {
     log "$name: run $run of $runs"
     wear_clear
     log "$name: seeding $wear_pruned_tasks finished tasks past the retention"
-    seed_s=$(wear_seed "$wear_pruned_tasks" "now() - interval '8 days'" "now() - interval '2 days'")
+    seed_s=$(wear_seed "$wear_pruned_tasks" "now() - interval '8 days'" "now() - interval '2 days'" "1 hour")
     vacuum_s=$(wear_vacuum)
     table=$(wear_finished_table)
     oldest=$(sql "SELECT id FROM $table ORDER BY finalized_at LIMIT 1")
