@@ -305,7 +305,9 @@ final class TaskSql {
    * $5 lane ('blocking' or 'async'). The lane leads the claim index (offload_task_due), so a claim reads only
    * its own lane's due rows. SKIP LOCKED lets claimers on many nodes run at once without waiting on each
    * other or taking a task twice; the CTE fixes the chosen rows before the UPDATE touches them. Claim order:
-   * lower priority first, then the longest due, then by id.
+   * lower priority first, then the longest due, then by id. The chosen ids reach the UPDATE as an
+   * array, so that it finds each through the primary key: joined to the CTE instead, the generic
+   * plan (which cannot know the LIMIT) hashes the whole table, every waiting task, on every claim.
    */
 
   /** Due tasks of lane $5 in any queue: the claim of a node without queue limits. */
@@ -351,8 +353,7 @@ final class TaskSql {
         UPDATE offload_task AS task
         SET state = 'running', attempt = task.attempt + 1, attempted_at = $1, attempted_by = $4,
             lease_expires_at = $2, progress = NULL
-        FROM due
-        WHERE task.id = due.id
+        WHERE task.id = ANY (ARRAY(SELECT id FROM due))
         RETURNING %s"""
         .formatted(filter, limit, CLAIMED_COLUMNS);
   }
@@ -524,7 +525,8 @@ final class TaskSql {
    * several nodes rescue at once without blocking each other; the rows it takes are locked, so
    * whether each ends final (moved to the history: its cancellation was requested, or it has no
    * attempt left) or retryable (updated in place, without progress until its next attempt) is
-   * decided on its newest version. Returns one row: how many attempts were rescued, how many of
+   * decided on its newest version. The ids reach the DELETE and UPDATE as arrays, for the reason
+   * given above the claim statements. Returns one row: how many attempts were rescued, how many of
    * their tasks are retryable (due now), and how many callback tasks were inserted.
    */
   static final String TASK_RESCUE_STUCK =
@@ -537,16 +539,15 @@ final class TaskSql {
           LIMIT $3
           FOR UPDATE SKIP LOCKED
       ), finished AS (
-          DELETE FROM offload_task AS task USING stuck
-          WHERE task.id = stuck.id AND stuck.final
+          DELETE FROM offload_task AS task
+          WHERE task.id = ANY (ARRAY(SELECT id FROM stuck WHERE final))
           RETURNING task.*
       ), moved AS (
           %1$s
       ), retried AS (
           UPDATE offload_task AS task
           SET state = 'retryable', scheduled_at = $1, lease_expires_at = NULL, progress = NULL, errors = %2$s
-          FROM stuck
-          WHERE task.id = stuck.id AND NOT stuck.final
+          WHERE task.id = ANY (ARRAY(SELECT id FROM stuck WHERE NOT final))
           RETURNING task.id
       ), callbacks AS (
           %3$s
