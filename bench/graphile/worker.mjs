@@ -59,6 +59,7 @@ async function drain({ tasks, capMs }) {
     if (++started === tasks) allRan();
   });
   const capped = await Promise.race([allRanPromise.then(() => false), sleep(Math.max(capAtMs - nowMs(), 0)).then(() => true)]);
+  const allRanMs = nowMs();
   let endMs;
   let remaining;
   const count = async () => Number((await watcher.query("SELECT count(*) AS n FROM graphile_worker._private_jobs")).rows[0].n);
@@ -81,6 +82,9 @@ async function drain({ tasks, capMs }) {
   await watcher.end();
   const completed = tasks - remaining;
   const spanS = firstStartMs === null ? 0 : (endMs - firstStartMs) / 1000;
+  if (!capped) {
+    log(`worker: ${tasks} tasks ran in ${(allRanMs - firstStartMs).toFixed(1)} ms from the first task call; the last completion was committed ${(endMs - allRanMs).toFixed(1)} ms after the last call`);
+  }
   return { type: "drained", completed, capped, drain_s: spanS, job_errors: jobErrors };
 }
 
