@@ -13,8 +13,8 @@ import java.util.function.Function;
 
 /**
  * Command line of the load generator. A benchmark prints exactly one JSON line on stdout (logs go to stderr) and
- * exits 1 if anything failed, 2 on a usage mistake; {@code summarize}, {@code targets} and {@code check} read such
- * lines back for the report.
+ * exits 1 if anything failed, 2 on a usage mistake; {@code summarize}, {@code targets}, {@code check} and
+ * {@code ratio} read such lines back for the report.
  */
 public final class BenchMain {
 
@@ -64,6 +64,8 @@ public final class BenchMain {
       summarize      FILE          markdown table (median, min-max) of the JSON result lines in FILE
       targets        SPEC DIR      markdown table of targets (see TargetsReport) against DIR/<benchmark>.jsonl
       check          SPEC DIR      exits 1 unless every benchmark in SPEC produced each figure it names
+      ratio          DIR A:FIGURE B:FIGURE
+                                   median of benchmark A's FIGURE over median of B's, from DIR/<benchmark>.jsonl
     """;
 
   private static final int DEFAULT_BURST_TIMEOUT_SECONDS = 120;
@@ -114,6 +116,11 @@ public final class BenchMain {
         List<String> problems = FigureCheck.problems(Path.of(args[1]), Path.of(args[2]));
         problems.forEach(problem -> System.out.println("missing: " + problem));
         return problems.isEmpty() ? 0 : 1;
+      }
+      case "ratio" -> {
+        expectArguments(args, 4, "ratio takes DIR and two BENCHMARK:FIGURE");
+        System.out.println(FigureRatio.describe(Path.of(args[1]), FigureRef.parse(args[2]), FigureRef.parse(args[3])));
+        return 0;
       }
       default -> {
         Options options = new Options(args, 1);
