@@ -110,6 +110,17 @@ class AdminRoutesTest {
         "1 worker instance",
         () -> find(nodeList(), "worker-b").getInteger("worker_instances") == 1);
     for (String id : ids) {
+      // The worker kept may still be writing its attempt's end when the others are gone.
+      Eventually.isTrue(
+          "task " + id + " ended",
+          () ->
+              !"running"
+                  .equals(
+                      api.get("/tasks/" + id)
+                          .send()
+                          .await()
+                          .bodyAsJsonObject()
+                          .getString("state")));
       JsonObject task = api.get("/tasks/" + id).send().await().bodyAsJsonObject();
       assertEquals("completed", task.getString("state"), task.encode());
       assertEquals(1, task.getInteger("attempt"));
