@@ -51,7 +51,8 @@ DROP INDEX offload_task_unique_key;
 
 -- 4. History: partitioned by finalized_at. Partitions of one aligned width each (offload_task_done_<start>,
 -- UTC) are made ahead of time by offload_task_done_cover and dropped whole once expired; rows outside them
--- land in the default partition, which retention prunes row by row (a clock far from the partitions, say).
+-- land in the default partition, which retention prunes row by row (before the first partitions, or with a
+-- clock far from them).
 CREATE TABLE offload_task_done (LIKE offload_task_done_legacy INCLUDING DEFAULTS INCLUDING CONSTRAINTS)
     PARTITION BY RANGE (finalized_at);
 ALTER TABLE offload_task_done ADD CONSTRAINT offload_task_done_final CHECK (finalized_at IS NOT NULL);
@@ -106,7 +107,10 @@ CREATE FUNCTION offload_task_done_align(t timestamptz, width interval) RETURNS t
     SELECT to_timestamp(floor(extract(epoch FROM t) / extract(epoch FROM width)) * extract(epoch FROM width))
 $$;
 
--- Adds the partition [from_at, to_at), taking over the default partition's rows in that range.
+-- Adds the partition [from_at, to_at), empty: callers make partitions only where the default partition has no
+-- rows. Rows are never moved between partitions: a statement planned while a partition is being attached keeps
+-- the partitions it saw when it was planned, so it would miss rows moved into the new one (PostgreSQL attaches
+-- without blocking readers of the parent).
 CREATE FUNCTION offload_task_done_add(from_at timestamptz, to_at timestamptz) RETURNS void
     LANGUAGE plpgsql SET timezone = 'UTC' AS $$
 DECLARE
@@ -115,10 +119,6 @@ DECLARE
 BEGIN
     EXECUTE format('CREATE TABLE %I.%I (LIKE %I.offload_task_done INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
                    schema, part, schema);
-    EXECUTE format('WITH moved AS (DELETE FROM %I.offload_task_done_default'
-                   || ' WHERE finalized_at >= $1 AND finalized_at < $2 RETURNING *)'
-                   || ' INSERT INTO %I.%I SELECT * FROM moved', schema, schema, part)
-        USING from_at, to_at;
     -- The check matches the bounds, so attaching does not scan the new partition.
     EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I CHECK (finalized_at >= %L AND finalized_at < %L)',
                    schema, part, part || '_bounds', from_at, to_at);
@@ -128,25 +128,37 @@ END
 $$;
 
 -- Makes sure aligned partitions of the given width cover [from_at, to_at): contiguous with the existing ones,
--- extending them forward and, when from_at is given, backward. With from_at null (what the nodes do), only
--- forward, and never from before to_at - 2 widths: after a gap (a clock moved, every node stopped for a
--- while), the new partitions start near to_at, and the rows in between stay in the default partition.
--- Returns how many partitions it added. Attaching takes a short exclusive lock on the default partition:
--- rather than queue the statements that read the history behind it, it gives up after a moment (SQLSTATE
--- 55P03), and the caller tries again later; partitions are made well ahead of need.
+-- extending them forward and, when from_at is given, backward. Never over rows of the default partition: the
+-- partitions then start above its newest row (forward), or stop below its oldest (backward), and those rows
+-- stay where they are, pruned row by row.
+--
+-- With from_at null (what the nodes do, two widths ahead), only forward, and never from before the next
+-- boundary after to_at - 2 widths: a partition a node makes lies in the future, so no task has been finalized
+-- in its range yet. After a gap (a clock moved, every node stopped for a while) the new partitions start there
+-- too, and the rows in between stay in the default partition. Returns how many partitions it added.
+--
+-- Attaching takes a short exclusive lock on the default partition: rather than queue the statements that read
+-- the history behind it, it gives up after a moment (SQLSTATE 55P03), and the caller tries again later.
 CREATE FUNCTION offload_task_done_cover(from_at timestamptz, to_at timestamptz, width interval) RETURNS integer
     LANGUAGE plpgsql SET timezone = 'UTC' SET lock_timeout = '200ms' AS $$
 DECLARE
     first_at timestamptz;
     last_at timestamptz;
     next_at timestamptz;
+    newest_default timestamptz;
     added integer := 0;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended('offload.partitions.' || offload_task_done_schema(), 0));
     SELECT min(p.from_at), max(p.to_at) INTO first_at, last_at FROM offload_task_done_partitions() AS p;
     IF last_at IS NULL OR (from_at IS NULL AND last_at < to_at - 2 * width) THEN
-        last_at := offload_task_done_align(coalesce(from_at, to_at - 2 * width), width);
+        last_at := CASE WHEN from_at IS NULL
+                        THEN offload_task_done_align(to_at - 2 * width, width) + width
+                        ELSE offload_task_done_align(from_at, width) END;
         first_at := last_at;
+    END IF;
+    SELECT max(finalized_at) INTO newest_default FROM offload_task_done_default WHERE finalized_at >= last_at;
+    IF newest_default IS NOT NULL THEN
+        last_at := offload_task_done_align(newest_default, width) + width;
     END IF;
     WHILE last_at < to_at LOOP
         next_at := offload_task_done_align(last_at, width) + width;
@@ -156,6 +168,8 @@ BEGIN
     END LOOP;
     WHILE from_at IS NOT NULL AND first_at > from_at LOOP
         next_at := offload_task_done_align(first_at - interval '1 microsecond', width);
+        EXIT WHEN EXISTS (SELECT FROM offload_task_done_default
+                          WHERE finalized_at >= next_at AND finalized_at < first_at);
         PERFORM offload_task_done_add(next_at, first_at);
         first_at := next_at;
         added := added + 1;
