@@ -19,41 +19,17 @@
 
 wear_autovacuum=$(psql -h 127.0.0.1 -U postgres -Atqc 'SHOW autovacuum')
 
-# wear_done_table: "offload_task_done" when finished tasks have a table of their own (migration V012 on), else
-# nothing.
-wear_done_table() {
-  [[ $(sql "SELECT to_regclass('offload_task_done') IS NOT NULL") == t ]] && echo offload_task_done || true
-}
-
-# wear_finished_table: the table finished tasks are kept in.
-wear_finished_table() {
-  local done_table
-  done_table=$(wear_done_table)
-  echo "${done_table:-offload_task}"
-}
-
-# wear_tasks COLUMNS: a FROM item holding every task, live and finished, with COLUMNS.
-wear_tasks() {
-  local done_table
-  done_table=$(wear_done_table)
-  if [[ -n $done_table ]]; then
-    echo "(SELECT $1 FROM offload_task UNION ALL SELECT $1 FROM $done_table) AS task"
-  else
-    echo "offload_task AS task"
-  fi
-}
+# Finished tasks are kept in offload_task_done (migration V012); the view offload_task_all shows every task.
 
 # wear_clear: no task at all, live or finished.
 wear_clear() {
-  local done_table
-  done_table=$(wear_done_table)
-  sql "TRUNCATE offload_task${done_table:+, $done_table} CASCADE"
+  sql "TRUNCATE offload_task, offload_task_done, offload_task_key CASCADE"
 }
 
 # wear_seed N FROM TO WIDTH: N finished noop tasks, finalized evenly over [FROM, TO) (SQL timestamptz expressions),
-# into the table finished tasks are kept in (where that is the partitioned history, its partitions of WIDTH, the
-# node's for its retention, are made for the range first), in chunks of $wear_seed_chunk rows, each its own statement and transaction: progress shows, and
-# no transaction is larger than a chunk. Set-based. Ids are UUIDv7 of created_at built from bytes: 48 bits of
+# into the history, offload_task_done (its partitions of WIDTH, the node's for its retention, made for the range
+# first), in chunks of $wear_seed_chunk rows, each its own statement and transaction: progress shows, and no
+# transaction is larger than a chunk. Set-based. Ids are UUIDv7 of created_at built from bytes: 48 bits of
 # milliseconds, version 7, 12 bits of the row number (RFC 9562's counter within a millisecond), the variant and 62
 # random bits. The schema's offload_uuid_v7() and gen_random_uuid() both cost about 10 us a row here (a function
 # call, the strong random source), the bytes under 2 us: 15 s instead of 2 minutes for 10 million rows.
@@ -61,18 +37,15 @@ wear_clear() {
 # one error each) and cancelled before they ran (1%); created, scheduled, attempted and finalized within 45 ms of
 # each other. Prints the seconds it took.
 wear_seed() {
-  local tasks=$1 from=$2 to=$3 width=$4 table started lo hi
-  table=$(wear_finished_table)
+  local tasks=$1 from=$2 to=$3 width=$4 started lo hi
   started=$(date +%s.%N)
   # Fixed once (as epoch seconds), so that every chunk spreads its rows over the same range.
   read -r from to <<<"$(sql "SELECT extract(epoch FROM ($from)::timestamptz), extract(epoch FROM ($to)::timestamptz)" | tr '|' ' ')"
-  if [[ $table != offload_task ]]; then
-    # The partitions the node would have made as these tasks became final, of the width its retention gives.
-    sql "SELECT offload_task_done_cover(to_timestamp($from), to_timestamp($to), interval '$width')" >/dev/null
-  fi
+  # The partitions the node would have made as these tasks became final, of the width its retention gives.
+  sql "SELECT offload_task_done_cover(to_timestamp($from), to_timestamp($to), interval '$width')" >/dev/null
   for ((lo = 0; lo < tasks; lo += wear_seed_chunk)); do
     hi=$((lo + wear_seed_chunk < tasks ? lo + wear_seed_chunk : tasks))
-    sql "INSERT INTO $table (id, kind, lane, queue, state, args, priority, attempt, max_attempts, timeout_ms, result,
+    sql "INSERT INTO offload_task_done (id, kind, lane, queue, state, args, priority, attempt, max_attempts, timeout_ms, result,
                              errors, attempted_by, created_at, scheduled_at, attempted_at, finalized_at,
                              cancel_requested_at)
          SELECT encode(int8send((floor(extract(epoch FROM created) * 1000)::bigint << 16) | 28672 | (i & 4095))
@@ -93,7 +66,7 @@ wear_seed() {
                FROM (SELECT i, to_timestamp(${from}::float8 + (${to} - ${from})::float8 * i / $tasks) AS finalized,
                             1 + i % 5 AS wait_ms, 1 + i * 7 % 40 AS run_ms
                      FROM generate_series($lo, $((hi - 1))) AS i) AS spread) AS seeded"
-    log "  seeded $hi of $tasks finished tasks into $table ($(calc "$(date +%s.%N) - $started") s)"
+    log "  seeded $hi of $tasks finished tasks into offload_task_done ($(calc "$(date +%s.%N) - $started") s)"
   done
   calc "$(date +%s.%N) - $started" 3
 }
@@ -103,7 +76,7 @@ wear_seed() {
 wear_vacuum() {
   local started
   started=$(date +%s.%N)
-  sql "VACUUM (ANALYZE) $(wear_finished_table)"
+  sql "VACUUM (ANALYZE) offload_task_done"
   calc "$(date +%s.%N) - $started" 3
 }
 
@@ -142,7 +115,7 @@ wear_drain() {
   while (($(date +%s) < start_epoch)); do sleep 0.1; done
   await_drained "$drain_cap_s" || true
   figures=$(sql "SELECT count(*), coalesce(extract(epoch FROM max(finalized_at) - min(attempted_at)), 0)
-                 FROM $(wear_tasks 'state, attempted_at, finalized_at')
+                 FROM offload_task_all
                  WHERE state = 'completed' AND finalized_at >= '$since'")
   completed=${figures%%|*} span=${figures##*|}
   echo "$(json_field "$out" seconds) $(calc "$span" 3) $(awk "BEGIN {if ($span > 0) printf \"%.1f\", $completed / $span; else print \"null\"}") $completed"
@@ -158,7 +131,7 @@ wear_retained() {
   local name=wear-retained port base logfile=$work_dir/wear-retained.log run
   local -a empty=()
   begin_benchmark wear-seed "Wear: seeding $wear_retained_tasks finished tasks" \
-    "Set-based SQL (\`INSERT ... SELECT ... FROM generate_series\`), $wear_seed_chunk rows per statement, into the table finished tasks are kept in (\`$(wear_finished_table)\` on this schema); \`noop\` tasks finalized evenly over the 7 days before the run, 96% completed, 3% discarded, 1% cancelled, UUIDv7 ids. \`seed_s\`: the inserts; \`vacuum_s\`: the \`VACUUM (ANALYZE)\` after them (autovacuum is $wear_autovacuum on this server; it would long since have processed rows that old); \`table_mib\`: the task tables with their indexes afterwards." \
+    "Set-based SQL (\`INSERT ... SELECT ... FROM generate_series\`), $wear_seed_chunk rows per statement, into the table finished tasks are kept in (\`offload_task_done\` on this schema); \`noop\` tasks finalized evenly over the 7 days before the run, 96% completed, 3% discarded, 1% cancelled, UUIDv7 ids. \`seed_s\`: the inserts; \`vacuum_s\`: the \`VACUUM (ANALYZE)\` after them (autovacuum is $wear_autovacuum on this server; it would long since have processed rows that old); \`table_mib\`: the task tables with their indexes afterwards." \
     "seeded_tasks seed_s seed_rows_per_s vacuum_s table_mib"
   begin_benchmark wear-retained "Wear: drain and enqueue to start with $wear_retained_tasks finished tasks retained, next to an empty table" \
     "One node (role all, CPU 0; \`tasks.retention\` 8d, so none of the seeded tasks is pruned), warmed up by an uncounted drain of $warm_tasks tasks. First, on an empty table, each run: the enqueue-idle benchmark ($enqueue_n \`noop\` tasks one at a time, \`attempted_at - created_at\`), then the table emptied and the drain-1 benchmark's drain ($wear_drain_tasks tasks through \`POST /tasks/batch\`, all due at once, \`ANALYZE offload_task\` after the insert, timed first \`attempted_at\` to last \`finalized_at\`). Then $wear_retained_tasks finished tasks are seeded (see wear-seed) and the same runs repeat against them, the node still the same, nothing emptied between them (the tasks of each run stay, as they would). Each line pairs run i on the retained table with run i on the empty one: \`*_pct_of_empty\` = retained ÷ empty × 100. $pin_service" \
@@ -265,7 +238,7 @@ wear_prune_db_s() {
 }
 
 wear_retention() {
-  local name=wear-retention port base out status seed_s vacuum_s table oldest newest remaining pruned db_s from_log
+  local name=wear-retention port base out status seed_s vacuum_s oldest newest remaining pruned db_s from_log
   local windows=$work_dir/wear-retention.windows.jsonl marker=$work_dir/wear-retention.locked lines
   begin_benchmark "$name" "Wear: retention prunes $wear_pruned_tasks finished tasks under $wear_rate tasks/s" \
     "$(wear_load_note) Per run, on an empty table: $wear_pruned_tasks finished tasks are seeded (as in wear-seed), finalized evenly between 8 and 2 days ago, then given a \`VACUUM (ANALYZE)\`; a fresh node starts with \`tasks.retention\` 1d and \`tasks.retention_interval\` 1s, so all of them are past the retention. The generator holds the retention lock (the advisory lock the pruner tries before each batch) from before the node starts, so the pruner skips its turns through the warm-up and $wear_before_windows window(s); then it lets go, and follows the pruning with two primary-key lookups every 100 ms: \`prune_start_s\` from the release until the oldest seeded task is gone (up to one retention interval), \`prune_s\` from then until the newest is (the pruner goes oldest first: the wall time of the pruning, to within 0.1 s). \`prune_db_s\`: the pruning's database time as the node logs it, summed over its log lines that report it; where the node logs no such line (\`prune_db_from_log\` 0), it is \`prune_s\`. \`during_p99_ms\`: the p99 of the tasks sent between the release and the end of the pruning; \`during_window_p99_max_ms\`: the highest p99 of the windows that overlap it; $wear_after_windows window(s) follow the one in which it ended. \`pruned\`: seeded tasks gone at the end. The windows of every run are listed below the figures." \
@@ -277,9 +250,8 @@ wear_retention() {
     log "$name: seeding $wear_pruned_tasks finished tasks past the retention"
     seed_s=$(wear_seed "$wear_pruned_tasks" "now() - interval '8 days'" "now() - interval '2 days'" "1 hour")
     vacuum_s=$(wear_vacuum)
-    table=$(wear_finished_table)
-    oldest=$(sql "SELECT id FROM $table ORDER BY finalized_at LIMIT 1")
-    newest=$(sql "SELECT id FROM $table ORDER BY finalized_at DESC LIMIT 1")
+    oldest=$(sql "SELECT id FROM offload_task_done ORDER BY finalized_at LIMIT 1")
+    newest=$(sql "SELECT id FROM offload_task_done ORDER BY finalized_at DESC LIMIT 1")
     rm -f "$marker" "$work_dir/$name.out"
     port=$(free_port)
     base=http://127.0.0.1:$port
@@ -306,7 +278,7 @@ wear_retention() {
     unset "pids[wear-generator]"
     stop_process wear-node
     out=$(cat "$work_dir/$name.out")
-    remaining=$(sql "SELECT count(*) FROM $(wear_tasks 'finalized_at') WHERE finalized_at < now() - interval '1 day'")
+    remaining=$(sql "SELECT count(*) FROM offload_task_all WHERE finalized_at < now() - interval '1 day'")
     pruned=$((wear_pruned_tasks - remaining))
     db_s=$(tail -n +$((lines + 1)) "$work_dir/wear-node.log" | wear_prune_db_s)
     from_log=1

@@ -9,6 +9,7 @@ import dev.offload.files.FileStore.Role;
 import dev.offload.task.AttemptEnd;
 import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
+import dev.offload.task.Task;
 import dev.offload.task.TaskState;
 import dev.offload.testing.PgTestDatabase;
 import io.vertx.core.Vertx;
@@ -199,7 +200,7 @@ class HistoryPartitionsTest {
     assertEquals(
         List.of(id),
         attempts.claim(ClaimScope.inLane(Lane.BLOCKING), 10, "node-a", T0, LEASE).await().stream()
-            .map(dev.offload.task.Task::id)
+            .map(Task::id)
             .toList());
   }
 

@@ -18,8 +18,8 @@ import java.util.UUID;
 
 /**
  * The service's database, as the wear benchmarks see it: the tasks' own timestamps, dead-tuple counts, and the
- * connections that hold a snapshot or the retention lock. Reads go to both task tables once the schema has
- * {@code offload_task_done}.
+ * connections that hold a snapshot or the retention lock. Reads of tasks go through the view
+ * {@code offload_task_all}, live and finished alike.
  */
 final class TaskDatabase {
 
@@ -29,11 +29,9 @@ final class TaskDatabase {
   private static final int POOL_SIZE = 6;
 
   private final Pool pool;
-  private final boolean doneTable;
 
-  private TaskDatabase(Pool pool, boolean doneTable) {
+  private TaskDatabase(Pool pool) {
     this.pool = pool;
-    this.doneTable = doneTable;
   }
 
   static Future<TaskDatabase> connect(Vertx vertx, String url) {
@@ -42,13 +40,9 @@ final class TaskDatabase {
       .connectingTo(PgConnectOptions.fromUri(url))
       .using(vertx)
       .build();
-    return pool.query(WearSql.DONE_TABLE_EXISTS).execute()
-      .map(rows -> new TaskDatabase(pool, rows.iterator().next().getBoolean("present")))
+    return pool.query(WearSql.PING).execute()
+      .map(rows -> new TaskDatabase(pool))
       .onFailure(failed -> pool.close());
-  }
-
-  boolean hasDoneTable() {
-    return doneTable;
   }
 
   /** Enqueue-to-start in milliseconds of those of {@code ids} that have started; the others are left out. */
@@ -58,7 +52,7 @@ final class TaskDatabase {
     for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
       UUID[] chunk = ids.subList(from, Math.min(from + IDS_PER_QUERY, ids.size())).toArray(UUID[]::new);
       chain = chain.compose(previous -> pool
-        .preparedQuery(doneTable ? WearSql.TASK_LATENCIES_BOTH : WearSql.TASK_LATENCIES_LIVE)
+        .preparedQuery(WearSql.TASK_LATENCIES)
         .execute(Tuple.tuple().addArrayOfUUID(chunk))
         .map(rows -> {
           for (Row row : rows) {
@@ -71,7 +65,7 @@ final class TaskDatabase {
   }
 
   Future<Boolean> exists(UUID id) {
-    return pool.preparedQuery(doneTable ? WearSql.TASK_EXISTS_BOTH : WearSql.TASK_EXISTS_LIVE)
+    return pool.preparedQuery(WearSql.TASK_EXISTS)
       .execute(Tuple.of(id))
       .map(rows -> rows.iterator().next().getBoolean("present"));
   }

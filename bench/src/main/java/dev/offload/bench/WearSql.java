@@ -1,38 +1,27 @@
 package dev.offload.bench;
 
 /**
- * The SQL of the wear benchmarks, in one place. The task tables are {@code offload_task} and, once the schema keeps
- * finished tasks apart, {@code offload_task_done}: statements that read tasks come in two forms, and
- * {@link TaskDatabase} picks the one that matches the schema it finds.
+ * The SQL of the wear benchmarks, in one place. Tasks are in {@code offload_task} while they wait or run and in
+ * {@code offload_task_done} once final; the view {@code offload_task_all} shows both.
  */
 final class WearSql {
 
   private WearSql() {
   }
 
-  /** Whether finished tasks have a table of their own (true from migration V012 on). */
-  static final String DONE_TABLE_EXISTS = "SELECT to_regclass('offload_task_done') IS NOT NULL AS present";
-
   /**
    * $1 uuid[]: tasks of the steady load. Enqueue-to-start in milliseconds of those that have started, from the
    * service's own timestamps.
    */
-  static final String TASK_LATENCIES_LIVE = """
+  static final String TASK_LATENCIES = """
     SELECT id, (extract(epoch FROM attempted_at - created_at) * 1000)::float8 AS millis
-    FROM offload_task WHERE id = ANY($1) AND attempted_at IS NOT NULL""";
+    FROM offload_task_all WHERE id = ANY($1) AND attempted_at IS NOT NULL""";
 
-  static final String TASK_LATENCIES_BOTH = TASK_LATENCIES_LIVE + """
+  /** Whether the database answers, before a benchmark relies on it. */
+  static final String PING = "SELECT 1";
 
-    UNION ALL
-    SELECT id, (extract(epoch FROM attempted_at - created_at) * 1000)::float8 AS millis
-    FROM offload_task_done WHERE id = ANY($1) AND attempted_at IS NOT NULL""";
-
-  /** $1 uuid: whether that task still exists (a primary-key lookup). */
-  static final String TASK_EXISTS_LIVE = "SELECT EXISTS (SELECT 1 FROM offload_task WHERE id = $1) AS present";
-
-  static final String TASK_EXISTS_BOTH = """
-    SELECT EXISTS (SELECT 1 FROM offload_task WHERE id = $1)
-           OR EXISTS (SELECT 1 FROM offload_task_done WHERE id = $1) AS present""";
+  /** $1 uuid: whether that task still exists (a primary-key lookup in each table). */
+  static final String TASK_EXISTS = "SELECT EXISTS (SELECT 1 FROM offload_task_all WHERE id = $1) AS present";
 
   /**
    * Dead row versions in the task tables (offload_task, offload_task_done and its partitions), from the statistics
