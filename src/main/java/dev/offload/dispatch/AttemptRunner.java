@@ -44,6 +44,7 @@ final class AttemptRunner {
   private final TaskMetrics metrics;
   private final AttemptEndWriter endWriter;
   private final Consumer<Instant> onRetryAt;
+  private final ClaimFloors floors;
   private final InFlightAttempts inFlight = new InFlightAttempts();
   private final WorkerLane workers;
   private final AsyncLane async;
@@ -61,9 +62,11 @@ final class AttemptRunner {
       TaskHandlers handlers,
       TaskMetrics metrics,
       AttemptEndWriter endWriter,
+      ClaimFloors floors,
       Runnable onFree,
       Consumer<Instant> onRetryAt) {
     this.vertx = context.owner();
+    this.floors = floors;
     this.store = store;
     this.nodeId = config.nodeId();
     this.clock = clock;
@@ -142,10 +145,13 @@ final class AttemptRunner {
 
   /**
    * Gives tasks claimed by this node back untouched: available again at once, the attempt not
-   * counted.
+   * counted. They keep their due time, which may be below the claims' floors: those are forgotten
+   * once the tasks are back.
    */
   Future<Integer> handBack(List<UUID> taskIds) {
-    return taskIds.isEmpty() ? Future.succeededFuture(0) : store.release(taskIds, nodeId);
+    return taskIds.isEmpty()
+        ? Future.succeededFuture(0)
+        : store.release(taskIds, nodeId).onComplete(released -> floors.forgetAll());
   }
 
   /**

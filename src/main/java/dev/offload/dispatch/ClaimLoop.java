@@ -33,6 +33,7 @@ final class ClaimLoop {
   private final AttemptEndWriter endWriter;
   private final OffloadConfig config;
   private final boolean automatic;
+  private final ClaimFloors floors;
   private final OutageLog claimLog = new OutageLog("claiming tasks");
   private boolean claiming;
   private boolean claimAgain;
@@ -49,11 +50,13 @@ final class ClaimLoop {
       Clock clock,
       AttemptRunner runner,
       AttemptEndWriter endWriter,
+      ClaimFloors floors,
       DispatchMode mode) {
     this.vertx = vertx;
     this.store = store;
     this.clock = clock;
-    this.planner = new ClaimPlanner(store, config, clock);
+    this.floors = floors;
+    this.planner = new ClaimPlanner(store, config, clock, floors);
     this.runner = runner;
     this.endWriter = endWriter;
     this.config = config;
@@ -92,8 +95,13 @@ final class ClaimLoop {
     if (claiming) {
       return claimSettled.compose(ignored -> cycle());
     }
-    ClaimRoom room = room();
-    return stopping || room.total() <= 0 ? Future.succeededFuture(0) : claim(room);
+    // What poll does beside the claims, a cycle does first: it sees tasks below the floors.
+    return checkFloors()
+        .transform(
+            checked -> {
+              ClaimRoom room = room();
+              return stopping || room.total() <= 0 ? Future.succeededFuture(0) : claim(room);
+            });
   }
 
   private void claim() {
@@ -120,8 +128,8 @@ final class ClaimLoop {
   }
 
   /**
-   * The fallback, also run whenever LISTEN (re)subscribes: claim whatever is due, and learn when
-   * the next waiting task is due.
+   * The fallback, also run whenever LISTEN (re)subscribes: claim whatever is due, learn when the
+   * next waiting task is due, and look for tasks waiting below the claims' floors.
    */
   void poll() {
     if (stopping || !automatic) {
@@ -133,6 +141,36 @@ final class ClaimLoop {
     Instant now = clock.instant();
     claim();
     store.nextDue(now).onSuccess(this::wakeAt);
+    // Beside the claims, never in their way: a floor it forgets makes another claim.
+    checkFloors()
+        .onSuccess(
+            forgot -> {
+              if (forgot) {
+                claim();
+              }
+            });
+  }
+
+  /**
+   * Forgets the floor of each lane whose tasks wait below it (handed back by another node, say; see
+   * {@link ClaimFloors}). Completes with whether it forgot any.
+   */
+  private Future<Boolean> checkFloors() {
+    List<Future<Boolean>> checks =
+        floors.current().entrySet().stream()
+            .map(
+                floor ->
+                    store
+                        .waitingBefore(floor.getKey(), floor.getValue())
+                        .map(
+                            waiting -> {
+                              if (waiting) {
+                                floors.forget(floor.getKey());
+                              }
+                              return waiting;
+                            }))
+            .toList();
+    return Future.all(checks).map(all -> checks.stream().anyMatch(Future::result));
   }
 
   /** Polls at {@code at}, a due time just learnt (see {@link DueTimer}); null: none is known. */

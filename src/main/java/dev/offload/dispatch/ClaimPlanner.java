@@ -21,7 +21,8 @@ import java.util.function.Function;
  * verticles, those of the async lane only for free asynchronous slots, so a claim never takes a
  * task this node cannot start at once; each lane is a range of the claim index, so neither pass
  * wades through the other lane's backlog. Queues with a limit are claimed on their own, within the
- * room left on this node (and over all nodes), then every other queue.
+ * room left on this node (and over all nodes), then every other queue. Each lane's claims start at
+ * its {@link ClaimFloors floor}, which a pass that took every due task it could see raises.
  */
 final class ClaimPlanner {
 
@@ -33,11 +34,13 @@ final class ClaimPlanner {
   private final AttemptStore store;
   private final OffloadConfig config;
   private final Clock clock;
+  private final ClaimFloors floors;
 
-  ClaimPlanner(AttemptStore store, OffloadConfig config, Clock clock) {
+  ClaimPlanner(AttemptStore store, OffloadConfig config, Clock clock, ClaimFloors floors) {
     this.store = store;
     this.config = config;
     this.clock = clock;
+    this.floors = floors;
   }
 
   /**
@@ -51,39 +54,37 @@ final class ClaimPlanner {
       Function<String, Long> runningInQueue,
       Function<List<Task>, Future<?>> handBack) {
     Instant now = clock.instant();
+    long generation = floors.generation();
     List<Task> claimed = new ArrayList<>();
     Map<String, Long> claimedByQueue = new HashMap<>();
     Function<String, Long> running =
         queue -> runningInQueue.apply(queue) + claimedByQueue.getOrDefault(queue, 0L);
-    return pass(ClaimScope.inLane(Lane.BLOCKING), workerRoom, now, running, claimed, claimedByQueue)
+    return pass(Lane.BLOCKING, workerRoom, now, generation, running, claimed, claimedByQueue)
         .compose(
             ignored ->
-                pass(
-                    ClaimScope.inLane(Lane.ASYNC),
-                    asyncRoom,
-                    now,
-                    running,
-                    claimed,
-                    claimedByQueue))
+                pass(Lane.ASYNC, asyncRoom, now, generation, running, claimed, claimedByQueue))
         .map(ignored -> claimed.stream().sorted(CLAIM_ORDER).toList())
         .recover(
             failure -> handBack.apply(claimed).transform(ignored -> Future.failedFuture(failure)));
   }
 
+  /** The claims of one lane; raises its floor if they took every due task they could see. */
   private Future<Void> pass(
-      ClaimScope kinds,
+      Lane lane,
       int room,
       Instant now,
+      long generation,
       Function<String, Long> running,
       List<Task> claimed,
       Map<String, Long> claimedByQueue) {
     if (room <= 0) {
       return Future.succeededFuture();
     }
+    ClaimScope kinds = ClaimScope.inLane(lane).dueSince(floors.at(lane, now));
     Map<String, QueueLimit> limits = config.queues();
-    if (limits.isEmpty()) {
-      return take(kinds, room, now, claimed, claimedByQueue).mapEmpty();
-    }
+    // Whether every claim of the pass had room and came back short of it. A claim under a global
+    // limit may come back short because of the limit, with due tasks left: it never drains.
+    boolean[] drained = {true};
     int[] left = {room};
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, QueueLimit> queue : limits.entrySet()) {
@@ -93,14 +94,16 @@ final class ClaimPlanner {
                 int queueRoom =
                     Math.min(
                         left[0], roomOnThisNode(queue.getValue(), running.apply(queue.getKey())));
+                Integer globalLimit = queue.getValue().globalConcurrency();
                 return take(
-                        kinds.inQueue(queue.getKey(), queue.getValue().globalConcurrency()),
+                        kinds.inQueue(queue.getKey(), globalLimit),
                         queueRoom,
                         now,
                         claimed,
                         claimedByQueue)
                     .map(
                         count -> {
+                          drained[0] &= queueRoom > 0 && count < queueRoom && globalLimit == null;
                           left[0] -= count;
                           return null;
                         });
@@ -108,9 +111,19 @@ final class ClaimPlanner {
     }
     return chain
         .compose(
-            ignored ->
-                take(kinds.outsideQueues(limits.keySet()), left[0], now, claimed, claimedByQueue))
-        .mapEmpty();
+            ignored -> {
+              int outsideRoom = left[0];
+              ClaimScope others = limits.isEmpty() ? kinds : kinds.outsideQueues(limits.keySet());
+              return take(others, outsideRoom, now, claimed, claimedByQueue)
+                  .map(count -> drained[0] && outsideRoom > 0 && count < outsideRoom);
+            })
+        .map(
+            drainedAll -> {
+              if (drainedAll) {
+                floors.drained(lane, now, generation);
+              }
+              return null;
+            });
   }
 
   private Future<Integer> take(

@@ -55,6 +55,7 @@ public final class DispatcherVerticle extends VerticleBase {
     endWriter =
         new AttemptEndWriter(
             vertx, store, clock, config.database().retryInterval(), () -> claims.wake());
+    ClaimFloors floors = new ClaimFloors();
     runner =
         new AttemptRunner(
             context,
@@ -64,9 +65,10 @@ public final class DispatcherVerticle extends VerticleBase {
             handlers,
             metrics,
             endWriter,
+            floors,
             () -> claims.wake(),
             at -> claims.wakeAt(at));
-    claims = new ClaimLoop(vertx, store, config, clock, runner, endWriter, mode);
+    claims = new ClaimLoop(vertx, store, config, clock, runner, endWriter, floors, mode);
     leaseKeeper =
         new LeaseKeeper(
             vertx,

@@ -4,6 +4,7 @@ import static dev.offload.store.TaskRows.timestamp;
 import static dev.offload.store.TaskRows.withCallbacks;
 
 import dev.offload.task.AttemptEnd;
+import dev.offload.task.Lane;
 import dev.offload.task.Task;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -54,8 +55,8 @@ public final class AttemptStore {
       return Future.succeededFuture(List.of());
     }
     Tuple params =
-        Tuple.of(
-            timestamp(now), timestamp(now.plus(lease)), limit, nodeId, scope.lane().wireName());
+        Tuple.of(timestamp(now), timestamp(now.plus(lease)), limit, nodeId, scope.lane().wireName())
+            .addOffsetDateTime(scope.dueSince() == null ? null : timestamp(scope.dueSince()));
     if (scope.queue() == null) {
       return scope.otherThanQueues().isEmpty()
           ? claimWith(TaskSql.TASK_CLAIM_AVAILABLE, params)
@@ -83,6 +84,18 @@ public final class AttemptStore {
 
   private Future<List<Task>> claimWith(String claimStatement, Tuple params) {
     return client.preparedQuery(claimStatement).execute(params).map(TaskRows::toTasks);
+  }
+
+  /**
+   * Whether a task of {@code lane} waits that fell due before {@code floor}: one that claims scoped
+   * {@link ClaimScope#dueSince dueSince(floor)} would not see. Reads only the claim index's entries
+   * below the floor.
+   */
+  public Future<Boolean> waitingBefore(Lane lane, Instant floor) {
+    return client
+        .preparedQuery(TaskSql.TASK_WAITING_BEFORE)
+        .execute(Tuple.of(lane.wireName(), timestamp(floor)))
+        .map(rows -> rows.iterator().next().getBoolean("waiting"));
   }
 
   /**

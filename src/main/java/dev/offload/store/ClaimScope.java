@@ -1,6 +1,7 @@
 package dev.offload.store;
 
 import dev.offload.task.Lane;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
 
@@ -8,24 +9,31 @@ import java.util.Set;
  * Which due tasks a claim may take: always those of one {@code lane}; of those, any queue (the
  * claim statement {@code TASK_CLAIM_AVAILABLE}), one {@code queue} ({@code TASK_CLAIM_IN_QUEUE}, or
  * within its {@code globalLimit} over all nodes: {@code TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT}), or any
- * queue but {@code otherThanQueues} ({@code TASK_CLAIM_OUTSIDE_QUEUES}).
+ * queue but {@code otherThanQueues} ({@code TASK_CLAIM_OUTSIDE_QUEUES}); and only those due at or
+ * after {@code dueSince}, if set: the caller's floor, below which it knows no task waits (see
+ * {@link AttemptStore#waitingBefore}).
  */
 public record ClaimScope(
-    String queue, Integer globalLimit, Set<String> otherThanQueues, Lane lane) {
+    String queue, Integer globalLimit, Set<String> otherThanQueues, Lane lane, Instant dueSince) {
 
   public ClaimScope {
     Objects.requireNonNull(lane, "a claim is always of one lane");
   }
 
   public static ClaimScope inLane(Lane lane) {
-    return new ClaimScope(null, null, Set.of(), lane);
+    return new ClaimScope(null, null, Set.of(), lane, null);
+  }
+
+  /** This scope, of the tasks due at or after {@code floor} only; null: all due tasks. */
+  public ClaimScope dueSince(Instant floor) {
+    return new ClaimScope(queue, globalLimit, otherThanQueues, lane, floor);
   }
 
   public ClaimScope inQueue(String name, Integer limitOverAllNodes) {
-    return new ClaimScope(name, limitOverAllNodes, Set.of(), lane);
+    return new ClaimScope(name, limitOverAllNodes, Set.of(), lane, dueSince);
   }
 
   public ClaimScope outsideQueues(Set<String> names) {
-    return new ClaimScope(null, null, Set.copyOf(names), lane);
+    return new ClaimScope(null, null, Set.copyOf(names), lane, dueSince);
   }
 }

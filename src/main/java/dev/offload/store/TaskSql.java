@@ -301,12 +301,15 @@ final class TaskSql {
 
   /*
    * The claim statements, one per shape of ClaimScope. Each claims up to $3 due tasks of lane $5 for node $4
-   * in one statement, and shares the first five parameters: $1 now, $2 lease expiry, $3 limit, $4 node id,
-   * $5 lane ('blocking' or 'async'). The lane leads the claim index (offload_task_due), so a claim reads only
-   * its own lane's due rows. SKIP LOCKED lets claimers on many nodes run at once without waiting on each
-   * other or taking a task twice; the CTE fixes the chosen rows before the UPDATE touches them. Claim order:
-   * lower priority first, then the longest due, then by id. The chosen ids reach the UPDATE as an
-   * array, so that it finds each through the primary key: joined to the CTE instead, the generic
+   * in one statement, and shares the first six parameters: $1 now, $2 lease expiry, $3 limit, $4 node id,
+   * $5 lane ('blocking' or 'async'), $6 the scope's floor (tasks due before it are not looked at; null: no
+   * floor, see ClaimScope#dueSince). The lane leads the claim index (offload_task_due), so a claim reads only
+   * its own lane's due rows; the floor is checked on the index entries, so that the entries of tasks
+   * claimed before it are passed over without a visit to the table (they stay in the index as long as an
+   * open snapshot may still see them). SKIP LOCKED lets claimers on many nodes run at once without waiting
+   * on each other or taking a task twice; the CTE fixes the chosen rows before the UPDATE touches them.
+   * Claim order: lower priority first, then the longest due, then by id. The chosen ids reach the UPDATE
+   * as an array, so that it finds each through the primary key: joined to the CTE instead, the generic
    * plan (which cannot know the LIMIT) hashes the whole table, every waiting task, on every claim.
    */
 
@@ -314,27 +317,44 @@ final class TaskSql {
   static final String TASK_CLAIM_AVAILABLE = claim("AND lane = $5", "$3");
 
   /**
-   * Due tasks of lane $5 in any queue but those of array $6 (the queues with a limit, claimed on
+   * Due tasks of lane $5 in any queue but those of array $7 (the queues with a limit, claimed on
    * their own).
    */
   static final String TASK_CLAIM_OUTSIDE_QUEUES =
-      claim("AND queue <> ALL($6::text[]) AND lane = $5", "$3");
+      claim("AND queue <> ALL($7::text[]) AND lane = $5", "$3");
 
   /**
-   * Due tasks of lane $5 in queue $6 only: a queue limited on each node, the caller giving the room
+   * Due tasks of lane $5 in queue $7 only: a queue limited on each node, the caller giving the room
    * left.
    */
-  static final String TASK_CLAIM_IN_QUEUE = claim("AND queue = $6 AND lane = $5", "$3");
+  static final String TASK_CLAIM_IN_QUEUE = claim("AND queue = $7 AND lane = $5", "$3");
 
   /**
-   * Due tasks of lane $5 in queue $6, so that at most $7 of that queue's attempts run over all
+   * Due tasks of lane $5 in queue $7, so that at most $8 of that queue's attempts run over all
    * nodes: the LIMIT counts the queue's running attempts. Run it after QUEUE_LOCK in the same
    * transaction, so that claimers on several nodes count one after the other.
    */
   static final String TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT =
       claim(
-          "AND queue = $6 AND lane = $5",
-          "greatest(0, least($3, $7::int - (SELECT count(*) FROM offload_task WHERE queue = $6 AND state = 'running')))");
+          "AND queue = $7 AND lane = $5",
+          "greatest(0, least($3, $8::int - (SELECT count(*) FROM offload_task WHERE queue = $7 AND state = 'running')))");
+
+  /**
+   * Whether a task of lane $1 waits that fell due before $2, a claim floor (see
+   * ClaimScope#dueSince). One probe of the claim index per priority (0 to 9, as the table's CHECK
+   * allows), each a range that ends at the floor, so it reads only the entries below it; the claim
+   * statements cannot see those tasks.
+   */
+  static final String TASK_WAITING_BEFORE =
+      """
+      SELECT EXISTS (
+          SELECT FROM generate_series(0, 9) AS level(priority)
+          CROSS JOIN LATERAL (
+              SELECT FROM offload_task
+              WHERE lane = $1 AND priority = level.priority AND state IN ('available', 'scheduled', 'retryable')
+                AND scheduled_at < $2
+              ORDER BY lane, priority, scheduled_at
+              LIMIT 1) waiting) AS waiting""";
 
   /** Serializes the claims of queue $1 over all nodes until the transaction ends. */
   static final String QUEUE_LOCK =
@@ -345,7 +365,8 @@ final class TaskSql {
     return """
         WITH due AS (
             SELECT id FROM offload_task
-            WHERE state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= $1 %s
+            WHERE state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= $1
+              AND scheduled_at >= coalesce($6::timestamptz, '-infinity') %s
             ORDER BY priority, scheduled_at, id
             LIMIT %s
             FOR UPDATE SKIP LOCKED

@@ -11,7 +11,9 @@ import dev.offload.testing.handlers.LateAsyncHandler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,6 +107,44 @@ class ClaimCycleTest {
             new JsonObject().put("tasks", new JsonArray().add(waiting).add(waiting.copy())))
         .await();
     assertEquals(2, node.cycle(), "both slots are free again");
+  }
+
+  @Test
+  void a_task_due_long_before_a_claim_that_found_nothing_is_claimed_by_the_next_cycle()
+      throws Exception {
+    startNode(Map.of());
+    // Nothing is due: this cycle's claims drain both lanes, and raise their floors to just before
+    // now (ClaimFloors).
+    assertEquals(0, node.cycle());
+    String async = submit(new JsonObject().put("kind", "noop").put("delay", "1h"));
+    String blocking = submit(new JsonObject().put("kind", "test.probe").put("delay", "1h"));
+    // Due long ago, below the floors, where a claim does not look: as a task that another node
+    // handed back keeps its old due time. No wake, as none reaches this node from the other.
+    offload.sql(
+        "UPDATE offload_task SET state = 'available', scheduled_at = $1 WHERE id IN ($2, $3)",
+        clock.instant().minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC),
+        UUID.fromString(async),
+        UUID.fromString(blocking));
+
+    assertEquals(2, node.cycle());
+    for (String claimed : new String[] {async, blocking}) {
+      Eventually.isTrue(
+          "task " + claimed + " completed",
+          () -> "completed".equals(task(claimed).getString("state")));
+    }
+  }
+
+  @Test
+  void a_task_submitted_after_a_claim_that_found_nothing_is_claimed_by_the_next_cycle()
+      throws Exception {
+    startNode(Map.of());
+    assertEquals(0, node.cycle());
+    clock.advance(Duration.ofMillis(1));
+    String id = submit(new JsonObject().put("kind", "noop"));
+
+    assertEquals(1, node.cycle());
+    Eventually.isTrue(
+        "task " + id + " completed", () -> "completed".equals(task(id).getString("state")));
   }
 
   private String submit(JsonObject task) {

@@ -16,7 +16,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,6 +62,23 @@ class TaskExecutionTest {
 
   private static Predicate<JsonObject> inState(String state) {
     return Tasks.inState(state);
+  }
+
+  @Test
+  void a_task_due_long_before_the_claims_of_a_running_node_found_nothing_runs() throws Exception {
+    startNode(Clock.systemUTC(), Map.of("OFFLOAD_TASKS_POLL_INTERVAL", "100ms"));
+    // A task that runs, and the claims that find nothing after it, give the node's lanes their
+    // floors (ClaimFloors).
+    awaitTask(
+        submit(new JsonObject().put("kind", "noop")), Duration.ofSeconds(5), inState("completed"));
+    String id = submit(new JsonObject().put("kind", "noop").put("delay", "1h"));
+    // Due an hour ago, below the floors, and no wake: as a task that another node handed back.
+    offload.sql(
+        "UPDATE offload_task SET state = 'available', scheduled_at = $1 WHERE id = $2",
+        Instant.now().minus(Duration.ofHours(1)).atOffset(ZoneOffset.UTC),
+        UUID.fromString(id));
+
+    awaitTask(id, Duration.ofSeconds(10), inState("completed"));
   }
 
   @Test
