@@ -154,9 +154,24 @@ final class TaskSql {
   static final String TASK_GET_BY_UNIQUE_KEY =
       liveOrFinal("SELECT task_id FROM offload_task_key WHERE unique_key = $1");
 
-  /** $1 unique keys: the ids of the tasks holding them, and the keys. */
+  /** $1 unique keys: the ids of the tasks holding them, and the keys; none for a task gone. */
   static final String TASK_IDS_BY_UNIQUE_KEYS =
-      "SELECT task_id AS id, unique_key FROM offload_task_key WHERE unique_key = ANY($1::text[])";
+      """
+      SELECT task_id AS id, unique_key FROM offload_task_key AS key
+      WHERE unique_key = ANY($1::text[])
+        AND (EXISTS (SELECT FROM offload_task WHERE id = key.task_id)
+             OR EXISTS (SELECT FROM offload_task_done WHERE id = key.task_id))""";
+
+  /**
+   * Deletes those of unique keys $1 whose task is in neither table (see
+   * TaskStore#freeOrphanedKeys).
+   */
+  static final String TASK_KEY_FREE_ORPHANS =
+      """
+      DELETE FROM offload_task_key AS key
+      WHERE unique_key = ANY($1::text[])
+        AND NOT EXISTS (SELECT FROM offload_task WHERE id = key.task_id)
+        AND NOT EXISTS (SELECT FROM offload_task_done WHERE id = key.task_id)""";
 
   /** $1 now: the earliest start time after now of a waiting task, or null. */
   static final String TASK_NEXT_DUE =

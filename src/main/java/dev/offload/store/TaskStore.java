@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * What submitters and the API do to tasks: insert them (one, a batch, or single submissions grouped
@@ -70,6 +71,14 @@ public final class TaskStore {
    * key names an existing task, returns that one instead, not created.
    */
   public Future<Submitted> insert(NewTask task, Instant now) {
+    return insert(task, now, true);
+  }
+
+  /**
+   * @param mayFreeKey whether a unique key held by a task that is gone may be freed, and the insert
+   *     tried again (once)
+   */
+  private Future<Submitted> insert(NewTask task, Instant now, boolean mayFreeKey) {
     Instant scheduledAt = scheduledAt(task, now);
     Tuple params =
         Tuple.of(
@@ -92,7 +101,7 @@ public final class TaskStore {
         .compose(
             rows -> {
               if (rows.size() == 0) {
-                return existing(task, now);
+                return existing(task, now, mayFreeKey);
               }
               boolean dueNow = !scheduledAt.isAfter(now);
               wakeups.committed(dueNow, dueNow ? null : scheduledAt);
@@ -102,26 +111,58 @@ public final class TaskStore {
   }
 
   /**
-   * The task holding {@code task}'s unique key; if it has just been pruned (its key with it), tries
-   * the insert again.
+   * The task holding {@code task}'s unique key. If there is none, because it has just been pruned
+   * (its key with it) or was deleted by hand (its key left behind), frees the key if need be and
+   * tries the insert again, once.
    */
-  private Future<Submitted> existing(NewTask task, Instant now) {
+  private Future<Submitted> existing(NewTask task, Instant now, boolean mayFreeKey) {
     return client
         .preparedQuery(TaskSql.TASK_GET_BY_UNIQUE_KEY)
         .execute(Tuple.of(task.uniqueKey()))
         .compose(
-            rows ->
-                rows.size() > 0
-                    ? Future.succeededFuture(
-                        new Submitted(TaskRows.toTask(rows.iterator().next()), false))
-                    : insert(task, now));
+            rows -> {
+              if (rows.size() > 0) {
+                return Future.succeededFuture(
+                    new Submitted(TaskRows.toTask(rows.iterator().next()), false));
+              }
+              return mayFreeKey
+                  ? freeOrphanedKeys(new String[] {task.uniqueKey()})
+                      .compose(freed -> insert(task, now, false))
+                  : Future.failedFuture(keyStillTaken(task.uniqueKey()));
+            });
+  }
+
+  /**
+   * Deletes those of {@code uniqueKeys} whose task is in neither table. A task and its key are
+   * inserted, moved and deleted together, in one transaction, so such a key is one whose task was
+   * deleted by hand; left alone, it would refuse every submission with that key.
+   */
+  private Future<Void> freeOrphanedKeys(String[] uniqueKeys) {
+    return client
+        .preparedQuery(TaskSql.TASK_KEY_FREE_ORPHANS)
+        .execute(Tuple.of((Object) uniqueKeys))
+        .mapEmpty();
+  }
+
+  private static IllegalStateException keyStillTaken(String uniqueKey) {
+    return new IllegalStateException(
+        "unique key "
+            + uniqueKey
+            + " is taken, but no task holding it can be read: inserted and removed again"
+            + " meanwhile, twice");
   }
 
   /**
    * Inserts many tasks in one statement, all or none. Returns their ids in order; a task whose
-   * unique key already exists (also earlier in the same batch) gets the existing task's id.
+   * unique key already exists (also earlier in the same batch) gets the existing task's id. Tasks
+   * whose key is held by a task that is gone (see {@link #freeOrphanedKeys}) are inserted by a
+   * second statement.
    */
   public Future<List<UUID>> insertMany(List<NewTask> tasks, Instant now) {
+    return insertMany(tasks, now, true);
+  }
+
+  private Future<List<UUID>> insertMany(List<NewTask> tasks, Instant now, boolean mayFreeKeys) {
     ManyTasks many = new ManyTasks(tasks, now, ids);
     return client
         .preparedQuery(TaskSql.TASK_INSERT_MANY)
@@ -135,7 +176,7 @@ public final class TaskStore {
                 return Future.succeededFuture(List.of(many.ids));
               }
               return idsByUniqueKey(many.uniqueKeys)
-                  .map(
+                  .compose(
                       existing -> {
                         List<UUID> result = new ArrayList<>(tasks.size());
                         for (int i = 0; i < tasks.size(); i++) {
@@ -144,8 +185,46 @@ public final class TaskStore {
                                   ? many.ids[i]
                                   : existing.get(many.uniqueKeys[i]));
                         }
-                        return result;
+                        return withMissingInserted(
+                            result,
+                            tasks,
+                            many.uniqueKeys,
+                            mayFreeKeys,
+                            missing -> insertMany(missing, now, false));
                       });
+            });
+  }
+
+  /**
+   * {@code result} with its null entries, tasks whose unique key is held by no task that can be
+   * read, inserted again (once) by {@code insertAgain}, after their keys are freed.
+   */
+  private <T> Future<List<T>> withMissingInserted(
+      List<T> result,
+      List<NewTask> tasks,
+      String[] uniqueKeys,
+      boolean mayFreeKeys,
+      Function<List<NewTask>, Future<List<T>>> insertAgain) {
+    List<Integer> missing = new ArrayList<>();
+    for (int i = 0; i < result.size(); i++) {
+      if (result.get(i) == null) {
+        missing.add(i);
+      }
+    }
+    if (missing.isEmpty()) {
+      return Future.succeededFuture(result);
+    }
+    if (!mayFreeKeys) {
+      return Future.failedFuture(keyStillTaken(uniqueKeys[missing.get(0)]));
+    }
+    return freeOrphanedKeys(missing.stream().map(i -> uniqueKeys[i]).toArray(String[]::new))
+        .compose(freed -> insertAgain.apply(missing.stream().map(tasks::get).toList()))
+        .map(
+            again -> {
+              for (int j = 0; j < missing.size(); j++) {
+                result.set(missing.get(j), again.get(j));
+              }
+              return result;
             });
   }
 
@@ -154,6 +233,11 @@ public final class TaskStore {
    * are grouped. Returns each task, in order, created or (its unique key taken) the existing one.
    */
   public Future<List<Submitted>> insertEach(List<NewTask> tasks, Instant now) {
+    return insertEach(tasks, now, true);
+  }
+
+  private Future<List<Submitted>> insertEach(
+      List<NewTask> tasks, Instant now, boolean mayFreeKeys) {
     ManyTasks many = new ManyTasks(tasks, now, ids);
     return client
         .preparedQuery(TaskSql.TASK_INSERT_MANY_RETURNING_ROWS)
@@ -178,17 +262,23 @@ public final class TaskStore {
                                             row.getString("unique_key"), TaskRows.toTask(row)));
                                 return byKey;
                               });
-              return existing.map(
+              return existing.compose(
                   byKey -> {
                     List<Submitted> result = new ArrayList<>(tasks.size());
                     for (int i = 0; i < tasks.size(); i++) {
                       Task created = inserted.get(many.ids[i]);
+                      Task holder = created == null ? byKey.get(many.uniqueKeys[i]) : null;
                       result.add(
                           created != null
                               ? new Submitted(created, true)
-                              : new Submitted(byKey.get(many.uniqueKeys[i]), false));
+                              : holder == null ? null : new Submitted(holder, false));
                     }
-                    return result;
+                    return withMissingInserted(
+                        result,
+                        tasks,
+                        many.uniqueKeys,
+                        mayFreeKeys,
+                        missing -> insertEach(missing, now, false));
                   });
             });
   }

@@ -1010,6 +1010,35 @@ class TaskStoreTest {
     }
 
     @Test
+    void a_unique_key_whose_task_was_deleted_by_hand_is_taken_by_the_next_insert_of_each_kind()
+        throws Exception {
+      for (String key : List.of("one", "many", "each")) {
+        UUID gone = store.insert(keyed(key), T0).await().task().id();
+        sql("DELETE FROM offload_task WHERE id = $1", gone);
+      }
+
+      // Bounded: before the fix, the single insert retried forever.
+      Submitted one = store.insert(keyed("one"), T0).await(5, TimeUnit.SECONDS);
+      UUID many =
+          store
+              .insertMany(List.of(newTask("a"), keyed("many")), T0)
+              .await(5, TimeUnit.SECONDS)
+              .get(1);
+      Submitted each =
+          store
+              .insertEach(List.of(keyed("each"), keyed("each")), T0)
+              .await(5, TimeUnit.SECONDS)
+              .get(0);
+
+      assertTrue(one.created());
+      assertTrue(each.created());
+      assertEquals(one.task(), store.insert(keyed("one"), T0).await().task());
+      assertEquals(many, store.insert(keyed("many"), T0).await().task().id());
+      assertEquals(each.task(), store.insert(keyed("each"), T0).await().task());
+      assertEquals(4L, count("SELECT count(*) FROM offload_task_all"));
+    }
+
+    @Test
     void concurrent_inserts_with_one_unique_key_create_exactly_one_task() {
       int submitters = 16;
       Pool bigPool =
