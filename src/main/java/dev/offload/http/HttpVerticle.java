@@ -94,6 +94,7 @@ public final class HttpVerticle extends VerticleBase {
     return vertx
         .createHttpServer(options)
         .requestHandler(router)
+        .invalidRequestHandler(InvalidRequests::answer)
         .listen()
         // "Address already in use" alone does not say which address.
         .recover(

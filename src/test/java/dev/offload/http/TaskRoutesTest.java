@@ -14,12 +14,16 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -604,6 +609,33 @@ class TaskRoutesTest {
       String message =
           assertError(client().delete("/tasks").send().await(), 405, "method_not_allowed");
       assertTrue(message.contains("DELETE"), message);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource({
+      "GET /tasks?padding=PAD HTTP/1.1|Host: x, 414, uri_too_long",
+      "GET /health HTTP/1.1|Host: x|X-Padding: PAD, 431, headers_too_large",
+      "POST /tasks HTTP/1.1|Host: x|Content-Length: abc, 400, bad_request"
+    })
+    void a_request_the_http_codec_cannot_parse_gets_a_json_error_and_a_closed_connection(
+        String head, int status, String code) throws IOException {
+      String request = head.replace("PAD", "p".repeat(9_000)).replace("|", "\r\n") + "\r\n\r\n";
+      try (Socket socket = new Socket("127.0.0.1", offload.node().httpPort())) {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        // Read to the end: the server closes the connection after its answer.
+        String response =
+            new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertTrue(response.startsWith("HTTP/1."), response);
+        assertEquals(status, Integer.parseInt(response.substring(9, 12)), response);
+        assertTrue(response.toLowerCase(Locale.ROOT).contains("content-type: application/json"));
+        JsonObject error =
+            new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4))
+                .getJsonObject("error");
+        assertEquals(code, error.getString("code"), error.encode());
+        assertFalse(error.getString("message").isBlank());
+      }
     }
 
     @Test
