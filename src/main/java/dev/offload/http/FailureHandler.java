@@ -5,11 +5,15 @@ import dev.offload.support.DatabaseErrors;
 import dev.offload.task.InvalidTaskException;
 import dev.offload.users.InvalidUserException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.stream.Collectors;
 
 /**
  * Renders every failure as {@code {"error": {"code", "message"}}}: the client's mistakes as 4xx, an
@@ -21,14 +25,79 @@ final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = System.getLogger(FailureHandler.class.getName());
 
   private final int bodyLimit;
+  private final Router router;
 
-  FailureHandler(int bodyLimit) {
+  /**
+   * @param router whose routes say which methods a path allows (the {@code Allow} header of a 405)
+   */
+  FailureHandler(int bodyLimit, Router router) {
     this.bodyLimit = bodyLimit;
+    this.router = router;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     render(ctx, toApiError(ctx));
+  }
+
+  /**
+   * For {@code Router#errorHandler(404)} and {@code (405)}: a path that some route serves with
+   * other methods is a 405 with {@code Allow}, even when a route for every method (the token check,
+   * say) had matched it first and the router said 404.
+   */
+  void notFoundOrNotAllowed(RoutingContext ctx) {
+    String allowed = allowedMethods(ctx.request().path());
+    if (allowed.isEmpty()) {
+      render(ctx, new ApiError(404, "not_found", "no route for " + ctx.request().path()));
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.ALLOW, allowed);
+    render(
+        ctx,
+        new ApiError(
+            405,
+            "method_not_allowed",
+            ctx.request().method()
+                + " is not allowed on "
+                + ctx.request().path()
+                + " (allowed: "
+                + allowed
+                + ")"));
+  }
+
+  /**
+   * The methods of the routes whose path template matches {@code path}, as an Allow header. Routes
+   * for every method (no methods set: null) say nothing about a path; those made from a regular
+   * expression have no template (a null path), and none of ours is.
+   */
+  private String allowedMethods(String path) {
+    if (path == null) {
+      return "";
+    }
+    return router.getRoutes().stream()
+        .filter(route -> route.methods() != null)
+        .filter(route -> route.getPath() != null && matches(route.getPath(), path))
+        .flatMap(route -> route.methods().stream())
+        .map(HttpMethod::name)
+        .distinct()
+        .sorted()
+        .collect(Collectors.joining(", "));
+  }
+
+  /** Whether {@code path} fits {@code template}, whose {@code :name} segments match any segment. */
+  private static boolean matches(String template, String path) {
+    String[] expected = template.split("/", -1);
+    String[] actual = path.split("/", -1);
+    if (expected.length != actual.length) {
+      return false;
+    }
+    for (int i = 0; i < expected.length; i++) {
+      boolean parameter = expected[i].startsWith(":") && !actual[i].isEmpty();
+      if (!parameter && !expected[i].equals(actual[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -87,11 +156,6 @@ final class FailureHandler implements Handler<RoutingContext> {
     return switch (ctx.statusCode()) {
       case 400 -> ApiError.badRequest("bad_request", "the request is malformed");
       case 404 -> new ApiError(404, "not_found", "no route for " + ctx.request().path());
-      case 405 ->
-          new ApiError(
-              405,
-              "method_not_allowed",
-              ctx.request().method() + " is not allowed on " + ctx.request().path());
       case 413 ->
           new ApiError(413, "body_too_large", "the request body exceeds " + bodyLimit + " bytes");
       case 415 -> new ApiError(415, "unsupported_media_type", "send the body as application/json");

@@ -54,11 +54,11 @@ public final class HttpVerticle extends VerticleBase {
     int bodyLimit = config.http().bodyLimit();
     Router router = Router.router(vertx);
     router.route().handler(new HttpRequestMetrics(registry));
-    FailureHandler failures = new FailureHandler(bodyLimit);
+    FailureHandler failures = new FailureHandler(bodyLimit, router);
     router.route().failureHandler(failures);
     router.errorHandler(400, failures::badRequest);
-    router.errorHandler(404, failures);
-    router.errorHandler(405, failures);
+    router.errorHandler(404, failures::notFoundOrNotAllowed);
+    router.errorHandler(405, failures::notFoundOrNotAllowed);
     router.errorHandler(500, failures);
     DatabaseStatus database = services.database();
     new HealthRoutes(vertx, services.tasks(), database).mount(router);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.offload.testing.MutableClock;
 import dev.offload.testing.OffloadNodeExtension;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -636,6 +637,23 @@ class TaskRoutesTest {
         assertEquals(code, error.getString("code"), error.encode());
         assertFalse(error.getString("message").isBlank());
       }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+      "PUT, /tasks, 'GET, POST'",
+      "DELETE, /health, GET",
+      "PATCH, /tasks/0190c6a0-0000-7000-8000-000000000000/cancel, POST",
+      "FOO, /tasks/batch, 'GET, POST'"
+    })
+    void a_known_path_with_another_method_is_a_json_405_that_says_which_are_allowed(
+        String method, String path, String allowed) {
+      HttpResponse<Buffer> response =
+          client().request(HttpMethod.valueOf(method), path).send().await();
+
+      String message = assertError(response, 405, "method_not_allowed");
+      assertEquals(allowed, response.getHeader("Allow"));
+      assertTrue(message.contains(allowed), message);
     }
 
     @Test
