@@ -108,6 +108,10 @@ final class SubmissionJson {
     TaskHandler handler = handler(body.getValue("kind"));
     JsonObject args = args(body.getValue("args"));
     checks.checkArgs(handler, args);
+    String unfaithful = unfaithful(args, "args");
+    if (unfaithful != null) {
+      throw invalid(unfaithful);
+    }
     Lane lane = Lane.of(handler);
     return new NewTask(
         handler.kind(),
@@ -173,6 +177,46 @@ final class SubmissionJson {
       throw invalid("args must not contain the character U+0000 in any key or string");
     }
     return object;
+  }
+
+  /**
+   * What in {@code value} (at {@code path}) would be stored other than as it was sent, said as the
+   * error to answer; null if nothing. A number beyond a double's range (such as {@code 1e400})
+   * reaches here as an infinity, which JSON cannot hold; an unpaired surrogate (a lone U+D800, say)
+   * has no UTF-8 form. Checked after the kind's own checks of its args, whose messages say more.
+   */
+  private static String unfaithful(Object value, String path) {
+    if (value instanceof Double number && !Double.isFinite(number)) {
+      return path + " is a number out of range: a double cannot hold it";
+    }
+    if (value instanceof String text && hasUnpairedSurrogate(text)) {
+      return path + " contains an unpaired surrogate, which UTF-8 cannot encode";
+    }
+    if (value instanceof JsonObject object) {
+      for (Map.Entry<String, Object> entry : object) {
+        String field = path + "." + entry.getKey();
+        if (hasUnpairedSurrogate(entry.getKey())) {
+          return path + " has a key with an unpaired surrogate, which UTF-8 cannot encode";
+        }
+        String found = unfaithful(entry.getValue(), field);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        String found = unfaithful(array.getValue(i), path + "[" + i + "]");
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean hasUnpairedSurrogate(String text) {
+    return text.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE);
   }
 
   /**

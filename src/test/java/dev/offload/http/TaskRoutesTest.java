@@ -374,6 +374,23 @@ class TaskRoutesTest {
       assertEquals(0, taskCount());
     }
 
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(
+        delimiter = '|',
+        value = {
+          "{\"kind\": \"noop\", \"args\": {\"x\": 1e400}}|args.x",
+          "{\"kind\": \"noop\", \"args\": {\"list\": [1, {\"y\": -1e400}]}}|args.list[1].y",
+          "{\"kind\": \"noop\", \"args\": {\"name\": \"a\\ud800b\"}}|args.name",
+          "{\"kind\": \"noop\", \"args\": {\"a\\udc00\": 1}}|args"
+        })
+    void args_that_would_be_stored_other_than_sent_are_a_400_naming_the_field(
+        String body, String field) {
+      // Before: 1e400 was stored as the string "Infinity", a lone surrogate as "?".
+      String message = assertError(post(body), 400, "invalid_field");
+      assertTrue(message.startsWith(field + " "), message);
+      assertEquals(0, taskCount());
+    }
+
     @Test
     void a_body_over_1_mib_is_a_json_413() {
       assertError(post(bodyOfSize(BODY_LIMIT + 1)), 413, "body_too_large");
