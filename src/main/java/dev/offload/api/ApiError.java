@@ -1,5 +1,7 @@
 package dev.offload.api;
 
+import io.vertx.core.json.JsonObject;
+
 /** A failure to show the client as {@code {"error": {"code", "message"}}} with an HTTP status. */
 public final class ApiError extends RuntimeException {
 
@@ -24,5 +26,12 @@ public final class ApiError extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** The response body: {@code {"error": {"code", "message"}}}, encoded. */
+  public String body() {
+    return new JsonObject()
+        .put("error", new JsonObject().put("code", code).put("message", getMessage()))
+        .encode();
   }
 }

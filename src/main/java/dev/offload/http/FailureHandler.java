@@ -7,7 +7,6 @@ import dev.offload.users.InvalidUserException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
@@ -124,12 +123,7 @@ final class FailureHandler implements Handler<RoutingContext> {
     ctx.response()
         .setStatusCode(error.status())
         .putHeader("content-type", "application/json")
-        .end(
-            new JsonObject()
-                .put(
-                    "error",
-                    new JsonObject().put("code", error.code()).put("message", error.getMessage()))
-                .encode());
+        .end(error.body());
   }
 
   private ApiError toApiError(RoutingContext ctx) {

@@ -1,10 +1,10 @@
 package dev.offload.http;
 
+import dev.offload.api.ApiError;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Answers requests that the HTTP codec could not parse, before any route sees them: a request line
@@ -20,32 +20,23 @@ final class InvalidRequests {
 
   static void answer(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
-    int status;
-    String code;
-    String message;
+    ApiError error;
     if (cause instanceof TooLongHttpLineException) {
-      status = 414;
-      code = "uri_too_long";
-      message = "the request line is longer than the server accepts";
+      error =
+          new ApiError(414, "uri_too_long", "the request line is longer than the server accepts");
     } else if (cause instanceof TooLongHttpHeaderException) {
-      status = 431;
-      code = "headers_too_large";
-      message = "the request headers are larger than the server accepts";
+      error =
+          new ApiError(
+              431, "headers_too_large", "the request headers are larger than the server accepts");
     } else {
-      status = 400;
-      code = "bad_request";
-      message = "the request is not valid HTTP";
+      error = ApiError.badRequest("bad_request", "the request is not valid HTTP");
     }
-    String body =
-        new JsonObject()
-            .put("error", new JsonObject().put("code", code).put("message", message))
-            .encode();
     request
         .response()
-        .setStatusCode(status)
+        .setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CONNECTION, "close")
-        .end(body)
+        .end(error.body())
         .onComplete(written -> request.connection().close());
   }
 }
