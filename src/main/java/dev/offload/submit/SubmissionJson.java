@@ -108,9 +108,9 @@ final class SubmissionJson {
     TaskHandler handler = handler(body.getValue("kind"));
     JsonObject args = args(body.getValue("args"));
     checks.checkArgs(handler, args);
-    String unfaithful = unfaithful(args, "args");
-    if (unfaithful != null) {
-      throw invalid(unfaithful);
+    String unstorable = unstorable(args, "args");
+    if (unstorable != null) {
+      throw invalid(unstorable);
     }
     Lane lane = Lane.of(handler);
     return new NewTask(
@@ -173,32 +173,31 @@ final class SubmissionJson {
     if (!(args instanceof JsonObject object)) {
       throw invalid("args must be a JSON object");
     }
-    if (containsNul(object)) {
-      throw invalid("args must not contain the character U+0000 in any key or string");
-    }
     return object;
   }
 
   /**
-   * What in {@code value} (at {@code path}) would be stored other than as it was sent, said as the
-   * error to answer; null if nothing. A number beyond a double's range (such as {@code 1e400})
-   * reaches here as an infinity, which JSON cannot hold; an unpaired surrogate (a lone U+D800, say)
-   * has no UTF-8 form. Checked after the kind's own checks of its args, whose messages say more.
+   * What in {@code value} (at {@code path}) jsonb would refuse or store other than as it was sent,
+   * said as the error to answer; null if nothing. U+0000 it refuses (our 500 otherwise, not the
+   * client's 400). A number beyond a double's range (such as {@code 1e400}) reaches here as an
+   * infinity, which JSON cannot hold; an unpaired surrogate (a lone U+D800, say) has no UTF-8 form.
+   * Checked after the kind's own checks of its args, whose messages say more.
    */
-  private static String unfaithful(Object value, String path) {
+  private static String unstorable(Object value, String path) {
     if (value instanceof Double number && !Double.isFinite(number)) {
       return path + " is a number out of range: a double cannot hold it";
     }
-    if (value instanceof String text && hasUnpairedSurrogate(text)) {
-      return path + " contains an unpaired surrogate, which UTF-8 cannot encode";
+    if (value instanceof String text) {
+      String problem = unstorableText(text);
+      return problem == null ? null : path + " contains " + problem;
     }
     if (value instanceof JsonObject object) {
       for (Map.Entry<String, Object> entry : object) {
-        String field = path + "." + entry.getKey();
-        if (hasUnpairedSurrogate(entry.getKey())) {
-          return path + " has a key with an unpaired surrogate, which UTF-8 cannot encode";
+        String keyProblem = unstorableText(entry.getKey());
+        if (keyProblem != null) {
+          return path + " has a key that contains " + keyProblem;
         }
-        String found = unfaithful(entry.getValue(), field);
+        String found = unstorable(entry.getValue(), path + "." + entry.getKey());
         if (found != null) {
           return found;
         }
@@ -206,7 +205,7 @@ final class SubmissionJson {
     }
     if (value instanceof JsonArray array) {
       for (int i = 0; i < array.size(); i++) {
-        String found = unfaithful(array.getValue(i), path + "[" + i + "]");
+        String found = unstorable(array.getValue(i), path + "[" + i + "]");
         if (found != null) {
           return found;
         }
@@ -215,32 +214,15 @@ final class SubmissionJson {
     return null;
   }
 
-  private static boolean hasUnpairedSurrogate(String text) {
-    return text.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE);
-  }
-
-  /**
-   * PostgreSQL's jsonb cannot store U+0000: caught here, it is the client's 400 instead of our 500.
-   */
-  private static boolean containsNul(Object value) {
-    if (value instanceof String text) {
-      return text.indexOf('\u0000') >= 0;
+  /** What in {@code text} jsonb cannot store as it is; null if nothing. */
+  private static String unstorableText(String text) {
+    if (text.indexOf('\u0000') >= 0) {
+      return "the character U+0000, which PostgreSQL cannot store";
     }
-    if (value instanceof JsonObject object) {
-      for (Map.Entry<String, Object> entry : object) {
-        if (containsNul(entry.getKey()) || containsNul(entry.getValue())) {
-          return true;
-        }
-      }
+    if (text.codePoints().anyMatch(c -> Character.getType(c) == Character.SURROGATE)) {
+      return "an unpaired surrogate, which UTF-8 cannot encode";
     }
-    if (value instanceof JsonArray array) {
-      for (Object item : array) {
-        if (containsNul(item)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return null;
   }
 
   private static String queue(Object queue) {
