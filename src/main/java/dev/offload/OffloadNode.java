@@ -1,11 +1,13 @@
 package dev.offload;
 
+import dev.offload.config.ConnectionConfig;
 import dev.offload.config.OffloadConfig;
 import dev.offload.dispatch.DispatchMode;
 import dev.offload.dispatch.DispatcherVerticle;
 import dev.offload.files.FileStore;
 import dev.offload.http.ApiServices;
 import dev.offload.http.HttpVerticle;
+import dev.offload.http.OpenConnections;
 import dev.offload.images.ThumbnailHandler;
 import dev.offload.maintenance.MaintenanceVerticle;
 import dev.offload.metrics.Metrics;
@@ -203,8 +205,20 @@ public final class OffloadNode {
 
   private Future<String> deployHttp() {
     DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
+    ConnectionConfig limits = config.http().connections();
     ApiServices services =
-        new ApiServices(store, nodes, users, files, handlers, databaseStatus, metrics);
+        new ApiServices(
+            store,
+            nodes,
+            users,
+            files,
+            handlers,
+            databaseStatus,
+            metrics,
+            new OpenConnections(
+                limits.maxConnections(),
+                limits.maxConnectionsPerClient(),
+                limits.healthConnections()));
     return vertx
         .deployVerticle(
             () ->

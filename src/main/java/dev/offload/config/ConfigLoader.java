@@ -49,7 +49,16 @@ public final class ConfigLoader {
             values.integer("http.body_limit", 1024, 64 * 1024 * 1024),
             values.integer("http.accept_backlog", 1, 65_535),
             values.text("http.api_token").trim(),
-            values.integer("http.upload_limit", 1024, Integer.MAX_VALUE));
+            values.integer("http.upload_limit", 1024, Integer.MAX_VALUE),
+            new ConnectionConfig(
+                values.duration("http.header_timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+                values.duration(
+                    "http.keep_alive_timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+                values.duration("http.body_timeout", Duration.ofSeconds(1), DAY),
+                values.duration("http.idle_timeout", Duration.ofMillis(100), Duration.ofHours(1)),
+                values.integer("http.max_connections", 1, 1_000_000),
+                values.integer("http.max_connections_per_client", 1, 1_000_000),
+                values.integer("http.health_connections", 0, 10_000)));
     DatabaseConfig database =
         new DatabaseConfig(
             values.databaseUrl("database.url"),

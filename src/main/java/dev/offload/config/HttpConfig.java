@@ -3,7 +3,7 @@ package dev.offload.config;
 /**
  * The HTTP verticles: where they listen, how many run, how much body a request may carry, and the
  * bearer token required by state-changing routes (empty: none required, and admin routes are off),
- * and the largest upload a streaming route (an import) accepts.
+ * the largest upload a streaming route (an import) accepts, and the limits on connections.
  */
 public record HttpConfig(
     String host,
@@ -12,7 +12,8 @@ public record HttpConfig(
     int bodyLimit,
     int acceptBacklog,
     String apiToken,
-    long uploadLimit) {
+    long uploadLimit,
+    ConnectionConfig connections) {
 
   public boolean hasApiToken() {
     return !apiToken.isEmpty();
@@ -35,6 +36,8 @@ public record HttpConfig(
         + (hasApiToken() ? "***" : "")
         + ", uploadLimit="
         + uploadLimit
+        + ", connections="
+        + connections
         + "]";
   }
 }

@@ -8,7 +8,10 @@ import dev.offload.store.TaskStore;
 import dev.offload.task.TaskHandlers;
 import dev.offload.users.UserStore;
 
-/** The parts of a node that the HTTP routes use, shared by every HTTP verticle instance. */
+/**
+ * The parts of a node that the HTTP routes use, shared by every HTTP verticle instance; {@code
+ * connections} counts the node's open connections.
+ */
 public record ApiServices(
     TaskStore tasks,
     NodeStore nodes,
@@ -16,4 +19,5 @@ public record ApiServices(
     FileStore files,
     TaskHandlers handlers,
     DatabaseStatus database,
-    TaskMetrics metrics) {}
+    TaskMetrics metrics,
+    OpenConnections connections) {}

@@ -36,7 +36,24 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure != null && ClientFaults.isGone(failure)) {
+      ClientFaults.log(describe(ctx) + ": the client went away", failure);
+      return;
+    }
+    if (failure != null && ClientFaults.isMalformed(failure)) {
+      ClientFaults.log(describe(ctx) + ": malformed body", failure);
+      // What follows the bad framing cannot be trusted to start the next request.
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ctx.addEndHandler(ended -> ctx.request().connection().close());
+      render(ctx, ApiError.badRequest("bad_request", "the request body is not valid HTTP framing"));
+      return;
+    }
     render(ctx, toApiError(ctx));
+  }
+
+  private static String describe(RoutingContext ctx) {
+    return ctx.request().method() + " " + ctx.request().path();
   }
 
   /**
@@ -111,10 +128,7 @@ final class FailureHandler implements Handler<RoutingContext> {
     // Only a 500 is our bug; a 502/503/504 reports someone else's outage, which would flood the
     // log.
     if (error.status() == 500) {
-      LOG.log(
-          Level.ERROR,
-          ctx.request().method() + " " + ctx.request().path() + " failed",
-          ctx.failure());
+      LOG.log(Level.ERROR, describe(ctx) + " failed", ctx.failure());
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();

@@ -35,6 +35,7 @@ public final class HttpVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final IntConsumer onListening;
   private HttpServer server;
+  private ConnectionGuard guard;
 
   public HttpVerticle(
       OffloadConfig config,
@@ -54,6 +55,8 @@ public final class HttpVerticle extends VerticleBase {
     int bodyLimit = config.http().bodyLimit();
     Router router = Router.router(vertx);
     router.route().handler(new HttpRequestMetrics(registry));
+    guard = new ConnectionGuard(vertx, services.connections(), config.http().connections());
+    router.route().handler(guard::requestStarted);
     FailureHandler failures = new FailureHandler(bodyLimit, router);
     router.route().failureHandler(failures);
     router.errorHandler(400, failures::badRequest);
@@ -90,11 +93,19 @@ public final class HttpVerticle extends VerticleBase {
             .setHost(config.http().host())
             .setPort(config.http().port())
             // Thousands of clients connecting at once must not wait on a short accept queue.
-            .setAcceptBacklog(config.http().acceptBacklog());
+            .setAcceptBacklog(config.http().acceptBacklog())
+            .setIdleTimeout((int) config.http().connections().idleTimeout().toMillis())
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            // HTTP/1.1 only. With cleartext HTTP/2 on, a connection is handed to the connection
+            // handler only once its first bytes tell which protocol it speaks, so one that sends
+            // nothing would never come under the ConnectionGuard's header timeout.
+            .setHttp2ClearTextEnabled(false);
     return vertx
         .createHttpServer(options)
+        .connectionHandler(guard::connected)
         .requestHandler(router)
         .invalidRequestHandler(InvalidRequests::answer)
+        .exceptionHandler(ClientFaults::connectionFailed)
         .listen()
         // "Address already in use" alone does not say which address.
         .recover(
@@ -121,6 +132,9 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
     return server == null
         ? Future.succeededFuture()
         : server.shutdown(config.node().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);

@@ -31,6 +31,11 @@ final class InvalidRequests {
     } else {
       error = ApiError.badRequest("bad_request", "the request is not valid HTTP");
     }
+    answerAndClose(request, error);
+  }
+
+  /** Answers with {@code error} and closes the connection once the answer is written. */
+  static void answerAndClose(HttpServerRequest request, ApiError error) {
     request
         .response()
         .setStatusCode(error.status())
