@@ -64,6 +64,7 @@ class DatabaseOutageTest {
     assertEquals(
         "database_unavailable",
         refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertEquals("1", refused.getHeader("retry-after"), "a 503 says when to come back");
 
     proxy.start().await();
 

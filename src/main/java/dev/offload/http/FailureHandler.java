@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 final class FailureHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = System.getLogger(FailureHandler.class.getName());
+  private static final String RETRY_AFTER_SECONDS = "1";
 
   private final int bodyLimit;
   private final Router router;
@@ -133,6 +134,11 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
+    }
+    if (error.status() == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+      // Every 503 is a passing state (the database away, a queue full): say when to come back,
+      // so that clients pace their retries instead of hammering a node that is recovering.
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     }
     ctx.response()
         .setStatusCode(error.status())
