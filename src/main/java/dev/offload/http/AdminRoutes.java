@@ -1,10 +1,10 @@
 package dev.offload.http;
 
 import dev.offload.api.ApiError;
+import dev.offload.api.JsonBodies;
 import dev.offload.config.OffloadConfig;
 import dev.offload.store.NodeInfo;
 import dev.offload.store.NodeStore;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -81,14 +81,7 @@ final class AdminRoutes {
   }
 
   private static int instances(RoutingContext ctx) {
-    Object instances;
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      instances = body == null ? null : body.getValue("instances");
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiError.badRequest(
-          "invalid_json", "the body must be a JSON object such as {\"instances\": 4}");
-    }
+    Object instances = JsonBodies.object(ctx).getValue("instances");
     if (!(instances instanceof Integer count) || count < 0 || count > MAX_WORKERS) {
       throw ApiError.badRequest(
           "invalid_field", "instances must be an integer from 0 to " + MAX_WORKERS);

@@ -1,6 +1,7 @@
 package dev.offload.http;
 
 import dev.offload.api.ApiError;
+import dev.offload.api.JsonBodies;
 import dev.offload.api.RequireDatabase;
 import dev.offload.api.TaskJson;
 import dev.offload.files.FileStore;
@@ -12,7 +13,6 @@ import dev.offload.submit.TaskSubmitter;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -85,7 +85,7 @@ final class TaskRoutes {
    */
   private void submit(RoutingContext ctx) {
     submitter
-        .submit(jsonBody(ctx), ctx.request().getHeader("idempotency-key"))
+        .submit(JsonBodies.object(ctx), ctx.request().getHeader("idempotency-key"))
         .onSuccess(
             submitted ->
                 TaskJson.answerSubmitted(ctx, submitted.created() ? 202 : 200, submitted.task()))
@@ -95,7 +95,7 @@ final class TaskRoutes {
   /** One statement for the whole batch; 202 with the ids in the order given. */
   private void submitBatch(RoutingContext ctx) {
     submitter
-        .submitBatch(jsonBody(ctx))
+        .submitBatch(JsonBodies.object(ctx))
         .onSuccess(
             ids -> {
               JsonArray idTexts = new JsonArray();
@@ -253,18 +253,6 @@ final class TaskRoutes {
       throw ApiError.badRequest("invalid_query", name + " must not contain the character U+0000");
     }
     return value;
-  }
-
-  private static JsonObject jsonBody(RoutingContext ctx) {
-    try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw ApiError.badRequest("invalid_json", "the body must be a JSON object");
-      }
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      throw ApiError.badRequest("invalid_json", "the body must be a JSON object");
-    }
   }
 
   private static UUID uuid(String text, String name) {

@@ -1,7 +1,7 @@
 package dev.offload.users;
 
 import dev.offload.api.ApiError;
-import io.vertx.core.json.DecodeException;
+import dev.offload.api.JsonBodies;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -116,16 +116,7 @@ final class UserInput {
   }
 
   private static JsonObject fieldsOf(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      body = null;
-    }
-    if (body == null) {
-      throw ApiError.badRequest(
-          "invalid_json", "the body must be a JSON object with email and/or name");
-    }
+    JsonObject body = JsonBodies.object(ctx);
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
         throw invalid("unknown field '" + field + "'; allowed: email, name");

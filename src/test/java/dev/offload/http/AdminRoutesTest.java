@@ -150,6 +150,7 @@ class AdminRoutesTest {
     assertEquals(
         400,
         authorized(api.put("/admin/nodes/worker-b/workers"))
+            .putHeader("content-type", "application/json")
             .sendBuffer(Buffer.buffer("{"))
             .await()
             .statusCode());
