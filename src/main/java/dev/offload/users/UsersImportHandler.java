@@ -156,7 +156,9 @@ public final class UsersImportHandler implements AsyncTaskHandler {
         return true;
       }
       try {
-        batch.add(UserInput.newUser(fields.get(emailColumn), fields.get(nameColumn)));
+        batch.add(
+            UserInput.newUser(
+                UserCsv.value(fields.get(emailColumn)), UserCsv.value(fields.get(nameColumn))));
         batchLines.add(record.line());
       } catch (InvalidUserException e) {
         error(record.line(), e.getMessage());

