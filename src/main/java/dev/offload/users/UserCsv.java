@@ -1,14 +1,13 @@
 package dev.offload.users;
 
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The exchange formats of users. CSV (RFC 4180): a header line, fields quoted when they hold a
- * comma, a quote or a line break. NDJSON: one JSON object per line. An export can be imported
- * again: the import reads the {@code email} and {@code name} columns, wherever they are, and
- * ignores the others.
+ * comma, a quote or a line break, and any cell that a spreadsheet would run as a formula
+ * neutralised ({@link FormulaGuard}). NDJSON: one JSON object per line, values as stored. An export
+ * can be imported again: the import ({@link CsvRecordReader}) reads the {@code email} and {@code
+ * name} columns, wherever they are, ignores the others, and undoes the neutralising.
  */
 final class UserCsv {
 
@@ -17,15 +16,13 @@ final class UserCsv {
   private UserCsv() {}
 
   static String csvLine(User user) {
-    return user.id()
-        + ","
-        + quote(user.email())
-        + ","
-        + quote(user.name())
-        + ","
-        + user.createdAt()
-        + ","
-        + user.updatedAt();
+    return String.join(
+        ",",
+        cell(String.valueOf(user.id())),
+        cell(user.email()),
+        cell(user.name()),
+        cell(user.createdAt().toString()),
+        cell(user.updatedAt().toString()));
   }
 
   static String ndjsonLine(User user) {
@@ -38,49 +35,20 @@ final class UserCsv {
         .encode();
   }
 
-  /**
-   * The fields of one CSV line (without its line break).
-   *
-   * @throws IllegalArgumentException when a quote is not closed on the line
-   */
-  static List<String> fields(String line) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          field.append(c);
-        }
-      } else if (c == '"' && field.length() == 0) {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
+  /** A value as a CSV cell: neutralised, then quoted if it must be. */
+  static String cell(String value) {
+    String text = FormulaGuard.neutralise(value);
+    if (text.indexOf(',') < 0
+        && text.indexOf('"') < 0
+        && text.indexOf('\n') < 0
+        && text.indexOf('\r') < 0) {
+      return text;
     }
-    if (quoted) {
-      throw new IllegalArgumentException("a quoted field is not closed on its line");
-    }
-    fields.add(field.toString());
-    return fields;
+    return '"' + text.replace("\"", "\"\"") + '"';
   }
 
-  private static String quote(String value) {
-    if (value.indexOf(',') < 0
-        && value.indexOf('"') < 0
-        && value.indexOf('\n') < 0
-        && value.indexOf('\r') < 0) {
-      return value;
-    }
-    return '"' + value.replace("\"", "\"\"") + '"';
+  /** The value an imported cell stands for: {@link #cell} undone, after the CSV reading. */
+  static String value(String cell) {
+    return FormulaGuard.restore(cell);
   }
 }

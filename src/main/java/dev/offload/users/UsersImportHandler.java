@@ -7,22 +7,19 @@ import dev.offload.task.DiscardTaskException;
 import dev.offload.task.TaskContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
- * {@code users.import}: reads the uploaded CSV ({@code POST /users/import}) a chunk at a time and
- * inserts its users in batches of {@value #BATCH}, under the rules of {@code POST /users}. A bad
- * line (malformed, invalid, email taken) is recorded with its line number and reason in the result;
- * it does not fail the import.
+ * {@code users.import}: reads the uploaded CSV ({@code POST /users/import}) a chunk at a time with
+ * {@link CsvRecordReader} and inserts its users in batches of {@value #BATCH}, under the rules of
+ * {@code POST /users}. A bad record (malformed, not UTF-8, invalid, email taken) is recorded with
+ * the number of the line it starts on and the reason in the result; it does not fail the import.
  */
 public final class UsersImportHandler implements AsyncTaskHandler {
 
@@ -71,15 +68,15 @@ public final class UsersImportHandler implements AsyncTaskHandler {
   }
 
   /**
-   * One attempt's state: the partial line carried between chunks, the batch, the counts and the
-   * errors.
+   * One attempt's state: the CSV reader (which carries a record cut by a chunk boundary), the
+   * header's columns, the batch, the counts and the errors.
    */
   private final class Run {
     private final StoredFile file;
     private final TaskContext context;
-    private byte[] carry = new byte[0];
+    private final CsvRecordReader reader = new CsvRecordReader();
     private long bytesRead;
-    private long lineNumber;
+    private long headerLine;
     private int emailColumn = -1;
     private int nameColumn = -1;
     private long imported;
@@ -101,17 +98,13 @@ public final class UsersImportHandler implements AsyncTaskHandler {
           .chunk(file.id(), seq)
           .compose(
               data -> {
-                if (data == null) { // end of file: the last line may have no line break
-                  return (carry.length == 0
-                          ? Future.<Void>succeededFuture()
-                          : lines(carry, carry.length, true))
-                      .compose(ignored -> flush());
+                if (data == null) { // end of file: the last record may have no line break
+                  reader.end();
+                  return records().compose(ignored -> flush()).compose(ignored -> headerSeen());
                 }
                 bytesRead += data.length();
-                byte[] bytes = concat(carry, data);
-                int end = lastNewline(bytes);
-                carry = Arrays.copyOfRange(bytes, end + 1, bytes.length);
-                return lines(bytes, end + 1, false)
+                reader.feed(data);
+                return records()
                     .compose(
                         ignored -> {
                           context.progress(
@@ -124,69 +117,66 @@ public final class UsersImportHandler implements AsyncTaskHandler {
     }
 
     /**
-     * The complete lines in {@code bytes[0, length)}, as UTF-8; a batch is inserted whenever it is
-     * full.
+     * The records complete in what was fed so far; a batch is inserted whenever it is full, so that
+     * at most one batch of users waits in memory.
      */
-    private Future<Void> lines(byte[] bytes, int length, boolean last) {
-      String[] lines = new String(bytes, 0, length, StandardCharsets.UTF_8).split("\n", -1);
-      // Without a final line break, the split leaves an empty last element that is no line.
-      int count = last ? lines.length : lines.length - 1;
-      return linesFrom(lines, 0, count);
-    }
-
-    private Future<Void> linesFrom(String[] lines, int from, int count) {
-      for (int i = from; i < count; i++) {
-        String line =
-            lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
-        lineNumber++;
-        if (line.isBlank()) {
-          continue;
-        }
-        if (!accept(line)) {
-          return Future.failedFuture(
-              new DiscardTaskException(
-                  "line 1 must be a header naming the email and name columns, e.g. email,name"));
+    private Future<Void> records() {
+      for (CsvRecord record = reader.next(); record != null; record = reader.next()) {
+        if (!accept(record)) {
+          return Future.failedFuture(noHeader(record));
         }
         if (batch.size() >= BATCH) {
-          int next = i + 1;
-          return flush().compose(ignored -> linesFrom(lines, next, count));
+          return flush().compose(ignored -> records());
         }
       }
       return Future.succeededFuture();
     }
 
-    /** False only for a header without email and name columns. */
-    private boolean accept(String line) {
-      List<String> fields;
-      try {
-        fields = UserCsv.fields(line);
-      } catch (IllegalArgumentException e) {
-        if (emailColumn < 0) {
-          return false;
-        }
-        error(lineNumber, e.getMessage());
-        return true;
-      }
+    /** False only for a first record that is not a header naming email and name columns. */
+    private boolean accept(CsvRecord record) {
       if (emailColumn < 0) {
+        List<String> fields = record.fields();
         for (int i = 0; i < fields.size(); i++) {
           String column = fields.get(i).strip().toLowerCase(Locale.ROOT);
           emailColumn = column.equals("email") ? i : emailColumn;
           nameColumn = column.equals("name") ? i : nameColumn;
         }
+        headerLine = record.line();
         return emailColumn >= 0 && nameColumn >= 0;
       }
+      if (record.error() != null) {
+        error(record.line(), record.error());
+        return true;
+      }
+      List<String> fields = record.fields();
       if (fields.size() <= Math.max(emailColumn, nameColumn)) {
         error(
-            lineNumber, "expected at least " + (Math.max(emailColumn, nameColumn) + 1) + " fields");
+            record.line(),
+            "expected at least " + (Math.max(emailColumn, nameColumn) + 1) + " fields");
         return true;
       }
       try {
-        batch.add(UserInput.newUser(fields.get(emailColumn), fields.get(nameColumn)));
-        batchLines.add(lineNumber);
+        batch.add(
+            UserInput.newUser(
+                UserCsv.value(fields.get(emailColumn)), UserCsv.value(fields.get(nameColumn))));
+        batchLines.add(record.line());
       } catch (InvalidUserException e) {
-        error(lineNumber, e.getMessage());
+        error(record.line(), e.getMessage());
       }
       return true;
+    }
+
+    /** An empty file (or one of blank lines) has no header either. */
+    private Future<Void> headerSeen() {
+      return emailColumn >= 0 ? Future.succeededFuture() : Future.failedFuture(noHeader(null));
+    }
+
+    private DiscardTaskException noHeader(CsvRecord first) {
+      return new DiscardTaskException(
+          "line "
+              + (first == null ? 1 : first.line())
+              + " must be a header naming the email and name columns, e.g. email,name"
+              + (first == null || first.error() == null ? "" : "; " + first.error()));
     }
 
     /**
@@ -226,27 +216,11 @@ public final class UsersImportHandler implements AsyncTaskHandler {
 
     Object result() {
       return new JsonObject()
-          .put("lines", lineNumber - 1)
+          .put("lines", reader.lines() - headerLine)
           .put("imported", imported)
           .put("failed", failed)
           .put("errors", errors)
           .put("errors_truncated", failed > errors.size());
     }
-  }
-
-  private static byte[] concat(byte[] carry, Buffer data) {
-    byte[] bytes = new byte[carry.length + data.length()];
-    System.arraycopy(carry, 0, bytes, 0, carry.length);
-    data.getBytes(bytes, carry.length);
-    return bytes;
-  }
-
-  private static int lastNewline(byte[] bytes) {
-    for (int i = bytes.length - 1; i >= 0; i--) {
-      if (bytes[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
   }
 }
