@@ -1,5 +1,6 @@
 package dev.offload.api;
 
+import dev.offload.store.TaskFilter.HeavyFields;
 import dev.offload.store.TaskPage;
 import dev.offload.support.Durations;
 import dev.offload.task.AttemptError;
@@ -58,9 +59,22 @@ public final class TaskJson {
     ctx.json(of(task));
   }
 
-  public static JsonObject of(TaskPage page) {
+  /** A list page: each task without the heavy fields {@code fields} does not ask for. */
+  public static JsonObject of(TaskPage page, HeavyFields fields) {
     JsonArray tasks = new JsonArray();
-    page.tasks().forEach(task -> tasks.add(of(task)));
+    for (Task task : page.tasks()) {
+      JsonObject json = of(task);
+      if (!fields.args()) {
+        json.remove("args");
+      }
+      if (!fields.result()) {
+        json.remove("result");
+      }
+      if (!fields.errors()) {
+        json.remove("errors");
+      }
+      tasks.add(json);
+    }
     return new JsonObject()
         .put("tasks", tasks)
         .put("next", page.next() == null ? null : page.next().toString());

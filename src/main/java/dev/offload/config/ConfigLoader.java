@@ -81,7 +81,8 @@ public final class ConfigLoader {
             values.duration(
                 "tasks.progress_interval", Duration.ofMillis(50), Duration.ofMinutes(1)),
             values.duration("tasks.retention", Duration.ofSeconds(1), Duration.ofDays(3650)),
-            values.duration("tasks.retention_interval", Duration.ofMillis(100), DAY));
+            values.duration("tasks.retention_interval", Duration.ofMillis(100), DAY),
+            values.integer("tasks.payload_limit", 1024, 64 * 1024 * 1024));
     NodeConfig node =
         new NodeConfig(
             values.text("node.id").isBlank() ? defaultNodeId() : values.text("node.id"),

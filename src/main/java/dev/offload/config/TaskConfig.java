@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How tasks run: the lease a node holds on a running attempt (renewed while it runs), the polling
  * fallback behind LISTEN/NOTIFY, defaults for submissions, the retry backoff, how often progress is
- * saved, and how long finished tasks are kept (pruned every {@code retentionInterval}).
+ * saved, how long finished tasks are kept (pruned every {@code retentionInterval}), and the largest
+ * args (and result) a task may carry, as JSON bytes.
  */
 public record TaskConfig(
     Duration lease,
@@ -16,4 +17,5 @@ public record TaskConfig(
     Duration retryCap,
     Duration progressInterval,
     Duration retention,
-    Duration retentionInterval) {}
+    Duration retentionInterval,
+    int payloadLimit) {}

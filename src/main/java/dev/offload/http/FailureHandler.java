@@ -152,7 +152,8 @@ final class FailureHandler implements Handler<RoutingContext> {
       return apiError;
     }
     if (failure instanceof InvalidTaskException invalid) {
-      return ApiError.badRequest(invalid.code(), invalid.getMessage());
+      int status = InvalidTaskException.PAYLOAD_TOO_LARGE.equals(invalid.code()) ? 413 : 400;
+      return new ApiError(status, invalid.code(), invalid.getMessage());
     }
     if (failure instanceof InvalidUserException invalid) {
       return ApiError.badRequest(invalid.code(), invalid.getMessage());

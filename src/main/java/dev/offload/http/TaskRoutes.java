@@ -8,6 +8,7 @@ import dev.offload.files.FileStore;
 import dev.offload.files.StoredFile;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.TaskFilter;
+import dev.offload.store.TaskFilter.HeavyFields;
 import dev.offload.store.TaskStore;
 import dev.offload.submit.TaskSubmitter;
 import dev.offload.task.Task;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -242,8 +244,38 @@ final class TaskRoutes {
             filterText(ctx, "kind"),
             filterText(ctx, "queue"),
             after == null ? null : uuid(after, "after"),
-            limit(ctx.queryParams().get("limit")));
-    store.list(filter).onSuccess(page -> ctx.json(TaskJson.of(page))).onFailure(ctx::fail);
+            limit(ctx.queryParams().get("limit")),
+            fields(ctx.queryParams().getAll("fields")));
+    store
+        .list(filter)
+        .onSuccess(page -> ctx.json(TaskJson.of(page, filter.fields())))
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * {@code fields=args,result,errors} (any of them, comma-separated or repeated): the heavy fields
+   * a list page carries; without it, none.
+   */
+  private static HeavyFields fields(List<String> values) {
+    boolean args = false;
+    boolean result = false;
+    boolean errors = false;
+    for (String value : values) {
+      for (String field : value.split(",", -1)) {
+        switch (field.trim()) {
+          case "args" -> args = true;
+          case "result" -> result = true;
+          case "errors" -> errors = true;
+          default ->
+              throw ApiError.badRequest(
+                  "invalid_query",
+                  "fields lists any of args, result, errors (comma-separated), got '"
+                      + field
+                      + "'");
+        }
+      }
+    }
+    return new HeavyFields(args, result, errors);
   }
 
   /** PostgreSQL text cannot hold U+0000; such a filter is the client's 400, not a failed query. */

@@ -46,6 +46,13 @@ final class TaskSql {
       attempted_by, created_at, scheduled_at, attempted_at, finalized_at, cancel_requested_at, unique_key,
       callback_url""";
 
+  /** {@link #COLUMNS} for a list page: the heavy ones only when asked for ($7, $8, $9). */
+  private static final String LIST_COLUMNS =
+      COLUMNS
+          .replace("args", "CASE WHEN $7 THEN args END AS args")
+          .replace("result", "CASE WHEN $8 THEN result END AS result")
+          .replace("errors", "CASE WHEN $9 THEN errors ELSE '[]'::jsonb END AS errors");
+
   /**
    * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9
    * created_at, $10 scheduled_at, $11 unique key (or null), $12 callback URL (or null), $13 lane.
@@ -273,30 +280,54 @@ final class TaskSql {
    * for any), $4 the last id of the previous page (null for the first page), $5 limit, $6 the
    * retention's cutoff. Each table gives its newest matching rows, unless the state asked for is
    * not one it holds.
+   *
+   * <p>The heavy columns come only when asked for: $7 args, $8 result, $9 errors (booleans; the
+   * others are null, or an empty list of errors, and are never read from storage). The page is also
+   * bounded in bytes: rows stop before the one whose requested columns, as JSON text, would take
+   * the page past $10 bytes (the first row always comes). {@code page_rows} says how many rows
+   * matched before that cut, so the caller knows whether more follow.
    */
   static final String TASK_LIST =
       """
-      (SELECT %1$s FROM offload_task
-       WHERE ($1::text IS NULL OR $1::text IN ('available', 'scheduled', 'running', 'retryable'))
-         AND ($1::text IS NULL OR state = $1)
-         AND ($2::text IS NULL OR kind = $2)
-         AND ($3::text IS NULL OR queue = $3)
-         AND ($4::uuid IS NULL OR id < $4)
-       ORDER BY id DESC
-       LIMIT $5)
-      UNION ALL
-      (SELECT %1$s FROM offload_task_done
-       WHERE ($1::text IS NULL OR $1::text IN ('completed', 'cancelled', 'discarded'))
-         AND ($1::text IS NULL OR state = $1)
-         AND ($2::text IS NULL OR kind = $2)
-         AND ($3::text IS NULL OR queue = $3)
-         AND ($4::uuid IS NULL OR id < $4)
-         AND finalized_at >= $6
-       ORDER BY id DESC
-       LIMIT $5)
-      ORDER BY id DESC
-      LIMIT $5"""
-          .formatted(COLUMNS);
+      WITH page AS (
+          (SELECT %1$s FROM offload_task
+           WHERE ($1::text IS NULL OR $1::text IN ('available', 'scheduled', 'running', 'retryable'))
+             AND ($1::text IS NULL OR state = $1)
+             AND ($2::text IS NULL OR kind = $2)
+             AND ($3::text IS NULL OR queue = $3)
+             AND ($4::uuid IS NULL OR id < $4)
+           ORDER BY id DESC
+           LIMIT $5)
+          UNION ALL
+          (SELECT %1$s FROM offload_task_done
+           WHERE ($1::text IS NULL OR $1::text IN ('completed', 'cancelled', 'discarded'))
+             AND ($1::text IS NULL OR state = $1)
+             AND ($2::text IS NULL OR kind = $2)
+             AND ($3::text IS NULL OR queue = $3)
+             AND ($4::uuid IS NULL OR id < $4)
+             AND finalized_at >= $6
+           ORDER BY id DESC
+           LIMIT $5)
+          ORDER BY id DESC
+          LIMIT $5
+      ),
+      sized AS (
+          SELECT page.*,
+                 coalesce(octet_length(args::text), 0) + coalesce(octet_length(result::text), 0)
+                     + octet_length(errors::text) AS bytes
+          FROM page
+      ),
+      running AS (
+          SELECT sized.*,
+                 sum(bytes) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) - bytes AS bytes_before,
+                 row_number() OVER (ORDER BY id DESC) AS position,
+                 count(*) OVER () AS page_rows
+          FROM sized
+      )
+      SELECT %2$s, page_rows FROM running
+      WHERE position = 1 OR bytes_before + bytes <= $10
+      ORDER BY id DESC"""
+          .formatted(LIST_COLUMNS, COLUMNS);
 
   /**
    * What a claim returns: the task, less its errors and result, which no attempt needs (decoding

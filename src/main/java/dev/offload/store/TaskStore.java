@@ -40,6 +40,12 @@ import java.util.function.Function;
  */
 public final class TaskStore {
 
+  /**
+   * The most a list page's heavy fields may take, as JSON text: a page stops before the row that
+   * would pass it, so that no read builds an answer of unbounded size (the first row always comes).
+   */
+  public static final long PAGE_BYTES = 8L * 1024 * 1024;
+
   private final Pool client;
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
@@ -345,13 +351,22 @@ public final class TaskStore {
             .addString(filter.queue())
             .addUUID(filter.after())
             .addInteger(filter.limit() + 1) // one extra row tells whether a next page exists
-            .addOffsetDateTime(retentionCutoff());
+            .addOffsetDateTime(retentionCutoff())
+            .addBoolean(filter.fields().args())
+            .addBoolean(filter.fields().result())
+            .addBoolean(filter.fields().errors())
+            .addLong(PAGE_BYTES);
     return client
         .preparedQuery(TaskSql.TASK_LIST)
         .execute(params)
         .map(
             rows -> {
               List<Task> tasks = toTasks(rows);
+              long matched = rows.size() == 0 ? 0 : rows.iterator().next().getLong("page_rows");
+              if (tasks.size() < matched && tasks.size() <= filter.limit()) {
+                // Cut short by the byte bound: the rest follows on the next page.
+                return new TaskPage(tasks, tasks.get(tasks.size() - 1).id());
+              }
               if (tasks.size() <= filter.limit()) {
                 return new TaskPage(tasks, null);
               }

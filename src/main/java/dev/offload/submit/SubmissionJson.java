@@ -112,6 +112,7 @@ final class SubmissionJson {
     if (unstorable != null) {
       throw invalid(unstorable);
     }
+    checkSize(args);
     Lane lane = Lane.of(handler);
     return new NewTask(
         handler.kind(),
@@ -124,6 +125,22 @@ final class SubmissionJson {
         scheduledAt(body, now),
         uniqueKey,
         callbackUrl(body.getValue("callback_url")));
+  }
+
+  /**
+   * The same limit on every route that makes a task (one, a batch, an upload's): measured as the
+   * JSON that is stored, whatever the whitespace of what was sent.
+   */
+  private void checkSize(JsonObject args) {
+    int bytes = args.toBuffer().length();
+    if (bytes > defaults.payloadLimit()) {
+      throw InvalidTaskException.payloadTooLarge(
+          "args take "
+              + bytes
+              + " bytes as JSON; a task's args may take at most "
+              + defaults.payloadLimit()
+              + " (tasks.payload_limit)");
+    }
   }
 
   /** Only to an allowed host: a callback is an outbound call like any other. */

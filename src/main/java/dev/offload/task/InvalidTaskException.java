@@ -9,6 +9,8 @@ public final class InvalidTaskException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+
   private final String code;
 
   private InvalidTaskException(String code, String message) {
@@ -31,6 +33,11 @@ public final class InvalidTaskException extends RuntimeException {
    */
   public static InvalidTaskException invalidField(String message) {
     return new InvalidTaskException("invalid_field", message);
+  }
+
+  /** The args (or result) are larger than a task may carry; the HTTP API answers 413. */
+  public static InvalidTaskException payloadTooLarge(String message) {
+    return new InvalidTaskException(PAYLOAD_TOO_LARGE, message);
   }
 
   /** The same mistake, its message prefixed with where it is (e.g. {@code tasks[3]: }). */
