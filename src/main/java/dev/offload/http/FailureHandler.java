@@ -2,6 +2,7 @@ package dev.offload.http;
 
 import dev.offload.api.ApiError;
 import dev.offload.support.DatabaseErrors;
+import dev.offload.task.IdempotencyConflictException;
 import dev.offload.task.InvalidTaskException;
 import dev.offload.users.InvalidUserException;
 import io.vertx.core.Handler;
@@ -154,6 +155,9 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof InvalidTaskException invalid) {
       int status = InvalidTaskException.PAYLOAD_TOO_LARGE.equals(invalid.code()) ? 413 : 400;
       return new ApiError(status, invalid.code(), invalid.getMessage());
+    }
+    if (failure instanceof IdempotencyConflictException conflict) {
+      return new ApiError(409, "idempotency_conflict", conflict.getMessage());
     }
     if (failure instanceof InvalidUserException invalid) {
       return ApiError.badRequest(invalid.code(), invalid.getMessage());

@@ -97,7 +97,7 @@ final class TaskRoutes {
   /** One statement for the whole batch; 202 with the ids in the order given. */
   private void submitBatch(RoutingContext ctx) {
     submitter
-        .submitBatch(JsonBodies.object(ctx))
+        .submitBatch(JsonBodies.object(ctx), ctx.request().getHeader("idempotency-key"))
         .onSuccess(
             ids -> {
               JsonArray idTexts = new JsonArray();

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 
 /**
  * The array parameters of TASK_INSERT_MANY (and TASK_INSERT_MANY_RETURNING_ROWS), one element per
@@ -22,6 +23,7 @@ final class ManyTasks {
 
   final UUID[] ids;
   final String[] uniqueKeys;
+  final String[] requestHashes;
   final Tuple params;
   private boolean dueNow;
   private Instant earliestLater;
@@ -40,6 +42,7 @@ final class ManyTasks {
     OffsetDateTime[] scheduledAts = new OffsetDateTime[n];
     String[] callbackUrls = new String[n];
     String[] lanes = new String[n];
+    requestHashes = new String[n];
     for (int i = 0; i < n; i++) {
       NewTask task = tasks.get(i);
       Instant scheduledAt = scheduledAt(task, now);
@@ -63,6 +66,7 @@ final class ManyTasks {
       uniqueKeys[i] = task.uniqueKey();
       callbackUrls[i] = task.callbackUrl();
       lanes[i] = task.lane().wireName();
+      requestHashes[i] = task.requestHash();
     }
     params =
         Tuple.of(ids, kinds, queues, states, args, priorities, maxAttempts, timeouts)
@@ -70,15 +74,16 @@ final class ManyTasks {
             .addArrayOfOffsetDateTime(scheduledAts)
             .addArrayOfString(uniqueKeys)
             .addArrayOfString(callbackUrls)
-            .addArrayOfString(lanes);
+            .addArrayOfString(lanes)
+            .addArrayOfString(requestHashes);
   }
 
   /**
    * After the insert's commit; a task skipped for its unique key may wake dispatchers for nothing.
    */
-  void wake(Wakeups wakeups, int inserted) {
+  void wake(BiConsumer<Boolean, Instant> committed, int inserted) {
     if (inserted > 0) {
-      wakeups.committed(dueNow, earliestLater);
+      committed.accept(dueNow, earliestLater);
     }
   }
 }

@@ -55,15 +55,16 @@ final class TaskSql {
 
   /**
    * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9
-   * created_at, $10 scheduled_at, $11 unique key (or null), $12 callback URL (or null), $13 lane.
-   * No row comes back when its unique key is taken: the caller reads the task that holds it in a
-   * new statement, whose snapshot sees a concurrent insert that won the race.
+   * created_at, $10 scheduled_at, $11 unique key (or null), $12 callback URL (or null), $13 lane,
+   * $14 the fingerprint of the request that takes the key (or null). No row comes back when its
+   * unique key is taken: the caller reads the task that holds it in a new statement, whose snapshot
+   * sees a concurrent insert that won the race.
    */
   static final String TASK_INSERT =
       """
       WITH key AS (
-          INSERT INTO offload_task_key (unique_key, task_id)
-          SELECT $11::text, $1::uuid WHERE $11::text IS NOT NULL
+          INSERT INTO offload_task_key (unique_key, task_id, request_hash)
+          SELECT $11::text, $1::uuid, $14::text WHERE $11::text IS NOT NULL
           ON CONFLICT (unique_key) DO NOTHING
           RETURNING task_id
       )
@@ -94,12 +95,12 @@ final class TaskSql {
         WITH given AS (
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
                                  $7::int[], $8::bigint[], $10::timestamptz[], $11::text[], $12::text[],
-                                 $13::text[]) WITH ORDINALITY
+                                 $13::text[], $14::text[]) WITH ORDINALITY
                  AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at,
-                          unique_key, callback_url, lane, position)
+                          unique_key, callback_url, lane, request_hash, position)
         ), keys AS (
-            INSERT INTO offload_task_key (unique_key, task_id)
-            SELECT unique_key, id FROM given WHERE unique_key IS NOT NULL
+            INSERT INTO offload_task_key (unique_key, task_id, request_hash)
+            SELECT unique_key, id, request_hash FROM given WHERE unique_key IS NOT NULL
             ORDER BY position -- the first of two equal unique keys is the one taken
             ON CONFLICT (unique_key) DO NOTHING
             RETURNING task_id
@@ -160,6 +161,13 @@ final class TaskSql {
   /** $1 unique key: the task holding it (see TASK_GET_BY_UNIQUE_KEYS). */
   static final String TASK_GET_BY_UNIQUE_KEY =
       liveOrFinal("SELECT task_id FROM offload_task_key WHERE unique_key = $1");
+
+  /**
+   * $1 unique keys: the fingerprint of the request that took each (null: taken before fingerprints
+   * were kept, or by a submission without one).
+   */
+  static final String TASK_KEY_REQUEST_HASHES =
+      "SELECT unique_key, request_hash FROM offload_task_key WHERE unique_key = ANY($1::text[])";
 
   /** $1 unique keys: the ids of the tasks holding them, and the keys; none for a task gone. */
   static final String TASK_IDS_BY_UNIQUE_KEYS =

@@ -7,6 +7,7 @@ import static dev.offload.store.TaskRows.toTasks;
 import static dev.offload.store.TaskRows.withCallbacks;
 
 import dev.offload.config.DatabaseConfig;
+import dev.offload.task.IdempotencyConflictException;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskIds;
@@ -14,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,9 +26,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -100,7 +104,8 @@ public final class TaskStore {
             .addOffsetDateTime(timestamp(scheduledAt))
             .addString(task.uniqueKey())
             .addString(task.callbackUrl())
-            .addString(task.lane().wireName());
+            .addString(task.lane().wireName())
+            .addString(task.requestHash());
     return client
         .preparedQuery(TaskSql.TASK_INSERT)
         .execute(params)
@@ -128,11 +133,15 @@ public final class TaskStore {
         .compose(
             rows -> {
               if (rows.size() > 0) {
-                return Future.succeededFuture(
-                    new Submitted(TaskRows.toTask(rows.iterator().next()), false));
+                Task holder = TaskRows.toTask(rows.iterator().next());
+                return keyRequestHashes(client, new String[] {task.uniqueKey()})
+                    .map(
+                        hashes ->
+                            new Submitted(
+                                holder, false, sameRequest(task, hashes.get(task.uniqueKey()))));
               }
               return mayFreeKey
-                  ? freeOrphanedKeys(new String[] {task.uniqueKey()})
+                  ? freeOrphanedKeys(client, new String[] {task.uniqueKey()})
                       .compose(freed -> insert(task, now, false))
                   : Future.failedFuture(keyStillTaken(task.uniqueKey()));
             });
@@ -143,9 +152,8 @@ public final class TaskStore {
    * inserted, moved and deleted together, in one transaction, so such a key is one whose task was
    * deleted by hand; left alone, it would refuse every submission with that key.
    */
-  private Future<Void> freeOrphanedKeys(String[] uniqueKeys) {
-    return client
-        .preparedQuery(TaskSql.TASK_KEY_FREE_ORPHANS)
+  private static Future<Void> freeOrphanedKeys(SqlClient sql, String[] uniqueKeys) {
+    return sql.preparedQuery(TaskSql.TASK_KEY_FREE_ORPHANS)
         .execute(Tuple.of((Object) uniqueKeys))
         .mapEmpty();
   }
@@ -165,23 +173,42 @@ public final class TaskStore {
    * second statement.
    */
   public Future<List<UUID>> insertMany(List<NewTask> tasks, Instant now) {
-    return insertMany(tasks, now, true);
+    if (tasks.stream().allMatch(task -> task.requestHash() == null)) {
+      return insertMany(client, tasks, now, true, wakeups::committed);
+    }
+    // Keys with fingerprints: a key taken by another request is a conflict, and then the whole
+    // batch must be refused, so the insert and the check share a transaction. Dispatchers are
+    // woken after its commit, when the tasks can be seen.
+    List<Wake> wakes = new ArrayList<>();
+    return client
+        .withTransaction(
+            tx ->
+                insertMany(
+                        tx, tasks, now, true, (dueNow, later) -> wakes.add(new Wake(dueNow, later)))
+                    .compose(ids -> requireSameRequests(tx, tasks).map(ids)))
+        .onSuccess(ids -> wakes.forEach(wake -> wakeups.committed(wake.dueNow(), wake.later())));
   }
 
-  private Future<List<UUID>> insertMany(List<NewTask> tasks, Instant now, boolean mayFreeKeys) {
+  private record Wake(boolean dueNow, Instant later) {}
+
+  private Future<List<UUID>> insertMany(
+      SqlClient sql,
+      List<NewTask> tasks,
+      Instant now,
+      boolean mayFreeKeys,
+      BiConsumer<Boolean, Instant> wake) {
     ManyTasks many = new ManyTasks(tasks, now, ids);
-    return client
-        .preparedQuery(TaskSql.TASK_INSERT_MANY)
+    return sql.preparedQuery(TaskSql.TASK_INSERT_MANY)
         .execute(many.params)
         .compose(
             rows -> {
-              many.wake(wakeups, rows.size());
+              many.wake(wake, rows.size());
               Set<UUID> inserted = new HashSet<>();
               rows.forEach(row -> inserted.add(row.getUUID("id")));
               if (inserted.size() == tasks.size()) {
                 return Future.succeededFuture(List.of(many.ids));
               }
-              return idsByUniqueKey(many.uniqueKeys)
+              return idsByUniqueKey(sql, many.uniqueKeys)
                   .compose(
                       existing -> {
                         List<UUID> result = new ArrayList<>(tasks.size());
@@ -192,12 +219,51 @@ public final class TaskStore {
                                   : existing.get(many.uniqueKeys[i]));
                         }
                         return withMissingInserted(
+                            sql,
                             result,
                             tasks,
                             many.uniqueKeys,
                             mayFreeKeys,
-                            missing -> insertMany(missing, now, false));
+                            missing -> insertMany(sql, missing, now, false, wake));
                       });
+            });
+  }
+
+  /**
+   * Fails with {@link IdempotencyConflictException} if a key of {@code tasks} is held by a request
+   * other than the one that gives it here; the keys this batch took carry its own fingerprints.
+   */
+  private Future<Void> requireSameRequests(SqlClient sql, List<NewTask> tasks) {
+    String[] keys =
+        tasks.stream().map(NewTask::uniqueKey).filter(Objects::nonNull).toArray(String[]::new);
+    return keyRequestHashes(sql, keys)
+        .compose(
+            hashes -> {
+              for (NewTask task : tasks) {
+                if (task.uniqueKey() != null && !sameRequest(task, hashes.get(task.uniqueKey()))) {
+                  return Future.failedFuture(new IdempotencyConflictException(task.uniqueKey()));
+                }
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  /** Whether {@code task} is the request that took its key, as far as fingerprints tell. */
+  private static boolean sameRequest(NewTask task, String storedHash) {
+    return task.requestHash() == null
+        || storedHash == null
+        || storedHash.equals(task.requestHash());
+  }
+
+  private static Future<Map<String, String>> keyRequestHashes(SqlClient sql, String[] keys) {
+    return sql.preparedQuery(TaskSql.TASK_KEY_REQUEST_HASHES)
+        .execute(Tuple.of((Object) keys))
+        .map(
+            rows -> {
+              Map<String, String> byKey = new HashMap<>();
+              rows.forEach(
+                  row -> byKey.put(row.getString("unique_key"), row.getString("request_hash")));
+              return byKey;
             });
   }
 
@@ -206,6 +272,7 @@ public final class TaskStore {
    * read, inserted again (once) by {@code insertAgain}, after their keys are freed.
    */
   private <T> Future<List<T>> withMissingInserted(
+      SqlClient sql,
       List<T> result,
       List<NewTask> tasks,
       String[] uniqueKeys,
@@ -223,7 +290,7 @@ public final class TaskStore {
     if (!mayFreeKeys) {
       return Future.failedFuture(keyStillTaken(uniqueKeys[missing.get(0)]));
     }
-    return freeOrphanedKeys(missing.stream().map(i -> uniqueKeys[i]).toArray(String[]::new))
+    return freeOrphanedKeys(sql, missing.stream().map(i -> uniqueKeys[i]).toArray(String[]::new))
         .compose(freed -> insertAgain.apply(missing.stream().map(tasks::get).toList()))
         .map(
             again -> {
@@ -250,7 +317,7 @@ public final class TaskStore {
         .execute(many.params)
         .compose(
             rows -> {
-              many.wake(wakeups, rows.size());
+              many.wake(wakeups::committed, rows.size());
               Map<UUID, Task> inserted = new HashMap<>();
               rows.forEach(row -> inserted.put(row.getUUID("id"), TaskRows.toTask(row)));
               Future<Map<String, Task>> existing =
@@ -268,30 +335,40 @@ public final class TaskStore {
                                             row.getString("unique_key"), TaskRows.toTask(row)));
                                 return byKey;
                               });
-              return existing.compose(
-                  byKey -> {
-                    List<Submitted> result = new ArrayList<>(tasks.size());
-                    for (int i = 0; i < tasks.size(); i++) {
-                      Task created = inserted.get(many.ids[i]);
-                      Task holder = created == null ? byKey.get(many.uniqueKeys[i]) : null;
-                      result.add(
-                          created != null
-                              ? new Submitted(created, true)
-                              : holder == null ? null : new Submitted(holder, false));
-                    }
-                    return withMissingInserted(
-                        result,
-                        tasks,
-                        many.uniqueKeys,
-                        mayFreeKeys,
-                        missing -> insertEach(missing, now, false));
-                  });
+              Future<Map<String, String>> hashes =
+                  inserted.size() == tasks.size()
+                      ? Future.succeededFuture(Map.of())
+                      : keyRequestHashes(client, many.uniqueKeys);
+              return Future.all(existing, hashes)
+                  .compose(
+                      found -> {
+                        Map<String, Task> byKey = existing.result();
+                        List<Submitted> result = new ArrayList<>(tasks.size());
+                        for (int i = 0; i < tasks.size(); i++) {
+                          Task created = inserted.get(many.ids[i]);
+                          Task holder = created == null ? byKey.get(many.uniqueKeys[i]) : null;
+                          boolean same =
+                              holder == null
+                                  || sameRequest(
+                                      tasks.get(i), hashes.result().get(many.uniqueKeys[i]));
+                          result.add(
+                              created != null
+                                  ? new Submitted(created, true)
+                                  : holder == null ? null : new Submitted(holder, false, same));
+                        }
+                        return withMissingInserted(
+                            client,
+                            result,
+                            tasks,
+                            many.uniqueKeys,
+                            mayFreeKeys,
+                            missing -> insertEach(missing, now, false));
+                      });
             });
   }
 
-  private Future<Map<String, UUID>> idsByUniqueKey(String[] uniqueKeys) {
-    return client
-        .preparedQuery(TaskSql.TASK_IDS_BY_UNIQUE_KEYS)
+  private static Future<Map<String, UUID>> idsByUniqueKey(SqlClient sql, String[] uniqueKeys) {
+    return sql.preparedQuery(TaskSql.TASK_IDS_BY_UNIQUE_KEYS)
         .execute(Tuple.of((Object) uniqueKeys))
         .map(
             rows -> {

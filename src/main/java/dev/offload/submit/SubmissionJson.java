@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,11 +70,19 @@ final class SubmissionJson {
       }
       uniqueKey = fromHeader;
     }
-    return parseOne(body, uniqueKey, now);
+    return parseOne(
+        body, uniqueKey, uniqueKey == null ? null : RequestFingerprint.of(body, "unique_key"), now);
   }
 
-  /** {@code {"tasks": [...]}}, 1 to 1,000 submissions; the first invalid one fails them all. */
-  List<NewTask> parseBatch(JsonObject body, Instant now) {
+  /**
+   * {@code {"tasks": [...]}}, 1 to 1,000 submissions; the first invalid one fails them all. With
+   * {@code idempotencyKey} (the {@code Idempotency-Key} header, or null), the batch is one
+   * idempotent request: its task at position i takes the unique key {@code batch:<key>#<i>}, each
+   * with the fingerprint of the whole body, so that repeating the batch gives its tasks again and
+   * changing anything in it is a conflict. Without it, each task may have its own {@code
+   * unique_key}; two tasks of one batch with the same key are an error.
+   */
+  List<NewTask> parseBatch(JsonObject body, String idempotencyKey, Instant now) {
     if (!body.fieldNames().equals(Set.of("tasks"))
         || !(body.getValue("tasks") instanceof JsonArray tasks)) {
       throw invalid("the body must be {\"tasks\": [...]}");
@@ -81,13 +90,32 @@ final class SubmissionJson {
     if (tasks.isEmpty() || tasks.size() > MAX_BATCH) {
       throw invalid("tasks must hold 1 to " + MAX_BATCH + " tasks, not " + tasks.size());
     }
+    String batchKey = idempotencyKey == null ? null : uniqueKey(idempotencyKey);
+    String batchHash = batchKey == null ? null : RequestFingerprint.of(body);
+    Map<String, Integer> positionsByKey = new HashMap<>();
     List<NewTask> parsed = new ArrayList<>(tasks.size());
     for (int i = 0; i < tasks.size(); i++) {
       if (!(tasks.getValue(i) instanceof JsonObject task)) {
         throw invalid("tasks[" + i + "] must be a JSON object");
       }
       try {
-        parsed.add(parseOne(task, uniqueKey(task.getValue("unique_key")), now));
+        String ownKey = uniqueKey(task.getValue("unique_key"));
+        if (batchKey != null && ownKey != null) {
+          throw invalid(
+              "unique_key is not allowed with the Idempotency-Key header, which covers the batch");
+        }
+        Integer earlier = ownKey == null ? null : positionsByKey.putIfAbsent(ownKey, i);
+        if (earlier != null) {
+          throw invalid("unique_key '" + ownKey + "' is also the key of tasks[" + earlier + "]");
+        }
+        parsed.add(
+            batchKey != null
+                ? parseOne(task, "batch:" + batchKey + "#" + i, batchHash, now)
+                : parseOne(
+                    task,
+                    ownKey,
+                    ownKey == null ? null : RequestFingerprint.of(task, "unique_key"),
+                    now));
       } catch (InvalidTaskException e) {
         throw e.at("tasks[" + i + "]: ");
       }
@@ -95,7 +123,7 @@ final class SubmissionJson {
     return parsed;
   }
 
-  private NewTask parseOne(JsonObject body, String uniqueKey, Instant now) {
+  private NewTask parseOne(JsonObject body, String uniqueKey, String requestHash, Instant now) {
     for (String field : body.fieldNames()) {
       if (!FIELDS.contains(field)) {
         throw invalid(
@@ -124,7 +152,8 @@ final class SubmissionJson {
         duration(body, "timeout", MIN_TIMEOUT, MAX_TIMEOUT, defaults.defaultTimeout()),
         scheduledAt(body, now),
         uniqueKey,
-        callbackUrl(body.getValue("callback_url")));
+        callbackUrl(body.getValue("callback_url")),
+        requestHash);
   }
 
   /**

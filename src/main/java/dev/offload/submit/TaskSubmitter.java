@@ -5,6 +5,7 @@ import dev.offload.config.TaskConfig;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.Submitted;
 import dev.offload.store.TaskStore;
+import dev.offload.task.IdempotencyConflictException;
 import dev.offload.task.InvalidTaskException;
 import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
@@ -62,13 +63,23 @@ public final class TaskSubmitter {
    * key (or {@code idempotencyKey}, the {@code Idempotency-Key} header, or null) names.
    */
   public Future<Submitted> submit(JsonObject body, String idempotencyKey) {
-    return insert(json.parse(body, idempotencyKey, clock.instant()));
+    NewTask task = json.parse(body, idempotencyKey, clock.instant());
+    return insert(task)
+        .compose(
+            submitted ->
+                submitted.sameRequest()
+                    ? Future.succeededFuture(submitted)
+                    : Future.failedFuture(new IdempotencyConflictException(task.uniqueKey())));
   }
 
-  /** {@code {"tasks": [...]}}, all inserted in one statement; their ids, in order. */
-  public Future<List<UUID>> submitBatch(JsonObject body) {
+  /**
+   * {@code {"tasks": [...]}}, all inserted in one statement; their ids, in order. {@code
+   * idempotencyKey}, the {@code Idempotency-Key} header or null, makes the batch one idempotent
+   * request.
+   */
+  public Future<List<UUID>> submitBatch(JsonObject body, String idempotencyKey) {
     Instant now = clock.instant();
-    List<NewTask> tasks = json.parseBatch(body, now);
+    List<NewTask> tasks = json.parseBatch(body, idempotencyKey, now);
     return store.insertMany(tasks, now).onSuccess(ids -> metrics.submitted(ids.size()));
   }
 
@@ -88,6 +99,7 @@ public final class TaskSubmitter {
             NewTask.DEFAULT_PRIORITY,
             defaultMaxAttempts,
             timeout,
+            null,
             null,
             null,
             null);

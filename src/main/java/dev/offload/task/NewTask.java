@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * A validated submission, ready to insert. {@code lane} says where its attempts run (see {@link
  * Lane}); {@code scheduledAt} null means "now"; {@code uniqueKey} null means the submission is not
- * idempotent; {@code callbackUrl} null means no callback.
+ * idempotent; {@code callbackUrl} null means no callback; {@code requestHash} is the fingerprint of
+ * the request that asked for it with a unique key (see {@code RequestFingerprint}), null for none.
  */
 public record NewTask(
     String kind,
@@ -19,7 +20,8 @@ public record NewTask(
     Duration timeout,
     Instant scheduledAt,
     String uniqueKey,
-    String callbackUrl) {
+    String callbackUrl,
+    String requestHash) {
 
   public static final String DEFAULT_QUEUE = "default";
   public static final int DEFAULT_PRIORITY = 5;

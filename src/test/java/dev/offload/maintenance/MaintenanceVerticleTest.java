@@ -92,6 +92,7 @@ class MaintenanceVerticleTest {
                     Duration.ofMinutes(1),
                     null,
                     null,
+                    null,
                     null),
                 T0)
             .await()
@@ -140,6 +141,7 @@ class MaintenanceVerticleTest {
                     NewTask.DEFAULT_PRIORITY,
                     3,
                     Duration.ofMinutes(1),
+                    null,
                     null,
                     null,
                     null),

@@ -221,6 +221,7 @@ class HistoryPartitionsTest {
         Duration.ofSeconds(30),
         null,
         uniqueKey,
+        null,
         null);
   }
 

@@ -305,6 +305,7 @@ class MigrationsTest {
               Duration.ofSeconds(30),
               null,
               "key-completed",
+              null,
               null);
       Submitted again = store.insert(sameKey, now).await();
       assertFalse(again.created(), "a finished task still holds its unique key");

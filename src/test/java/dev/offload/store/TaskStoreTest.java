@@ -153,6 +153,7 @@ class TaskStoreTest {
               Duration.ofMillis(1500),
               null,
               null,
+              null,
               null);
 
       Task task = store.insert(submitted, T0).await().task();
@@ -1572,7 +1573,8 @@ class TaskStoreTest {
           Duration.ofSeconds(30),
           null,
           null,
-          URL);
+          URL,
+          null);
     }
 
     private Task callbackOf(UUID taskId) {
@@ -1743,6 +1745,7 @@ class TaskStoreTest {
         Duration.ofSeconds(30),
         scheduledAt,
         null,
+        null,
         null);
   }
 
@@ -1757,6 +1760,7 @@ class TaskStoreTest {
         Duration.ofSeconds(30),
         null,
         uniqueKey,
+        null,
         null);
   }
 
