@@ -1,9 +1,10 @@
 package dev.offload.config;
 
 /**
- * The HTTP verticles: where they listen, how many run, how much body a request may carry, and the
- * bearer token required by state-changing routes (empty: none required, and admin routes are off),
- * and the largest upload a streaming route (an import) accepts.
+ * The HTTP verticles: where they listen, how many run, how much body a request may carry, the
+ * bearer tokens that guard the routes (none: no route needs one, and admin routes are off), and the
+ * largest upload a streaming route (an import) accepts. Its string form shows the tokens' names and
+ * scopes, never their secrets.
  */
 public record HttpConfig(
     String host,
@@ -11,30 +12,5 @@ public record HttpConfig(
     int instances,
     int bodyLimit,
     int acceptBacklog,
-    String apiToken,
-    long uploadLimit) {
-
-  public boolean hasApiToken() {
-    return !apiToken.isEmpty();
-  }
-
-  /** Never prints the token. */
-  @Override
-  public String toString() {
-    return "HttpConfig[host="
-        + host
-        + ", port="
-        + port
-        + ", instances="
-        + instances
-        + ", bodyLimit="
-        + bodyLimit
-        + ", acceptBacklog="
-        + acceptBacklog
-        + ", apiToken="
-        + (hasApiToken() ? "***" : "")
-        + ", uploadLimit="
-        + uploadLimit
-        + "]";
-  }
-}
+    ApiTokens tokens,
+    long uploadLimit) {}

@@ -60,11 +60,12 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, failures::notFoundOrNotAllowed);
     router.errorHandler(405, failures::notFoundOrNotAllowed);
     router.errorHandler(500, failures);
+    // Before every route: which scope each needs is RouteScopes' to say.
+    router.route().handler(BearerToken.create(config.http().tokens()));
     DatabaseStatus database = services.database();
     new HealthRoutes(vertx, services.tasks(), database).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     if (config.node().role().servesApi()) {
-      router.route().handler(BearerToken.forChanges(config.http().apiToken()));
       new DemoRoutes(vertx).mount(router);
       // One per verticle: it groups this event loop's single submissions into shared statements.
       TaskSubmitter submitter =
@@ -85,6 +86,7 @@ public final class HttpVerticle extends VerticleBase {
       new ImageRoutes(uploadTasks(submitter, imageLimit), database).mount(router);
       new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
     }
+    RouteScopes.checkEveryRouteIsListed(router);
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.http().host())
