@@ -97,7 +97,8 @@ public final class Main {
         + config.nodeId()
         + " (role "
         + config.node().role().wireName()
-        + ") listening on http://"
+        + ") listening on "
+        + (config.http().tls().isPresent() ? "https://" : "http://")
         + config.http().host()
         + ":"
         + port

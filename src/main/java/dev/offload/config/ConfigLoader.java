@@ -52,7 +52,8 @@ public final class ConfigLoader {
                 sources.value(TokenSection.KEY),
                 sources.source(TokenSection.KEY),
                 values.text("http.api_token").trim()),
-            values.integer("http.upload_limit", 1024, Integer.MAX_VALUE));
+            values.integer("http.upload_limit", 1024, Integer.MAX_VALUE),
+            values.serverTls("http.tls_cert_path", "http.tls_key_path"));
     DatabaseConfig database =
         new DatabaseConfig(
             values.databaseUrl("database.url"),

@@ -3,14 +3,17 @@ package dev.offload.config;
 import dev.offload.support.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgConnectOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Reads one merged key as a typed value, checking it: strings, bounded integers and durations, the
- * database URL, the node role, the outbound allow-list. Apart from {@link ConfigSources} so that
- * where a value came from and what it must be are two separate questions; every error is one line
- * naming the key, what it must be, the value, and the file or variable to fix.
+ * database URL, the node role, TLS files, the outbound allow-list. Apart from {@link ConfigSources}
+ * so that where a value came from and what it must be are two separate questions; every error is
+ * one line naming the key, what it must be, the value, and the file or variable to fix.
  */
 final class ConfigValues {
 
@@ -81,6 +84,23 @@ final class ConfigValues {
       throw invalid(path, "a valid postgresql:// URL");
     }
     return value;
+  }
+
+  /** Both paths of readable files, or neither: TLS off. */
+  Optional<ServerTls> serverTls(String certPath, String keyPath) {
+    String cert = text(certPath).trim();
+    String key = text(keyPath).trim();
+    if (cert.isEmpty() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ServerTls(readable(certPath, cert), readable(keyPath, key)));
+  }
+
+  private Path readable(String path, String value) {
+    if (value.isEmpty() || !Files.isReadable(Path.of(value))) {
+      throw invalid(path, "the path of a readable PEM file (both TLS paths or neither)");
+    }
+    return Path.of(value);
   }
 
   NodeRole role(String path) {

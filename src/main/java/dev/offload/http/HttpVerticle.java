@@ -16,6 +16,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
@@ -93,6 +94,17 @@ public final class HttpVerticle extends VerticleBase {
             .setPort(config.http().port())
             // Thousands of clients connecting at once must not wait on a short accept queue.
             .setAcceptBacklog(config.http().acceptBacklog());
+    config
+        .http()
+        .tls()
+        .ifPresent(
+            tls ->
+                options
+                    .setSsl(true)
+                    .setKeyCertOptions(
+                        new PemKeyCertOptions()
+                            .setCertPath(tls.certPath().toString())
+                            .setKeyPath(tls.keyPath().toString())));
     return vertx
         .createHttpServer(options)
         .requestHandler(router)

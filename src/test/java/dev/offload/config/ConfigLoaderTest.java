@@ -525,6 +525,56 @@ class ConfigLoaderTest {
   }
 
   @Nested
+  class Tls {
+
+    @Test
+    void is_off_by_default() {
+      assertTrue(fromEnv(NO_ENV).http().tls().isEmpty());
+    }
+
+    @Test
+    void is_on_with_both_pem_files() throws IOException {
+      Path cert = confFile("cert");
+      Path key = confFile("key");
+
+      ServerTls tls =
+          fromEnv(
+                  Map.of(
+                      "OFFLOAD_HTTP_TLS_CERT_PATH", cert.toString(),
+                      "OFFLOAD_HTTP_TLS_KEY_PATH", key.toString()))
+              .http()
+              .tls()
+              .orElseThrow();
+
+      assertEquals(new ServerTls(cert, key), tls);
+    }
+
+    @Test
+    void a_certificate_without_a_key_names_the_key_path() throws IOException {
+      Path cert = confFile("cert");
+
+      assertInvalid(
+          () -> fromEnv(Map.of("OFFLOAD_HTTP_TLS_CERT_PATH", cert.toString())),
+          "http.tls_key_path",
+          "must be the path of a readable PEM file");
+    }
+
+    @Test
+    void a_file_that_cannot_be_read_names_its_key_and_variable() throws IOException {
+      Path key = confFile("key");
+
+      assertInvalid(
+          () ->
+              fromEnv(
+                  Map.of(
+                      "OFFLOAD_HTTP_TLS_CERT_PATH", dir.resolve("missing.pem").toString(),
+                      "OFFLOAD_HTTP_TLS_KEY_PATH", key.toString())),
+          "http.tls_cert_path",
+          "OFFLOAD_HTTP_TLS_CERT_PATH");
+    }
+  }
+
+  @Nested
   class Tokens {
 
     private static final String CI = "ci-0123456789abcdef";
