@@ -3,6 +3,7 @@ package dev.offload.config;
 import dev.offload.support.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,10 +79,21 @@ final class ConfigValues {
     if (!value.startsWith("postgresql://") && !value.startsWith("postgres://")) {
       throw invalid(path, "a postgresql:// URL");
     }
+    SslMode sslMode;
     try {
-      PgConnectOptions.fromUri(value);
+      sslMode = PgConnectOptions.fromUri(value).getSslMode();
     } catch (RuntimeException e) {
       throw invalid(path, "a valid postgresql:// URL");
+    }
+    if (sslMode == SslMode.VERIFY_CA || sslMode == SslMode.VERIFY_FULL) {
+      Optional<String> rootCert = DatabaseConfig.sslRootCert(value);
+      if (rootCert.isEmpty() || !Files.isReadable(Path.of(rootCert.get()))) {
+        throw invalid(
+            path,
+            "a URL whose sslmode="
+                + sslMode.value
+                + " comes with sslrootcert=<the path of a readable PEM file of the CAs to trust>");
+      }
     }
     return value;
   }

@@ -525,6 +525,56 @@ class ConfigLoaderTest {
   }
 
   @Nested
+  class DatabaseTls {
+
+    private static final String URL = "postgresql://offload@db.example.com/offload";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"disable", "allow", "prefer", "require"})
+    void sslmodes_that_verify_nothing_need_no_root_certificate(String mode) {
+      assertEquals(
+          URL + "?sslmode=" + mode,
+          fromEnv(Map.of("OFFLOAD_DATABASE_URL", URL + "?sslmode=" + mode)).database().url());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"verify-ca", "verify-full"})
+    void verifying_sslmodes_need_a_readable_sslrootcert(String mode) throws IOException {
+      String message =
+          assertInvalid(
+              () -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", URL + "?sslmode=" + mode)),
+              "database.url",
+              "OFFLOAD_DATABASE_URL");
+      assertTrue(message.contains("sslrootcert="), message);
+      assertInvalid(
+          () ->
+              fromEnv(
+                  Map.of(
+                      "OFFLOAD_DATABASE_URL",
+                      URL + "?sslmode=" + mode + "&sslrootcert=" + dir.resolve("none.pem"))),
+          "database.url",
+          "OFFLOAD_DATABASE_URL");
+
+      Path rootCert = confFile("ca");
+      DatabaseConfig config =
+          fromEnv(
+                  Map.of(
+                      "OFFLOAD_DATABASE_URL",
+                      URL + "?sslmode=" + mode + "&sslrootcert=" + rootCert))
+              .database();
+      assertEquals(Optional.of(rootCert.toString()), config.sslRootCert());
+    }
+
+    @Test
+    void an_unknown_sslmode_is_an_invalid_url() {
+      assertInvalid(
+          () -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", URL + "?sslmode=always")),
+          "database.url",
+          "OFFLOAD_DATABASE_URL");
+    }
+  }
+
+  @Nested
   class Tls {
 
     @Test
