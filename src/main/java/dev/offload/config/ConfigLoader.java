@@ -53,7 +53,8 @@ public final class ConfigLoader {
                 sources.source(TokenSection.KEY),
                 values.text("http.api_token").trim()),
             values.integer("http.upload_limit", 1024, Integer.MAX_VALUE),
-            values.serverTls("http.tls_cert_path", "http.tls_key_path"));
+            values.serverTls("http.tls_cert_path", "http.tls_key_path"),
+            values.origins("http.cors_allowed_origins"));
     DatabaseConfig database =
         new DatabaseConfig(
             values.databaseUrl("database.url"),

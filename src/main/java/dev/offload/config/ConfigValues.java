@@ -4,17 +4,23 @@ import dev.offload.support.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Reads one merged key as a typed value, checking it: strings, bounded integers and durations, the
- * database URL, the node role, TLS files, the outbound allow-list. Apart from {@link ConfigSources}
- * so that where a value came from and what it must be are two separate questions; every error is
- * one line naming the key, what it must be, the value, and the file or variable to fix.
+ * database URL, the node role, TLS files, browser origins, the outbound allow-list. Apart from
+ * {@link ConfigSources} so that where a value came from and what it must be are two separate
+ * questions; every error is one line naming the key, what it must be, the value, and the file or
+ * variable to fix.
  */
 final class ConfigValues {
 
@@ -122,6 +128,45 @@ final class ConfigValues {
       }
     }
     throw invalid(path, "one of api, worker, all");
+  }
+
+  /**
+   * Browser origins such as {@code https://app.example.com}: scheme, host and port only, as a
+   * browser's {@code Origin} header names them (lowercase, without the scheme's default port).
+   */
+  List<String> origins(String path) {
+    String expectation =
+        "a list of origins such as https://app.example.com or http://localhost:3000";
+    if (!(sources.value(path) instanceof JsonArray list)
+        || !list.stream().allMatch(String.class::isInstance)) {
+      throw invalid(path, expectation);
+    }
+    List<String> origins = new ArrayList<>();
+    for (Object entry : list) {
+      URI uri;
+      try {
+        uri = new URI((String) entry);
+      } catch (URISyntaxException e) {
+        throw invalid(path, expectation);
+      }
+      String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https"))
+          || uri.getHost() == null
+          || uri.getRawUserInfo() != null
+          || !uri.getRawPath().isEmpty()
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        throw invalid(path, expectation + " (no path, not even a trailing /)");
+      }
+      boolean defaultPort =
+          uri.getPort() == -1 || uri.getPort() == (scheme.equals("https") ? 443 : 80);
+      origins.add(
+          scheme
+              + "://"
+              + uri.getHost().toLowerCase(Locale.ROOT)
+              + (defaultPort ? "" : ":" + uri.getPort()));
+    }
+    return List.copyOf(origins);
   }
 
   AllowedHosts allowedHosts(String path) {

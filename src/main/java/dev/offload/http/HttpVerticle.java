@@ -61,6 +61,10 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, failures::notFoundOrNotAllowed);
     router.errorHandler(405, failures::notFoundOrNotAllowed);
     router.errorHandler(500, failures);
+    if (!config.http().corsOrigins().isEmpty()) {
+      // Before the token check: a browser's preflight carries no token.
+      router.route().handler(new CrossOrigin(config.http().corsOrigins()));
+    }
     // Before every route: which scope each needs is RouteScopes' to say.
     router.route().handler(BearerToken.create(config.http().tokens()));
     DatabaseStatus database = services.database();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -571,6 +572,46 @@ class ConfigLoaderTest {
           () -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", URL + "?sslmode=always")),
           "database.url",
           "OFFLOAD_DATABASE_URL");
+    }
+  }
+
+  @Nested
+  class Cors {
+
+    @Test
+    void no_origin_is_allowed_by_default() {
+      assertEquals(List.of(), fromEnv(NO_ENV).http().corsOrigins());
+    }
+
+    @Test
+    void origins_are_normalised_as_browsers_send_them() {
+      assertEquals(
+          List.of("https://app.example.com", "http://localhost:3000", "http://[::1]:8080"),
+          fromEnv(
+                  Map.of(
+                      "OFFLOAD_HTTP_CORS_ALLOWED_ORIGINS",
+                      "HTTPS://App.Example.com:443,http://localhost:3000,http://[::1]:8080"))
+              .http()
+              .corsOrigins());
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "*",
+          "null",
+          "app.example.com",
+          "https://app.example.com/",
+          "https://app.example.com/app",
+          "https://app.example.com?x=1",
+          "https://user@app.example.com",
+          "ftp://app.example.com"
+        })
+    void anything_but_scheme_host_and_port_is_refused(String origin) {
+      assertInvalid(
+          () -> fromEnv(Map.of("OFFLOAD_HTTP_CORS_ALLOWED_ORIGINS", origin)),
+          "http.cors_allowed_origins",
+          "OFFLOAD_HTTP_CORS_ALLOWED_ORIGINS");
     }
   }
 
