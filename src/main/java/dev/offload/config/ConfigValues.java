@@ -172,12 +172,12 @@ final class ConfigValues {
   AllowedHosts allowedHosts(String path) {
     if (!(sources.value(path) instanceof JsonArray list)
         || !list.stream().allMatch(String.class::isInstance)) {
-      throw invalid(path, "a list of host or host:port strings");
+      throw invalid(path, "a list of host, host:port or address range strings");
     }
     try {
       return AllowedHosts.of(list.stream().map(String.class::cast).toList());
     } catch (IllegalArgumentException e) {
-      throw invalid(path, "a list of host or host:port (" + e.getMessage() + ")");
+      throw invalid(path, "a list of host, host:port or address range (" + e.getMessage() + ")");
     }
   }
 
