@@ -49,10 +49,6 @@ public final class ApiTokens {
     return new ApiTokens(List.copyOf(entries));
   }
 
-  public static ApiTokens none() {
-    return new ApiTokens(List.of());
-  }
-
   public boolean isEmpty() {
     return entries.isEmpty();
   }
@@ -84,8 +80,7 @@ public final class ApiTokens {
     if (entries.isEmpty()) {
       return "none";
     }
-    return entries.stream()
-        .map(Entry::token)
+    return tokens().stream()
         .map(
             token ->
                 token.name()
