@@ -13,6 +13,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -80,23 +81,7 @@ public final class Main {
     try {
       OffloadNode node =
           OffloadNode.start(vertx, config, Clock.systemUTC(), handlers, registry).await();
-      LOG.log(
-          Level.INFO,
-          "offload node "
-              + config.nodeId()
-              + " (role "
-              + config.node().role().wireName()
-              + ") listening on http://"
-              + config.http().host()
-              + ":"
-              + node.httpPort()
-              + " ("
-              + config.http().instances()
-              + " HTTP, "
-              + config.worker().instances()
-              + " worker verticles; kinds: "
-              + String.join(", ", node.kinds())
-              + ")");
+      LOG.log(Level.INFO, startedMessage(config, node.httpPort(), node.kinds()));
       Signal.handle(new Signal("TERM"), signal -> stopAndExit(node, vertx, config));
       Signal.handle(new Signal("INT"), signal -> stopAndExit(node, vertx, config));
     } catch (Exception e) {
@@ -104,6 +89,30 @@ public final class Main {
       vertx.close();
       System.exit(1);
     }
+  }
+
+  /** The start-up line: what listens where, and which tokens guard it (names, never secrets). */
+  static String startedMessage(OffloadConfig config, int port, Collection<String> kinds) {
+    return "offload node "
+        + config.nodeId()
+        + " (role "
+        + config.node().role().wireName()
+        + ") listening on "
+        + (config.http().tls().isPresent() ? "https://" : "http://")
+        + config.http().host()
+        + ":"
+        + port
+        + " ("
+        + config.http().instances()
+        + " HTTP, "
+        + config.worker().instances()
+        + " worker verticles; kinds: "
+        + String.join(", ", kinds)
+        + "; tokens: "
+        + (config.http().tokens().isEmpty()
+            ? "none, every route is open"
+            : config.http().tokens().toString())
+        + ")";
   }
 
   private static String valueOf(String[] args, int index, String flag) {

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * Builds the configuration: merges its sources ({@link ConfigSources}: defaults, {@code --conf
  * FILE}, environment, command line, in that order of precedence), then turns every key into the
  * typed records, each value checked here, once ({@link ConfigValues}, {@link QueueSection}, {@link
- * UpstreamSection}), so a bad one stops start-up with one line naming the key. This class holds
- * what each key must be: its bounds, and which record it goes to.
+ * UpstreamSection}, {@link TokenSection}), so a bad one stops start-up with one line naming the
+ * key. This class holds what each key must be: its bounds, and which record it goes to.
  */
 public final class ConfigLoader {
 
@@ -48,8 +48,13 @@ public final class ConfigLoader {
             values.integer("http.instances", 1, 64),
             values.integer("http.body_limit", 1024, 64 * 1024 * 1024),
             values.integer("http.accept_backlog", 1, 65_535),
-            values.text("http.api_token").trim(),
+            TokenSection.parse(
+                sources.value(TokenSection.KEY),
+                sources.source(TokenSection.KEY),
+                values.text("http.api_token").trim()),
             values.integer("http.upload_limit", 1024, Integer.MAX_VALUE),
+            values.serverTls("http.tls_cert_path", "http.tls_key_path"),
+            values.origins("http.cors_allowed_origins"),
             new ConnectionConfig(
                 values.duration("http.header_timeout", Duration.ofMillis(100), Duration.ofHours(1)),
                 values.duration(

@@ -20,11 +20,11 @@ import java.util.Optional;
  * Merges the places a value can come from, lowest precedence first: the defaults shipped as {@code
  * conf/config.json}, then an optional {@code --conf FILE} merged over them, then environment
  * variables, then command-line arguments, which win. Every environment variable is named after its
- * key ({@code http.port} is {@code OFFLOAD_HTTP_PORT}); {@code OFFLOAD_LEASE}, {@code OFFLOAD_ROLE}
- * and {@code OFFLOAD_API_TOKEN} are short aliases, beaten by the full name. The {@code queues} and
- * {@code upstreams} sections are named freely ({@code {"reports": {"concurrency": 2}}}) and taken
- * whole from the last place that sets them; their variables {@code OFFLOAD_QUEUES} and {@code
- * OFFLOAD_UPSTREAMS} hold that JSON object.
+ * key ({@code http.port} is {@code OFFLOAD_HTTP_PORT}); {@code OFFLOAD_LEASE}, {@code
+ * OFFLOAD_ROLE}, {@code OFFLOAD_API_TOKEN} and {@code OFFLOAD_TOKENS} are short aliases, beaten by
+ * the full name. The {@code queues} and {@code upstreams} sections are named freely ({@code
+ * {"reports": {"concurrency": 2}}}) and taken whole from the last place that sets them; their
+ * variables {@code OFFLOAD_QUEUES} and {@code OFFLOAD_UPSTREAMS} hold that JSON object.
  *
  * <p>Apart from {@link ConfigValues}, which checks the merged values, so that the precedence rules
  * can be read in one place. Only the shape is checked here: an unknown section or key in the file.
@@ -38,7 +38,8 @@ final class ConfigSources {
       Map.of(
           "OFFLOAD_LEASE", "tasks.lease",
           "OFFLOAD_ROLE", "node.role",
-          "OFFLOAD_API_TOKEN", "http.api_token");
+          "OFFLOAD_API_TOKEN", "http.api_token",
+          "OFFLOAD_TOKENS", TokenSection.KEY);
 
   /**
    * Sections whose keys the user names: taken whole, never merged key by key, and checked by their

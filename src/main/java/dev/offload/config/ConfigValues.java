@@ -3,14 +3,24 @@ package dev.offload.config;
 import dev.offload.support.Durations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Reads one merged key as a typed value, checking it: strings, bounded integers and durations, the
- * database URL, the node role, the outbound allow-list. Apart from {@link ConfigSources} so that
- * where a value came from and what it must be are two separate questions; every error is one line
- * naming the key, what it must be, the value, and the file or variable to fix.
+ * database URL, the node role, TLS files, browser origins, the outbound allow-list. Apart from
+ * {@link ConfigSources} so that where a value came from and what it must be are two separate
+ * questions; every error is one line naming the key, what it must be, the value, and the file or
+ * variable to fix.
  */
 final class ConfigValues {
 
@@ -75,12 +85,40 @@ final class ConfigValues {
     if (!value.startsWith("postgresql://") && !value.startsWith("postgres://")) {
       throw invalid(path, "a postgresql:// URL");
     }
+    SslMode sslMode;
     try {
-      PgConnectOptions.fromUri(value);
+      sslMode = PgConnectOptions.fromUri(value).getSslMode();
     } catch (RuntimeException e) {
       throw invalid(path, "a valid postgresql:// URL");
     }
+    if (sslMode == SslMode.VERIFY_CA || sslMode == SslMode.VERIFY_FULL) {
+      Optional<String> rootCert = DatabaseConfig.sslRootCert(value);
+      if (rootCert.isEmpty() || !Files.isReadable(Path.of(rootCert.get()))) {
+        throw invalid(
+            path,
+            "a URL whose sslmode="
+                + sslMode.value
+                + " comes with sslrootcert=<the path of a readable PEM file of the CAs to trust>");
+      }
+    }
     return value;
+  }
+
+  /** Both paths of readable files, or neither: TLS off. */
+  Optional<ServerTls> serverTls(String certPath, String keyPath) {
+    String cert = text(certPath).trim();
+    String key = text(keyPath).trim();
+    if (cert.isEmpty() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ServerTls(readable(certPath, cert), readable(keyPath, key)));
+  }
+
+  private Path readable(String path, String value) {
+    if (value.isEmpty() || !Files.isReadable(Path.of(value))) {
+      throw invalid(path, "the path of a readable PEM file (both TLS paths or neither)");
+    }
+    return Path.of(value);
   }
 
   NodeRole role(String path) {
@@ -92,15 +130,54 @@ final class ConfigValues {
     throw invalid(path, "one of api, worker, all");
   }
 
+  /**
+   * Browser origins such as {@code https://app.example.com}: scheme, host and port only, as a
+   * browser's {@code Origin} header names them (lowercase, without the scheme's default port).
+   */
+  List<String> origins(String path) {
+    String expectation =
+        "a list of origins such as https://app.example.com or http://localhost:3000";
+    if (!(sources.value(path) instanceof JsonArray list)
+        || !list.stream().allMatch(String.class::isInstance)) {
+      throw invalid(path, expectation);
+    }
+    List<String> origins = new ArrayList<>();
+    for (Object entry : list) {
+      URI uri;
+      try {
+        uri = new URI((String) entry);
+      } catch (URISyntaxException e) {
+        throw invalid(path, expectation);
+      }
+      String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https"))
+          || uri.getHost() == null
+          || uri.getRawUserInfo() != null
+          || !uri.getRawPath().isEmpty()
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        throw invalid(path, expectation + " (no path, not even a trailing /)");
+      }
+      boolean defaultPort =
+          uri.getPort() == -1 || uri.getPort() == (scheme.equals("https") ? 443 : 80);
+      origins.add(
+          scheme
+              + "://"
+              + uri.getHost().toLowerCase(Locale.ROOT)
+              + (defaultPort ? "" : ":" + uri.getPort()));
+    }
+    return List.copyOf(origins);
+  }
+
   AllowedHosts allowedHosts(String path) {
     if (!(sources.value(path) instanceof JsonArray list)
         || !list.stream().allMatch(String.class::isInstance)) {
-      throw invalid(path, "a list of host or host:port strings");
+      throw invalid(path, "a list of host, host:port or address range strings");
     }
     try {
       return AllowedHosts.of(list.stream().map(String.class::cast).toList());
     } catch (IllegalArgumentException e) {
-      throw invalid(path, "a list of host or host:port (" + e.getMessage() + ")");
+      throw invalid(path, "a list of host, host:port or address range (" + e.getMessage() + ")");
     }
   }
 

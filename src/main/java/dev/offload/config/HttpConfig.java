@@ -1,9 +1,14 @@
 package dev.offload.config;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
- * The HTTP verticles: where they listen, how many run, how much body a request may carry, and the
- * bearer token required by state-changing routes (empty: none required, and admin routes are off),
- * the largest upload a streaming route (an import) accepts, and the limits on connections.
+ * The HTTP verticles: where they listen, how many run, how much body a request may carry, the
+ * bearer tokens that guard the routes (none: no route needs one, and admin routes are off), and the
+ * largest upload a streaming route (an import) accepts, TLS if it is on, and the browser origins
+ * allowed to call the API (CORS; none by default), and the limits on connections. Its string form
+ * shows the tokens' names and scopes, never their secrets.
  */
 public record HttpConfig(
     String host,
@@ -11,33 +16,8 @@ public record HttpConfig(
     int instances,
     int bodyLimit,
     int acceptBacklog,
-    String apiToken,
+    ApiTokens tokens,
     long uploadLimit,
-    ConnectionConfig connections) {
-
-  public boolean hasApiToken() {
-    return !apiToken.isEmpty();
-  }
-
-  /** Never prints the token. */
-  @Override
-  public String toString() {
-    return "HttpConfig[host="
-        + host
-        + ", port="
-        + port
-        + ", instances="
-        + instances
-        + ", bodyLimit="
-        + bodyLimit
-        + ", acceptBacklog="
-        + acceptBacklog
-        + ", apiToken="
-        + (hasApiToken() ? "***" : "")
-        + ", uploadLimit="
-        + uploadLimit
-        + ", connections="
-        + connections
-        + "]";
-  }
-}
+    Optional<ServerTls> tls,
+    List<String> corsOrigins,
+    ConnectionConfig connections) {}

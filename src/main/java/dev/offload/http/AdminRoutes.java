@@ -15,7 +15,8 @@ import java.time.Instant;
 
 /**
  * {@code /admin}: the live nodes, and live scaling of a node's worker verticles. Every route needs
- * the bearer token; without a configured token they are off.
+ * a token with the {@code admin} scope ({@link RouteScopes}); without any configured token they are
+ * off.
  */
 final class AdminRoutes {
 
@@ -32,12 +33,23 @@ final class AdminRoutes {
   }
 
   void mount(Router router) {
-    router.route("/admin/*").handler(BearerToken.forAdmin(config.http().apiToken()));
+    if (config.http().tokens().isEmpty()) {
+      router.route("/admin/*").handler(AdminRoutes::disabled);
+    }
     router.get("/admin/nodes").handler(this::list);
     router
         .put("/admin/nodes/:node/workers")
         .handler(BodyHandler.create(false).setBodyLimit(1024))
         .handler(this::scale);
+  }
+
+  private static void disabled(RoutingContext ctx) {
+    ctx.fail(
+        new ApiError(
+            403,
+            "admin_disabled",
+            "admin routes are disabled: configure a token with the admin scope (http.tokens) to"
+                + " enable them"));
   }
 
   /** A node is live while its heartbeat (every third of the lease) is younger than one lease. */

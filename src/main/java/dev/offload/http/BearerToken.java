@@ -1,67 +1,94 @@
 package dev.offload.http;
 
 import dev.offload.api.ApiError;
+import dev.offload.config.ApiTokens;
+import dev.offload.config.ApiTokens.Token;
+import dev.offload.config.Scope;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Requires {@code Authorization: Bearer <token>}: on every state-changing request when a token is
- * configured ({@link #forChanges}), and on every admin request, which are off without a token
- * ({@link #forAdmin}).
+ * Requires {@code Authorization: Bearer <token>} with the scope {@link RouteScopes} names for the
+ * request, once any token is configured: 401 without a known token, 403 {@code forbidden} naming
+ * the scope a known token lacks. The challenges follow RFC 6750 ({@code error="invalid_token"},
+ * {@code error="insufficient_scope"}).
  */
 final class BearerToken implements Handler<RoutingContext> {
 
-  private final byte[] expected;
-  private final boolean readsToo;
+  private static final String SCHEME = "bearer";
 
-  private BearerToken(String token, boolean readsToo) {
-    this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-    this.readsToo = readsToo;
+  private final ApiTokens tokens;
+
+  private BearerToken(ApiTokens tokens) {
+    this.tokens = tokens;
   }
 
-  /**
-   * Checks POST, PUT, PATCH and DELETE requests; lets everything through when no token is
-   * configured.
-   */
-  static Handler<RoutingContext> forChanges(String token) {
-    return token.isEmpty() ? RoutingContext::next : new BearerToken(token, false);
-  }
-
-  /** Checks every request; refuses them all when no token is configured. */
-  static Handler<RoutingContext> forAdmin(String token) {
-    if (token.isEmpty()) {
-      return ctx ->
-          ctx.fail(
-              new ApiError(
-                  403,
-                  "admin_disabled",
-                  "admin routes are disabled: configure a token (OFFLOAD_API_TOKEN) to enable them"));
-    }
-    return new BearerToken(token, true);
+  /** Lets every request through when no token is configured. */
+  static Handler<RoutingContext> create(ApiTokens tokens) {
+    return tokens.isEmpty() ? RoutingContext::next : new BearerToken(tokens);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    HttpMethod method = ctx.request().method();
-    if (!readsToo
-        && (method == HttpMethod.GET
-            || method == HttpMethod.HEAD
-            || method == HttpMethod.OPTIONS)) {
+    Optional<Scope> needed = RouteScopes.needed(ctx.request().method(), ctx.normalizedPath());
+    if (needed.isEmpty()) {
       ctx.next();
       return;
     }
-    String given = ctx.request().getHeader("authorization");
-    // Constant-time comparison: the time taken must not tell how much of a guess was right.
-    if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
-      ctx.response().putHeader("www-authenticate", "Bearer");
-      ctx.fail(
+    Optional<String> given = credentials(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+    if (given.isEmpty()) {
+      refuse(
+          ctx,
+          "Bearer",
           new ApiError(
               401, "unauthorized", "this route needs the header Authorization: Bearer <token>"));
       return;
     }
+    Optional<Token> token = tokens.find(given.get());
+    if (token.isEmpty()) {
+      refuse(
+          ctx,
+          "Bearer error=\"invalid_token\"",
+          new ApiError(401, "unauthorized", "the bearer token is not one this node accepts"));
+      return;
+    }
+    Scope scope = needed.get();
+    if (!token.get().has(scope)) {
+      refuse(
+          ctx,
+          "Bearer error=\"insufficient_scope\", scope=\"" + scope.wireName() + "\"",
+          new ApiError(
+              403,
+              "forbidden",
+              "this route needs a token with the scope '"
+                  + scope.wireName()
+                  + "'; the token '"
+                  + token.get().name()
+                  + "' does not have it"));
+      return;
+    }
     ctx.next();
+  }
+
+  /** The token of a {@code Bearer} header, the scheme in any case (RFC 7235); else empty. */
+  private static Optional<String> credentials(String header) {
+    if (header == null) {
+      return Optional.empty();
+    }
+    String trimmed = header.trim();
+    int space = trimmed.indexOf(' ');
+    if (space < 0 || !trimmed.substring(0, space).toLowerCase(Locale.ROOT).equals(SCHEME)) {
+      return Optional.empty();
+    }
+    String token = trimmed.substring(space + 1).trim();
+    return token.isEmpty() ? Optional.empty() : Optional.of(token);
+  }
+
+  private static void refuse(RoutingContext ctx, String challenge, ApiError error) {
+    ctx.response().putHeader("www-authenticate", challenge);
+    ctx.fail(error);
   }
 }

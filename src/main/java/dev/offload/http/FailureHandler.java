@@ -94,28 +94,12 @@ final class FailureHandler implements Handler<RoutingContext> {
     }
     return router.getRoutes().stream()
         .filter(route -> route.methods() != null)
-        .filter(route -> route.getPath() != null && matches(route.getPath(), path))
+        .filter(route -> route.getPath() != null && PathTemplate.matches(route.getPath(), path))
         .flatMap(route -> route.methods().stream())
         .map(HttpMethod::name)
         .distinct()
         .sorted()
         .collect(Collectors.joining(", "));
-  }
-
-  /** Whether {@code path} fits {@code template}, whose {@code :name} segments match any segment. */
-  private static boolean matches(String template, String path) {
-    String[] expected = template.split("/", -1);
-    String[] actual = path.split("/", -1);
-    if (expected.length != actual.length) {
-      return false;
-    }
-    for (int i = 0; i < expected.length; i++) {
-      boolean parameter = expected[i].startsWith(":") && !actual[i].isEmpty();
-      if (!parameter && !expected[i].equals(actual[i])) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

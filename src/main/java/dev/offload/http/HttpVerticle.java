@@ -16,6 +16,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
@@ -63,11 +64,16 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(404, failures::notFoundOrNotAllowed);
     router.errorHandler(405, failures::notFoundOrNotAllowed);
     router.errorHandler(500, failures);
+    if (!config.http().corsOrigins().isEmpty()) {
+      // Before the token check: a browser's preflight carries no token.
+      router.route().handler(new CrossOrigin(config.http().corsOrigins()));
+    }
+    // Before every route: which scope each needs is RouteScopes' to say.
+    router.route().handler(BearerToken.create(config.http().tokens()));
     DatabaseStatus database = services.database();
     new HealthRoutes(vertx, services.tasks(), database).mount(router);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     if (config.node().role().servesApi()) {
-      router.route().handler(BearerToken.forChanges(config.http().apiToken()));
       new DemoRoutes(vertx).mount(router);
       // One per verticle: it groups this event loop's single submissions into shared statements.
       TaskSubmitter submitter =
@@ -88,6 +94,7 @@ public final class HttpVerticle extends VerticleBase {
       new ImageRoutes(uploadTasks(submitter, imageLimit), database).mount(router);
       new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
     }
+    RouteScopes.checkEveryRouteIsListed(router);
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.http().host())
@@ -100,6 +107,17 @@ public final class HttpVerticle extends VerticleBase {
             // handler only once its first bytes tell which protocol it speaks, so one that sends
             // nothing would never come under the ConnectionGuard's header timeout.
             .setHttp2ClearTextEnabled(false);
+    config
+        .http()
+        .tls()
+        .ifPresent(
+            tls ->
+                options
+                    .setSsl(true)
+                    .setKeyCertOptions(
+                        new PemKeyCertOptions()
+                            .setCertPath(tls.certPath().toString())
+                            .setKeyPath(tls.keyPath().toString())));
     return vertx
         .createHttpServer(options)
         .connectionHandler(guard::connected)

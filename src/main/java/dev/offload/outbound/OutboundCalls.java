@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +28,10 @@ import java.time.format.DateTimeParseException;
  * Sends the HTTP requests of tasks (the {@code http} kind, callbacks) and turns the answer into the
  * task's outcome: 2xx and 3xx complete it with the status, headers and a body excerpt; 408, 429 and
  * 5xx are retried (after {@code Retry-After} when given); other 4xx discard it; network errors and
- * timeouts are retried with the usual backoff. Only allow-listed hosts, redirects never followed.
- * Non-blocking: runs on an event loop.
+ * timeouts are retried with the usual backoff. Only allow-listed hosts, at addresses that are
+ * public or allow-listed too ({@link OutboundAddresses}, which discards the task otherwise);
+ * redirects never followed. Non-blocking: runs on an event loop (the lookup runs on threads of its
+ * own).
  */
 public final class OutboundCalls {
 
@@ -37,6 +40,7 @@ public final class OutboundCalls {
 
   private final HttpClient client;
   private final AllowedHosts allowedHosts;
+  private final OutboundAddresses addresses;
 
   public OutboundCalls(Vertx vertx, AllowedHosts allowedHosts) {
     this.client =
@@ -44,6 +48,7 @@ public final class OutboundCalls {
             new HttpClientOptions().setConnectTimeout(10_000),
             new PoolOptions().setHttp1MaxSize(64));
     this.allowedHosts = allowedHosts;
+    this.addresses = new OutboundAddresses(vertx, allowedHosts);
   }
 
   public AllowedHosts allowedHosts() {
@@ -61,27 +66,34 @@ public final class OutboundCalls {
       Buffer body,
       Duration timeout,
       TaskContext context) {
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(method)
-            .setAbsoluteURI(
-                allowedHosts.check(url).toString()) // checked again: the list may have changed
-            .setHeaders(headers)
-            .setFollowRedirects(false)
-            .setTimeout(timeout.toMillis());
-    Promise<Object> outcome = Promise.promise();
-    client
-        .request(options)
-        .onSuccess(
-            request -> {
-              context.onStopRequested(() -> request.reset());
-              request
-                  .send(body == null ? Buffer.buffer() : body)
-                  .onSuccess(response -> readExcerpt(response, outcome, url))
+    URI uri = allowedHosts.check(url); // checked again: the task may predate the list
+    return addresses
+        .resolve(uri)
+        .compose(
+            server -> {
+              RequestOptions options =
+                  new RequestOptions()
+                      .setMethod(method)
+                      .setAbsoluteURI(uri.toString())
+                      // The address checked, not the host name: no second lookup.
+                      .setServer(server)
+                      .setHeaders(headers)
+                      .setFollowRedirects(false)
+                      .setTimeout(timeout.toMillis());
+              Promise<Object> outcome = Promise.promise();
+              client
+                  .request(options)
+                  .onSuccess(
+                      request -> {
+                        context.onStopRequested(() -> request.reset());
+                        request
+                            .send(body == null ? Buffer.buffer() : body)
+                            .onSuccess(response -> readExcerpt(response, outcome, url))
+                            .onFailure(outcome::tryFail);
+                      })
                   .onFailure(outcome::tryFail);
-            })
-        .onFailure(outcome::tryFail);
-    return outcome.future();
+              return outcome.future();
+            });
   }
 
   /** Keeps the first bytes of the body and drains the rest, so a large answer costs no memory. */

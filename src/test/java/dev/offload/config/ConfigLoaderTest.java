@@ -10,6 +10,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -189,9 +191,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void the_api_token_comes_from_OFFLOAD_API_TOKEN_and_is_never_printed() {
-      OffloadConfig config = fromEnv(Map.of("OFFLOAD_API_TOKEN", "s3cret"));
-      assertEquals("s3cret", config.http().apiToken());
+    void the_api_token_comes_from_OFFLOAD_API_TOKEN_with_every_scope_and_is_never_printed() {
+      OffloadConfig config = fromEnv(Map.of("OFFLOAD_API_TOKEN", " s3cret "));
+      ApiTokens.Token token = config.http().tokens().find("s3cret").orElseThrow();
+      assertEquals(ApiTokens.API_TOKEN_NAME, token.name());
+      assertEquals(EnumSet.allOf(Scope.class), token.scopes());
       assertFalse(config.toString().contains("s3cret"), config.toString());
     }
 
@@ -518,6 +522,280 @@ class ConfigLoaderTest {
               "upstreams.x.base_url",
               "OFFLOAD_UPSTREAMS");
       assertFalse(message.contains("s3cr3tpw"), message);
+    }
+  }
+
+  @Nested
+  class DatabaseTls {
+
+    private static final String URL = "postgresql://offload@db.example.com/offload";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"disable", "allow", "prefer", "require"})
+    void sslmodes_that_verify_nothing_need_no_root_certificate(String mode) {
+      assertEquals(
+          URL + "?sslmode=" + mode,
+          fromEnv(Map.of("OFFLOAD_DATABASE_URL", URL + "?sslmode=" + mode)).database().url());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"verify-ca", "verify-full"})
+    void verifying_sslmodes_need_a_readable_sslrootcert(String mode) throws IOException {
+      String message =
+          assertInvalid(
+              () -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", URL + "?sslmode=" + mode)),
+              "database.url",
+              "OFFLOAD_DATABASE_URL");
+      assertTrue(message.contains("sslrootcert="), message);
+      assertInvalid(
+          () ->
+              fromEnv(
+                  Map.of(
+                      "OFFLOAD_DATABASE_URL",
+                      URL + "?sslmode=" + mode + "&sslrootcert=" + dir.resolve("none.pem"))),
+          "database.url",
+          "OFFLOAD_DATABASE_URL");
+
+      Path rootCert = confFile("ca");
+      DatabaseConfig config =
+          fromEnv(
+                  Map.of(
+                      "OFFLOAD_DATABASE_URL",
+                      URL + "?sslmode=" + mode + "&sslrootcert=" + rootCert))
+              .database();
+      assertEquals(Optional.of(rootCert.toString()), config.sslRootCert());
+    }
+
+    @Test
+    void an_unknown_sslmode_is_an_invalid_url() {
+      assertInvalid(
+          () -> fromEnv(Map.of("OFFLOAD_DATABASE_URL", URL + "?sslmode=always")),
+          "database.url",
+          "OFFLOAD_DATABASE_URL");
+    }
+  }
+
+  @Nested
+  class Cors {
+
+    @Test
+    void no_origin_is_allowed_by_default() {
+      assertEquals(List.of(), fromEnv(NO_ENV).http().corsOrigins());
+    }
+
+    @Test
+    void origins_are_normalised_as_browsers_send_them() {
+      assertEquals(
+          List.of("https://app.example.com", "http://localhost:3000", "http://[::1]:8080"),
+          fromEnv(
+                  Map.of(
+                      "OFFLOAD_HTTP_CORS_ALLOWED_ORIGINS",
+                      "HTTPS://App.Example.com:443,http://localhost:3000,http://[::1]:8080"))
+              .http()
+              .corsOrigins());
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "*",
+          "null",
+          "app.example.com",
+          "https://app.example.com/",
+          "https://app.example.com/app",
+          "https://app.example.com?x=1",
+          "https://user@app.example.com",
+          "ftp://app.example.com"
+        })
+    void anything_but_scheme_host_and_port_is_refused(String origin) {
+      assertInvalid(
+          () -> fromEnv(Map.of("OFFLOAD_HTTP_CORS_ALLOWED_ORIGINS", origin)),
+          "http.cors_allowed_origins",
+          "OFFLOAD_HTTP_CORS_ALLOWED_ORIGINS");
+    }
+  }
+
+  @Nested
+  class Tls {
+
+    @Test
+    void is_off_by_default() {
+      assertTrue(fromEnv(NO_ENV).http().tls().isEmpty());
+    }
+
+    @Test
+    void is_on_with_both_pem_files() throws IOException {
+      Path cert = confFile("cert");
+      Path key = confFile("key");
+
+      ServerTls tls =
+          fromEnv(
+                  Map.of(
+                      "OFFLOAD_HTTP_TLS_CERT_PATH", cert.toString(),
+                      "OFFLOAD_HTTP_TLS_KEY_PATH", key.toString()))
+              .http()
+              .tls()
+              .orElseThrow();
+
+      assertEquals(new ServerTls(cert, key), tls);
+    }
+
+    @Test
+    void a_certificate_without_a_key_names_the_key_path() throws IOException {
+      Path cert = confFile("cert");
+
+      assertInvalid(
+          () -> fromEnv(Map.of("OFFLOAD_HTTP_TLS_CERT_PATH", cert.toString())),
+          "http.tls_key_path",
+          "must be the path of a readable PEM file");
+    }
+
+    @Test
+    void a_file_that_cannot_be_read_names_its_key_and_variable() throws IOException {
+      Path key = confFile("key");
+
+      assertInvalid(
+          () ->
+              fromEnv(
+                  Map.of(
+                      "OFFLOAD_HTTP_TLS_CERT_PATH", dir.resolve("missing.pem").toString(),
+                      "OFFLOAD_HTTP_TLS_KEY_PATH", key.toString())),
+          "http.tls_cert_path",
+          "OFFLOAD_HTTP_TLS_CERT_PATH");
+    }
+  }
+
+  @Nested
+  class Tokens {
+
+    private static final String CI = "ci-0123456789abcdef";
+    private static final String OPS = "ops-0123456789abcdef";
+    private static final String TOKENS =
+        """
+        {"ci": {"token": "%s", "scopes": ["read", "submit"]},
+         "ops": {"token": "%s", "scopes": ["admin"]}}"""
+            .formatted(CI, OPS);
+
+    @Test
+    void none_by_default() {
+      assertTrue(fromEnv(NO_ENV).http().tokens().isEmpty());
+    }
+
+    @Test
+    void come_by_name_with_their_scopes_from_OFFLOAD_HTTP_TOKENS() {
+      ApiTokens tokens = fromEnv(Map.of("OFFLOAD_HTTP_TOKENS", TOKENS)).http().tokens();
+
+      assertEquals(
+          new ApiTokens.Token("ci", EnumSet.of(Scope.READ, Scope.SUBMIT)),
+          tokens.find(CI).orElseThrow());
+      assertEquals(
+          new ApiTokens.Token("ops", EnumSet.of(Scope.ADMIN)), tokens.find(OPS).orElseThrow());
+      assertTrue(tokens.find("ci-0123456789abcde").isEmpty(), "a prefix is not the token");
+      assertTrue(tokens.find(CI + "0").isEmpty(), "nor is a longer string");
+      assertTrue(tokens.find("").isEmpty());
+    }
+
+    @Test
+    void come_from_the_conf_file_and_OFFLOAD_TOKENS_is_an_alias_beaten_by_the_full_name()
+        throws IOException {
+      Path file = confFile("{\"http\": {\"tokens\": " + TOKENS + "}}");
+      assertEquals(2, ConfigLoader.load(Optional.of(file), NO_ENV).http().tokens().tokens().size());
+
+      String other = "{\"other\": {\"token\": \"other-0123456789abcdef\", \"scopes\": [\"work\"]}}";
+      assertEquals(
+          "other",
+          ConfigLoader.load(Optional.of(file), Map.of("OFFLOAD_TOKENS", other))
+              .http()
+              .tokens()
+              .tokens()
+              .get(0)
+              .name());
+      assertEquals(
+          2,
+          fromEnv(Map.of("OFFLOAD_TOKENS", other, "OFFLOAD_HTTP_TOKENS", TOKENS))
+              .http()
+              .tokens()
+              .tokens()
+              .size());
+    }
+
+    @Test
+    void the_api_token_joins_the_named_ones() {
+      ApiTokens tokens =
+          fromEnv(Map.of("OFFLOAD_HTTP_TOKENS", TOKENS, "OFFLOAD_API_TOKEN", "legacy"))
+              .http()
+              .tokens();
+
+      assertEquals(3, tokens.tokens().size());
+      assertEquals(ApiTokens.API_TOKEN_NAME, tokens.find("legacy").orElseThrow().name());
+    }
+
+    @Test
+    void show_names_and_scopes_but_never_a_secret() {
+      OffloadConfig config =
+          fromEnv(Map.of("OFFLOAD_HTTP_TOKENS", TOKENS, "OFFLOAD_API_TOKEN", "legacy-s3cret"));
+
+      String shown = config.toString();
+      assertTrue(shown.contains("ci (read, submit), ops (admin)"), shown);
+      for (String secret : new String[] {CI, OPS, "legacy-s3cret", "0123456789abcdef"}) {
+        assertFalse(shown.contains(secret), shown);
+      }
+    }
+
+    static Stream<Arguments> invalid_tokens() {
+      return Stream.of(
+          Arguments.of("not json {\"s3cr3t-0123456789abcdef", "http.tokens"),
+          Arguments.of("[\"s3cr3t-0123456789abcdef\"]", "http.tokens"),
+          Arguments.of(
+              "{\"ci\": {\"token\": \"s3cr3t-012345\", \"scopes\": [\"read\"]}}",
+              "http.tokens.ci.token"),
+          Arguments.of(
+              "{\"ci\": {\"token\": \"s3cr3t 0123456789abcdef\", \"scopes\": [\"read\"]}}",
+              "http.tokens.ci.token"),
+          Arguments.of(
+              "{\"ci\": {\"token\": 12345678901234567890, \"scopes\": [\"read\"]}}",
+              "http.tokens.ci.token"),
+          Arguments.of(
+              "{\"ci\": {\"token\": \"s3cr3t-0123456789abcdef\", \"scopes\": [\"reed\"]}}",
+              "http.tokens.ci.scopes"),
+          Arguments.of(
+              "{\"ci\": {\"token\": \"s3cr3t-0123456789abcdef\", \"scopes\": []}}",
+              "http.tokens.ci.scopes"),
+          Arguments.of(
+              "{\"ci\": {\"token\": \"s3cr3t-0123456789abcdef\"}}", "http.tokens.ci.scopes"),
+          Arguments.of(
+              "{\"ci\": {\"token\": \"s3cr3t-0123456789abcdef\", \"scopes\": [\"read\"], \"x\": 1}}",
+              "http.tokens.ci"),
+          Arguments.of(
+              "{\"api_token\": {\"token\": \"s3cr3t-0123456789abcdef\", \"scopes\": [\"read\"]}}",
+              "http.tokens"),
+          Arguments.of(
+              "{\"a\": {\"token\": \"s3cr3t-0123456789abcdef\", \"scopes\": [\"read\"]},"
+                  + " \"b\": {\"token\": \"s3cr3t-0123456789abcdef\", \"scopes\": [\"admin\"]}}",
+              "http.tokens.b.token"));
+    }
+
+    @ParameterizedTest(name = "{1}: {0}")
+    @MethodSource("invalid_tokens")
+    void an_invalid_token_fails_on_one_line_naming_the_key_and_never_shows_a_secret(
+        String tokens, String key) {
+      String message =
+          assertInvalid(
+              () -> fromEnv(Map.of("OFFLOAD_HTTP_TOKENS", tokens)), key, "OFFLOAD_HTTP_TOKENS");
+      for (String secret : new String[] {"s3cr3t", "0123456789", "12345678901234567890"}) {
+        assertFalse(message.contains(secret), "shows a secret: " + message);
+      }
+    }
+
+    @Test
+    void the_api_token_may_not_also_be_a_named_token() {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> fromEnv(Map.of("OFFLOAD_HTTP_TOKENS", TOKENS, "OFFLOAD_API_TOKEN", CI)));
+      assertEquals(
+          "invalid configuration: http.api_token and http.tokens.ci must not be the same token",
+          e.getMessage());
     }
   }
 

@@ -116,12 +116,12 @@ class AdminRoutesTest {
           () ->
               !"running"
                   .equals(
-                      api.get("/tasks/" + id)
+                      authorized(api.get("/tasks/" + id))
                           .send()
                           .await()
                           .bodyAsJsonObject()
                           .getString("state")));
-      JsonObject task = api.get("/tasks/" + id).send().await().bodyAsJsonObject();
+      JsonObject task = authorized(api.get("/tasks/" + id)).send().await().bodyAsJsonObject();
       assertEquals("completed", task.getString("state"), task.encode());
       assertEquals(1, task.getInteger("attempt"));
       assertTrue(task.getJsonArray("errors").isEmpty());

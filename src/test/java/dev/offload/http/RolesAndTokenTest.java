@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What api and worker nodes serve and run, and the bearer token on state-changing routes. */
+/** What api and worker nodes serve and run, and the legacy single token, http.api_token. */
 class RolesAndTokenTest {
 
   @RegisterExtension static final OffloadNodeExtension offload = OffloadNodeExtension.withoutNode();
@@ -101,7 +101,8 @@ class RolesAndTokenTest {
   }
 
   @Test
-  void with_a_token_configured_changes_need_it_and_reads_do_not() throws Exception {
+  void the_api_token_is_one_token_with_every_scope_and_every_route_but_the_probes_needs_it()
+      throws Exception {
     WebClient client =
         start(Map.of("OFFLOAD_API_TOKEN", "s3cret", "OFFLOAD_WORKER_INSTANCES", "0"));
     JsonObject noop = new JsonObject().put("kind", "noop");
@@ -122,8 +123,29 @@ class RolesAndTokenTest {
     assertEquals(401, client.post("/tasks/" + id + "/cancel").send().await().statusCode());
     assertEquals(
         401, client.post("/tasks/batch").sendJsonObject(new JsonObject()).await().statusCode());
-    assertEquals(200, client.get("/tasks/" + id).send().await().statusCode());
-    assertEquals(200, client.get("/tasks").send().await().statusCode());
-    assertEquals(200, client.get("/async-task?delay=1ms").send().await().statusCode());
+    for (String read :
+        new String[] {"/tasks/" + id, "/tasks", "/async-task?delay=1ms", "/metrics"}) {
+      assertEquals(401, client.get(read).send().await().statusCode(), read);
+      assertEquals(
+          200,
+          client.get(read).bearerTokenAuthentication("s3cret").send().await().statusCode(),
+          read);
+    }
+    assertEquals(
+        200,
+        client.get("/admin/nodes").bearerTokenAuthentication("s3cret").send().await().statusCode());
+    assertEquals(200, client.get("/health").send().await().statusCode());
+    assertEquals(200, client.get("/ready").send().await().statusCode());
+  }
+
+  @Test
+  void a_worker_node_checks_tokens_too() throws Exception {
+    WebClient worker = start(Map.of("OFFLOAD_ROLE", "worker", "OFFLOAD_API_TOKEN", "s3cret"));
+
+    assertEquals(401, worker.get("/metrics").send().await().statusCode());
+    assertEquals(
+        200,
+        worker.get("/metrics").bearerTokenAuthentication("s3cret").send().await().statusCode());
+    assertEquals(200, worker.get("/health").send().await().statusCode());
   }
 }

@@ -277,11 +277,11 @@ class UserRoutesTest {
     }
 
     @Test
-    void reads_need_no_token() {
+    void reads_need_the_token_too() {
       long id = create("ada@example.com", "Ada").getLong("id");
 
-      assertEquals(200, client().get("/users/" + id).send().await().statusCode());
-      assertEquals(200, client().get("/users").send().await().statusCode());
+      assertError(client().get("/users/" + id).send().await(), 401, "unauthorized");
+      assertError(client().get("/users").send().await(), 401, "unauthorized");
     }
 
     @Test
@@ -624,8 +624,14 @@ class UserRoutesTest {
                     TOKEN))
             .client();
 
-    assertError(unreadyClient.get("/users").send().await(), 503, "database_unavailable");
-    assertError(unreadyClient.get("/users/1").send().await(), 503, "database_unavailable");
+    assertError(
+        unreadyClient.get("/users").bearerTokenAuthentication(TOKEN).send().await(),
+        503,
+        "database_unavailable");
+    assertError(
+        unreadyClient.get("/users/1").bearerTokenAuthentication(TOKEN).send().await(),
+        503,
+        "database_unavailable");
     assertError(
         unreadyClient
             .post("/users")
@@ -678,7 +684,7 @@ class UserRoutesTest {
   }
 
   private static HttpResponse<Buffer> get(String uri) {
-    return client().get(uri).send().await();
+    return request(HttpMethod.GET, uri).send().await();
   }
 
   private static HttpResponse<Buffer> patch(long id, JsonObject body) {
