@@ -68,6 +68,17 @@ class ConnectionGuardTest {
   }
 
   @Test
+  void an_unfinished_chunked_body_gets_408_and_the_connection_is_closed() throws Exception {
+    int port = start(Map.of("OFFLOAD_HTTP_BODY_TIMEOUT", "1s"));
+    try (RawHttp partial = RawHttp.connect(port)) {
+      partial.send(SUBMIT_HEAD + "Transfer-Encoding: chunked\r\n\r\n8\r\n{\"kind\":\r\n");
+      String answer = partial.readUntilClosed();
+      assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+    }
+    assertEquals(0, offload.countTasks("true"));
+  }
+
+  @Test
   void a_body_sent_a_byte_at_a_time_is_cut_off_at_the_body_timeout() throws Exception {
     int port = start(Map.of("OFFLOAD_HTTP_BODY_TIMEOUT", "1s"));
     try (RawHttp slow = RawHttp.connect(port)) {
