@@ -54,7 +54,8 @@ public final class HttpVerticle extends VerticleBase {
     int bodyLimit = config.http().bodyLimit();
     Router router = Router.router(vertx);
     router.route().handler(new HttpRequestMetrics(registry));
-    FailureHandler failures = new FailureHandler(bodyLimit, router);
+    FailureHandler failures =
+        new FailureHandler(bodyLimit, router, config.database().retryInterval());
     router.route().failureHandler(failures);
     router.errorHandler(400, failures::badRequest);
     router.errorHandler(404, failures::notFoundOrNotAllowed);
