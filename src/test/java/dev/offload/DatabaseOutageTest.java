@@ -59,12 +59,7 @@ class DatabaseOutageTest {
     assertEquals(200, get("/health").statusCode());
     assertEquals(200, get("/async-task?delay=10ms").statusCode());
     assertEquals(503, get("/ready").statusCode());
-    HttpResponse<Buffer> refused = submitNoop();
-    assertEquals(503, refused.statusCode());
-    assertEquals(
-        "database_unavailable",
-        refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
-    assertEquals("1", refused.getHeader("retry-after"), "a 503 says when to come back");
+    assertUnavailable(submitNoop());
 
     proxy.start().await();
 
@@ -86,6 +81,7 @@ class DatabaseOutageTest {
 
     proxy.stop().await(); // the sleep task finishes while the database is away
     Eventually.isTrue("task routes answer 503", () -> submitNoop().statusCode() == 503);
+    assertUnavailable(submitNoop());
     assertEquals(503, get("/ready").statusCode());
     assertEquals(200, get("/async-task?delay=10ms").statusCode());
     // The attempt ends while the database is away: its outcome waits to be written.
@@ -99,6 +95,18 @@ class DatabaseOutageTest {
         () -> "completed".equals(task(running).getString("state")));
     assertEquals(1, task(running).getInteger("attempt"));
     assertTaskCompletes();
+  }
+
+  /**
+   * A 503 {@code database_unavailable} that says when to try again: the node's retry interval (200
+   * ms here), in whole seconds.
+   */
+  private static void assertUnavailable(HttpResponse<Buffer> refused) {
+    assertEquals(503, refused.statusCode());
+    assertEquals(
+        "database_unavailable",
+        refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    assertEquals("1", refused.getHeader("Retry-After"));
   }
 
   private void assertTaskCompletes() throws InterruptedException {

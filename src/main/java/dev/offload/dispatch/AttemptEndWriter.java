@@ -1,5 +1,6 @@
 package dev.offload.dispatch;
 
+import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.AttemptStore;
 import dev.offload.support.OutageLog;
 import dev.offload.task.AttemptEnd;
@@ -15,7 +16,9 @@ import java.util.List;
  * Writes how attempts ended with group commit: while one write is in flight, new ends queue up and
  * go out together in the next statement. An idle node writes each end at once; a busy one batches
  * by itself. A failed write is retried until it succeeds, so an outcome is lost only if the process
- * dies, and then the lease brings the task back. Event-loop confined.
+ * dies, and then the lease brings the task back. The store drops the outcome of an attempt that is
+ * no longer current (its lease expired and the task was rescued; or an earlier try of this write
+ * was committed, its answer lost with the connection): those are counted. Event-loop confined.
  */
 final class AttemptEndWriter {
 
@@ -23,6 +26,7 @@ final class AttemptEndWriter {
 
   private final Vertx vertx;
   private final AttemptStore store;
+  private final TaskMetrics metrics;
   private final Clock clock;
   private final Duration retryInterval;
   private final OutageLog outageLog = new OutageLog("writing attempt outcomes");
@@ -35,10 +39,16 @@ final class AttemptEndWriter {
    * @param onWritten called after each write: the capacity those outcomes held is free again
    */
   AttemptEndWriter(
-      Vertx vertx, AttemptStore store, Clock clock, Duration retryInterval, Runnable onWritten) {
+      Vertx vertx,
+      AttemptStore store,
+      TaskMetrics metrics,
+      Clock clock,
+      Duration retryInterval,
+      Runnable onWritten) {
     this.onWritten = onWritten;
     this.vertx = vertx;
     this.store = store;
+    this.metrics = metrics;
     this.clock = clock;
     this.retryInterval = retryInterval;
   }
@@ -85,6 +95,7 @@ final class AttemptEndWriter {
             written -> {
               if (written.succeeded()) {
                 outageLog.succeeded();
+                metrics.outcomesRejected(batch.size() - written.result());
                 writing = false;
                 onWritten.run();
                 if (!pending.isEmpty()) {

@@ -54,7 +54,7 @@ public final class DispatcherVerticle extends VerticleBase {
     // claim loop.
     endWriter =
         new AttemptEndWriter(
-            vertx, store, clock, config.database().retryInterval(), () -> claims.wake());
+            vertx, store, metrics, clock, config.database().retryInterval(), () -> claims.wake());
     ClaimFloors floors = new ClaimFloors();
     runner =
         new AttemptRunner(

@@ -1,6 +1,7 @@
 package dev.offload.http;
 
 import dev.offload.api.ApiError;
+import dev.offload.api.RequireDatabase;
 import dev.offload.support.DatabaseErrors;
 import dev.offload.task.IdempotencyConflictException;
 import dev.offload.task.InvalidTaskException;
@@ -13,27 +14,34 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.stream.Collectors;
 
 /**
  * Renders every failure as {@code {"error": {"code", "message"}}}: the client's mistakes as 4xx, an
- * unreachable database as 503, an upstream's failure as the 502/503/504 its route chose, anything
- * else as a 500 that is logged once with its stack trace and never shown to the client.
+ * unreachable database as 503 with {@code Retry-After}, an upstream's failure as the 502/503/504
+ * its route chose, anything else as a 500 that is logged once with its stack trace and never shown
+ * to the client.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = System.getLogger(FailureHandler.class.getName());
-  private static final String RETRY_AFTER_SECONDS = "1";
+  private static final String DEFAULT_RETRY_AFTER_SECONDS = "1";
 
   private final int bodyLimit;
   private final Router router;
+  private final String databaseRetryAfterSeconds;
 
   /**
    * @param router whose routes say which methods a path allows (the {@code Allow} header of a 405)
+   * @param databaseRetry how often the node tries the database again while it is away: the {@code
+   *     Retry-After} of a 503 {@code database_unavailable}, in whole seconds, at least 1
    */
-  FailureHandler(int bodyLimit, Router router) {
+  FailureHandler(int bodyLimit, Router router, Duration databaseRetry) {
     this.bodyLimit = bodyLimit;
     this.router = router;
+    this.databaseRetryAfterSeconds =
+        String.valueOf(Math.max(1, (databaseRetry.toMillis() + 999) / 1_000));
   }
 
   @Override
@@ -123,7 +131,12 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (error.status() == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
       // Every 503 is a passing state (the database away, a queue full): say when to come back,
       // so that clients pace their retries instead of hammering a node that is recovering.
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      ctx.response()
+          .putHeader(
+              HttpHeaders.RETRY_AFTER,
+              error.code().equals(RequireDatabase.UNAVAILABLE)
+                  ? databaseRetryAfterSeconds
+                  : DEFAULT_RETRY_AFTER_SECONDS);
     }
     ctx.response()
         .setStatusCode(error.status())
@@ -154,7 +167,7 @@ final class FailureHandler implements Handler<RoutingContext> {
     }
     if (failure != null && DatabaseErrors.isUnavailable(failure)) {
       return new ApiError(
-          503, "database_unavailable", "the database is unreachable; try again shortly");
+          503, RequireDatabase.UNAVAILABLE, "the database is unreachable; try again shortly");
     }
     return switch (ctx.statusCode()) {
       case 400 -> ApiError.badRequest("bad_request", "the request is malformed");

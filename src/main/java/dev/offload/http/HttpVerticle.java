@@ -58,7 +58,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new HttpRequestMetrics(registry));
     guard = new ConnectionGuard(vertx, services.connections(), config.http().connections());
     router.route().handler(guard::requestStarted);
-    FailureHandler failures = new FailureHandler(bodyLimit, router);
+    FailureHandler failures =
+        new FailureHandler(bodyLimit, router, config.database().retryInterval());
     router.route().failureHandler(failures);
     router.errorHandler(400, failures::badRequest);
     router.errorHandler(404, failures::notFoundOrNotAllowed);

@@ -14,6 +14,7 @@ public final class TaskMetrics {
   private final Counter submitted;
   private final Counter started;
   private final Map<TaskState, Counter> ended = new EnumMap<>(TaskState.class);
+  private final Counter outcomesRejected;
   private volatile Supplier<Number> running = () -> 0;
   private volatile Supplier<Number> idleWorkers = () -> 0;
 
@@ -37,6 +38,13 @@ public final class TaskMetrics {
               .tag("state", state.wireName())
               .register(registry));
     }
+    this.outcomesRejected =
+        Counter.builder("offload.attempt.outcomes.rejected")
+            .description(
+                "Attempt outcomes that the database did not take because the attempt was no longer"
+                    + " current: its lease had expired and the task was rescued, or an earlier try of"
+                    + " the same write had been committed")
+            .register(registry);
     Gauge.builder("offload.attempts.running", () -> running.get())
         .description("Attempts running on this node")
         .register(registry);
@@ -57,6 +65,13 @@ public final class TaskMetrics {
     Counter counter = ended.get(state);
     if (counter != null) {
       counter.increment();
+    }
+  }
+
+  /** Outcomes of attempts that were no longer current when written: nothing was changed. */
+  public void outcomesRejected(int outcomes) {
+    if (outcomes > 0) {
+      outcomesRejected.increment(outcomes);
     }
   }
 
