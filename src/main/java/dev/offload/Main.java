@@ -8,7 +8,6 @@ import dev.offload.metrics.Metrics;
 import dev.offload.task.TaskHandlers;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -70,14 +69,7 @@ public final class Main {
       return;
     }
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx =
-        Metrics.vertx(
-            new VertxOptions()
-                // /sync-task blocks pool threads for up to a minute on purpose; warn only beyond
-                // that.
-                .setMaxWorkerExecuteTime(70)
-                .setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS),
-            registry);
+    Vertx vertx = Metrics.vertx(NodeVertxOptions.of(config.node()), registry);
     try {
       OffloadNode node =
           OffloadNode.start(vertx, config, Clock.systemUTC(), handlers, registry).await();

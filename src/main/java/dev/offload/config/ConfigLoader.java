@@ -92,7 +92,9 @@ public final class ConfigLoader {
         new NodeConfig(
             values.text("node.id").isBlank() ? defaultNodeId() : values.text("node.id"),
             values.role("node.role"),
-            values.duration("node.shutdown_grace", Duration.ZERO, Duration.ofMinutes(10)));
+            values.duration("node.shutdown_grace", Duration.ZERO, Duration.ofMinutes(10)),
+            values.duration(
+                "node.max_event_loop_block", Duration.ofMillis(10), Duration.ofMinutes(1)));
     return new OffloadConfig(
         node,
         http,

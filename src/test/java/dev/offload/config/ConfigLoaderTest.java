@@ -71,6 +71,7 @@ class ConfigLoaderTest {
       assertEquals(Duration.ofMinutes(30), config.tasks().defaultTimeout());
       assertEquals(5, config.tasks().defaultMaxAttempts());
       assertEquals(Duration.ofHours(1), config.tasks().retryCap());
+      assertEquals(Duration.ofSeconds(2), config.node().maxEventLoopBlock());
     }
 
     @Test

@@ -23,13 +23,22 @@ public final class LogCapture implements AutoCloseable {
 
   /** The warnings and errors so far, each as "LEVEL logger: message". */
   public List<String> warnings() {
+    return warningEvents().stream().map(LogCapture::describe).toList();
+  }
+
+  /** The warnings and errors so far, with their exceptions' stacks. */
+  public List<ILoggingEvent> warningEvents() {
     // AppenderBase appends while holding its own lock.
     synchronized (appender) {
       return appender.list.stream()
           .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN))
-          .map(event -> event.getLevel() + " " + event.getLoggerName() + ": " + event.getMessage())
           .toList();
     }
+  }
+
+  /** An event as "LEVEL logger: message". */
+  public static String describe(ILoggingEvent event) {
+    return event.getLevel() + " " + event.getLoggerName() + ": " + event.getFormattedMessage();
   }
 
   @Override

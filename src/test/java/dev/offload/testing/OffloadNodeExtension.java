@@ -1,5 +1,6 @@
 package dev.offload.testing;
 
+import dev.offload.NodeVertxOptions;
 import dev.offload.OffloadNode;
 import dev.offload.config.ConfigLoader;
 import dev.offload.config.OffloadConfig;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Real Offload nodes for a test class, as db-scheduler's and River's test helpers give: a migrated
  * schema of the class's own ({@link PgTestDatabase}), emptied before each test and dropped after
- * the class; nodes on port 0, each in a Vert.x of its own with a {@link TestNode#client() client};
- * and {@code submit} and {@code await} on the first node running. Register it in a static field:
+ * the class; nodes on port 0, each in a Vert.x of its own (with the options a node's configuration
+ * gives, {@link NodeVertxOptions}) with a {@link TestNode#client() client}; and {@code submit} and
+ * {@code await} on the first node running. Register it in a static field:
  *
  * <pre>{@code
  * @RegisterExtension
@@ -227,13 +229,14 @@ public final class OffloadNodeExtension
       Clock clock, Map<String, String> overrides, DispatchMode mode) {
     Map<String, String> all = new HashMap<>(env);
     all.putAll(overrides);
-    Vertx nodeVertx = Vertx.vertx();
+    OffloadConfig config = testConfig(database, all);
+    Vertx nodeVertx = Vertx.vertx(NodeVertxOptions.of(config.node()));
     OffloadNode node;
     try {
       node =
           OffloadNode.start(
                   nodeVertx,
-                  testConfig(database, all),
+                  config,
                   clock,
                   handlers != null ? handlers : TaskHandlers.discover(),
                   mode)

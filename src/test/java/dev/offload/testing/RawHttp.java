@@ -52,6 +52,15 @@ public final class RawHttp implements AutoCloseable {
    * @throws SocketTimeoutException if the server keeps the connection open
    */
   public String readUntilClosed() throws IOException {
+    return new String(receiveUntilClosed(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Everything the server sends until it closes or resets the connection, as bytes.
+   *
+   * @throws SocketTimeoutException if the server keeps the connection open
+   */
+  public byte[] receiveUntilClosed() throws IOException {
     ByteArrayOutputStream received = new ByteArrayOutputStream();
     InputStream in = socket.getInputStream();
     byte[] chunk = new byte[8192];
@@ -59,13 +68,19 @@ public final class RawHttp implements AutoCloseable {
       for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
         received.write(chunk, 0, n);
       }
+    } catch (SocketTimeoutException stillOpen) {
+      throw stillOpen;
     } catch (IOException reset) {
-      // A reset after the answer ends the stream too.
-      if (reset instanceof SocketTimeoutException) {
-        throw reset;
-      }
+      // A reset ends the stream too: what came before it was read first.
     }
-    return received.toString(StandardCharsets.UTF_8);
+    return received.toByteArray();
+  }
+
+  /**
+   * Closes the sending side only, as a client does after its last byte: the server reads an end.
+   */
+  public void finishSending() throws IOException {
+    socket.shutdownOutput();
   }
 
   /** One response's status line and headers, and a body of up to {@code maxBody} bytes read. */
