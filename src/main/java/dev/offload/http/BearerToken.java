@@ -33,7 +33,15 @@ final class BearerToken implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Optional<Scope> needed = RouteScopes.needed(ctx.request().method(), ctx.normalizedPath());
+    String path;
+    try {
+      path = ctx.normalizedPath();
+    } catch (IllegalArgumentException malformed) {
+      // A broken %-escape: no route can match it, and deciding a scope needs the path.
+      ctx.fail(ApiError.badRequest("bad_request", "the request path has a malformed %-escape"));
+      return;
+    }
+    Optional<Scope> needed = RouteScopes.needed(ctx.request().method(), path);
     if (needed.isEmpty()) {
       ctx.next();
       return;

@@ -85,7 +85,8 @@ public final class HttpVerticle extends VerticleBase {
               config.allowedHosts(),
               services.metrics(),
               clock);
-      new TaskRoutes(services.tasks(), submitter, database, clock, bodyLimit, services.files())
+      new TaskRoutes(
+              vertx, services.tasks(), submitter, database, clock, bodyLimit, services.files())
           .mount(router);
       new AdminRoutes(services.nodes(), config, clock).mount(router);
       new UserImportRoutes(uploadTasks(submitter, config.http().uploadLimit()), database)

@@ -15,12 +15,15 @@ import java.util.function.BiConsumer;
 
 /**
  * The array parameters of TASK_INSERT_MANY (and TASK_INSERT_MANY_RETURNING_ROWS), one element per
- * task, with fresh ids; and what the insert's commit must wake. Built by both {@link
- * TaskStore#insertMany} and {@link TaskStore#insertEach}; kept out of the store so that it reads as
- * its statements.
+ * task, with fresh ids; and what the insert's commit must wake. Built on any thread: encoding a
+ * large batch's args is work to keep off the event loop ({@link TaskStore#prepare}). Built by both
+ * {@link TaskStore#insertMany} and {@link TaskStore#insertEach}; kept out of the store so that it
+ * reads as its statements.
  */
-final class ManyTasks {
+public final class ManyTasks {
 
+  final List<NewTask> tasks;
+  final Instant now;
   final UUID[] ids;
   final String[] uniqueKeys;
   final String[] requestHashes;
@@ -29,6 +32,8 @@ final class ManyTasks {
   private Instant earliestLater;
 
   ManyTasks(List<NewTask> tasks, Instant now, TaskIds taskIds) {
+    this.tasks = tasks;
+    this.now = now;
     int n = tasks.size();
     ids = new UUID[n];
     uniqueKeys = new String[n];
@@ -58,7 +63,7 @@ final class ManyTasks {
       kinds[i] = task.kind();
       queues[i] = task.queue();
       states[i] = stateFor(scheduledAt, now).wireName();
-      args[i] = task.args().encode();
+      args[i] = task.encodedArgs();
       priorities[i] = task.priority();
       maxAttempts[i] = task.maxAttempts();
       timeouts[i] = task.timeout().toMillis();

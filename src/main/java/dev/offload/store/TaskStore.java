@@ -48,7 +48,7 @@ public final class TaskStore {
    * The most a list page's heavy fields may take, as JSON text: a page stops before the row that
    * would pass it, so that no read builds an answer of unbounded size (the first row always comes).
    */
-  public static final long PAGE_BYTES = 8L * 1024 * 1024;
+  public static final long PAGE_BYTES = 2L * 1024 * 1024;
 
   private final Pool client;
   private final String cancelChannel;
@@ -173,8 +173,22 @@ public final class TaskStore {
    * second statement.
    */
   public Future<List<UUID>> insertMany(List<NewTask> tasks, Instant now) {
+    return insertMany(prepare(tasks, now));
+  }
+
+  /**
+   * The statement's parameters for {@link #insertMany(ManyTasks)}: every task's args encoded, and
+   * fresh ids. Safe on any thread, so that a large batch is encoded off the event loop.
+   */
+  public ManyTasks prepare(List<NewTask> tasks, Instant now) {
+    return new ManyTasks(tasks, now, ids);
+  }
+
+  /** {@link #insertMany(List, Instant)} of tasks already {@link #prepare}d. */
+  public Future<List<UUID>> insertMany(ManyTasks prepared) {
+    List<NewTask> tasks = prepared.tasks;
     if (tasks.stream().allMatch(task -> task.requestHash() == null)) {
-      return insertMany(client, tasks, now, true, wakeups::committed);
+      return insertMany(client, prepared, true, wakeups::committed);
     }
     // Keys with fingerprints: a key taken by another request is a conflict, and then the whole
     // batch must be refused, so the insert and the check share a transaction. Dispatchers are
@@ -184,7 +198,7 @@ public final class TaskStore {
         .withTransaction(
             tx ->
                 insertMany(
-                        tx, tasks, now, true, (dueNow, later) -> wakes.add(new Wake(dueNow, later)))
+                        tx, prepared, true, (dueNow, later) -> wakes.add(new Wake(dueNow, later)))
                     .compose(ids -> requireSameRequests(tx, tasks).map(ids)))
         .onSuccess(ids -> wakes.forEach(wake -> wakeups.committed(wake.dueNow(), wake.later())));
   }
@@ -192,12 +206,8 @@ public final class TaskStore {
   private record Wake(boolean dueNow, Instant later) {}
 
   private Future<List<UUID>> insertMany(
-      SqlClient sql,
-      List<NewTask> tasks,
-      Instant now,
-      boolean mayFreeKeys,
-      BiConsumer<Boolean, Instant> wake) {
-    ManyTasks many = new ManyTasks(tasks, now, ids);
+      SqlClient sql, ManyTasks many, boolean mayFreeKeys, BiConsumer<Boolean, Instant> wake) {
+    List<NewTask> tasks = many.tasks;
     return sql.preparedQuery(TaskSql.TASK_INSERT_MANY)
         .execute(many.params)
         .compose(
@@ -224,7 +234,7 @@ public final class TaskStore {
                             tasks,
                             many.uniqueKeys,
                             mayFreeKeys,
-                            missing -> insertMany(sql, missing, now, false, wake));
+                            missing -> insertMany(sql, prepare(missing, many.now), false, wake));
                       });
             });
   }

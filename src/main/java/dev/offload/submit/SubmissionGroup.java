@@ -20,6 +20,13 @@ import java.util.List;
 final class SubmissionGroup {
 
   private static final int MAX_GROUP = 1_000;
+
+  /**
+   * A group stops at this many characters of args (at least one task): the database client encodes
+   * a statement's parameters on its event loop, which must not take 50 ms.
+   */
+  private static final long MAX_GROUP_ARGS_CHARS = 1024 * 1024;
+
   private static final int MAX_INSERTS_IN_FLIGHT = 2;
 
   private final TaskStore store;
@@ -44,7 +51,15 @@ final class SubmissionGroup {
   }
 
   private void insert() {
-    int size = Math.min(tasks.size(), MAX_GROUP);
+    int size = 0;
+    long chars = 0;
+    while (size < Math.min(tasks.size(), MAX_GROUP)) {
+      chars += tasks.get(size).encodedArgs().length();
+      if (size > 0 && chars > MAX_GROUP_ARGS_CHARS) {
+        break;
+      }
+      size++;
+    }
     List<NewTask> group = new ArrayList<>(tasks.subList(0, size));
     List<Promise<Submitted>> waiting = new ArrayList<>(answers.subList(0, size));
     tasks = new ArrayList<>(tasks.subList(size, tasks.size()));

@@ -7,8 +7,10 @@ import dev.offload.task.InvalidTaskException;
 import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.TaskHandler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -140,7 +142,7 @@ final class SubmissionJson {
     if (unstorable != null) {
       throw invalid(unstorable);
     }
-    checkSize(args);
+    String argsJson = encodeWithin(args);
     Lane lane = Lane.of(handler);
     return new NewTask(
         handler.kind(),
@@ -153,15 +155,17 @@ final class SubmissionJson {
         scheduledAt(body, now),
         uniqueKey,
         callbackUrl(body.getValue("callback_url")),
-        requestHash);
+        requestHash,
+        null);
   }
 
   /**
    * The same limit on every route that makes a task (one, a batch, an upload's): measured as the
    * JSON that is stored, whatever the whitespace of what was sent.
    */
-  private void checkSize(JsonObject args) {
-    int bytes = args.toBuffer().length();
+  private String encodeWithin(JsonObject args) {
+    Buffer encoded = args.toBuffer();
+    int bytes = encoded.length();
     if (bytes > defaults.payloadLimit()) {
       throw InvalidTaskException.payloadTooLarge(
           "args take "
@@ -170,6 +174,7 @@ final class SubmissionJson {
               + defaults.payloadLimit()
               + " (tasks.payload_limit)");
     }
+    return encoded.toString(StandardCharsets.UTF_8);
   }
 
   /** Only to an allowed host: a callback is an outbound call like any other. */

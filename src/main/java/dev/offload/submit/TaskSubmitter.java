@@ -3,6 +3,7 @@ package dev.offload.submit;
 import dev.offload.config.AllowedHosts;
 import dev.offload.config.TaskConfig;
 import dev.offload.metrics.TaskMetrics;
+import dev.offload.store.ManyTasks;
 import dev.offload.store.Submitted;
 import dev.offload.store.TaskStore;
 import dev.offload.task.IdempotencyConflictException;
@@ -59,11 +60,18 @@ public final class TaskSubmitter {
   }
 
   /**
-   * The task described by a {@code POST /tasks} body: created, or the existing task that its unique
-   * key (or {@code idempotencyKey}, the {@code Idempotency-Key} header, or null) names.
+   * The task described by a {@code POST /tasks} body, checked; {@code idempotencyKey} is the {@code
+   * Idempotency-Key} header, or null. Takes time in proportion to the body, on any thread.
    */
-  public Future<Submitted> submit(JsonObject body, String idempotencyKey) {
-    NewTask task = json.parse(body, idempotencyKey, clock.instant());
+  public NewTask parse(JsonObject body, String idempotencyKey) {
+    return json.parse(body, idempotencyKey, clock.instant());
+  }
+
+  /**
+   * The task created, or the existing task that its unique key names, if the same request took that
+   * key (else an {@link IdempotencyConflictException}).
+   */
+  public Future<Submitted> submit(NewTask task) {
     return insert(task)
         .compose(
             submitted ->
@@ -73,14 +81,18 @@ public final class TaskSubmitter {
   }
 
   /**
-   * {@code {"tasks": [...]}}, all inserted in one statement; their ids, in order. {@code
-   * idempotencyKey}, the {@code Idempotency-Key} header or null, makes the batch one idempotent
-   * request.
+   * {@code {"tasks": [...]}} checked and encoded for one statement; {@code idempotencyKey}, the
+   * {@code Idempotency-Key} header or null, makes the batch one idempotent request. Takes time in
+   * proportion to the body, on any thread.
    */
-  public Future<List<UUID>> submitBatch(JsonObject body, String idempotencyKey) {
+  public ManyTasks prepareBatch(JsonObject body, String idempotencyKey) {
     Instant now = clock.instant();
-    List<NewTask> tasks = json.parseBatch(body, idempotencyKey, now);
-    return store.insertMany(tasks, now).onSuccess(ids -> metrics.submitted(ids.size()));
+    return store.prepare(json.parseBatch(body, idempotencyKey, now), now);
+  }
+
+  /** The batch inserted in one statement, all or none; its tasks' ids, in order. */
+  public Future<List<UUID>> submitBatch(ManyTasks batch) {
+    return store.insertMany(batch).onSuccess(ids -> metrics.submitted(ids.size()));
   }
 
   /**
@@ -99,6 +111,7 @@ public final class TaskSubmitter {
             NewTask.DEFAULT_PRIORITY,
             defaultMaxAttempts,
             timeout,
+            null,
             null,
             null,
             null,

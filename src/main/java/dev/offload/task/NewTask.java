@@ -8,7 +8,9 @@ import java.time.Instant;
  * A validated submission, ready to insert. {@code lane} says where its attempts run (see {@link
  * Lane}); {@code scheduledAt} null means "now"; {@code uniqueKey} null means the submission is not
  * idempotent; {@code callbackUrl} null means no callback; {@code requestHash} is the fingerprint of
- * the request that asked for it with a unique key (see {@code RequestFingerprint}), null for none.
+ * the request that asked for it with a unique key (see {@code RequestFingerprint}), null for none;
+ * {@code argsJson} is {@code args} already encoded, where the submission path had to encode them
+ * anyway (to measure them), or null.
  */
 public record NewTask(
     String kind,
@@ -21,7 +23,13 @@ public record NewTask(
     Instant scheduledAt,
     String uniqueKey,
     String callbackUrl,
-    String requestHash) {
+    String requestHash,
+    String argsJson) {
+
+  /** {@code args} as JSON text: encoded once, whoever asks first. */
+  public String encodedArgs() {
+    return argsJson != null ? argsJson : args.encode();
+  }
 
   public static final String DEFAULT_QUEUE = "default";
   public static final int DEFAULT_PRIORITY = 5;

@@ -31,22 +31,7 @@ final class Blocks {
    * the suite holds the code to 50 ms again.
    */
   enum Known {
-    TASK_SUBMISSION(
-        "dev\\.offload\\.(http\\.TaskRoutes\\.(lambda\\$)?submit|submit\\.|store\\.ManyTasks"
-            + "|store\\.TaskStore\\.insert).*",
-        "POST /tasks and /tasks/batch read, check, encode and answer a body on the event loop, in"
-            + " steps that each take time in proportion to its size (StrictJson; SubmissionJson's"
-            + " walk over every string and array element, which builds a path string per element;"
-            + " ManyTasks' encoding; the answer): on two idle cores a 1 MiB body of small values"
-            + " (the body limit) holds the loop for 200 to 300 ms, a 16 MiB batch for a second"),
-    TASK_PAGE(
-        "dev\\.offload\\.http\\.TaskRoutes\\.(lambda\\$)?list.*",
-        "GET /tasks encodes a whole page, args included, on the event loop: a page of 1,000 tasks"
-            + " of 16 KB each holds it for about 150 ms on two idle cores, seconds on busy ones"),
-    LARGE_PARAMETER(
-        "io\\.vertx\\.pgclient\\.impl\\.codec\\.PgEncoder.*",
-        "the PostgreSQL client encodes a statement's parameters on its connection's event loop: a"
-            + " batch's args of 10 to 16 MiB hold it for hundreds of ms");
+    ;
 
     private final Pattern frame;
     private final String finding;

@@ -93,6 +93,7 @@ class MaintenanceVerticleTest {
                     null,
                     null,
                     null,
+                    null,
                     null),
                 T0)
             .await()
@@ -141,6 +142,7 @@ class MaintenanceVerticleTest {
                     NewTask.DEFAULT_PRIORITY,
                     3,
                     Duration.ofMinutes(1),
+                    null,
                     null,
                     null,
                     null,

@@ -222,6 +222,7 @@ class HistoryPartitionsTest {
         null,
         uniqueKey,
         null,
+        null,
         null);
   }
 

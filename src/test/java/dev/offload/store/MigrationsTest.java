@@ -306,6 +306,7 @@ class MigrationsTest {
               null,
               "key-completed",
               null,
+              null,
               null);
       Submitted again = store.insert(sameKey, now).await();
       assertFalse(again.created(), "a finished task still holds its unique key");

@@ -154,6 +154,7 @@ class TaskStoreTest {
               null,
               null,
               null,
+              null,
               null);
 
       Task task = store.insert(submitted, T0).await().task();
@@ -1574,6 +1575,7 @@ class TaskStoreTest {
           null,
           null,
           URL,
+          null,
           null);
     }
 
@@ -1746,6 +1748,7 @@ class TaskStoreTest {
         scheduledAt,
         null,
         null,
+        null,
         null);
   }
 
@@ -1760,6 +1763,7 @@ class TaskStoreTest {
         Duration.ofSeconds(30),
         null,
         uniqueKey,
+        null,
         null,
         null);
   }
