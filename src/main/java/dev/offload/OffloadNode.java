@@ -5,6 +5,7 @@ import dev.offload.config.OffloadConfig;
 import dev.offload.dispatch.DispatchMode;
 import dev.offload.dispatch.DispatcherVerticle;
 import dev.offload.files.FileStore;
+import dev.offload.http.ApiDocument;
 import dev.offload.http.ApiServices;
 import dev.offload.http.HttpVerticle;
 import dev.offload.http.OpenConnections;
@@ -203,7 +204,12 @@ public final class OffloadNode {
             });
   }
 
+  /** The API's description is read once, off the event loop, for all the HTTP verticles. */
   private Future<String> deployHttp() {
+    return vertx.executeBlocking(ApiDocument::load, false).compose(this::deployHttp);
+  }
+
+  private Future<String> deployHttp(ApiDocument document) {
     DeploymentOptions options = new DeploymentOptions().setInstances(config.http().instances());
     ConnectionConfig limits = config.http().connections();
     ApiServices services =
@@ -218,7 +224,8 @@ public final class OffloadNode {
             new OpenConnections(
                 limits.maxConnections(),
                 limits.maxConnectionsPerClient(),
-                limits.healthConnections()));
+                limits.healthConnections()),
+            document);
     return vertx
         .deployVerticle(
             () ->

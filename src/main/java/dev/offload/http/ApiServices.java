@@ -10,7 +10,7 @@ import dev.offload.users.UserStore;
 
 /**
  * The parts of a node that the HTTP routes use, shared by every HTTP verticle instance; {@code
- * connections} counts the node's open connections.
+ * connections} counts the node's open connections; {@code document} describes the API.
  */
 public record ApiServices(
     TaskStore tasks,
@@ -20,4 +20,5 @@ public record ApiServices(
     TaskHandlers handlers,
     DatabaseStatus database,
     TaskMetrics metrics,
-    OpenConnections connections) {}
+    OpenConnections connections,
+    ApiDocument document) {}

@@ -95,8 +95,10 @@ public final class HttpVerticle extends VerticleBase {
       long imageLimit = Math.min(config.http().uploadLimit(), ThumbnailHandler.MAX_IMAGE_BYTES);
       new ImageRoutes(uploadTasks(submitter, imageLimit), database).mount(router);
       new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
+      new ApiDocsRoutes(services.document()).mount(router);
     }
     RouteScopes.checkEveryRouteIsListed(router);
+    services.document().checkRoutes(router, config.node().role().servesApi());
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.http().host())

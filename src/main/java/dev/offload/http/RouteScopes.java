@@ -40,6 +40,12 @@ final class RouteScopes {
           // Probes (a load balancer, Kubernetes) carry no token.
           new Rule(GET, "/health", null),
           new Rule(GET, "/ready", null),
+          // The API's description: the same for every deployment, and a browser showing the page
+          // could not send a token with it (ApiDocsRoutes).
+          new Rule(GET, "/openapi.json", null),
+          new Rule(GET, "/openapi.yaml", null),
+          new Rule(GET, "/docs", null),
+          new Rule(GET, "/docs/*", null),
           new Rule(GET, "/metrics", Scope.METRICS),
           new Rule(GET, "/async-task", Scope.READ),
           new Rule(GET, "/sync-task", Scope.READ),

@@ -147,6 +147,19 @@ class TokenScopesTest {
     assertEquals(200, client.get(path).send().await().statusCode());
   }
 
+  /** The API's description and its page: a browser cannot send a token with them. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/openapi.json",
+        "/openapi.yaml",
+        "/docs",
+        "/docs/redoc-2.5.4/redoc.standalone.js"
+      })
+  void the_description_of_the_api_needs_no_token(String path) {
+    assertEquals(200, client.get(path).send().await().statusCode());
+  }
+
   @Test
   void an_unknown_token_is_a_401_with_an_invalid_token_challenge() {
     HttpResponse<Buffer> response =
