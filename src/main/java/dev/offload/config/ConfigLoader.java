@@ -103,7 +103,8 @@ public final class ConfigLoader {
             sources.section(QueueSection.SECTION), sources.source(QueueSection.SECTION)),
         UpstreamSection.parse(
             sources.section(UpstreamSection.SECTION), sources.source(UpstreamSection.SECTION)),
-        values.allowedHosts("outbound.allowed_hosts"));
+        values.allowedHosts("outbound.allowed_hosts"),
+        values.logFormat("log.format"));
   }
 
   private static String defaultNodeId() {

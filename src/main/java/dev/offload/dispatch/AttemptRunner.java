@@ -179,6 +179,7 @@ final class AttemptRunner {
       onRetryAt.accept(end.retryAt());
     }
     metrics.ended(end.state());
+    AttemptLog.ended(task, outcome, end);
     endWriter.add(end);
   }
 }

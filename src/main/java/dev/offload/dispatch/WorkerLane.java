@@ -77,6 +77,7 @@ final class WorkerLane {
     RunningAttempt attempt = new RunningAttempt(task);
     inFlight.add(attempt);
     metrics.started();
+    AttemptLog.started(task);
     vertx
         .eventBus()
         .<AttemptOutcome>request(worker, attempt, NO_SEND_TIMEOUT)

@@ -3,6 +3,7 @@ package dev.offload.http;
 import dev.offload.api.ApiError;
 import dev.offload.api.RequireDatabase;
 import dev.offload.support.DatabaseErrors;
+import dev.offload.support.LogFields;
 import dev.offload.task.IdempotencyConflictException;
 import dev.offload.task.InvalidTaskException;
 import dev.offload.users.InvalidUserException;
@@ -20,8 +21,8 @@ import java.util.stream.Collectors;
 /**
  * Renders every failure as {@code {"error": {"code", "message"}}}: the client's mistakes as 4xx, an
  * unreachable database as 503 with {@code Retry-After}, an upstream's failure as the 502/503/504
- * its route chose, anything else as a 500 that is logged once with its stack trace and never shown
- * to the client.
+ * its route chose, anything else as a 500 that is logged once with its stack trace and request id,
+ * and never shown to the client. Every answer carries the request's {@code X-Request-Id}.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -48,11 +49,13 @@ final class FailureHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure != null && ClientFaults.isGone(failure)) {
-      ClientFaults.log(describe(ctx) + ": the client went away", failure);
+      LogFields.request(RequestIds.of(ctx))
+          .run(() -> ClientFaults.log(describe(ctx) + ": the client went away", failure));
       return;
     }
     if (failure != null && ClientFaults.isMalformed(failure)) {
-      ClientFaults.log(describe(ctx) + ": malformed body", failure);
+      LogFields.request(RequestIds.of(ctx))
+          .run(() -> ClientFaults.log(describe(ctx) + ": malformed body", failure));
       // What follows the bad framing cannot be trusted to start the next request.
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
       ctx.addEndHandler(ended -> ctx.request().connection().close());
@@ -119,10 +122,13 @@ final class FailureHandler implements Handler<RoutingContext> {
   }
 
   private void render(RoutingContext ctx, ApiError error) {
+    // Also puts the id on the response of a request that failed before the router's handlers ran.
+    String requestId = RequestIds.of(ctx);
     // Only a 500 is our bug; a 502/503/504 reports someone else's outage, which would flood the
     // log.
     if (error.status() == 500) {
-      LOG.log(Level.ERROR, describe(ctx) + " failed", ctx.failure());
+      LogFields.request(requestId)
+          .run(() -> LOG.log(Level.ERROR, describe(ctx) + " failed", ctx.failure()));
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();

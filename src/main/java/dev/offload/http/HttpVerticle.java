@@ -55,6 +55,8 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     int bodyLimit = config.http().bodyLimit();
     Router router = Router.router(vertx);
+    // First: every answer, even a refusal by the handlers below, carries the request's id.
+    router.route().handler(new RequestIds());
     router.route().handler(new HttpRequestMetrics(registry));
     guard = new ConnectionGuard(vertx, services.connections(), config.http().connections());
     router.route().handler(guard::requestStarted);
