@@ -104,7 +104,8 @@ public final class ConfigLoader {
         UpstreamSection.parse(
             sources.section(UpstreamSection.SECTION), sources.source(UpstreamSection.SECTION)),
         values.allowedHosts("outbound.allowed_hosts"),
-        values.logFormat("log.format"));
+        values.logFormat("log.format"),
+        values.duration("metrics.queue_interval", Duration.ofMillis(100), Duration.ofHours(1)));
   }
 
   private static String defaultNodeId() {

@@ -56,7 +56,7 @@ final class AsyncLane {
     RunningAttempt attempt = new RunningAttempt(task);
     inFlight.add(attempt);
     running++;
-    metrics.started();
+    metrics.started(task);
     AttemptLog.started(task);
     // What the handler logs as it starts carries the task's fields; its later callbacks' lines do
     // not: the event loop runs other attempts meanwhile.

@@ -76,7 +76,7 @@ final class WorkerLane {
     }
     RunningAttempt attempt = new RunningAttempt(task);
     inFlight.add(attempt);
-    metrics.started();
+    metrics.started(task);
     AttemptLog.started(task);
     vertx
         .eventBus()

@@ -10,7 +10,6 @@ import dev.offload.users.InvalidUserException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import java.lang.System.Logger;
@@ -30,17 +29,18 @@ final class FailureHandler implements Handler<RoutingContext> {
   private static final String DEFAULT_RETRY_AFTER_SECONDS = "1";
 
   private final int bodyLimit;
-  private final Router router;
+  private final RouteTemplates routes;
   private final String databaseRetryAfterSeconds;
 
   /**
-   * @param router whose routes say which methods a path allows (the {@code Allow} header of a 405)
+   * @param routes the router's endpoints: which methods a path allows (the {@code Allow} header of
+   *     a 405)
    * @param databaseRetry how often the node tries the database again while it is away: the {@code
    *     Retry-After} of a 503 {@code database_unavailable}, in whole seconds, at least 1
    */
-  FailureHandler(int bodyLimit, Router router, Duration databaseRetry) {
+  FailureHandler(int bodyLimit, RouteTemplates routes, Duration databaseRetry) {
     this.bodyLimit = bodyLimit;
-    this.router = router;
+    this.routes = routes;
     this.databaseRetryAfterSeconds =
         String.valueOf(Math.max(1, (databaseRetry.toMillis() + 999) / 1_000));
   }
@@ -94,18 +94,10 @@ final class FailureHandler implements Handler<RoutingContext> {
                 + ")"));
   }
 
-  /**
-   * The methods of the routes whose path template matches {@code path}, as an Allow header. Routes
-   * for every method (no methods set: null) say nothing about a path; those made from a regular
-   * expression have no template (a null path), and none of ours is.
-   */
+  /** The methods of the endpoints whose template matches {@code path}, as an Allow header. */
   private String allowedMethods(String path) {
-    if (path == null) {
-      return "";
-    }
-    return router.getRoutes().stream()
-        .filter(route -> route.methods() != null)
-        .filter(route -> route.getPath() != null && PathTemplate.matches(route.getPath(), path))
+    return routes
+        .endpointsMatching(path)
         .flatMap(route -> route.methods().stream())
         .map(HttpMethod::name)
         .distinct()

@@ -80,7 +80,9 @@ public final class TaskSubmitter {
   public Future<List<UUID>> submitBatch(JsonObject body, String idempotencyKey) {
     Instant now = clock.instant();
     List<NewTask> tasks = json.parseBatch(body, idempotencyKey, now);
-    return store.insertMany(tasks, now).onSuccess(ids -> metrics.submitted(ids.size()));
+    return store
+        .insertMany(tasks, now)
+        .onSuccess(ids -> tasks.forEach(task -> metrics.submitted(task.kind(), task.queue())));
   }
 
   /**
@@ -112,7 +114,7 @@ public final class TaskSubmitter {
         .onSuccess(
             submitted -> {
               if (submitted.created()) {
-                metrics.submitted(1);
+                metrics.submitted(task.kind(), task.queue());
               }
             });
   }

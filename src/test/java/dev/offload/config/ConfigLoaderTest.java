@@ -73,6 +73,7 @@ class ConfigLoaderTest {
       assertEquals(5, config.tasks().defaultMaxAttempts());
       assertEquals(Duration.ofHours(1), config.tasks().retryCap());
       assertEquals(LogFormat.PLAIN, config.logFormat());
+      assertEquals(Duration.ofSeconds(10), config.queueMetricsInterval());
     }
 
     @Test
@@ -141,6 +142,13 @@ class ConfigLoaderTest {
     @Test
     void OFFLOAD_LOG_FORMAT_sets_the_log_format() {
       assertEquals(LogFormat.JSON, fromEnv(Map.of("OFFLOAD_LOG_FORMAT", "json")).logFormat());
+    }
+
+    @Test
+    void OFFLOAD_METRICS_QUEUE_INTERVAL_sets_how_often_queues_are_counted() {
+      assertEquals(
+          Duration.ofSeconds(30),
+          fromEnv(Map.of("OFFLOAD_METRICS_QUEUE_INTERVAL", "30s")).queueMetricsInterval());
     }
 
     @Test
@@ -310,7 +318,8 @@ class ConfigLoaderTest {
           Arguments.of("OFFLOAD_DATABASE_URL", "mysql://127.0.0.1/offload", "database.url"),
           Arguments.of("OFFLOAD_DATABASE_URL", "127.0.0.1:5432", "database.url"),
           Arguments.of("OFFLOAD_LOG_FORMAT", "JSON", "log.format"),
-          Arguments.of("OFFLOAD_LOG_FORMAT", "logfmt", "log.format"));
+          Arguments.of("OFFLOAD_LOG_FORMAT", "logfmt", "log.format"),
+          Arguments.of("OFFLOAD_METRICS_QUEUE_INTERVAL", "10ms", "metrics.queue_interval"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
