@@ -62,6 +62,8 @@ public final class Main {
         }
       }
       config = ConfigLoader.load(confFile, System.getenv(), arguments);
+      // Logback set itself up with the first logger, before a log.format in --conf was known.
+      config.logFormat().use();
       handlers = TaskHandlers.discover();
     } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
       System.err.println("offload: " + e.getMessage());

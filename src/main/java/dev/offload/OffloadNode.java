@@ -106,7 +106,7 @@ public final class OffloadNode {
             () ->
                 new DispatcherVerticle(
                     attempts, config, clock, this.handlers, metrics, dispatchMode),
-            () -> new MaintenanceVerticle(attempts, nodes, files, config, clock),
+            () -> new MaintenanceVerticle(attempts, nodes, files, metrics, config, clock),
             () -> new NodeAgentVerticle(nodes, config, clock, this.handlers));
   }
 

@@ -87,7 +87,10 @@ class DatabaseOutageTest {
     // The attempt ends while the database is away: its outcome waits to be written.
     Eventually.isTrue(
         "the sleep task ended",
-        () -> node.metrics().contains("offload_attempts_ended_total{state=\"completed\"} 1.0"));
+        () ->
+            node.metrics()
+                .contains(
+                    "offload_attempts_ended_total{kind=\"sleep\",queue=\"default\",state=\"completed\"} 1.0"));
 
     proxy.start().await();
     Eventually.isTrue(

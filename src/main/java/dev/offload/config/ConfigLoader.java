@@ -105,7 +105,9 @@ public final class ConfigLoader {
             sources.section(QueueSection.SECTION), sources.source(QueueSection.SECTION)),
         UpstreamSection.parse(
             sources.section(UpstreamSection.SECTION), sources.source(UpstreamSection.SECTION)),
-        values.allowedHosts("outbound.allowed_hosts"));
+        values.allowedHosts("outbound.allowed_hosts"),
+        values.logFormat("log.format"),
+        values.duration("metrics.queue_interval", Duration.ofMillis(100), Duration.ofHours(1)));
   }
 
   private static String defaultNodeId() {

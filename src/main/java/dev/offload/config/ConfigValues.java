@@ -1,6 +1,7 @@
 package dev.offload.config;
 
 import dev.offload.support.Durations;
+import dev.offload.support.LogFormat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
@@ -17,10 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * Reads one merged key as a typed value, checking it: strings, bounded integers and durations, the
- * database URL, the node role, TLS files, browser origins, the outbound allow-list. Apart from
- * {@link ConfigSources} so that where a value came from and what it must be are two separate
- * questions; every error is one line naming the key, what it must be, the value, and the file or
- * variable to fix.
+ * database URL, the node role, the log format, TLS files, browser origins, the outbound allow-list.
+ * Apart from {@link ConfigSources} so that where a value came from and what it must be are two
+ * separate questions; every error is one line naming the key, what it must be, the value, and the
+ * file or variable to fix.
  */
 final class ConfigValues {
 
@@ -128,6 +129,15 @@ final class ConfigValues {
       }
     }
     throw invalid(path, "one of api, worker, all");
+  }
+
+  LogFormat logFormat(String path) {
+    for (LogFormat format : LogFormat.values()) {
+      if (format.wireName().equals(sources.value(path))) {
+        return format;
+      }
+    }
+    throw invalid(path, "plain or json");
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.offload.dispatch;
 
 import dev.offload.metrics.TaskMetrics;
+import dev.offload.support.LogFields;
 import dev.offload.task.AsyncTaskHandler;
 import dev.offload.task.AttemptOutcome;
 import dev.offload.task.RunningAttempt;
@@ -55,15 +56,11 @@ final class AsyncLane {
     RunningAttempt attempt = new RunningAttempt(task);
     inFlight.add(attempt);
     running++;
-    metrics.started();
-    Future<Object> result;
-    try {
-      result =
-          ((AsyncTaskHandler) handlers.find(task.kind()).orElseThrow())
-              .start(attempt, context.owner());
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
-    }
+    metrics.started(task);
+    AttemptLog.started(task);
+    // What the handler logs as it starts carries the task's fields; its later callbacks' lines do
+    // not: the event loop runs other attempts meanwhile.
+    Future<Object> result = LogFields.task(task.id(), task.kind()).get(() -> startHandler(attempt));
     result.onComplete(
         done -> {
           // A handler may complete its future on another thread; the bookkeeping stays on this
@@ -74,6 +71,15 @@ final class AsyncLane {
             context.runOnContext(ignored -> finished(task, attempt, done));
           }
         });
+  }
+
+  private Future<Object> startHandler(RunningAttempt attempt) {
+    try {
+      return ((AsyncTaskHandler) handlers.find(attempt.task().kind()).orElseThrow())
+          .start(attempt, context.owner());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private void finished(Task task, RunningAttempt attempt, AsyncResult<Object> done) {

@@ -178,7 +178,8 @@ final class AttemptRunner {
     if (end.state() == TaskState.RETRYABLE) {
       onRetryAt.accept(end.retryAt());
     }
-    metrics.ended(end.state());
+    metrics.ended(task, end.state());
+    AttemptLog.ended(task, outcome, end);
     endWriter.add(end);
   }
 }

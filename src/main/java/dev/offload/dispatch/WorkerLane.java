@@ -76,7 +76,8 @@ final class WorkerLane {
     }
     RunningAttempt attempt = new RunningAttempt(task);
     inFlight.add(attempt);
-    metrics.started();
+    metrics.started(task);
+    AttemptLog.started(task);
     vertx
         .eventBus()
         .<AttemptOutcome>request(worker, attempt, NO_SEND_TIMEOUT)

@@ -37,8 +37,11 @@ final class CrossOrigin implements Handler<RoutingContext> {
                     HttpMethod.PUT,
                     HttpMethod.PATCH,
                     HttpMethod.DELETE))
-            .allowedHeaders(Set.of("authorization", "content-type", "idempotency-key"))
-            .exposedHeaders(Set.of("location", "www-authenticate", "allow", "content-disposition"))
+            .allowedHeaders(
+                Set.of("authorization", "content-type", "idempotency-key", "x-request-id"))
+            .exposedHeaders(
+                Set.of(
+                    "location", "www-authenticate", "allow", "content-disposition", "x-request-id"))
             // Tokens travel in a header a page sets itself, never in cookies.
             .allowCredentials(false)
             .maxAgeSeconds(600);

@@ -3,13 +3,13 @@ package dev.offload.http;
 import dev.offload.api.ApiError;
 import dev.offload.api.RequireDatabase;
 import dev.offload.support.DatabaseErrors;
+import dev.offload.support.LogFields;
 import dev.offload.task.IdempotencyConflictException;
 import dev.offload.task.InvalidTaskException;
 import dev.offload.users.InvalidUserException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import java.lang.System.Logger;
@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 /**
  * Renders every failure as {@code {"error": {"code", "message"}}}: the client's mistakes as 4xx, an
  * unreachable database as 503 with {@code Retry-After}, an upstream's failure as the 502/503/504
- * its route chose, anything else as a 500 that is logged once with its stack trace and never shown
- * to the client.
+ * its route chose, anything else as a 500 that is logged once with its stack trace and request id,
+ * and never shown to the client. Every answer carries the request's {@code X-Request-Id}.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -29,17 +29,18 @@ final class FailureHandler implements Handler<RoutingContext> {
   private static final String DEFAULT_RETRY_AFTER_SECONDS = "1";
 
   private final int bodyLimit;
-  private final Router router;
+  private final RouteTemplates routes;
   private final String databaseRetryAfterSeconds;
 
   /**
-   * @param router whose routes say which methods a path allows (the {@code Allow} header of a 405)
+   * @param routes the router's endpoints: which methods a path allows (the {@code Allow} header of
+   *     a 405)
    * @param databaseRetry how often the node tries the database again while it is away: the {@code
    *     Retry-After} of a 503 {@code database_unavailable}, in whole seconds, at least 1
    */
-  FailureHandler(int bodyLimit, Router router, Duration databaseRetry) {
+  FailureHandler(int bodyLimit, RouteTemplates routes, Duration databaseRetry) {
     this.bodyLimit = bodyLimit;
-    this.router = router;
+    this.routes = routes;
     this.databaseRetryAfterSeconds =
         String.valueOf(Math.max(1, (databaseRetry.toMillis() + 999) / 1_000));
   }
@@ -48,11 +49,13 @@ final class FailureHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure != null && ClientFaults.isGone(failure)) {
-      ClientFaults.log(describe(ctx) + ": the client went away", failure);
+      LogFields.request(RequestIds.of(ctx))
+          .run(() -> ClientFaults.log(describe(ctx) + ": the client went away", failure));
       return;
     }
     if (failure != null && ClientFaults.isMalformed(failure)) {
-      ClientFaults.log(describe(ctx) + ": malformed body", failure);
+      LogFields.request(RequestIds.of(ctx))
+          .run(() -> ClientFaults.log(describe(ctx) + ": malformed body", failure));
       // What follows the bad framing cannot be trusted to start the next request.
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
       ctx.addEndHandler(ended -> ctx.request().connection().close());
@@ -91,18 +94,10 @@ final class FailureHandler implements Handler<RoutingContext> {
                 + ")"));
   }
 
-  /**
-   * The methods of the routes whose path template matches {@code path}, as an Allow header. Routes
-   * for every method (no methods set: null) say nothing about a path; those made from a regular
-   * expression have no template (a null path), and none of ours is.
-   */
+  /** The methods of the endpoints whose template matches {@code path}, as an Allow header. */
   private String allowedMethods(String path) {
-    if (path == null) {
-      return "";
-    }
-    return router.getRoutes().stream()
-        .filter(route -> route.methods() != null)
-        .filter(route -> route.getPath() != null && PathTemplate.matches(route.getPath(), path))
+    return routes
+        .endpointsMatching(path)
         .flatMap(route -> route.methods().stream())
         .map(HttpMethod::name)
         .distinct()
@@ -119,10 +114,13 @@ final class FailureHandler implements Handler<RoutingContext> {
   }
 
   private void render(RoutingContext ctx, ApiError error) {
+    // Also puts the id on the response of a request that failed before the router's handlers ran.
+    String requestId = RequestIds.of(ctx);
     // Only a 500 is our bug; a 502/503/504 reports someone else's outage, which would flood the
     // log.
     if (error.status() == 500) {
-      LOG.log(Level.ERROR, describe(ctx) + " failed", ctx.failure());
+      LogFields.request(requestId)
+          .run(() -> LOG.log(Level.ERROR, describe(ctx) + " failed", ctx.failure()));
     }
     if (ctx.response().headWritten()) {
       ctx.response().reset();

@@ -55,11 +55,14 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     int bodyLimit = config.http().bodyLimit();
     Router router = Router.router(vertx);
-    router.route().handler(new HttpRequestMetrics(registry));
+    // First: every answer, even a refusal by the handlers below, carries the request's id.
+    router.route().handler(new RequestIds());
+    RouteTemplates routes = new RouteTemplates(router);
+    router.route().handler(new HttpRequestMetrics(registry, routes::of));
     guard = new ConnectionGuard(vertx, services.connections(), config.http().connections());
     router.route().handler(guard::requestStarted);
     FailureHandler failures =
-        new FailureHandler(bodyLimit, router, config.database().retryInterval());
+        new FailureHandler(bodyLimit, routes, config.database().retryInterval());
     router.route().failureHandler(failures);
     router.errorHandler(400, failures::badRequest);
     router.errorHandler(404, failures::notFoundOrNotAllowed);

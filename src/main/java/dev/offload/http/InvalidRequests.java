@@ -31,6 +31,7 @@ final class InvalidRequests {
     } else {
       error = ApiError.badRequest("bad_request", "the request is not valid HTTP");
     }
+    RequestIds.assign(request);
     answerAndClose(request, error);
   }
 

@@ -2,6 +2,7 @@ package dev.offload.maintenance;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.files.FileStore;
+import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.AttemptStore;
 import dev.offload.store.NodeStore;
 import dev.offload.support.OutageLog;
@@ -12,8 +13,9 @@ import java.time.Clock;
 /**
  * The upkeep any node does for all: on nodes that run tasks, rescues the attempts whose lease
  * expired (their node died or lost the database) every quarter lease; on every node, prunes what
- * has outlived the retention ({@link RetentionPruner}). Several nodes may do both at once: rescue
- * skips rows another node holds, and retention takes turns. Its timers end with the deployment.
+ * has outlived the retention ({@link RetentionPruner}) and counts the waiting tasks of each queue
+ * for its gauges ({@link QueueCounter}). Several nodes may rescue and prune at once: rescue skips
+ * rows another node holds, and retention takes turns. Its timers end with the deployment.
  */
 public final class MaintenanceVerticle extends VerticleBase {
 
@@ -22,15 +24,22 @@ public final class MaintenanceVerticle extends VerticleBase {
   private final AttemptStore attempts;
   private final NodeStore nodes;
   private final FileStore files;
+  private final TaskMetrics metrics;
   private final OffloadConfig config;
   private final Clock clock;
   private final OutageLog rescueLog = new OutageLog("rescuing expired attempts");
 
   public MaintenanceVerticle(
-      AttemptStore attempts, NodeStore nodes, FileStore files, OffloadConfig config, Clock clock) {
+      AttemptStore attempts,
+      NodeStore nodes,
+      FileStore files,
+      TaskMetrics metrics,
+      OffloadConfig config,
+      Clock clock) {
     this.attempts = attempts;
     this.nodes = nodes;
     this.files = files;
+    this.metrics = metrics;
     this.config = config;
     this.clock = clock;
   }
@@ -41,6 +50,7 @@ public final class MaintenanceVerticle extends VerticleBase {
       vertx.setPeriodic(Math.max(250, config.tasks().lease().toMillis() / 4), id -> rescueStuck());
     }
     new RetentionPruner(vertx, attempts, nodes, files, config.tasks(), clock).start();
+    new QueueCounter(vertx, attempts, metrics, config.queueMetricsInterval(), clock).start();
     return Future.succeededFuture();
   }
 

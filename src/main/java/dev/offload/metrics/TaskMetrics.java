@@ -1,43 +1,48 @@
 package dev.offload.metrics;
 
+import dev.offload.store.QueueBacklog;
+import dev.offload.task.Task;
 import dev.offload.task.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** The meters of the task machinery, next to the HTTP and Vert.x meters in the same registry. */
+/**
+ * The meters of the task machinery, next to the HTTP and Vert.x meters in the same registry. The
+ * task counters are labelled by kind and queue: at most {@value #MAX_LABEL_VALUES} kinds and as
+ * many queues per node, the rest counted under {@link LabelValues#OTHER}. Thread-safe: the HTTP
+ * verticles count submissions, the dispatcher attempts.
+ */
 public final class TaskMetrics {
 
-  private final Counter submitted;
-  private final Counter started;
-  private final Map<TaskState, Counter> ended = new EnumMap<>(TaskState.class);
+  /** Distinct kinds, and distinct queues, that get series of their own on one node. */
+  static final int MAX_LABEL_VALUES = 100;
+
+  private static final TaskState[] END_STATES = {
+    TaskState.COMPLETED, TaskState.RETRYABLE, TaskState.DISCARDED, TaskState.CANCELLED
+  };
+
+  private final MeterRegistry registry;
+  private final LabelValues kinds = new LabelValues(MAX_LABEL_VALUES);
+  private final LabelValues queues = new LabelValues(MAX_LABEL_VALUES);
+  private final QueueGauges queueGauges;
+
+  /** By kind label, then queue label. */
+  private final Map<String, Map<String, TaskCounters>> counters = new ConcurrentHashMap<>();
+
   private final Counter outcomesRejected;
   private volatile Supplier<Number> running = () -> 0;
   private volatile Supplier<Number> idleWorkers = () -> 0;
 
   public TaskMetrics(MeterRegistry registry) {
-    this.submitted =
-        Counter.builder("offload.tasks.submitted")
-            .description("Tasks accepted by this node's HTTP API")
-            .register(registry);
-    this.started =
-        Counter.builder("offload.attempts.started")
-            .description("Attempts started on this node, on worker verticles and on its event loop")
-            .register(registry);
-    for (TaskState state :
-        new TaskState[] {
-          TaskState.COMPLETED, TaskState.RETRYABLE, TaskState.DISCARDED, TaskState.CANCELLED
-        }) {
-      ended.put(
-          state,
-          Counter.builder("offload.attempts.ended")
-              .description("Attempts ended on this node, by the next state their outcome asked for")
-              .tag("state", state.wireName())
-              .register(registry));
-    }
+    this.registry = registry;
+    this.queueGauges = new QueueGauges(registry, queues);
     this.outcomesRejected =
         Counter.builder("offload.attempt.outcomes.rejected")
             .description(
@@ -53,16 +58,18 @@ public final class TaskMetrics {
         .register(registry);
   }
 
-  public void submitted(int tasks) {
-    submitted.increment(tasks);
+  /** A task of {@code kind} in {@code queue} accepted by this node's API. */
+  public void submitted(String kind, String queue) {
+    countersOf(kind, queue).submitted.increment();
   }
 
-  public void started() {
-    started.increment();
+  public void started(Task task) {
+    countersOf(task.kind(), task.queue()).started.increment();
   }
 
-  public void ended(TaskState state) {
-    Counter counter = ended.get(state);
+  /** An attempt of {@code task} ended, its outcome asking for {@code state}. */
+  public void ended(Task task, TaskState state) {
+    Counter counter = countersOf(task.kind(), task.queue()).ended.get(state);
     if (counter != null) {
       counter.increment();
     }
@@ -81,5 +88,55 @@ public final class TaskMetrics {
   public void watch(Supplier<Number> running, Supplier<Number> idleWorkers) {
     this.running = running;
     this.idleWorkers = idleWorkers;
+  }
+
+  /** The waiting tasks of each queue, as counted at {@code now}: see {@link QueueGauges}. */
+  public void queuesCounted(List<QueueBacklog> backlog, Instant now) {
+    queueGauges.update(backlog, now);
+  }
+
+  private TaskCounters countersOf(String kind, String queue) {
+    String kindLabel = kinds.of(kind);
+    String queueLabel = queues.of(queue);
+    Map<String, TaskCounters> byQueue =
+        counters.computeIfAbsent(kindLabel, ignored -> new ConcurrentHashMap<>());
+    TaskCounters known = byQueue.get(queueLabel); // without the lambda computeIfAbsent allocates
+    return known != null
+        ? known
+        : byQueue.computeIfAbsent(queueLabel, ignored -> new TaskCounters(kindLabel, queueLabel));
+  }
+
+  /** The counters of one kind in one queue. */
+  private final class TaskCounters {
+    final Counter submitted;
+    final Counter started;
+    final Map<TaskState, Counter> ended = new EnumMap<>(TaskState.class);
+
+    TaskCounters(String kind, String queue) {
+      submitted =
+          Counter.builder("offload.tasks.submitted")
+              .description("Tasks accepted by this node's HTTP API")
+              .tag("kind", kind)
+              .tag("queue", queue)
+              .register(registry);
+      started =
+          Counter.builder("offload.attempts.started")
+              .description(
+                  "Attempts started on this node, on worker verticles and on its event loop")
+              .tag("kind", kind)
+              .tag("queue", queue)
+              .register(registry);
+      for (TaskState state : END_STATES) {
+        ended.put(
+            state,
+            Counter.builder("offload.attempts.ended")
+                .description(
+                    "Attempts ended on this node, by the next state their outcome asked for")
+                .tag("kind", kind)
+                .tag("queue", queue)
+                .tag("state", state.wireName())
+                .register(registry));
+      }
+    }
   }
 }

@@ -24,12 +24,12 @@ import java.util.UUID;
  * The engine's statements on tasks: the dispatcher claims due tasks, learns when the next one falls
  * due, renews the leases and saves the progress of the attempts it runs, then writes how they ended
  * or hands them back; maintenance rescues attempts whose lease expired, makes history partitions
- * ahead of need and removes finished tasks. What submitters and the API do to tasks is {@link
- * TaskStore}'s, so the dispatcher and maintenance depend on this class alone. Every method is one
- * statement (a claim under a global queue limit, and the pruning, take a lock first in the same
- * transaction). Those that make tasks due, directly or through the callback task a final state
- * inserts (see {@link TaskRows#withCallbacks}), wake the dispatchers after their commit through the
- * node's {@link Wakeups}.
+ * ahead of need, removes finished tasks and counts the waiting ones for the queue gauges. What
+ * submitters and the API do to tasks is {@link TaskStore}'s, so the dispatcher and maintenance
+ * depend on this class alone. Every method is one statement (a claim under a global queue limit,
+ * and the pruning, take a lock first in the same transaction). Those that make tasks due, directly
+ * or through the callback task a final state inserts (see {@link TaskRows#withCallbacks}), wake the
+ * dispatchers after their commit through the node's {@link Wakeups}.
  */
 public final class AttemptStore {
 
@@ -110,6 +110,28 @@ public final class AttemptStore {
             rows -> {
               OffsetDateTime next = rows.iterator().next().getOffsetDateTime("next_due");
               return next == null ? null : next.toInstant();
+            });
+  }
+
+  /**
+   * The tasks due at {@code now} that wait in each queue: how many, and since when the oldest has
+   * been due. Queues with none are left out.
+   */
+  public Future<List<QueueBacklog>> countDueByQueue(Instant now) {
+    return client
+        .preparedQuery(TaskSql.TASK_COUNT_DUE_BY_QUEUE)
+        .execute(Tuple.of(timestamp(now)))
+        .map(
+            rows -> {
+              List<QueueBacklog> backlog = new ArrayList<>(rows.size());
+              rows.forEach(
+                  row ->
+                      backlog.add(
+                          new QueueBacklog(
+                              row.getString("queue"),
+                              row.getLong("due"),
+                              row.getOffsetDateTime("oldest_due_at").toInstant())));
+              return backlog;
             });
   }
 

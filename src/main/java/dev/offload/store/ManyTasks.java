@@ -86,6 +86,11 @@ public final class ManyTasks {
   /**
    * After the insert's commit; a task skipped for its unique key may wake dispatchers for nothing.
    */
+  /** The tasks, in the order of the statement's arrays. */
+  public List<NewTask> tasks() {
+    return tasks;
+  }
+
   void wake(BiConsumer<Boolean, Instant> committed, int inserted) {
     if (inserted > 0) {
       committed.accept(dueNow, earliestLater);

@@ -410,6 +410,21 @@ final class TaskSql {
               ORDER BY lane, priority, scheduled_at
               LIMIT 1) waiting) AS waiting""";
 
+  /**
+   * The due tasks of each queue that has any, for the queue gauges: how many, and when the oldest
+   * fell due; $1 now. Tasks due later (scheduled, or retryable after their backoff) are not
+   * counted: they do not wait yet. One pass over the live table, which holds only waiting and
+   * running tasks: with most of its rows due, PostgreSQL reads it whole (parallel sequential scan)
+   * rather than through offload_task_due_in_queue. Each node runs it once per
+   * metrics.queue_interval, whatever the number of scrapes and queues; its cost grows with the
+   * waiting tasks (about 0.3 s for a million, docs/operations.md#metrics).
+   */
+  static final String TASK_COUNT_DUE_BY_QUEUE =
+      """
+      SELECT queue, count(*) AS due, min(scheduled_at) AS oldest_due_at FROM offload_task
+      WHERE state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= $1
+      GROUP BY queue""";
+
   /** Serializes the claims of queue $1 over all nodes until the transaction ends. */
   static final String QUEUE_LOCK =
       "SELECT pg_advisory_xact_lock(hashtextextended('offload.queue.' || $1, 0))";

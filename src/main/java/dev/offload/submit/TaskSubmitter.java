@@ -92,7 +92,10 @@ public final class TaskSubmitter {
 
   /** The batch inserted in one statement, all or none; its tasks' ids, in order. */
   public Future<List<UUID>> submitBatch(ManyTasks batch) {
-    return store.insertMany(batch).onSuccess(ids -> metrics.submitted(ids.size()));
+    return store
+        .insertMany(batch)
+        .onSuccess(
+            ids -> batch.tasks().forEach(task -> metrics.submitted(task.kind(), task.queue())));
   }
 
   /**
@@ -125,7 +128,7 @@ public final class TaskSubmitter {
         .onSuccess(
             submitted -> {
               if (submitted.created()) {
-                metrics.submitted(1);
+                metrics.submitted(task.kind(), task.queue());
               }
             });
   }

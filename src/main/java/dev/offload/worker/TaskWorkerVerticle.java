@@ -1,6 +1,7 @@
 package dev.offload.worker;
 
 import dev.offload.dispatch.Addresses;
+import dev.offload.support.LogFields;
 import dev.offload.task.AttemptOutcome;
 import dev.offload.task.RunningAttempt;
 import dev.offload.task.TaskHandler;
@@ -45,7 +46,10 @@ public final class TaskWorkerVerticle extends VerticleBase {
     RunningAttempt attempt = message.body();
     attempt.bindCurrentThread();
     try {
-      message.reply(execute(attempt));
+      // This thread is the attempt's until the handler returns: every line it logs meanwhile is
+      // the task's.
+      message.reply(
+          LogFields.task(attempt.taskId(), attempt.task().kind()).get(() -> execute(attempt)));
     } finally {
       attempt.unbindCurrentThread();
     }

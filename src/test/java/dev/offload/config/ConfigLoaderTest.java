@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.offload.support.LogFormat;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -72,6 +73,8 @@ class ConfigLoaderTest {
       assertEquals(5, config.tasks().defaultMaxAttempts());
       assertEquals(Duration.ofHours(1), config.tasks().retryCap());
       assertEquals(Duration.ofSeconds(2), config.node().maxEventLoopBlock());
+      assertEquals(LogFormat.PLAIN, config.logFormat());
+      assertEquals(Duration.ofSeconds(10), config.queueMetricsInterval());
     }
 
     @Test
@@ -95,6 +98,15 @@ class ConfigLoaderTest {
       assertEquals(2, config.http().instances());
       assertEquals(Duration.ofSeconds(30), config.tasks().lease());
       assertEquals(Duration.ofSeconds(1), config.tasks().pollInterval());
+    }
+
+    @Test
+    void may_choose_the_log_format() throws IOException {
+      Path file =
+          confFile(
+              """
+          {"log": {"format": "json"}}""");
+      assertEquals(LogFormat.JSON, ConfigLoader.load(Optional.of(file), NO_ENV).logFormat());
     }
 
     @Test
@@ -126,6 +138,18 @@ class ConfigLoaderTest {
     @Test
     void OFFLOAD_HTTP_HOST_sets_the_host() {
       assertEquals("0.0.0.0", fromEnv(Map.of("OFFLOAD_HTTP_HOST", "0.0.0.0")).http().host());
+    }
+
+    @Test
+    void OFFLOAD_LOG_FORMAT_sets_the_log_format() {
+      assertEquals(LogFormat.JSON, fromEnv(Map.of("OFFLOAD_LOG_FORMAT", "json")).logFormat());
+    }
+
+    @Test
+    void OFFLOAD_METRICS_QUEUE_INTERVAL_sets_how_often_queues_are_counted() {
+      assertEquals(
+          Duration.ofSeconds(30),
+          fromEnv(Map.of("OFFLOAD_METRICS_QUEUE_INTERVAL", "30s")).queueMetricsInterval());
     }
 
     @Test
@@ -293,7 +317,10 @@ class ConfigLoaderTest {
           Arguments.of("OFFLOAD_LEASE", "2h", "tasks.lease"),
           Arguments.of("OFFLOAD_DATABASE_SCHEMA", "my-schema", "database.schema"),
           Arguments.of("OFFLOAD_DATABASE_URL", "mysql://127.0.0.1/offload", "database.url"),
-          Arguments.of("OFFLOAD_DATABASE_URL", "127.0.0.1:5432", "database.url"));
+          Arguments.of("OFFLOAD_DATABASE_URL", "127.0.0.1:5432", "database.url"),
+          Arguments.of("OFFLOAD_LOG_FORMAT", "JSON", "log.format"),
+          Arguments.of("OFFLOAD_LOG_FORMAT", "logfmt", "log.format"),
+          Arguments.of("OFFLOAD_METRICS_QUEUE_INTERVAL", "10ms", "metrics.queue_interval"));
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -287,7 +287,9 @@ class TaskExecutionTest {
     // hand-over rightly gives the task back untouched. The node counts an attempt once started.
     Eventually.isTrue(
         "the attempt started on a worker",
-        () -> node.metrics().contains("offload_attempts_started_total 1.0"));
+        () ->
+            node.metrics()
+                .contains("offload_attempts_started_total{kind=\"sleep\",queue=\"default\"} 1.0"));
 
     node.stop();
 

@@ -54,7 +54,10 @@ class FrozenNodeFaultIT {
       Eventually.isTrue(
           "the frozen node's late outcomes were sent and rejected",
           () -> frozen.metric("offload_attempt_outcomes_rejected_total") == onFrozen);
-      assertEquals(onFrozen, frozen.metric("offload_attempts_ended_total{state=\"discarded\"}"));
+      assertEquals(
+          onFrozen,
+          frozen.metric(
+              "offload_attempts_ended_total{kind=\"test.record\",queue=\"default\",state=\"discarded\"}"));
 
       SetChecker.Report report = cluster.check(checker);
       System.out.println("frozen node: " + report);

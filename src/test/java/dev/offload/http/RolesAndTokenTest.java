@@ -45,7 +45,9 @@ class RolesAndTokenTest {
     assertEquals("worker-node", done.getString("attempted_by"));
     assertEquals(1, done.getInteger("attempt"));
     String metrics = api.metrics();
-    assertTrue(metrics.contains("offload_attempts_started_total 0.0"), metrics);
+    assertTrue(
+        metrics.contains("offload_attempts_started_total{kind=\"noop\",queue=\"default\"} 0.0"),
+        metrics);
   }
 
   @Test
@@ -89,7 +91,10 @@ class RolesAndTokenTest {
     HttpResponse<Buffer> metrics = workerClient.get("/metrics").send().await();
     assertEquals(200, metrics.statusCode());
     assertTrue(
-        metrics.bodyAsString().contains("offload_attempts_ended_total{state=\"completed\"} 1.0"),
+        metrics
+            .bodyAsString()
+            .contains(
+                "offload_attempts_ended_total{kind=\"noop\",queue=\"default\",state=\"completed\"} 1.0"),
         metrics.bodyAsString());
     assertTrue(
         apiClient
@@ -97,7 +102,7 @@ class RolesAndTokenTest {
             .send()
             .await()
             .bodyAsString()
-            .contains("offload_tasks_submitted_total 1.0"));
+            .contains("offload_tasks_submitted_total{kind=\"noop\",queue=\"default\"} 1.0"));
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.offload.config.OffloadConfig;
 import dev.offload.files.FileStore;
+import dev.offload.metrics.Metrics;
+import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.AttemptStore;
 import dev.offload.store.ClaimScope;
 import dev.offload.store.NodeStore;
@@ -106,7 +108,11 @@ class MaintenanceVerticleTest {
 
     OffloadConfig config =
         OffloadNodeExtension.testConfig(offload.database(), Map.of("OFFLOAD_LEASE", "1s"));
-    vertx.deployVerticle(new MaintenanceVerticle(attempts, nodes, files, config, clock)).await();
+    vertx
+        .deployVerticle(
+            new MaintenanceVerticle(
+                attempts, nodes, files, new TaskMetrics(Metrics.newRegistry()), config, clock))
+        .await();
 
     Task rescued =
         Eventually.value(
