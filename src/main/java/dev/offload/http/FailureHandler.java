@@ -15,6 +15,7 @@ import io.vertx.pgclient.PgException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
@@ -76,7 +77,11 @@ final class FailureHandler implements Handler<RoutingContext> {
    */
   void notFoundOrNotAllowed(RoutingContext ctx) {
     String allowed = allowedMethods(ctx.request().path());
-    if (allowed.isEmpty()) {
+    // A route that takes this method and still found nothing (a file missing under a prefix, say)
+    // is a 404 too.
+    boolean methodServed =
+        Arrays.asList(allowed.split(", ")).contains(ctx.request().method().name());
+    if (allowed.isEmpty() || methodServed) {
       render(ctx, new ApiError(404, "not_found", "no route for " + ctx.request().path()));
       return;
     }
