@@ -4,9 +4,11 @@ import java.time.Duration;
 
 /**
  * The PostgreSQL database: a {@code postgresql://} URL, the schema holding Offload's tables, the
- * pool size, and how often to try again while the database is unreachable.
+ * pool size, how many statements may wait for one of its connections ({@code maxWaitQueue}; more
+ * are refused at once), and how often to try again while the database is unreachable.
  */
-public record DatabaseConfig(String url, String schema, int poolSize, Duration retryInterval) {
+public record DatabaseConfig(
+    String url, String schema, int poolSize, int maxWaitQueue, Duration retryInterval) {
 
   /**
    * The LISTEN/NOTIFY channel, per schema so that installations sharing a database do not wake each

@@ -4,14 +4,17 @@ import java.time.Duration;
 
 /**
  * How tasks run: the lease a node holds on a running attempt (renewed while it runs), the polling
- * fallback behind LISTEN/NOTIFY, defaults for submissions, the retry backoff, how often progress is
- * saved, and how long finished tasks are kept (pruned every {@code retentionInterval}).
+ * fallback behind LISTEN/NOTIFY, defaults for submissions, how many single submissions may wait for
+ * their insert on each HTTP instance ({@code submitQueue}; more are refused at once), the retry
+ * backoff, how often progress is saved, and how long finished tasks are kept (pruned every {@code
+ * retentionInterval}).
  */
 public record TaskConfig(
     Duration lease,
     Duration pollInterval,
     Duration defaultTimeout,
     int defaultMaxAttempts,
+    int submitQueue,
     Duration retryBase,
     Duration retryCap,
     Duration progressInterval,

@@ -2,6 +2,7 @@ package dev.offload.submit;
 
 import dev.offload.store.Submitted;
 import dev.offload.store.TaskStore;
+import dev.offload.support.OverloadedException;
 import dev.offload.task.NewTask;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,6 +17,11 @@ import java.util.List;
  * and keeps a few in flight so that PostgreSQL flushes them to disk together rather than one after
  * the other. Each submission still gets its own answer (202 created, or 200 for a known unique
  * key). Confined to one HTTP verticle's event loop.
+ *
+ * <p>At most {@code maxWaiting} submissions wait behind the inserts in flight; one more is refused
+ * at once ({@link OverloadedException}: 503 overloaded). Without that bound a node offered more
+ * than it commits would queue without end, and every answer, the 202s too, would come later and
+ * later; with it, the accepted ones wait at most for the inserts ahead of them.
  */
 final class SubmissionGroup {
 
@@ -24,16 +30,26 @@ final class SubmissionGroup {
 
   private final TaskStore store;
   private final Clock clock;
+  private final int maxWaiting;
   private List<NewTask> tasks = new ArrayList<>();
   private List<Promise<Submitted>> answers = new ArrayList<>();
   private int inFlight;
 
-  SubmissionGroup(TaskStore store, Clock clock) {
+  SubmissionGroup(TaskStore store, Clock clock, int maxWaiting) {
     this.store = store;
     this.clock = clock;
+    this.maxWaiting = maxWaiting;
+  }
+
+  /** Whether a submission now would be refused: the inserts in flight, and the most waiting. */
+  boolean full() {
+    return inFlight == MAX_INSERTS_IN_FLIGHT && tasks.size() >= maxWaiting;
   }
 
   Future<Submitted> submit(NewTask task) {
+    if (full()) {
+      return Future.failedFuture(refusal());
+    }
     Promise<Submitted> answer = Promise.promise();
     tasks.add(task);
     answers.add(answer);
@@ -41,6 +57,10 @@ final class SubmissionGroup {
       insert();
     }
     return answer.future();
+  }
+
+  OverloadedException refusal() {
+    return new OverloadedException(maxWaiting + " submissions already wait for their insert");
   }
 
   private void insert() {
