@@ -4,10 +4,9 @@ import java.time.Duration;
 
 /**
  * How tasks run: the lease a node holds on a running attempt (renewed while it runs), the polling
- * fallback behind LISTEN/NOTIFY, defaults for submissions, how many single submissions may wait for
- * their insert on each HTTP instance ({@code submitQueue}; more are refused at once), the retry
- * backoff, how often progress is saved, and how long finished tasks are kept (pruned every {@code
- * retentionInterval}).
+ * fallback behind LISTEN/NOTIFY, defaults for submissions, how many single submissions each HTTP
+ * instance takes on at once ({@code submitQueue}; more are refused), the retry backoff, how often
+ * progress is saved, and how long finished tasks are kept (pruned every {@code retentionInterval}).
  */
 public record TaskConfig(
     Duration lease,

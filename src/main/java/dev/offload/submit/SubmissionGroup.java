@@ -18,10 +18,11 @@ import java.util.List;
  * the other. Each submission still gets its own answer (202 created, or 200 for a known unique
  * key). Confined to one HTTP verticle's event loop.
  *
- * <p>At most {@code maxWaiting} submissions wait behind the inserts in flight; one more is refused
- * at once ({@link OverloadedException}: 503 overloaded). Without that bound a node offered more
- * than it commits would queue without end, and every answer, the 202s too, would come later and
- * later; with it, the accepted ones wait at most for the inserts ahead of them.
+ * <p>At most {@code maxPending} submissions are in progress, in the inserts in flight or waiting
+ * for the next; one more is refused at once ({@link OverloadedException}: 503 overloaded). Without
+ * that bound a node offered more than it commits would queue without end, and every answer, the
+ * 202s too, would come later and later; with it, an accepted submission has at most that many ahead
+ * of it, which the node commits in a bounded time.
  */
 final class SubmissionGroup {
 
@@ -30,20 +31,23 @@ final class SubmissionGroup {
 
   private final TaskStore store;
   private final Clock clock;
-  private final int maxWaiting;
+  private final int maxPending;
   private List<NewTask> tasks = new ArrayList<>();
   private List<Promise<Submitted>> answers = new ArrayList<>();
   private int inFlight;
 
-  SubmissionGroup(TaskStore store, Clock clock, int maxWaiting) {
+  /** Submissions taken and not yet answered: in an insert in flight, or waiting. */
+  private int pending;
+
+  SubmissionGroup(TaskStore store, Clock clock, int maxPending) {
     this.store = store;
     this.clock = clock;
-    this.maxWaiting = maxWaiting;
+    this.maxPending = maxPending;
   }
 
-  /** Whether a submission now would be refused: the inserts in flight, and the most waiting. */
+  /** Whether a submission now would be refused. */
   boolean full() {
-    return inFlight == MAX_INSERTS_IN_FLIGHT && tasks.size() >= maxWaiting;
+    return pending >= maxPending;
   }
 
   Future<Submitted> submit(NewTask task) {
@@ -51,6 +55,7 @@ final class SubmissionGroup {
       return Future.failedFuture(refusal());
     }
     Promise<Submitted> answer = Promise.promise();
+    pending++;
     tasks.add(task);
     answers.add(answer);
     if (inFlight < MAX_INSERTS_IN_FLIGHT) {
@@ -60,7 +65,7 @@ final class SubmissionGroup {
   }
 
   OverloadedException refusal() {
-    return new OverloadedException(maxWaiting + " submissions already wait for their insert");
+    return new OverloadedException(maxPending + " submissions are already in progress");
   }
 
   private void insert() {
@@ -84,6 +89,7 @@ final class SubmissionGroup {
             }
           }
           inFlight--;
+          pending -= waiting.size();
           if (!tasks.isEmpty()) {
             insert();
           }

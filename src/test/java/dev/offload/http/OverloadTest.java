@@ -50,13 +50,14 @@ class OverloadTest {
   @Test
   void single_submissions_beyond_the_submit_queue_are_refused_at_once()
       throws InterruptedException {
-    // One event loop: two grouped inserts in flight (hanging on the lock), one submission waiting.
+    // One event loop, three submissions in progress: two grouped inserts in flight (hanging on the
+    // lock), one submission waiting for the next.
     TestNode node =
         startAndLock(
             Map.of(
                 "OFFLOAD_HTTP_INSTANCES", "1",
                 "OFFLOAD_DATABASE_POOL_SIZE", "1",
-                "OFFLOAD_TASKS_SUBMIT_QUEUE", "1"));
+                "OFFLOAD_TASKS_SUBMIT_QUEUE", "3"));
     List<Future<HttpResponse<Buffer>>> answers =
         IntStream.range(0, 8)
             .mapToObj(
