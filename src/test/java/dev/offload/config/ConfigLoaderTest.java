@@ -65,7 +65,7 @@ class ConfigLoaderTest {
       assertEquals("postgresql://postgres@127.0.0.1:5432/offload", config.database().url());
       assertEquals("public", config.database().schema());
       assertEquals(1000, config.database().maxWaitQueue());
-      assertEquals(128, config.tasks().submitQueue());
+      assertEquals(256, config.tasks().submitQueue());
       assertEquals(8, config.worker().instances());
       assertEquals(Duration.ofSeconds(60), config.tasks().lease());
       assertEquals(Duration.ofMinutes(30), config.tasks().defaultTimeout());
