@@ -69,6 +69,7 @@ public final class ConfigLoader {
             values.databaseUrl("database.url"),
             values.matching("database.schema", SCHEMA, "a lowercase SQL identifier"),
             values.integer("database.pool_size", 1, 256),
+            values.integer("database.max_wait_queue", 0, 1_000_000),
             values.duration(
                 "database.retry_interval", Duration.ofMillis(100), Duration.ofMinutes(5)));
     WorkerConfig worker =
@@ -81,6 +82,7 @@ public final class ConfigLoader {
             values.duration("tasks.poll_interval", Duration.ofMillis(50), Duration.ofMinutes(5)),
             values.duration("tasks.default_timeout", Duration.ofSeconds(1), DAY),
             values.integer("tasks.default_max_attempts", 1, 1000),
+            values.integer("tasks.submit_queue", 1, 100_000),
             values.duration("tasks.retry_base", Duration.ofMillis(1), DAY),
             values.duration("tasks.retry_cap", Duration.ofMillis(1), Duration.ofDays(30)),
             values.duration(

@@ -7,10 +7,12 @@ import java.util.Optional;
 
 /**
  * The PostgreSQL database: a {@code postgresql://} URL (its {@code sslmode} and {@code sslrootcert}
- * parameters choose TLS), the schema holding Offload's tables, the pool size, and how often to try
- * again while the database is unreachable.
+ * parameters choose TLS), the schema holding Offload's tables, the pool size, how many statements
+ * may wait for one of its connections ({@code maxWaitQueue}; more are refused at once), and how
+ * often to try again while the database is unreachable.
  */
-public record DatabaseConfig(String url, String schema, int poolSize, Duration retryInterval) {
+public record DatabaseConfig(
+    String url, String schema, int poolSize, int maxWaitQueue, Duration retryInterval) {
 
   /**
    * The URL's {@code sslrootcert} parameter, as libpq and the JDBC driver read it: the PEM file of

@@ -19,10 +19,11 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Renders every failure as {@code {"error": {"code", "message"}}}: the client's mistakes as 4xx, an
- * unreachable database as 503 with {@code Retry-After}, an upstream's failure as the 502/503/504
- * its route chose, anything else as a 500 that is logged once with its stack trace and request id,
- * and never shown to the client. Every answer carries the request's {@code X-Request-Id}.
+ * Renders every failure as {@code {"error": {"code", "message"}}}: the client's mistakes as 4xx, a
+ * node at capacity and an unreachable database as 503 with {@code Retry-After}, an upstream's
+ * failure as the 502/503/504 its route chose, anything else as a 500 that is logged once with its
+ * stack trace and request id, and never shown to the client. Every answer carries the request's
+ * {@code X-Request-Id}.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -167,6 +168,9 @@ final class FailureHandler implements Handler<RoutingContext> {
         && pg.getSqlState().startsWith("22")) {
       // Class 22, data exception: a value from the request that PostgreSQL cannot store.
       return ApiError.badRequest("invalid_input", "a value in the request cannot be stored");
+    }
+    if (failure != null && DatabaseErrors.isOverloaded(failure)) {
+      return new ApiError(503, "overloaded", "the node is at capacity; try again shortly");
     }
     if (failure != null && DatabaseErrors.isUnavailable(failure)) {
       return new ApiError(

@@ -60,6 +60,9 @@ public final class Database {
     PoolOptions poolOptions =
         new PoolOptions()
             .setMaxSize(config.poolSize())
+            // Beyond this many waiting statements, more are refused at once (503 overloaded):
+            // a longer queue only makes every request in it slower.
+            .setMaxWaitQueueSize(config.maxWaitQueue())
             .setName("offload-" + config.schema())
             // Fail fast rather than queue forever when the database is gone: task routes answer
             // 503.

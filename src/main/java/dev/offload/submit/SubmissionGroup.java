@@ -2,6 +2,7 @@ package dev.offload.submit;
 
 import dev.offload.store.Submitted;
 import dev.offload.store.TaskStore;
+import dev.offload.support.OverloadedException;
 import dev.offload.task.NewTask;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -16,6 +17,12 @@ import java.util.List;
  * and keeps a few in flight so that PostgreSQL flushes them to disk together rather than one after
  * the other. Each submission still gets its own answer (202 created, or 200 for a known unique
  * key). Confined to one HTTP verticle's event loop.
+ *
+ * <p>At most {@code maxPending} submissions are in progress, in the inserts in flight or waiting
+ * for the next; one more is refused at once ({@link OverloadedException}: 503 overloaded). Without
+ * that bound a node offered more than it commits would queue without end, and every answer, the
+ * 202s too, would come later and later; with it, an accepted submission has at most that many ahead
+ * of it, which the node commits in a bounded time.
  */
 final class SubmissionGroup {
 
@@ -31,23 +38,41 @@ final class SubmissionGroup {
 
   private final TaskStore store;
   private final Clock clock;
+  private final int maxPending;
   private List<NewTask> tasks = new ArrayList<>();
   private List<Promise<Submitted>> answers = new ArrayList<>();
   private int inFlight;
 
-  SubmissionGroup(TaskStore store, Clock clock) {
+  /** Submissions taken and not yet answered: in an insert in flight, or waiting. */
+  private int pending;
+
+  SubmissionGroup(TaskStore store, Clock clock, int maxPending) {
     this.store = store;
     this.clock = clock;
+    this.maxPending = maxPending;
+  }
+
+  /** Whether a submission now would be refused. */
+  boolean full() {
+    return pending >= maxPending;
   }
 
   Future<Submitted> submit(NewTask task) {
+    if (full()) {
+      return Future.failedFuture(refusal());
+    }
     Promise<Submitted> answer = Promise.promise();
+    pending++;
     tasks.add(task);
     answers.add(answer);
     if (inFlight < MAX_INSERTS_IN_FLIGHT) {
       insert();
     }
     return answer.future();
+  }
+
+  OverloadedException refusal() {
+    return new OverloadedException(maxPending + " submissions are already in progress");
   }
 
   private void insert() {
@@ -79,6 +104,7 @@ final class SubmissionGroup {
             }
           }
           inFlight--;
+          pending -= waiting.size();
           if (!tasks.isEmpty()) {
             insert();
           }

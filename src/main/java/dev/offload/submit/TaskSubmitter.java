@@ -53,10 +53,19 @@ public final class TaskSubmitter {
     this.store = store;
     this.checks = new TaskChecks(handlers);
     this.json = new SubmissionJson(checks, defaults, allowedHosts);
-    this.singles = new SubmissionGroup(store, clock);
+    this.singles = new SubmissionGroup(store, clock, defaults.submitQueue());
     this.metrics = metrics;
     this.clock = clock;
     this.defaultMaxAttempts = defaults.defaultMaxAttempts();
+  }
+
+  /**
+   * Fails with {@link dev.offload.support.OverloadedException} when a single submission now would
+   * be refused anyway: for the route to check before the body is read and parsed, so that refusing
+   * costs a node at capacity as little as possible.
+   */
+  public Future<Void> roomForOne() {
+    return singles.full() ? Future.failedFuture(singles.refusal()) : Future.succeededFuture();
   }
 
   /**
@@ -72,7 +81,7 @@ public final class TaskSubmitter {
    * key (else an {@link IdempotencyConflictException}).
    */
   public Future<Submitted> submit(NewTask task) {
-    return insert(task)
+    return counted(task, singles.submit(task))
         .compose(
             submitted ->
                 submitted.sameRequest()
@@ -100,7 +109,9 @@ public final class TaskSubmitter {
 
   /**
    * A task of {@code kind} with {@code args} and {@code timeout}, due now, its other options the
-   * defaults.
+   * defaults: an upload's, once its body is stored. It is inserted on its own, not behind the
+   * single submissions, whose bound refuses work before it is done; this one is bounded by the
+   * pool's wait queue.
    */
   public Future<Task> submit(String kind, JsonObject args, Duration timeout) {
     TaskHandler handler = checks.handlerOf(kind);
@@ -119,17 +130,16 @@ public final class TaskSubmitter {
             null,
             null,
             null);
-    return insert(task).map(Submitted::task);
+    return counted(task, store.insert(task, clock.instant())).map(Submitted::task);
   }
 
-  private Future<Submitted> insert(NewTask task) {
-    return singles
-        .submit(task)
-        .onSuccess(
-            submitted -> {
-              if (submitted.created()) {
-                metrics.submitted(task.kind(), task.queue());
-              }
-            });
+  /** {@code submission} of {@code task}, counted in the metrics once it has created its task. */
+  private Future<Submitted> counted(NewTask task, Future<Submitted> submission) {
+    return submission.onSuccess(
+        submitted -> {
+          if (submitted.created()) {
+            metrics.submitted(task.kind(), task.queue());
+          }
+        });
   }
 }

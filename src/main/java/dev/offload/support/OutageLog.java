@@ -26,6 +26,8 @@ public final class OutageLog {
     failure = message;
     if (DatabaseErrors.isUnavailable(cause)) {
       LOG.log(Level.WARNING, operation + ": database unavailable (" + message + "); retrying");
+    } else if (DatabaseErrors.isOverloaded(cause)) {
+      LOG.log(Level.WARNING, operation + ": the node is at capacity (" + message + "); retrying");
     } else {
       LOG.log(Level.ERROR, operation + " failed; retrying", cause);
     }

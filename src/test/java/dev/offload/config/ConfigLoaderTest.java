@@ -67,6 +67,8 @@ class ConfigLoaderTest {
       assertEquals(1_048_576, config.http().bodyLimit());
       assertEquals("postgresql://postgres@127.0.0.1:5432/offload", config.database().url());
       assertEquals("public", config.database().schema());
+      assertEquals(1000, config.database().maxWaitQueue());
+      assertEquals(256, config.tasks().submitQueue());
       assertEquals(8, config.worker().instances());
       assertEquals(Duration.ofSeconds(60), config.tasks().lease());
       assertEquals(Duration.ofMinutes(30), config.tasks().defaultTimeout());

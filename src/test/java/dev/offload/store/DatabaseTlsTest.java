@@ -43,7 +43,8 @@ class DatabaseTlsTest {
 
   private static DatabaseConfig config(String parameters) {
     String url = PgTestDatabase.URL + (PgTestDatabase.URL.contains("?") ? "&" : "?") + parameters;
-    return new DatabaseConfig(url, "public", 1, Duration.ofSeconds(1));
+    return new DatabaseConfig(
+        url, "public", 1, PgTestDatabase.MAX_WAIT_QUEUE, Duration.ofSeconds(1));
   }
 
   private SqlConnection connect(DatabaseConfig config) {

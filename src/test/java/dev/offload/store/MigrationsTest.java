@@ -56,7 +56,9 @@ class MigrationsTest {
   void freshSchemaName(Vertx vertx) {
     this.vertx = vertx;
     String schema = "t_migrationstest_" + UUID.randomUUID().toString().substring(0, 8);
-    config = new DatabaseConfig(PgTestDatabase.URL, schema, 2, Duration.ofMillis(200));
+    config =
+        new DatabaseConfig(
+            PgTestDatabase.URL, schema, 2, PgTestDatabase.MAX_WAIT_QUEUE, Duration.ofMillis(200));
   }
 
   @AfterEach
@@ -386,14 +388,21 @@ class MigrationsTest {
   /** The test configuration, pointed at {@code database} on the same server. */
   private DatabaseConfig withDatabase(String database) {
     String url = PgTestDatabase.URL.replaceFirst("/[^/?]*(\\?.*)?$", "/" + database + "$1");
-    return new DatabaseConfig(url, config.schema(), 2, Duration.ofMillis(200));
+    return new DatabaseConfig(
+        url, config.schema(), 2, PgTestDatabase.MAX_WAIT_QUEUE, Duration.ofMillis(200));
   }
 
   /** Asked of the test database, which is known to exist. */
   private boolean databaseExists(String database) {
     Pool pool =
         Database.pool(
-            vertx, new DatabaseConfig(PgTestDatabase.URL, "public", 1, Duration.ofMillis(200)));
+            vertx,
+            new DatabaseConfig(
+                PgTestDatabase.URL,
+                "public",
+                1,
+                PgTestDatabase.MAX_WAIT_QUEUE,
+                Duration.ofMillis(200)));
     try {
       return pool.preparedQuery("SELECT 1 FROM pg_database WHERE datname = $1")
               .execute(Tuple.of(database))
@@ -408,7 +417,13 @@ class MigrationsTest {
   private void dropDatabase(String database) {
     Pool pool =
         Database.pool(
-            vertx, new DatabaseConfig(PgTestDatabase.URL, "public", 1, Duration.ofMillis(200)));
+            vertx,
+            new DatabaseConfig(
+                PgTestDatabase.URL,
+                "public",
+                1,
+                PgTestDatabase.MAX_WAIT_QUEUE,
+                Duration.ofMillis(200)));
     try {
       pool.query("DROP DATABASE IF EXISTS \"" + database + "\"").execute().await();
     } finally {

@@ -513,7 +513,12 @@ class TaskStoreTest {
       Pool bigPool =
           Database.pool(
               vertx,
-              new DatabaseConfig(db.config().url(), db.schema(), claimers, Duration.ofMillis(200)));
+              new DatabaseConfig(
+                  db.config().url(),
+                  db.schema(),
+                  claimers,
+                  PgTestDatabase.MAX_WAIT_QUEUE,
+                  Duration.ofMillis(200)));
       try {
         Wakeups sharedWakeups = wakeups(bigPool);
         TaskStore sharedStore =
@@ -1047,7 +1052,11 @@ class TaskStoreTest {
           Database.pool(
               vertx,
               new DatabaseConfig(
-                  db.config().url(), db.schema(), submitters, Duration.ofMillis(200)));
+                  db.config().url(),
+                  db.schema(),
+                  submitters,
+                  PgTestDatabase.MAX_WAIT_QUEUE,
+                  Duration.ofMillis(200)));
       try {
         TaskStore sharedStore =
             new TaskStore(bigPool, wakeups(bigPool), db.config(), CLOCK, RETENTION);
@@ -1392,7 +1401,13 @@ class TaskStoreTest {
       }
       Pool bigPool =
           Database.pool(
-              vertx, new DatabaseConfig(db.config().url(), db.schema(), 8, Duration.ofMillis(200)));
+              vertx,
+              new DatabaseConfig(
+                  db.config().url(),
+                  db.schema(),
+                  8,
+                  PgTestDatabase.MAX_WAIT_QUEUE,
+                  Duration.ofMillis(200)));
       try {
         AttemptStore sharedAttempts = new AttemptStore(bigPool, wakeups(bigPool));
         List<Future<List<Task>>> claims =

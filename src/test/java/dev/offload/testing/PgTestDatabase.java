@@ -24,6 +24,12 @@ public final class PgTestDatabase {
       System.getenv()
           .getOrDefault("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test");
 
+  /**
+   * The pools of tests built outside a node: more waiting statements than any test queues, so that
+   * none is refused as overload (nodes take {@code database.max_wait_queue}).
+   */
+  public static final int MAX_WAIT_QUEUE = 10_000;
+
   private final DatabaseConfig config;
 
   private PgTestDatabase(DatabaseConfig config) {
@@ -39,7 +45,8 @@ public final class PgTestDatabase {
         ("t_" + testClass.getSimpleName() + "_" + UUID.randomUUID().toString().substring(0, 8))
             .toLowerCase(Locale.ROOT);
     PgTestDatabase database =
-        new PgTestDatabase(new DatabaseConfig(URL, schema, 4, Duration.ofMillis(200)));
+        new PgTestDatabase(
+            new DatabaseConfig(URL, schema, 4, MAX_WAIT_QUEUE, Duration.ofMillis(200)));
     Migrations.apply(database.config);
     return database;
   }

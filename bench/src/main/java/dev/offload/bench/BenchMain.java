@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -34,6 +35,14 @@ public final class BenchMain {
                      [--server-pid PID] [--ceiling-pid PID]
                      throughput of URL, then of the ceiling (bench's MinimalServer), after an uncounted pass on
                      each: the first as % of the second, raw and per server CPU-second (needs both pids)
+      overload       --url URL --rate R --duration-s S --server-pid PID --metrics-url URL [--method POST]
+                     [--body JSON | --body-file FILE] [--expect STATUS (202)] [--refused-code CODE (overloaded)]
+                     [--connections C (1000)] [--timeout-s T (10)] [--settle-s P (5)]
+                     R requests/s on schedule (open loop) for S s over C connections opened first; a due request
+                     that finds no idle connection waits for one, its latency counted from when it was due. The
+                     expected status and 503s (each must carry CODE and Retry-After) in latency histograms of
+                     their own; anything else is an error. The server's VmRSS (/proc) and heap in use (its
+                     /metrics) before, at their peak (sampled every 0.5 s), and P s after the load
       connections    --url URL --count N --marker FILE [--timeout-s T (120)]
                      opens N connections, sends one GET on each, writes FILE once all N wait, awaits the answers
       enqueue-latency --base URL --tasks N [--background-rate R] [--poll-ms P (2)]
@@ -71,6 +80,11 @@ public final class BenchMain {
   private static final int DEFAULT_BURST_TIMEOUT_SECONDS = 120;
   private static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
   private static final double DEFAULT_WARM_UP_SECONDS = 2;
+  /** Open-loop load: enough connections for thousands of requests/s at tens of milliseconds each. */
+  private static final int DEFAULT_OVERLOAD_CONNECTIONS = 1000;
+  /** A node that sheds load answers within milliseconds; 10 s is plainly a failure to. */
+  private static final int DEFAULT_OVERLOAD_TIMEOUT_SECONDS = 10;
+  private static final double DEFAULT_SETTLE_SECONDS = 5;
   private static final double DEFAULT_WEAR_WARM_UP_SECONDS = 30;
 
   private BenchMain() {
@@ -154,6 +168,16 @@ public final class BenchMain {
         Integer ceilingPid = options.optionalPositiveInt("ceiling-pid");
         yield vertx -> new PlainRouteBenchmark(vertx, service, ceiling, connections, shape, servicePid, ceilingPid);
       }
+      case "overload" -> {
+        OverloadBenchmark.Plan plan = new OverloadBenchmark.Plan(
+          template(options, "url", "POST", 202, DEFAULT_OVERLOAD_TIMEOUT_SECONDS),
+          options.positiveDouble("rate"), options.positiveDouble("duration-s"),
+          options.positiveInt("connections", DEFAULT_OVERLOAD_CONNECTIONS),
+          Objects.requireNonNullElse(options.optionalString("refused-code"), "overloaded"),
+          options.positiveInt("server-pid"), options.string("metrics-url"),
+          options.positiveDouble("settle-s", DEFAULT_SETTLE_SECONDS));
+        yield vertx -> new OverloadBenchmark(vertx, plan);
+      }
       case "connections" -> {
         int count = options.positiveInt("count");
         String marker = options.string("marker");
@@ -223,6 +247,12 @@ public final class BenchMain {
   }
 
   private static RequestTemplate template(Options options, String urlOption) {
+    return template(options, urlOption, "GET", 200, DEFAULT_REQUEST_TIMEOUT_SECONDS);
+  }
+
+  /** The request of {@code --url} (or another option), {@code --method}, {@code --body} and so on. */
+  private static RequestTemplate template(Options options, String urlOption, String defaultMethod,
+      int defaultExpect, int defaultTimeoutSeconds) {
     String body = options.optionalString("body");
     String bodyFile = options.optionalString("body-file");
     if (body != null && bodyFile != null) {
@@ -237,11 +267,11 @@ public final class BenchMain {
     }
     String url = options.string(urlOption);
     String method = options.optionalString("method");
-    int expect = options.positiveInt("expect", 200);
+    int expect = options.positiveInt("expect", defaultExpect);
     String idRange = options.optionalString("id-range");
-    long timeout = options.positiveInt("timeout-s", DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000L;
+    long timeout = options.positiveInt("timeout-s", defaultTimeoutSeconds) * 1000L;
     try {
-      return RequestTemplate.of(url, method == null ? "GET" : method, body, expect, idRange, timeout);
+      return RequestTemplate.of(url, method == null ? defaultMethod : method, body, expect, idRange, timeout);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -30,7 +30,7 @@ final class Http {
       }));
   }
 
-  private static String excerpt(Buffer body) {
+  static String excerpt(Buffer body) {
     String text = body.toString().strip();
     return text.length() <= BODY_EXCERPT_CHARS ? text : text.substring(0, BODY_EXCERPT_CHARS) + "...";
   }
