@@ -29,14 +29,15 @@ final class AttemptLog {
       case COMPLETED -> log(task, Level.DEBUG, "completed");
       case RETRYABLE ->
           log(task, Level.INFO, "failed, retry at " + end.retryAt() + ": " + outcome.error());
-      default ->
-          log(
-              task,
-              Level.WARNING,
-              (outcome.status() == AttemptOutcome.Status.DISCARDED
-                      ? "discarded by its handler: "
-                      : "failed, no attempt left: ")
-                  + outcome.error());
+      default -> {
+        // A handler discards what its input makes hopeless (a file that is not an image): the
+        // client's doing, which must not be able to fill the log with warnings.
+        if (outcome.status() == AttemptOutcome.Status.DISCARDED) {
+          log(task, Level.INFO, "discarded by its handler: " + outcome.error());
+        } else {
+          log(task, Level.WARNING, "failed, no attempt left: " + outcome.error());
+        }
+      }
     }
   }
 
