@@ -191,19 +191,14 @@ public final class TaskStore {
       return insertMany(client, prepared, true, wakeups::committed);
     }
     // Keys with fingerprints: a key taken by another request is a conflict, and then the whole
-    // batch must be refused, so the insert and the check share a transaction. Dispatchers are
-    // woken after its commit, when the tasks can be seen.
-    List<Wake> wakes = new ArrayList<>();
-    return client
-        .withTransaction(
-            tx ->
-                insertMany(
-                        tx, prepared, true, (dueNow, later) -> wakes.add(new Wake(dueNow, later)))
-                    .compose(ids -> requireSameRequests(tx, tasks).map(ids)))
-        .onSuccess(ids -> wakes.forEach(wake -> wakeups.committed(wake.dueNow(), wake.later())));
+    // batch is refused, so the keys are checked before the insert, which stays one statement (its
+    // commit is the batch's). Two different requests racing with one key can pass that check
+    // together; the one that loses is still answered 409 by the check after the insert, but its
+    // tasks without a shared key are stored.
+    return requireSameRequests(client, tasks)
+        .compose(checked -> insertMany(client, prepared, true, wakeups::committed))
+        .compose(ids -> requireSameRequests(client, tasks).map(ids));
   }
-
-  private record Wake(boolean dueNow, Instant later) {}
 
   private Future<List<UUID>> insertMany(
       SqlClient sql, ManyTasks many, boolean mayFreeKeys, BiConsumer<Boolean, Instant> wake) {
