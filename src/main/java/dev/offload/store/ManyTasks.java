@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BiConsumer;
 
 /**
  * The array parameters of TASK_INSERT_MANY (and TASK_INSERT_MANY_RETURNING_ROWS), one element per
@@ -91,9 +90,9 @@ public final class ManyTasks {
     return tasks;
   }
 
-  void wake(BiConsumer<Boolean, Instant> committed, int inserted) {
+  void wake(Wakeups wakeups, int inserted) {
     if (inserted > 0) {
-      committed.accept(dueNow, earliestLater);
+      wakeups.committed(dueNow, earliestLater);
     }
   }
 }

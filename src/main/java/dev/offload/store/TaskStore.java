@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -134,14 +132,14 @@ public final class TaskStore {
             rows -> {
               if (rows.size() > 0) {
                 Task holder = TaskRows.toTask(rows.iterator().next());
-                return keyRequestHashes(client, new String[] {task.uniqueKey()})
+                return keyRequestHashes(new String[] {task.uniqueKey()})
                     .map(
                         hashes ->
                             new Submitted(
                                 holder, false, sameRequest(task, hashes.get(task.uniqueKey()))));
               }
               return mayFreeKey
-                  ? freeOrphanedKeys(client, new String[] {task.uniqueKey()})
+                  ? freeOrphanedKeys(new String[] {task.uniqueKey()})
                       .compose(freed -> insert(task, now, false))
                   : Future.failedFuture(keyStillTaken(task.uniqueKey()));
             });
@@ -152,8 +150,9 @@ public final class TaskStore {
    * inserted, moved and deleted together, in one transaction, so such a key is one whose task was
    * deleted by hand; left alone, it would refuse every submission with that key.
    */
-  private static Future<Void> freeOrphanedKeys(SqlClient sql, String[] uniqueKeys) {
-    return sql.preparedQuery(TaskSql.TASK_KEY_FREE_ORPHANS)
+  private Future<Void> freeOrphanedKeys(String[] uniqueKeys) {
+    return client
+        .preparedQuery(TaskSql.TASK_KEY_FREE_ORPHANS)
         .execute(Tuple.of((Object) uniqueKeys))
         .mapEmpty();
   }
@@ -188,32 +187,32 @@ public final class TaskStore {
   public Future<List<UUID>> insertMany(ManyTasks prepared) {
     List<NewTask> tasks = prepared.tasks;
     if (tasks.stream().allMatch(task -> task.requestHash() == null)) {
-      return insertMany(client, prepared, true, wakeups::committed);
+      return insertMany(prepared, true);
     }
     // Keys with fingerprints: a key taken by another request is a conflict, and then the whole
     // batch is refused, so the keys are checked before the insert, which stays one statement (its
     // commit is the batch's). Two different requests racing with one key can pass that check
     // together; the one that loses is still answered 409 by the check after the insert, but its
     // tasks without a shared key are stored.
-    return requireSameRequests(client, tasks)
-        .compose(checked -> insertMany(client, prepared, true, wakeups::committed))
-        .compose(ids -> requireSameRequests(client, tasks).map(ids));
+    return requireSameRequests(tasks)
+        .compose(checked -> insertMany(prepared, true))
+        .compose(ids -> requireSameRequests(tasks).map(ids));
   }
 
-  private Future<List<UUID>> insertMany(
-      SqlClient sql, ManyTasks many, boolean mayFreeKeys, BiConsumer<Boolean, Instant> wake) {
+  private Future<List<UUID>> insertMany(ManyTasks many, boolean mayFreeKeys) {
     List<NewTask> tasks = many.tasks;
-    return sql.preparedQuery(TaskSql.TASK_INSERT_MANY)
+    return client
+        .preparedQuery(TaskSql.TASK_INSERT_MANY)
         .execute(many.params)
         .compose(
             rows -> {
-              many.wake(wake, rows.size());
+              many.wake(wakeups, rows.size());
               Set<UUID> inserted = new HashSet<>();
               rows.forEach(row -> inserted.add(row.getUUID("id")));
               if (inserted.size() == tasks.size()) {
                 return Future.succeededFuture(List.of(many.ids));
               }
-              return idsByUniqueKey(sql, many.uniqueKeys)
+              return idsByUniqueKey(many.uniqueKeys)
                   .compose(
                       existing -> {
                         List<UUID> result = new ArrayList<>(tasks.size());
@@ -224,12 +223,11 @@ public final class TaskStore {
                                   : existing.get(many.uniqueKeys[i]));
                         }
                         return withMissingInserted(
-                            sql,
                             result,
                             tasks,
                             many.uniqueKeys,
                             mayFreeKeys,
-                            missing -> insertMany(sql, prepare(missing, many.now), false, wake));
+                            missing -> insertMany(prepare(missing, many.now), false));
                       });
             });
   }
@@ -238,10 +236,10 @@ public final class TaskStore {
    * Fails with {@link IdempotencyConflictException} if a key of {@code tasks} is held by a request
    * other than the one that gives it here; the keys this batch took carry its own fingerprints.
    */
-  private Future<Void> requireSameRequests(SqlClient sql, List<NewTask> tasks) {
+  private Future<Void> requireSameRequests(List<NewTask> tasks) {
     String[] keys =
         tasks.stream().map(NewTask::uniqueKey).filter(Objects::nonNull).toArray(String[]::new);
-    return keyRequestHashes(sql, keys)
+    return keyRequestHashes(keys)
         .compose(
             hashes -> {
               for (NewTask task : tasks) {
@@ -260,8 +258,9 @@ public final class TaskStore {
         || storedHash.equals(task.requestHash());
   }
 
-  private static Future<Map<String, String>> keyRequestHashes(SqlClient sql, String[] keys) {
-    return sql.preparedQuery(TaskSql.TASK_KEY_REQUEST_HASHES)
+  private Future<Map<String, String>> keyRequestHashes(String[] keys) {
+    return client
+        .preparedQuery(TaskSql.TASK_KEY_REQUEST_HASHES)
         .execute(Tuple.of((Object) keys))
         .map(
             rows -> {
@@ -277,7 +276,6 @@ public final class TaskStore {
    * read, inserted again (once) by {@code insertAgain}, after their keys are freed.
    */
   private <T> Future<List<T>> withMissingInserted(
-      SqlClient sql,
       List<T> result,
       List<NewTask> tasks,
       String[] uniqueKeys,
@@ -295,7 +293,7 @@ public final class TaskStore {
     if (!mayFreeKeys) {
       return Future.failedFuture(keyStillTaken(uniqueKeys[missing.get(0)]));
     }
-    return freeOrphanedKeys(sql, missing.stream().map(i -> uniqueKeys[i]).toArray(String[]::new))
+    return freeOrphanedKeys(missing.stream().map(i -> uniqueKeys[i]).toArray(String[]::new))
         .compose(freed -> insertAgain.apply(missing.stream().map(tasks::get).toList()))
         .map(
             again -> {
@@ -322,7 +320,7 @@ public final class TaskStore {
         .execute(many.params)
         .compose(
             rows -> {
-              many.wake(wakeups::committed, rows.size());
+              many.wake(wakeups, rows.size());
               Map<UUID, Task> inserted = new HashMap<>();
               rows.forEach(row -> inserted.put(row.getUUID("id"), TaskRows.toTask(row)));
               Future<Map<String, Task>> existing =
@@ -343,7 +341,7 @@ public final class TaskStore {
               Future<Map<String, String>> hashes =
                   inserted.size() == tasks.size()
                       ? Future.succeededFuture(Map.of())
-                      : keyRequestHashes(client, many.uniqueKeys);
+                      : keyRequestHashes(many.uniqueKeys);
               return Future.all(existing, hashes)
                   .compose(
                       found -> {
@@ -362,7 +360,6 @@ public final class TaskStore {
                                   : holder == null ? null : new Submitted(holder, false, same));
                         }
                         return withMissingInserted(
-                            client,
                             result,
                             tasks,
                             many.uniqueKeys,
@@ -372,8 +369,9 @@ public final class TaskStore {
             });
   }
 
-  private static Future<Map<String, UUID>> idsByUniqueKey(SqlClient sql, String[] uniqueKeys) {
-    return sql.preparedQuery(TaskSql.TASK_IDS_BY_UNIQUE_KEYS)
+  private Future<Map<String, UUID>> idsByUniqueKey(String[] uniqueKeys) {
+    return client
+        .preparedQuery(TaskSql.TASK_IDS_BY_UNIQUE_KEYS)
         .execute(Tuple.of((Object) uniqueKeys))
         .map(
             rows -> {

@@ -7,7 +7,6 @@ import dev.offload.task.InvalidTaskException;
 import dev.offload.task.Lane;
 import dev.offload.task.NewTask;
 import dev.offload.task.TaskHandler;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -164,17 +163,20 @@ final class SubmissionJson {
    * JSON that is stored, whatever the whitespace of what was sent.
    */
   private String encodeWithin(JsonObject args) {
-    Buffer encoded = args.toBuffer();
-    int bytes = encoded.length();
-    if (bytes > defaults.payloadLimit()) {
-      throw InvalidTaskException.payloadTooLarge(
-          "args take "
-              + bytes
-              + " bytes as JSON; a task's args may take at most "
-              + defaults.payloadLimit()
-              + " (tasks.payload_limit)");
+    String json = args.encode();
+    // A UTF-8 byte count only near the limit: a char takes at most 3 bytes, so most args need none.
+    if ((long) json.length() * 3 > defaults.payloadLimit()) {
+      int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > defaults.payloadLimit()) {
+        throw InvalidTaskException.payloadTooLarge(
+            "args take "
+                + bytes
+                + " bytes as JSON; a task's args may take at most "
+                + defaults.payloadLimit()
+                + " (tasks.payload_limit)");
+      }
     }
-    return encoded.toString(StandardCharsets.UTF_8);
+    return json;
   }
 
   /** Only to an allowed host: a callback is an outbound call like any other. */
