@@ -80,6 +80,9 @@ public final class Main {
       OffloadNode node =
           OffloadNode.start(vertx, config, Clock.systemUTC(), handlers, registry, tracing).await();
       LOG.log(Level.INFO, startedMessage(config, node.httpPort(), node.kinds()));
+      if (tracing.isOn()) {
+        LOG.log(Level.INFO, "tracing on: spans exported as the OTEL_* variables say");
+      }
       Signal.handle(new Signal("TERM"), signal -> stopAndExit(node, vertx, config));
       Signal.handle(new Signal("INT"), signal -> stopAndExit(node, vertx, config));
     } catch (Exception e) {
