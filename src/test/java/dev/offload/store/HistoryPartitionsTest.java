@@ -223,6 +223,7 @@ class HistoryPartitionsTest {
         uniqueKey,
         null,
         null,
+        null,
         null);
   }
 

@@ -155,6 +155,7 @@ class TaskStoreTest {
               null,
               null,
               null,
+              null,
               null);
 
       Task task = store.insert(submitted, T0).await().task();
@@ -1591,6 +1592,7 @@ class TaskStoreTest {
           null,
           URL,
           null,
+          null,
           null);
     }
 
@@ -1764,6 +1766,7 @@ class TaskStoreTest {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -1778,6 +1781,7 @@ class TaskStoreTest {
         Duration.ofSeconds(30),
         null,
         uniqueKey,
+        null,
         null,
         null,
         null);
