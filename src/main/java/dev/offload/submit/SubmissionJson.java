@@ -155,7 +155,7 @@ final class SubmissionJson {
         uniqueKey,
         callbackUrl(body.getValue("callback_url")),
         requestHash,
-        null,
+        argsJson,
         null);
   }
 
