@@ -15,7 +15,13 @@ ALTER TABLE offload_task_done ADD COLUMN traceparent text;
 ALTER TABLE offload_task_done ADD CONSTRAINT offload_task_done_traceparent
     CHECK (traceparent ~ '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$') NOT VALID;
 
+-- The columns are named: the live table has columns of its own that the history does not keep (V014's remote
+-- worker and lease token), and the view keeps V012's columns in their order, traceparent added last.
 CREATE OR REPLACE VIEW offload_task_all AS
-SELECT * FROM offload_task
+SELECT id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
+       attempted_by, created_at, scheduled_at, attempted_at, finalized_at, lease_expires_at, cancel_requested_at,
+       unique_key, callback_url, lane, traceparent FROM offload_task
 UNION ALL
-SELECT * FROM offload_task_done;
+SELECT id, kind, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
+       attempted_by, created_at, scheduled_at, attempted_at, finalized_at, lease_expires_at, cancel_requested_at,
+       unique_key, callback_url, lane, traceparent FROM offload_task_done;

@@ -1,5 +1,6 @@
 package dev.offload.dispatch;
 
+import dev.offload.store.RemoteAttempt;
 import dev.offload.task.RunningAttempt;
 import dev.offload.tracing.AttemptSpan;
 import dev.offload.tracing.AttemptTracing;
@@ -27,10 +28,15 @@ final class InFlightAttempts {
     final RunningAttempt attempt;
     final long deadlineNanos;
     final AttemptSpan span;
+
+    /** The remote worker's hold on it, for an attempt that runs in one; else null. */
+    final RemoteAttempt remote;
+
     boolean ended;
 
-    private InFlight(RunningAttempt attempt, AttemptSpan span) {
+    private InFlight(RunningAttempt attempt, RemoteAttempt remote, AttemptSpan span) {
       this.attempt = attempt;
+      this.remote = remote;
       this.deadlineNanos = System.nanoTime() + attempt.task().timeout().toNanos();
       this.span = span;
     }
@@ -46,7 +52,29 @@ final class InFlightAttempts {
   }
 
   void add(RunningAttempt attempt) {
-    byTask.put(attempt.taskId(), new InFlight(attempt, tracing.started(attempt.task(), nodeId)));
+    byTask.put(
+        attempt.taskId(), new InFlight(attempt, null, tracing.started(attempt.task(), nodeId)));
+  }
+
+  /** An attempt that runs in a remote worker: its span names the worker by id. */
+  void add(RemoteAttempt remote) {
+    byTask.put(
+        remote.task().id(),
+        new InFlight(
+            new RunningAttempt(remote.task()),
+            remote,
+            tracing.started(remote.task(), "worker " + remote.workerId())));
+  }
+
+  /** The attempts remote worker {@code workerId} runs. */
+  int ofWorker(UUID workerId) {
+    int count = 0;
+    for (InFlight running : byTask.values()) {
+      if (!running.ended && running.remote != null && running.remote.workerId().equals(workerId)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** The attempt of this task running here, or null. */

@@ -322,7 +322,8 @@ class MigrationsTest {
                   List.of(
                       new AttemptEnd(ids.get("running"), 1, TaskState.COMPLETED, null, "7", null)),
                   now)
-              .await());
+              .await()
+              .written());
       assertEquals(
           TaskState.DISCARDED, store.get(ids.get("discarded")).await().orElseThrow().state());
       assertEquals(
