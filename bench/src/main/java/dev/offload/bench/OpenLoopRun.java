@@ -121,16 +121,17 @@ final class OpenLoopRun {
   }
 
   private void send(HttpClientConnection connection, long dueNanos) {
-    tally.sent(System.nanoTime() - dueNanos);
+    long sentAt = System.nanoTime();
+    tally.sent(sentAt - dueNanos);
     connection.request(template.next())
       .compose(request -> template.body() == null ? request.send() : request.send(template.body()))
       .compose(response -> response.body().map(body -> new OpenLoopTally.Answer(response.statusCode(),
         response.getHeader(HttpHeaders.RETRY_AFTER), body)))
       .onComplete(done -> {
-        long nanos = System.nanoTime() - dueNanos;
+        long now = System.nanoTime();
         answered++;
         if (done.succeeded()) {
-          tally.answered(done.result(), nanos);
+          tally.answered(done.result(), now - dueNanos, now - sentAt);
           idle.addLast(connection);
         } else {
           // A connection that failed is not used again: the server may have closed it.

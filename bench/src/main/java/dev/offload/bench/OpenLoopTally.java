@@ -24,6 +24,10 @@ final class OpenLoopTally {
   private final String refusedCode;
   private final LoadStats accepted = new LoadStats();
   private final LoadStats refused = new LoadStats();
+  // The same answers timed from when they left the generator: what the server's side took, queueing on the
+  // connection included, without the wait in the generator for an idle connection.
+  private final LoadStats acceptedFromSend = new LoadStats();
+  private final LoadStats refusedFromSend = new LoadStats();
   private final LoadStats sendDelays = new LoadStats();
   private final ErrorTally unexpected = new ErrorTally();
   private int otherStatuses;
@@ -49,9 +53,14 @@ final class OpenLoopTally {
     sendDelays.success(lateNanos);
   }
 
-  synchronized void answered(Answer answer, long nanos) {
+  /**
+   * @param nanos         from when the request was due
+   * @param sentNanos     from when it left the generator
+   */
+  synchronized void answered(Answer answer, long nanos, long sentNanos) {
     if (answer.status() == acceptedStatus) {
       accepted.success(nanos);
+      acceptedFromSend.success(sentNanos);
       return;
     }
     if (answer.status() != REFUSED) {
@@ -60,6 +69,7 @@ final class OpenLoopTally {
       return;
     }
     refused.success(nanos);
+    refusedFromSend.success(sentNanos);
     String code = errorCode(answer.body());
     if (!refusedCode.equals(code)) {
       refusedOtherCode++;
@@ -105,6 +115,10 @@ final class OpenLoopTally {
       .put("refused_p50_ms", refused.percentileMillis(50))
       .put("refused_p99_ms", refused.percentileMillis(99))
       .put("refused_max_ms", refused.maxMillis())
+      .put("accepted_sent_p50_ms", acceptedFromSend.percentileMillis(50))
+      .put("accepted_sent_p99_ms", acceptedFromSend.percentileMillis(99))
+      .put("refused_sent_p50_ms", refusedFromSend.percentileMillis(50))
+      .put("refused_sent_p99_ms", refusedFromSend.percentileMillis(99))
       .put("refused_other_code", refusedOtherCode)
       .put("refused_without_retry_after", refusedWithoutRetryAfter)
       .put("other_statuses", otherStatuses)
