@@ -8,6 +8,7 @@ its own (dropped before and after), with a short lease so that rescues happen in
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import json
 import os
 import socket
@@ -113,3 +114,11 @@ def unique_kind(name: str) -> str:
     global _kinds
     _kinds += 1
     return f"{name}.{os.getpid()}.{_kinds}.{int(time.time() * 1000) % 100000}"
+
+
+def seconds_between(earlier: str, later: str) -> float:
+    """Seconds from one of the node's ISO timestamps to another."""
+    def parse(text: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+    return (parse(later) - parse(earlier)).total_seconds()
