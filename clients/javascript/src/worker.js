@@ -70,6 +70,8 @@ export class Context {
     this.timeoutAt = attempt.timeout_at ?? null;
     /** An outcome is queued or sent; later ones are dropped. */
     this.done = false;
+    /** @internal when it was claimed (performance.now()) */
+    this.claimedAt = performance.now();
   }
 
   get args() {
@@ -342,7 +344,7 @@ export class Worker {
   #start(ctx) {
     this.#running.set(ctx.leaseToken, ctx);
     if (this.#stopping) {
-      this.#finish(ctx, release(ctx), 'released', 0); // claimed while stopping: hand it back
+      this.#finish(ctx, release(ctx), 'released'); // claimed while stopping: hand it back
       return;
     }
     this.#run(ctx);
@@ -350,7 +352,6 @@ export class Worker {
 
   /** @param {Context} ctx */
   async #run(ctx) {
-    const started = performance.now();
     const handler = this.#handlers.get(ctx.kind);
     try {
       if (!handler) throw new Discard(`worker ${this.name} has no handler for kind ${ctx.kind}`);
@@ -361,19 +362,19 @@ export class Worker {
       } catch (error) {
         throw new TypeError(`the result is not JSON: ${error.message}`);
       }
-      this.#finish(ctx, outcome, 'completed', started);
+      this.#finish(ctx, outcome, 'completed');
     } catch (error) {
       if (error instanceof Discard) {
-        this.#finish(ctx, fail(ctx, error.message || 'discarded', { discard: true }), 'discarded', started, error);
+        this.#finish(ctx, fail(ctx, error.message || 'discarded', { discard: true }), 'discarded', error);
       } else if (error instanceof RetryLater) {
-        this.#finish(ctx, fail(ctx, error.message, { retry_in: error.retryIn }), 'failed', started, error);
+        this.#finish(ctx, fail(ctx, error.message, { retry_in: error.retryIn }), 'failed', error);
       } else if (ctx.stopReason === 'shutdown') {
-        this.#finish(ctx, release(ctx), 'released', started);
+        this.#finish(ctx, release(ctx), 'released');
       } else {
         const name = error instanceof Error ? error.name : 'Error';
         const message = error instanceof Error ? error.message : String(error);
         const what = ctx.stopReason === 'cancel' ? 'cancelled' : 'failed';
-        this.#finish(ctx, fail(ctx, `${name}: ${message}`), what, started, error);
+        this.#finish(ctx, fail(ctx, `${name}: ${message}`), what, error);
       }
     }
   }
@@ -382,10 +383,9 @@ export class Worker {
    * @param {Context} ctx
    * @param {string} outcome
    * @param {string} what
-   * @param {number} started
    * @param {unknown} [error]
    */
-  #finish(ctx, outcome, what, started, error) {
+  #finish(ctx, outcome, what, error) {
     const dropped = ctx.done;
     if (!dropped) {
       ctx.done = true;
@@ -393,10 +393,11 @@ export class Worker {
       this.#progress.delete(ctx.leaseToken);
       this.#flush();
     }
-    const ms = started ? (performance.now() - started).toFixed(1) : '0.0';
-    const level = error !== undefined && what !== 'cancelled' ? 'warn' : 'info';
+    if (dropped && what === 'released') return; // its handler ended after the hand-back at shutdown
+    const ms = (performance.now() - ctx.claimedAt).toFixed(1);
+    const level = error !== undefined && what !== 'cancelled' && !dropped ? 'warn' : 'info';
     const suffix = error !== undefined ? `: ${error}` : '';
-    this.#log(dropped ? 'info' : level, `${ctx.kind} ${ctx.taskId} attempt ${ctx.attempt} ${what}${dropped ? ' after it was handed back (outcome dropped)' : ''} in ${ms} ms${suffix}`);
+    this.#log(level, `${ctx.kind} ${ctx.taskId} attempt ${ctx.attempt} ${what}${dropped ? ' after it was handed back (outcome dropped)' : ''} in ${ms} ms${suffix}`);
   }
 
   /**
@@ -521,7 +522,7 @@ export class Worker {
     for (const ctx of [...this.#running.values()]) {
       if (ctx.done) continue;
       ctx.requestStop('shutdown');
-      this.#finish(ctx, release(ctx), 'released', 0);
+      this.#finish(ctx, release(ctx), 'released');
     }
     while (this.#flushing) await this.#flushing;
     clearInterval(this.#heartbeatTimer);

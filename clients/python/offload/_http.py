@@ -58,6 +58,7 @@ class Connection:
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
         self._conn: Optional[http.client.HTTPConnection] = None
+        self._aborted = False
 
     def _connect(self, timeout: float) -> http.client.HTTPConnection:
         if self._https:
@@ -87,6 +88,8 @@ class Connection:
             all_headers.update(headers)
         wait = self._timeout if timeout is None else timeout
         for fresh in (self._conn is None, True):
+            if self._aborted:
+                raise ConnectionAbortedError("the connection was aborted")
             if self._conn is None or self._conn.sock is None:
                 self.close()
                 self._conn = self._connect(wait)
@@ -97,7 +100,7 @@ class Connection:
                 return self._conn.getresponse()
             except _STALE:
                 self.close()
-                if fresh:
+                if fresh or self._aborted:
                     raise
             except BaseException:
                 self.close()
@@ -137,7 +140,9 @@ class Connection:
             self._conn.sock.settimeout(seconds)
 
     def abort(self) -> None:
-        """Ends a request in flight on another thread (a long poll): it fails with an OSError."""
+        """Ends a request in flight on another thread (a long poll): it fails with an OSError, and
+        so does every later one."""
+        self._aborted = True
         conn = self._conn
         if conn is not None and conn.sock is not None:
             try:

@@ -62,7 +62,7 @@ class Context:
 
     __slots__ = (
         "task", "task_id", "kind", "attempt", "lease_token", "timeout_at",
-        "_worker", "_token_json", "_stop", "_reason", "_done",
+        "_worker", "_token_json", "_stop", "_reason", "_done", "_claimed",
     )
 
     def __init__(self, worker: "Worker", attempt: Mapping[str, Any]) -> None:
@@ -77,6 +77,7 @@ class Context:
         self._stop = threading.Event()
         self._reason: Optional[str] = None  # why stop was requested: cancel, shutdown, lost
         self._done = False  # an outcome is queued (or was sent); later ones are dropped
+        self._claimed = time.perf_counter()
 
     @property
     def args(self) -> Dict[str, Any]:
@@ -307,7 +308,7 @@ class Worker:
                 self._running[ctx.lease_token] = ctx
         if self._stopping.is_set():  # claimed while stopping: hand them back at once
             for ctx in contexts:
-                self._finish(ctx, _release(ctx), "released", 0.0)
+                self._finish(ctx, _release(ctx), "released")
             return
         for ctx in contexts:
             self._jobs.put(ctx)
@@ -333,7 +334,6 @@ class Worker:
             self._run(ctx)
 
     def _run(self, ctx: Context) -> None:
-        started = time.perf_counter()
         handler = self._handlers.get(ctx.kind)
         try:
             if handler is None:
@@ -344,24 +344,22 @@ class Worker:
                     ctx._token_json, encode(result))
             except (TypeError, ValueError) as e:
                 raise TypeError(f"the result is not JSON: {e}") from e
-            self._finish(ctx, outcome, "completed", started)
+            self._finish(ctx, outcome, "completed")
         except Discard as e:
-            self._finish(ctx, _fail(ctx, str(e) or "discarded", discard=True), "discarded",
-                         started, e)
+            self._finish(ctx, _fail(ctx, str(e) or "discarded", discard=True), "discarded", e)
         except RetryLater as e:
-            self._finish(ctx, _fail(ctx, str(e), retry_in=duration(e.retry_in)), "failed",
-                         started, e)
+            self._finish(ctx, _fail(ctx, str(e), retry_in=duration(e.retry_in)), "failed", e)
         except BaseException as e:  # noqa: B902 - a handler's SystemExit must not kill its thread
             if ctx._reason == "shutdown":
-                self._finish(ctx, _release(ctx), "released", started)
+                self._finish(ctx, _release(ctx), "released")
             else:
                 reason = "cancelled" if ctx._reason == "cancel" else "failed"
-                self._finish(ctx, _fail(ctx, f"{type(e).__name__}: {e}"), reason, started, e)
+                self._finish(ctx, _fail(ctx, f"{type(e).__name__}: {e}"), reason, e)
 
     def _finish(
-        self, ctx: Context, outcome: bytes, what: str, started: float,
-        error: Optional[BaseException] = None,
+        self, ctx: Context, outcome: bytes, what: str, error: Optional[BaseException] = None
     ) -> None:
+        """Queues the attempt's outcome for the flusher, and logs the attempt's one line."""
         with self._lock:
             dropped = ctx._done
             if not dropped:
@@ -370,14 +368,14 @@ class Worker:
                 self._progress.pop(ctx.lease_token, None)
                 self._pending.notify()
         level = logging.WARNING if error is not None and what != "cancelled" else logging.INFO
-        if not log.isEnabledFor(level):
-            return
-        ms = (time.perf_counter() - started) * 1000 if started else 0.0
-        suffix = f": {type(error).__name__}: {error}" if error is not None else ""
-        if dropped:
+        if dropped:  # its handler ended after the attempt was handed back at shutdown
+            if what == "released":
+                return
             what, level = f"{what} after it was handed back (outcome dropped)", logging.INFO
-        log.log(level, "%s %s attempt %d %s in %.1f ms%s", ctx.kind, ctx.task_id, ctx.attempt,
-                what, ms, suffix)
+        if log.isEnabledFor(level):
+            suffix = f": {type(error).__name__}: {error}" if error is not None else ""
+            log.log(level, "%s %s attempt %d %s in %.1f ms%s", ctx.kind, ctx.task_id, ctx.attempt,
+                    what, (time.perf_counter() - ctx._claimed) * 1000, suffix)
 
     def _queue_progress(self, ctx: Context, body: bytes) -> None:
         with self._lock:
@@ -508,7 +506,7 @@ class Worker:
             late = [ctx for ctx in self._running.values() if not ctx._done]
         for ctx in late:
             ctx._request_stop("shutdown")
-            self._finish(ctx, _release(ctx), "released", 0.0)
+            self._finish(ctx, _release(ctx), "released")
         with self._lock:
             self._flushing = False
             self._pending.notify()
