@@ -2,8 +2,11 @@ package dev.offload;
 
 import dev.offload.config.ConnectionConfig;
 import dev.offload.config.OffloadConfig;
+import dev.offload.dispatch.ClaimedAttempts;
 import dev.offload.dispatch.DispatchMode;
 import dev.offload.dispatch.DispatcherVerticle;
+import dev.offload.dispatch.RemoteClaim;
+import dev.offload.dispatch.RemoteReports;
 import dev.offload.files.FileStore;
 import dev.offload.http.ApiDocument;
 import dev.offload.http.ApiServices;
@@ -23,6 +26,8 @@ import dev.offload.store.DatabaseStatus;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
 import dev.offload.store.Wakeups;
+import dev.offload.store.WorkerStore;
+import dev.offload.submit.RemoteKinds;
 import dev.offload.support.LocalCodec;
 import dev.offload.task.AttemptOutcome;
 import dev.offload.task.RunningAttempt;
@@ -30,6 +35,8 @@ import dev.offload.task.TaskHandlers;
 import dev.offload.users.UserStore;
 import dev.offload.users.UsersExportHandler;
 import dev.offload.users.UsersImportHandler;
+import dev.offload.workers.WorkerDirectory;
+import dev.offload.workers.WorkerRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -61,6 +68,9 @@ public final class OffloadNode {
   private final NodeStore nodes;
   private final UserStore users;
   private final FileStore files;
+  private final WorkerStore workers;
+  private final RemoteKinds remoteKinds;
+  private final WorkerDirectory workerDirectory;
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private final TaskRunners taskRunners;
@@ -86,6 +96,15 @@ public final class OffloadNode {
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);
     this.files = new FileStore(pool);
+    this.workers = new WorkerStore(pool, config.database().kindsChannel());
+    this.remoteKinds = new RemoteKinds(workers);
+    // A worker is live for one lease after its last call, and heartbeats three times per lease.
+    this.workerDirectory =
+        new WorkerDirectory(
+            workers,
+            clock,
+            config.tasks().lease(),
+            WorkerRoutes.heartbeatInterval(config.tasks().lease()).dividedBy(4));
     OutboundCalls calls = new OutboundCalls(vertx, config.allowedHosts());
     // Built-in kinds that need the node's parts; handlers from META-INF/services come with the
     // caller's.
@@ -159,8 +178,30 @@ public final class OffloadNode {
     vertx
         .eventBus()
         .registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
+    LOCAL_MESSAGES.forEach(type -> registerLocal(vertx, type));
     OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode);
-    return node.deployHttp().onSuccess(ignored -> node.taskRunners.start()).map(node);
+    return node.deployHttp()
+        .onSuccess(
+            ignored -> {
+              if (config.node().role().servesApi()) {
+                node.remoteKinds.listen(vertx, config.database());
+              }
+              node.taskRunners.start();
+            })
+        .map(node);
+  }
+
+  /** The dispatcher's messages with remote workers' routes, passed as they are. */
+  private static final List<Class<?>> LOCAL_MESSAGES =
+      List.of(
+          RemoteClaim.class,
+          RemoteClaim.Cancel.class,
+          ClaimedAttempts.class,
+          RemoteReports.class,
+          RemoteReports.Taken.class);
+
+  private static <T> void registerLocal(Vertx vertx, Class<T> type) {
+    vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>(type));
   }
 
   public int httpPort() {
@@ -196,11 +237,13 @@ public final class OffloadNode {
     return Future.join(dispatcherStopped, httpDrained)
         .transform(
             ignored -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
+        .transform(ignored -> remoteKinds.close())
         .transform(ignored -> pool.close())
         .onComplete(
             ignored -> {
               vertx.eventBus().unregisterDefaultCodec(RunningAttempt.class);
               vertx.eventBus().unregisterDefaultCodec(AttemptOutcome.class);
+              LOCAL_MESSAGES.forEach(type -> vertx.eventBus().unregisterDefaultCodec(type));
             });
   }
 
@@ -225,7 +268,10 @@ public final class OffloadNode {
                 limits.maxConnections(),
                 limits.maxConnectionsPerClient(),
                 limits.healthConnections()),
-            document);
+            document,
+            workers,
+            workerDirectory,
+            remoteKinds);
     return vertx
         .deployVerticle(
             () ->

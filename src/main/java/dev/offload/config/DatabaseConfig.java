@@ -43,6 +43,11 @@ public record DatabaseConfig(
     return "offload_admin_" + schema;
   }
 
+  /** The channel on which nodes hear that the kinds of remote workers changed. */
+  public String kindsChannel() {
+    return "offload_kinds_" + schema;
+  }
+
   /** The channel on which a cancelled running task's id is announced to the node running it. */
   public String cancelChannel() {
     return "offload_cancel_" + schema;

@@ -14,8 +14,8 @@ public enum Scope {
   /** Submissions and task changes: tasks, batches, cancel, retry, uploads, user writes. */
   SUBMIT,
   /**
-   * For remote HTTP workers, which claim and report on tasks over HTTP (a later issue); no route
-   * needs it yet.
+   * For remote workers, which register, claim and report on tasks over HTTP (docs/workers.md): the
+   * {@code /workers} routes but the listing.
    */
   WORK,
   /** The {@code /admin} routes: the node list and live scaling. */

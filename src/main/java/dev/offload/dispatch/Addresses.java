@@ -26,6 +26,16 @@ public final class Addresses {
   /** Body: a worker's address; that worker is being undeployed. */
   public static final String WORKER_LEFT = "offload.dispatcher.worker-left";
 
+  /**
+   * Body: a {@link RemoteClaim}; the dispatcher answers with a {@link ClaimedAttempts} once it has
+   * claimed attempts for that remote worker, or when its wait is over. Or a {@link
+   * RemoteClaim.Cancel}, not answered.
+   */
+  public static final String REMOTE_CLAIM = "offload.dispatcher.remote-claim";
+
+  /** Body: {@link RemoteReports}; the dispatcher answers with their {@link RemoteReports.Taken}. */
+  public static final String REMOTE_REPORT = "offload.dispatcher.remote-report";
+
   private Addresses() {}
 
   /** Each worker verticle instance listens on an address of its own. */

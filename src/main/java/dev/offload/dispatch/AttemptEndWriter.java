@@ -10,7 +10,11 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Writes how attempts ended with group commit: while one write is in flight, new ends queue up and
@@ -34,6 +38,9 @@ final class AttemptEndWriter {
   private List<AttemptEnd> pending = new ArrayList<>();
   private boolean writing;
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
+
+  /** The reported ends pending or being written, by lease token: each waits for its answer. */
+  private final Map<UUID, Promise<Boolean>> reported = new HashMap<>();
 
   /**
    * @param onWritten called after each write: the capacity those outcomes held is free again
@@ -61,6 +68,20 @@ final class AttemptEndWriter {
   }
 
   /**
+   * Adds an end a remote worker reported with its lease token; completes, once written, with
+   * whether the store took it (false: the token no longer held the attempt's lease).
+   */
+  Future<Boolean> addReported(AttemptEnd end) {
+    if (reported.containsKey(end.leaseToken())) { // another end of that attempt is on its way
+      return Future.succeededFuture(false);
+    }
+    Promise<Boolean> taken = Promise.promise();
+    reported.put(end.leaseToken(), taken);
+    add(end);
+    return taken.future();
+  }
+
+  /**
    * Outcomes decided but waiting for a write: those of the batch being written are not counted. The
    * dispatcher counts these against its capacity, so its next claim overlaps the write in flight,
    * but claims cannot run further ahead of the writes than that batch.
@@ -79,6 +100,17 @@ final class AttemptEndWriter {
     return idle.future();
   }
 
+  private void answerReported(List<AttemptEnd> batch, Set<UUID> taken) {
+    for (AttemptEnd end : batch) {
+      if (end.leaseToken() != null) {
+        Promise<Boolean> answer = reported.remove(end.leaseToken());
+        if (answer != null) {
+          answer.complete(taken.contains(end.leaseToken()));
+        }
+      }
+    }
+  }
+
   private void write() {
     List<AttemptEnd> batch;
     if (pending.size() <= MAX_BATCH) {
@@ -95,7 +127,8 @@ final class AttemptEndWriter {
             written -> {
               if (written.succeeded()) {
                 outageLog.succeeded();
-                metrics.outcomesRejected(batch.size() - written.result());
+                metrics.outcomesRejected(batch.size() - written.result().written());
+                answerReported(batch, written.result().tokens());
                 writing = false;
                 onWritten.run();
                 if (!pending.isEmpty()) {

@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -46,8 +47,13 @@ final class AttemptRunner {
   private final Consumer<Instant> onRetryAt;
   private final ClaimFloors floors;
   private final InFlightAttempts inFlight = new InFlightAttempts();
+
+  /** The attempts claimed here for remote workers: they run elsewhere, and outlive this node. */
+  private final InFlightAttempts remoteInFlight = new InFlightAttempts();
+
   private final WorkerLane workers;
   private final AsyncLane async;
+  private final RemoteLane remote;
 
   /**
    * @param onFree called when capacity may have been freed (a worker joined or replied, an async
@@ -82,6 +88,12 @@ final class AttemptRunner {
         new WorkerLane(
             vertx, inFlight, metrics, this::endWith, id -> handBack(List.of(id)), onFree);
     this.async = new AsyncLane(context, handlers, inFlight, metrics, this::endWith, onFree);
+    this.remote =
+        new RemoteLane(vertx, store, clock, metrics, remoteInFlight, this::endReported, onFree);
+  }
+
+  RemoteLane remote() {
+    return remote;
   }
 
   void start() {
@@ -98,11 +110,19 @@ final class AttemptRunner {
   }
 
   long runningInQueue(String queue) {
-    return inFlight.inQueue(queue);
+    return inFlight.inQueue(queue) + remoteInFlight.inQueue(queue);
   }
 
+  /** The attempts running on this node, whose leases it renews. */
   Collection<RunningAttempt> running() {
     return inFlight.attempts();
+  }
+
+  /** Those and the attempts claimed here for remote workers: whose progress it saves. */
+  Collection<RunningAttempt> reporting() {
+    List<RunningAttempt> all = new ArrayList<>(inFlight.attempts());
+    all.addAll(remoteInFlight.attempts());
+    return all;
   }
 
   void workerJoined(String worker) {
@@ -128,6 +148,7 @@ final class AttemptRunner {
    */
   void cancelRequested(UUID taskId) {
     inFlight.requestStop(taskId, "cancelled on request");
+    remoteInFlight.requestStop(taskId, "cancelled on request");
   }
 
   /** Completes when no attempt runs here any more, or after {@code grace}. */
@@ -160,16 +181,55 @@ final class AttemptRunner {
    * attempts a second, that adds up.
    */
   private void sweepTimeouts() {
+    long now = System.nanoTime();
     inFlight
-        .late(System.nanoTime())
+        .late(now)
         .forEach(
             running -> {
-              String reason =
-                  "attempt timed out after " + Durations.format(running.attempt.task().timeout());
+              String reason = timedOut(running);
               running.ended = true;
               running.attempt.requestStop(reason);
               // A worker stays busy until its handler returns; the late outcome is ignored.
               endWith(running.attempt.task(), AttemptOutcome.failed(reason));
+            });
+    remoteInFlight
+        .late(now)
+        .forEach(
+            running -> {
+              // The worker learns it at its next call: the attempt is no longer its own (409, or
+              // ok=false in a heartbeat).
+              remoteInFlight.remove(running.attempt.taskId());
+              endReported(
+                  running.attempt.task(),
+                  AttemptOutcome.failed(timedOut(running)),
+                  running.remote.leaseToken());
+              remote.freed();
+            });
+  }
+
+  private static String timedOut(InFlightAttempts.InFlight running) {
+    return "attempt timed out after " + Durations.format(running.attempt.task().timeout());
+  }
+
+  /**
+   * Ends an attempt a remote worker holds by {@code leaseToken}: the same next state, log line and
+   * meters as a local attempt's end, once written; completes with whether the token still held the
+   * attempt's lease (if not, nothing changed).
+   */
+  private Future<Boolean> endReported(Task task, AttemptOutcome outcome, UUID leaseToken) {
+    AttemptEnd end =
+        NextState.after(task, outcome, clock.instant(), retryPolicy).reportedWith(leaseToken);
+    return endWriter
+        .addReported(end)
+        .onSuccess(
+            taken -> {
+              if (taken) {
+                if (end.state() == TaskState.RETRYABLE) {
+                  onRetryAt.accept(end.retryAt());
+                }
+                metrics.ended(task, end.state());
+                AttemptLog.ended(task, outcome, end);
+              }
             });
   }
 

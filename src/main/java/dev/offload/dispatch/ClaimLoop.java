@@ -10,7 +10,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -121,7 +123,7 @@ final class ClaimLoop {
                 if (claimAgain) {
                   vertx.setTimer(config.database().retryInterval().toMillis(), id -> claim());
                 }
-              } else if (claimed.result() == room.total() || claimAgain) {
+              } else if (claimed.result() >= room.total() || claimAgain) {
                 claim();
               }
             });
@@ -186,17 +188,14 @@ final class ClaimLoop {
     claimAgain = false;
     Promise<Void> settled = Promise.promise();
     claimSettled = settled.future();
+    List<RemoteLane.Group> remote = room.remote() > 0 ? runner.remote().groups() : List.of();
     return planner
-        .claim(
-            room.workers(),
-            room.async(),
-            runner::runningInQueue,
-            tasks -> runner.handBack(ids(tasks)))
+        .claim(room.workers(), room.async(), remote, runner::runningInQueue, this::handBack)
         .transform(claimed -> handOver(claimed, settled));
   }
 
   /** Starts what a claim took, or gives it back if the node is stopping meanwhile. */
-  private Future<Integer> handOver(AsyncResult<List<Task>> claimed, Promise<Void> settled) {
+  private Future<Integer> handOver(AsyncResult<Claimed> claimed, Promise<Void> settled) {
     claiming = false;
     if (claimed.failed()) {
       claimLog.failed(claimed.cause());
@@ -204,19 +203,27 @@ final class ClaimLoop {
       return Future.failedFuture(claimed.cause());
     }
     claimLog.succeeded();
-    List<Task> due = claimed.result();
+    Claimed due = claimed.result();
     if (stopping) { // the workers are going away: give the tasks back untouched
-      return runner
-          .handBack(ids(due))
+      return handBack(due)
           .transform(
               ignored -> {
                 settled.complete();
                 return Future.succeededFuture(0);
               });
     }
-    due.forEach(runner::run);
+    due.local().forEach(runner::run);
+    runner.remote().deliver(due.remote());
     settled.complete();
     return Future.succeededFuture(due.size());
+  }
+
+  private Future<?> handBack(Claimed claimed) {
+    Map<UUID, UUID> remote = new HashMap<>();
+    claimed.remote().forEach(attempt -> remote.put(attempt.task().id(), attempt.leaseToken()));
+    return Future.join(
+        runner.handBack(claimed.local().stream().map(Task::id).toList()),
+        runner.remote().handBack(remote));
   }
 
   private ClaimRoom room() {
@@ -224,10 +231,7 @@ final class ClaimLoop {
         runner.idleWorkers(),
         config.worker().asyncConcurrency(),
         runner.asyncRunning(),
-        endWriter.waiting());
-  }
-
-  private static List<UUID> ids(List<Task> tasks) {
-    return tasks.stream().map(Task::id).toList();
+        endWriter.waiting(),
+        runner.remote().demand());
   }
 }

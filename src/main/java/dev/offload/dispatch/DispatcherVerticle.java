@@ -77,6 +77,7 @@ public final class DispatcherVerticle extends VerticleBase {
             config.tasks(),
             clock,
             runner::running,
+            runner::reporting,
             runner::cancelRequested);
     notifications =
         new TaskNotifications(
@@ -94,6 +95,25 @@ public final class DispatcherVerticle extends VerticleBase {
         bus.<String>localConsumer(
             Addresses.WORKER_LEFT, message -> runner.workerLeft(message.body()));
     var wake = bus.localConsumer(Addresses.DISPATCHER_WAKE, message -> claims.wake());
+    var remoteClaim =
+        bus.<Object>localConsumer(
+            Addresses.REMOTE_CLAIM,
+            message -> {
+              if (message.body() instanceof RemoteClaim.Cancel cancel) {
+                runner.remote().cancel(cancel);
+              } else {
+                runner.remote().claim((RemoteClaim) message.body()).onSuccess(message::reply);
+              }
+            });
+    var remoteReport =
+        bus.<RemoteReports>localConsumer(
+            Addresses.REMOTE_REPORT,
+            message ->
+                runner
+                    .remote()
+                    .report(message.body())
+                    .onComplete(
+                        message::reply, failure -> message.fail(500, failure.getMessage())));
     var cycle =
         mode == DispatchMode.MANUAL
             ? bus.localConsumer(Addresses.DISPATCHER_CYCLE, this::cycle)
@@ -106,6 +126,8 @@ public final class DispatcherVerticle extends VerticleBase {
         joined.completion(),
         left.completion(),
         wake.completion(),
+        remoteClaim.completion(),
+        remoteReport.completion(),
         cycle == null ? Future.succeededFuture() : cycle.completion());
   }
 
@@ -120,6 +142,9 @@ public final class DispatcherVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    // Remote workers waiting here hear at once that there is nothing; those running attempts
+    // claimed here go on, and report them to any node.
+    runner.remote().stop();
     return claims
         .stop()
         .compose(ignored -> runner.finished(config.node().shutdownGrace()))

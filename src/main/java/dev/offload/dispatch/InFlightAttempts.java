@@ -1,5 +1,6 @@
 package dev.offload.dispatch;
 
+import dev.offload.store.RemoteAttempt;
 import dev.offload.task.RunningAttempt;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,10 +23,15 @@ final class InFlightAttempts {
   static final class InFlight {
     final RunningAttempt attempt;
     final long deadlineNanos;
+
+    /** The remote worker's hold on it, for an attempt that runs in one; else null. */
+    final RemoteAttempt remote;
+
     boolean ended;
 
-    private InFlight(RunningAttempt attempt) {
+    private InFlight(RunningAttempt attempt, RemoteAttempt remote) {
       this.attempt = attempt;
+      this.remote = remote;
       this.deadlineNanos = System.nanoTime() + attempt.task().timeout().toNanos();
     }
   }
@@ -33,7 +39,23 @@ final class InFlightAttempts {
   private final Map<UUID, InFlight> byTask = new HashMap<>();
 
   void add(RunningAttempt attempt) {
-    byTask.put(attempt.taskId(), new InFlight(attempt));
+    byTask.put(attempt.taskId(), new InFlight(attempt, null));
+  }
+
+  /** An attempt that runs in a remote worker. */
+  void add(RemoteAttempt remote) {
+    byTask.put(remote.task().id(), new InFlight(new RunningAttempt(remote.task()), remote));
+  }
+
+  /** The attempts remote worker {@code workerId} runs. */
+  int ofWorker(UUID workerId) {
+    int count = 0;
+    for (InFlight running : byTask.values()) {
+      if (!running.ended && running.remote != null && running.remote.workerId().equals(workerId)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** The attempt of this task running here, or null. */

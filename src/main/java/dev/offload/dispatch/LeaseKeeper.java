@@ -17,8 +17,9 @@ import java.util.function.Supplier;
 /**
  * The periodic upkeep of this node's running attempts: renews their leases (every third of the
  * lease, so two renewals can fail before it expires), learning which of them were cancelled, and
- * saves their progress. Attempts of other nodes whose lease expired are rescued by the maintenance
- * verticle. Event-loop confined.
+ * saves their progress, and that of the attempts claimed here for remote workers (whose leases
+ * their heartbeats renew). Attempts of other nodes whose lease expired are rescued by the
+ * maintenance verticle. Event-loop confined.
  */
 final class LeaseKeeper {
 
@@ -28,6 +29,7 @@ final class LeaseKeeper {
   private final TaskConfig config;
   private final Clock clock;
   private final Supplier<Collection<RunningAttempt>> running;
+  private final Supplier<Collection<RunningAttempt>> reporting;
   private final Consumer<UUID> onCancelRequested;
   private final OutageLog renewLog = new OutageLog("renewing leases");
   private final List<Long> timers = new ArrayList<>();
@@ -39,7 +41,9 @@ final class LeaseKeeper {
       TaskConfig config,
       Clock clock,
       Supplier<Collection<RunningAttempt>> running,
+      Supplier<Collection<RunningAttempt>> reporting,
       Consumer<UUID> onCancelRequested) {
+    this.reporting = reporting;
     this.vertx = vertx;
     this.store = store;
     this.nodeId = nodeId;
@@ -75,7 +79,7 @@ final class LeaseKeeper {
 
   void saveProgress() {
     List<ProgressReport> reports = new ArrayList<>();
-    for (RunningAttempt attempt : running.get()) {
+    for (RunningAttempt attempt : reporting.get()) {
       Double progress = attempt.takeUnsavedProgress();
       if (progress != null) {
         reports.add(new ProgressReport(attempt.taskId(), attempt.attempt(), progress));

@@ -5,12 +5,16 @@ import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.NodeStore;
 import dev.offload.store.TaskStore;
+import dev.offload.store.WorkerStore;
+import dev.offload.submit.RemoteKinds;
 import dev.offload.task.TaskHandlers;
 import dev.offload.users.UserStore;
+import dev.offload.workers.WorkerDirectory;
 
 /**
  * The parts of a node that the HTTP routes use, shared by every HTTP verticle instance; {@code
- * connections} counts the node's open connections; {@code document} describes the API.
+ * connections} counts the node's open connections; {@code document} describes the API; the last
+ * three serve remote workers (docs/workers.md).
  */
 public record ApiServices(
     TaskStore tasks,
@@ -21,4 +25,7 @@ public record ApiServices(
     DatabaseStatus database,
     TaskMetrics metrics,
     OpenConnections connections,
-    ApiDocument document) {}
+    ApiDocument document,
+    WorkerStore workers,
+    WorkerDirectory workerDirectory,
+    RemoteKinds remoteKinds) {}

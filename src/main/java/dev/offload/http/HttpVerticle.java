@@ -10,6 +10,7 @@ import dev.offload.submit.UploadTasks;
 import dev.offload.upstream.Upstreams;
 import dev.offload.users.UserImportRoutes;
 import dev.offload.users.UserRoutes;
+import dev.offload.workers.WorkerRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -84,6 +85,7 @@ public final class HttpVerticle extends VerticleBase {
           new TaskSubmitter(
               services.tasks(),
               services.handlers(),
+              services.remoteKinds(),
               config.tasks(),
               config.allowedHosts(),
               services.metrics(),
@@ -99,6 +101,16 @@ public final class HttpVerticle extends VerticleBase {
       new ImageRoutes(uploadTasks(submitter, imageLimit), database).mount(router);
       new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
       new ApiDocsRoutes(services.document()).mount(router);
+      new WorkerRoutes(
+              vertx,
+              services.workers(),
+              services.workerDirectory(),
+              services.remoteKinds(),
+              services.handlers(),
+              database,
+              config,
+              clock)
+          .mount(router);
     }
     RouteScopes.checkEveryRouteIsListed(router);
     services.document().checkRoutes(router, config.node().role().servesApi());

@@ -65,6 +65,20 @@ final class RouteScopes {
           new Rule(DELETE, "/users/:id", Scope.SUBMIT),
           new Rule(GET, "/fetch-data/:upstream", Scope.READ),
           new Rule(GET, "/fetch-data/:upstream/*", Scope.READ),
+          // Remote workers (docs/workers.md); what they are and run is for readers to see.
+          new Rule(GET, "/workers", Scope.READ),
+          new Rule(GET, "/kinds", Scope.READ),
+          new Rule(POST, "/workers", Scope.WORK),
+          new Rule(DELETE, "/workers/:id", Scope.WORK),
+          new Rule(POST, "/workers/:id/claim", Scope.WORK),
+          new Rule(POST, "/workers/:id/heartbeat", Scope.WORK),
+          new Rule(POST, "/workers/:id/progress", Scope.WORK),
+          new Rule(POST, "/workers/:id/complete", Scope.WORK),
+          new Rule(POST, "/workers/:id/fail", Scope.WORK),
+          new Rule(POST, "/workers/:id/release", Scope.WORK),
+          new Rule(POST, "/workers/:id/outcomes", Scope.WORK),
+          // Any other worker path: a worker's token needs nothing else.
+          new Rule(null, "/workers/*", Scope.WORK),
           new Rule(GET, "/admin/nodes", Scope.ADMIN),
           new Rule(PUT, "/admin/nodes/:node/workers", Scope.ADMIN),
           // Any other admin path too, so that no request there is judged by the fallback.

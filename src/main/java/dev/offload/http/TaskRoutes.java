@@ -3,7 +3,6 @@ package dev.offload.http;
 import dev.offload.api.ApiError;
 import dev.offload.api.JsonBodies;
 import dev.offload.api.RequireDatabase;
-import dev.offload.api.StrictJson;
 import dev.offload.api.TaskJson;
 import dev.offload.files.FileStore;
 import dev.offload.files.StoredFile;
@@ -38,9 +37,6 @@ final class TaskRoutes {
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int DEFAULT_LIMIT = 100;
   private static final String IDEMPOTENCY_KEY = "idempotency-key";
-
-  /** Bodies up to this size are read on the event loop: well under a millisecond's work. */
-  private static final int ON_LOOP_BYTES = 32 * 1024;
 
   private static final int MAX_LIMIT = 1_000;
 
@@ -97,7 +93,8 @@ final class TaskRoutes {
    */
   private void submit(RoutingContext ctx) {
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-    fromBody(ctx, body -> submitter.parse(body, key))
+    submitter
+        .withKnownKinds(() -> fromBody(ctx, body -> submitter.parse(body, key)))
         .compose(submitter::submit)
         .onSuccess(
             submitted ->
@@ -113,7 +110,8 @@ final class TaskRoutes {
   /** One statement for the whole batch; 202 with the ids in the order given. */
   private void submitBatch(RoutingContext ctx) {
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-    fromBody(ctx, body -> submitter.prepareBatch(body, key))
+    submitter
+        .withKnownKinds(() -> fromBody(ctx, body -> submitter.prepareBatch(body, key)))
         .compose(submitter::submitBatch)
         .onSuccess(
             ids -> {
@@ -125,21 +123,8 @@ final class TaskRoutes {
         .onFailure(ctx::fail);
   }
 
-  /**
-   * What {@code read} makes of the request's JSON body. A large body is read, checked and encoded
-   * on a worker thread: each step takes time in proportion to its size, and a 1 MiB body held the
-   * event loop for 200 ms.
-   */
   private <T> Future<T> fromBody(RoutingContext ctx, Function<JsonObject, T> read) {
-    try {
-      byte[] body = JsonBodies.bytes(ctx);
-      if (body.length <= ON_LOOP_BYTES) {
-        return Future.succeededFuture(read.apply(StrictJson.parseObject(body)));
-      }
-      return vertx.executeBlocking(() -> read.apply(StrictJson.parseObject(body)), false);
-    } catch (RuntimeException refused) {
-      return Future.failedFuture(refused);
-    }
+    return JsonBodies.read(vertx, ctx, read);
   }
 
   /**

@@ -15,9 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -69,17 +73,21 @@ public final class AttemptStore {
       return claimWith(TaskSql.TASK_CLAIM_IN_QUEUE, params);
     }
     params.addInteger(scope.globalLimit());
+    return underQueueLock(scope.queue(), TaskSql.TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT, params)
+        .map(TaskRows::toTasks);
+  }
+
+  /**
+   * Runs {@code claimStatement} after the queue's advisory lock, in one transaction: so that
+   * claimers under a global limit on several nodes count the queue's attempts one after the other.
+   */
+  private Future<RowSet<Row>> underQueueLock(String queue, String claimStatement, Tuple params) {
     return client.withTransaction(
         connection ->
             connection
                 .preparedQuery(TaskSql.QUEUE_LOCK)
-                .execute(Tuple.of(scope.queue()))
-                .compose(
-                    locked ->
-                        connection
-                            .preparedQuery(TaskSql.TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT)
-                            .execute(params))
-                .map(TaskRows::toTasks));
+                .execute(Tuple.of(queue))
+                .compose(locked -> connection.preparedQuery(claimStatement).execute(params)));
   }
 
   private Future<List<Task>> claimWith(String claimStatement, Tuple params) {
@@ -135,8 +143,11 @@ public final class AttemptStore {
             });
   }
 
-  /** Writes how attempts ended; returns how many were still current (late outcomes are dropped). */
-  public Future<Integer> endAttempts(List<AttemptEnd> ends, Instant now) {
+  /**
+   * Writes how attempts ended. Late outcomes are dropped, and so are those reported with a lease
+   * token that no longer holds the attempt's lease (see {@link AttemptEnd#leaseToken}).
+   */
+  public Future<EndsWritten> endAttempts(List<AttemptEnd> ends, Instant now) {
     int n = ends.size();
     UUID[] ids = new UUID[n];
     Integer[] attempts = new Integer[n];
@@ -144,6 +155,7 @@ public final class AttemptStore {
     OffsetDateTime[] retryAts = new OffsetDateTime[n];
     String[] results = new String[n];
     String[] errors = new String[n];
+    UUID[] tokens = new UUID[n];
     for (int i = 0; i < n; i++) {
       AttemptEnd end = ends.get(i);
       ids[i] = end.taskId();
@@ -152,11 +164,13 @@ public final class AttemptStore {
       retryAts[i] = timestamp(end.retryAt());
       results[i] = end.resultJson();
       errors[i] = end.error() == null ? null : TaskRows.errorJson(end.error()).encode();
+      tokens[i] = end.leaseToken();
     }
     Tuple params =
         withCallbacks(
-            Tuple.of(ids, attempts, states, retryAts, results, errors)
-                .addOffsetDateTime(timestamp(now)));
+                Tuple.of(ids, attempts, states, retryAts, results, errors)
+                    .addOffsetDateTime(timestamp(now)))
+            .addArrayOfUUID(tokens);
     return client
         .preparedQuery(TaskSql.TASK_END_ATTEMPTS)
         .execute(params)
@@ -166,8 +180,112 @@ public final class AttemptStore {
               if (counts.getInteger("callbacks") > 0) {
                 wakeups.dueNow();
               }
-              return counts.getInteger("written");
+              UUID[] written = counts.getArrayOfUUIDs("written_tokens");
+              return new EndsWritten(
+                  counts.getInteger("written"), written.length == 0 ? Set.of() : Set.of(written));
             });
+  }
+
+  /**
+   * Claims due tasks of the remote lane within {@code scope} for remote workers: one per slot of
+   * {@code slots}, at most, the i-th task claimed going to the i-th slot's worker with a lease
+   * token of its own, leased until now + lease. A queue's global limit is kept as for {@link
+   * #claim}.
+   */
+  public Future<List<RemoteAttempt>> claimRemote(
+      ClaimScope scope, List<RemoteSlot> slots, Instant now, Duration lease) {
+    if (slots.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String[] queues =
+        scope.queue() != null
+            ? new String[] {scope.queue()}
+            : scope.queues().toArray(String[]::new);
+    Tuple params =
+        Tuple.of(
+                timestamp(now),
+                timestamp(now.plus(lease)),
+                slots.size(),
+                slots.stream().map(RemoteSlot::workerId).toArray(UUID[]::new),
+                Lane.REMOTE.wireName())
+            .addOffsetDateTime(scope.dueSince() == null ? null : timestamp(scope.dueSince()))
+            .addArrayOfString(scope.kinds().toArray(String[]::new))
+            .addArrayOfString(queues)
+            .addArrayOfString(slots.stream().map(RemoteSlot::name).toArray(String[]::new));
+    if (scope.globalLimit() == null) {
+      return client
+          .preparedQuery(TaskSql.TASK_CLAIM_REMOTE)
+          .execute(params)
+          .map(AttemptStore::remoteAttempts);
+    }
+    params.addInteger(scope.globalLimit());
+    return underQueueLock(scope.queue(), TaskSql.TASK_CLAIM_REMOTE_GLOBAL_LIMIT, params)
+        .map(AttemptStore::remoteAttempts);
+  }
+
+  /**
+   * The attempts that {@code leases} (task id to lease token) still hold, unexpired at {@code now};
+   * the others are left out.
+   */
+  public Future<List<RemoteAttempt>> leased(Map<UUID, UUID> leases, Instant now) {
+    return client
+        .preparedQuery(WorkerSql.TASK_GET_LEASED)
+        .execute(leaseParams(leases).addOffsetDateTime(timestamp(now)))
+        .map(AttemptStore::remoteAttempts);
+  }
+
+  /**
+   * Saves the progress of the attempt on {@code taskId} held by {@code token}; false when that
+   * token holds no unexpired lease on it.
+   */
+  public Future<Boolean> setRemoteProgress(UUID taskId, UUID token, double progress, Instant now) {
+    return client
+        .preparedQuery(WorkerSql.TASK_SET_REMOTE_PROGRESS)
+        .execute(Tuple.of(taskId, token, timestamp(now), progress))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /**
+   * Hands back the attempts that {@code leases} (task id to lease token) hold, unexpired: available
+   * again at once, the attempt not counted; not those whose cancellation was requested. Returns the
+   * tasks handed back.
+   */
+  public Future<Set<UUID>> releaseRemote(Map<UUID, UUID> leases, Instant now) {
+    if (leases.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return client
+        .preparedQuery(WorkerSql.TASK_RELEASE_REMOTE)
+        .execute(leaseParams(leases).addOffsetDateTime(timestamp(now)))
+        .map(
+            rows -> {
+              Set<UUID> released = new HashSet<>();
+              rows.forEach(row -> released.add(row.getUUID("id")));
+              if (!released.isEmpty()) {
+                wakeups.dueNow();
+              }
+              return released;
+            });
+  }
+
+  private static Tuple leaseParams(Map<UUID, UUID> leases) {
+    UUID[] ids = leases.keySet().toArray(UUID[]::new);
+    return Tuple.tuple()
+        .addArrayOfUUID(ids)
+        .addArrayOfUUID(Arrays.stream(ids).map(leases::get).toArray(UUID[]::new));
+  }
+
+  private static List<RemoteAttempt> remoteAttempts(RowSet<Row> rows) {
+    List<RemoteAttempt> attempts = new ArrayList<>(rows.size());
+    rows.forEach(
+        row ->
+            attempts.add(
+                new RemoteAttempt(
+                    TaskRows.toTask(row),
+                    row.getUUID("worker_id"),
+                    row.getUUID("lease_token"),
+                    row.getOffsetDateTime("lease_expires_at").toInstant())));
+    return attempts;
   }
 
   /**

@@ -342,7 +342,7 @@ final class TaskSql {
    * them for every claimed row costs time on the hottest path). Defined above the claim statements,
    * which are built from it when the class loads.
    */
-  private static final String CLAIMED_COLUMNS =
+  static final String CLAIMED_COLUMNS =
       prefixed("task")
           .replace("task.result", "NULL::jsonb AS result")
           .replace("task.errors", "'[]'::jsonb AS errors");
@@ -429,8 +429,58 @@ final class TaskSql {
   static final String QUEUE_LOCK =
       "SELECT pg_advisory_xact_lock(hashtextextended('offload.queue.' || $1, 0))";
 
+  /*
+   * The claims of remote workers (see docs/workers.md): the claim statements above, for lane $5 'remote', with the
+   * kinds $7 and queues $8 of the workers they claim for. One statement serves many waiting workers at once: each
+   * has slots, as many as the attempts it waits for, and the task claimed i-th (in claim order) goes to slot i: the
+   * worker ids $4 and names $9 are arrays with one element per slot, and $3 is their length. Each claimed task gets
+   * its worker's name as attempted_by, its id as worker_id, and a new random lease token, which every later call
+   * about the attempt must carry. The slots reach the UPDATE as an unnested array, looked up through the primary
+   * key, for the reason given above.
+   */
+
+  /** Due remote tasks of kinds $7 in queues $8. */
+  static final String TASK_CLAIM_REMOTE = remoteClaim("$3");
+
+  /**
+   * Due remote tasks of kinds $7 in the one queue of $8, so that at most $10 of that queue's
+   * attempts run over all nodes (see TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT, whose lock it takes too).
+   */
+  static final String TASK_CLAIM_REMOTE_GLOBAL_LIMIT =
+      remoteClaim(
+          "greatest(0, least($3, $10::int - (SELECT count(*) FROM offload_task WHERE queue = ANY($8::text[]) AND state = 'running')))");
+
+  private static String remoteClaim(String limit) {
+    return """
+        %s, slots AS (
+            SELECT id, slot FROM unnest(ARRAY(SELECT id FROM due)) WITH ORDINALITY AS claimed(id, slot)
+        )
+        UPDATE offload_task AS task
+        SET state = 'running', attempt = task.attempt + 1, attempted_at = $1,
+            attempted_by = ($9::text[])[slots.slot], worker_id = ($4::uuid[])[slots.slot],
+            lease_token = gen_random_uuid(), lease_expires_at = $2, progress = NULL
+        FROM slots
+        WHERE task.id = slots.id
+        RETURNING %s, task.worker_id, task.lease_token, task.lease_expires_at"""
+        .formatted(
+            due("AND kind = ANY($7::text[]) AND queue = ANY($8::text[]) AND lane = $5", limit),
+            CLAIMED_COLUMNS);
+  }
+
   /** The claim statement with the extra conditions {@code filter} and the LIMIT {@code limit}. */
   private static String claim(String filter, String limit) {
+    return """
+        %s
+        UPDATE offload_task AS task
+        SET state = 'running', attempt = task.attempt + 1, attempted_at = $1, attempted_by = $4,
+            lease_expires_at = $2, progress = NULL
+        WHERE task.id = ANY (ARRAY(SELECT id FROM due))
+        RETURNING %s"""
+        .formatted(due(filter, limit), CLAIMED_COLUMNS);
+  }
+
+  /** The CTE {@code due} of a claim: the rows it takes, locked, in claim order. */
+  private static String due(String filter, String limit) {
     return """
         WITH due AS (
             SELECT id FROM offload_task
@@ -439,13 +489,8 @@ final class TaskSql {
             ORDER BY priority, scheduled_at, id
             LIMIT %s
             FOR UPDATE SKIP LOCKED
-        )
-        UPDATE offload_task AS task
-        SET state = 'running', attempt = task.attempt + 1, attempted_at = $1, attempted_by = $4,
-            lease_expires_at = $2, progress = NULL
-        WHERE task.id = ANY (ARRAY(SELECT id FROM due))
-        RETURNING %s"""
-        .formatted(filter, limit, CLAIMED_COLUMNS);
+        )"""
+        .formatted(filter, limit);
   }
 
   /**
@@ -455,11 +500,28 @@ final class TaskSql {
    * around (see the class comment).
    */
   private static String runningAttempt(String alias) {
+    return runningAttempt(alias, "");
+  }
+
+  /**
+   * {@link #runningAttempt}, for ends that may carry the lease token of a remote worker ({@code
+   * alias.lease_token}, null for this node's own attempts): such an end finds its attempt only
+   * while that token holds an unexpired lease on it ({@code now}: the statement's time).
+   */
+  private static String reportedAttempt(String alias, String now) {
+    return runningAttempt(
+        alias,
+        """
+        AND (%1$s.lease_token IS NULL OR (lease_token = %1$s.lease_token AND lease_expires_at > %2$s))"""
+            .formatted(alias, now));
+  }
+
+  private static String runningAttempt(String alias, String lease) {
     return """
-        SELECT id, attempt, state FROM offload_task
-        WHERE id = %1$s.id AND attempt = %1$s.attempt AND lease_expires_at IS NOT NULL
+        SELECT id, attempt, state, lease_token FROM offload_task
+        WHERE id = %1$s.id AND attempt = %1$s.attempt AND lease_expires_at IS NOT NULL %2$s
         LIMIT 1"""
-        .formatted(alias);
+        .formatted(alias, lease);
   }
 
   /**
@@ -469,7 +531,9 @@ final class TaskSql {
    * constants, so that the planner cannot start from them either.
    */
   private static final String SAME_RUNNING_ATTEMPT =
-      "task.id = running.id AND task.attempt = running.attempt AND task.state = running.state";
+      """
+      task.id = running.id AND task.attempt = running.attempt AND task.state = running.state
+        AND task.lease_token IS NOT DISTINCT FROM running.lease_token""";
 
   /** The columns of a final task that its callback task is made of (see callbackInsert). */
   private static final String CALLBACK_SOURCE_COLUMNS =
@@ -491,41 +555,47 @@ final class TaskSql {
   /**
    * Ends many attempts in one statement. Arrays, one element per attempt: $1 id, $2 attempt, $3 new
    * state, $4 scheduled_at for a retry (else null), $5 result as JSON text, $6 error as a JSON
-   * object text (or null). $7 now. $8 to $11: the callback tasks of the tasks made final (see
+   * object text (or null), $12 the lease token a remote worker reported it with (null for this
+   * node's own attempts). $7 now. $8 to $11: the callback tasks of the tasks made final (see
    * callbackInsert). Matching on attempt and a live lease drops a late outcome of an attempt that
-   * was already ended (timed out, rescued, cancelled), so it can never overwrite a newer attempt.
+   * was already ended (timed out, rescued, cancelled), so it can never overwrite a newer attempt;
+   * an outcome with a token is dropped too unless that token holds the lease, unexpired at $7.
    *
    * <p>A final outcome moves its task to the history; a failure with a retry left updates it in
    * place, unless its cancellation was requested: then it ends cancelled, and moves. Which of the
    * two must be decided on the newest row, so those attempts are locked first ({@code failing}): a
    * cancel request can then no longer slip in between the choice and the write. A task waiting for
    * its retry shows no progress; a final one keeps its last. Returns one row: how many attempts
-   * were written, and how many callback tasks inserted.
+   * were written, how many callback tasks inserted, and the tokens of the reported ends written.
    */
   static final String TASK_END_ATTEMPTS =
       """
       WITH ended AS (
-          SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[])
-               AS ended(id, attempt, state, scheduled_at, result, error)
+          SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
+                               $12::uuid[])
+               AS ended(id, attempt, state, scheduled_at, result, error, lease_token)
       ), failing AS (
-          SELECT ended.id, ended.attempt, ended.scheduled_at, ended.error,
+          SELECT ended.id, ended.attempt, ended.scheduled_at, ended.error, ended.lease_token,
                  running.cancel_requested_at IS NOT NULL AS cancelled
           FROM ended
           CROSS JOIN LATERAL (
               SELECT cancel_requested_at FROM offload_task
               WHERE id = ended.id AND attempt = ended.attempt AND lease_expires_at IS NOT NULL
+                AND (ended.lease_token IS NULL
+                     OR (lease_token = ended.lease_token AND lease_expires_at > $7::timestamptz))
               LIMIT 1
               FOR UPDATE) running
           WHERE ended.state = 'retryable'
       ), finals AS (
-          SELECT id, attempt, state, result, error FROM ended WHERE state <> 'retryable'
+          SELECT id, attempt, state, result, error, lease_token FROM ended WHERE state <> 'retryable'
           UNION ALL
-          SELECT id, attempt, 'cancelled', NULL, error FROM failing WHERE cancelled
+          SELECT id, attempt, 'cancelled', NULL, error, lease_token FROM failing WHERE cancelled
       ), finished AS (
           DELETE FROM offload_task AS task
           USING finals CROSS JOIN LATERAL (%1$s) running
           WHERE %2$s
-          RETURNING task.*, finals.state AS end_state, finals.result AS end_result, finals.error AS end_error
+          RETURNING task.*, finals.state AS end_state, finals.result AS end_result, finals.error AS end_error,
+                    finals.lease_token AS end_token
       ), moved AS (
           %3$s
       ), retried AS (
@@ -536,14 +606,17 @@ final class TaskSql {
               scheduled_at = coalesce(failing.scheduled_at, task.scheduled_at)
           FROM failing CROSS JOIN LATERAL (%4$s) running
           WHERE NOT failing.cancelled AND %2$s
-          RETURNING task.id
+          RETURNING task.id, failing.lease_token AS end_token
       ), callbacks AS (
           %5$s
       )
       SELECT ((SELECT count(*) FROM moved) + (SELECT count(*) FROM retried))::int AS written,
-             (SELECT count(*) FROM callbacks)::int AS callbacks"""
+             (SELECT count(*) FROM callbacks)::int AS callbacks,
+             ARRAY(SELECT end_token FROM finished WHERE end_token IS NOT NULL
+                   UNION ALL
+                   SELECT end_token FROM retried WHERE end_token IS NOT NULL) AS written_tokens"""
           .formatted(
-              runningAttempt("finals"),
+              reportedAttempt("finals", "$7::timestamptz"),
               SAME_RUNNING_ATTEMPT,
               intoHistory(
                   Map.of(
@@ -561,7 +634,7 @@ final class TaskSql {
                            ELSE task.errors || jsonb_build_array(task.end_error::jsonb) END""",
                       "finalized_at",
                       "$7::timestamptz")),
-              runningAttempt("failing"),
+              reportedAttempt("failing", "$7::timestamptz"),
               callbackInsert("moved", "$8", "$9", "$10", "$11"));
 
   /**

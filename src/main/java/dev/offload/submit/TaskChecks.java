@@ -4,17 +4,22 @@ import dev.offload.task.InvalidTaskException;
 import dev.offload.task.TaskHandler;
 import dev.offload.task.TaskHandlers;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The checks every new task passes, whoever submits it: its kind is known, and its handler accepts
- * its args. The handler then decides the task's lane ({@link dev.offload.task.Lane#of}).
+ * The checks every new task passes, whoever submits it: its kind is known, here or to remote
+ * workers ({@link RemoteKinds}), and its handler accepts its args. The handler then decides the
+ * task's lane ({@link dev.offload.task.Lane#of}).
  */
 final class TaskChecks {
 
   private final TaskHandlers handlers;
+  private final RemoteKinds remoteKinds;
 
-  TaskChecks(TaskHandlers handlers) {
+  TaskChecks(TaskHandlers handlers, RemoteKinds remoteKinds) {
     this.handlers = handlers;
+    this.remoteKinds = remoteKinds;
   }
 
   /**
@@ -23,6 +28,7 @@ final class TaskChecks {
   TaskHandler handlerOf(String kind) {
     return handlers
         .find(kind)
+        .or(() -> remoteKinds.find(kind))
         .orElseThrow(
             () ->
                 InvalidTaskException.unknownKind(
@@ -40,8 +46,10 @@ final class TaskChecks {
     }
   }
 
-  /** For error messages: sorted, comma-separated. */
+  /** For error messages: sorted, comma-separated, local kinds then remote ones. */
   String knownKinds() {
-    return String.join(", ", handlers.kinds());
+    List<String> kinds = new ArrayList<>(handlers.kinds());
+    remoteKinds.all().forEach(kind -> kinds.add(kind.kind()));
+    return String.join(", ", kinds);
   }
 }

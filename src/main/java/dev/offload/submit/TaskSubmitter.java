@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The one way tasks are created, whoever asks: {@code POST /tasks}, one task or a batch, and the
@@ -42,16 +43,20 @@ public final class TaskSubmitter {
   private final TaskMetrics metrics;
   private final Clock clock;
   private final int defaultMaxAttempts;
+  private final RemoteKinds remoteKinds;
+  private Future<Void> reloadingKinds;
 
   public TaskSubmitter(
       TaskStore store,
       TaskHandlers handlers,
+      RemoteKinds remoteKinds,
       TaskConfig defaults,
       AllowedHosts allowedHosts,
       TaskMetrics metrics,
       Clock clock) {
     this.store = store;
-    this.checks = new TaskChecks(handlers);
+    this.remoteKinds = remoteKinds;
+    this.checks = new TaskChecks(handlers, remoteKinds);
     this.json = new SubmissionJson(checks, defaults, allowedHosts);
     this.singles = new SubmissionGroup(store, clock, defaults.submitQueue());
     this.metrics = metrics;
@@ -74,6 +79,34 @@ public final class TaskSubmitter {
    */
   public NewTask parse(JsonObject body, String idempotencyKey) {
     return json.parse(body, idempotencyKey, clock.instant());
+  }
+
+  /**
+   * What {@code parse} makes of a submission (it parses the body with {@link #parse} or {@link
+   * #prepareBatch}); if that fails on an unknown kind, it runs once more after this node's copy of
+   * the remote kinds is read anew: a kind a worker registered on another node a moment ago may not
+   * have reached it yet. Unknown kinds cost a read then; known ones never do. The reads of one
+   * submitter are shared, one at a time.
+   */
+  public <T> Future<T> withKnownKinds(Supplier<Future<T>> parse) {
+    return parse
+        .get()
+        .recover(
+            failure ->
+                failure instanceof InvalidTaskException refused
+                        && refused.code().equals(InvalidTaskException.UNKNOWN_KIND)
+                    ? reloadKinds()
+                        .transform(
+                            reloaded ->
+                                reloaded.succeeded() ? parse.get() : Future.failedFuture(failure))
+                    : Future.failedFuture(failure));
+  }
+
+  private Future<Void> reloadKinds() {
+    if (reloadingKinds == null) {
+      reloadingKinds = remoteKinds.load().onComplete(loaded -> reloadingKinds = null);
+    }
+    return reloadingKinds;
   }
 
   /**

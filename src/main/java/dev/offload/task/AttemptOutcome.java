@@ -50,6 +50,16 @@ public record AttemptOutcome(Status status, String resultJson, String error, Dur
     return failed(truncate(failure.getClass().getName() + (message == null ? "" : ": " + message)));
   }
 
+  /**
+   * A failure a remote worker reported: retried after {@code retryAfter} (null: the backoff), or
+   * never if {@code discard}. The message is kept to the length of a local handler's.
+   */
+  public static AttemptOutcome reported(String error, Duration retryAfter, boolean discard) {
+    return discard
+        ? new AttemptOutcome(Status.DISCARDED, null, truncate(error), null)
+        : new AttemptOutcome(Status.FAILED, null, truncate(error), retryAfter);
+  }
+
   public static AttemptOutcome failed(String error) {
     return new AttemptOutcome(Status.FAILED, null, error, null);
   }

@@ -10,6 +10,7 @@ public final class InvalidTaskException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+  public static final String UNKNOWN_KIND = "unknown_kind";
 
   private final String code;
 
@@ -20,7 +21,7 @@ public final class InvalidTaskException extends RuntimeException {
 
   /** No handler for the kind. */
   public static InvalidTaskException unknownKind(String message) {
-    return new InvalidTaskException("unknown_kind", message);
+    return new InvalidTaskException(UNKNOWN_KIND, message);
   }
 
   /** The kind's handler refused the args (its {@link TaskHandler#validate}). */

@@ -6,16 +6,24 @@ import java.util.Optional;
 
 /**
  * Where a task's attempts run, fixed when it is submitted: {@link #BLOCKING} on a worker verticle's
- * thread, {@link #ASYNC} on an event loop. A node claims each lane for its own kind of free
- * capacity (idle workers, free asynchronous slots), so the lane is stored with the task and leads
- * the claim index.
+ * thread, {@link #ASYNC} on an event loop, {@link #REMOTE} in a remote worker (docs/workers.md). A
+ * node claims each lane for its own kind of free capacity (idle workers, free asynchronous slots,
+ * remote workers waiting for attempts), so the lane is stored with the task and leads the claim
+ * index.
  */
 public enum Lane {
   BLOCKING,
-  ASYNC;
+  ASYNC,
+  REMOTE;
 
-  /** The lane of {@code handler}'s tasks: asynchronous handlers hold no thread while they wait. */
+  /**
+   * The lane of {@code handler}'s tasks: asynchronous handlers hold no thread while they wait;
+   * remote kinds run in remote workers.
+   */
   public static Lane of(TaskHandler handler) {
+    if (handler instanceof RemoteTaskHandler) {
+      return REMOTE;
+    }
     return handler instanceof AsyncTaskHandler ? ASYNC : BLOCKING;
   }
 

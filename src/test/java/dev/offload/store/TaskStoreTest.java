@@ -604,7 +604,8 @@ class TaskStoreTest {
       attempts.setProgress(List.of(new ProgressReport(id, 1, 0.4))).await();
       Instant now = T0.plusSeconds(5);
 
-      int written = attempts.endAttempts(List.of(completed(id, 1, "{\"size\":42}")), now).await();
+      int written =
+          attempts.endAttempts(List.of(completed(id, 1, "{\"size\":42}")), now).await().written();
 
       assertEquals(1, written);
       Task task = store.get(id).await().orElseThrow();
@@ -638,7 +639,10 @@ class TaskStoreTest {
       Instant retryAt = T0.plusSeconds(63);
 
       int written =
-          attempts.endAttempts(List.of(retry(id, 1, failedAt, retryAt)), failedAt).await();
+          attempts
+              .endAttempts(List.of(retry(id, 1, failedAt, retryAt)), failedAt)
+              .await()
+              .written();
 
       assertEquals(1, written);
       Task task = store.get(id).await().orElseThrow();
@@ -697,7 +701,8 @@ class TaskStoreTest {
       int written =
           attempts
               .endAttempts(List.of(completed(id, 1, "{\"late\":true}")), T0.plusSeconds(3))
-              .await();
+              .await()
+              .written();
 
       assertEquals(0, written);
       assertEquals(before, store.get(id).await().orElseThrow());
@@ -715,7 +720,8 @@ class TaskStoreTest {
       int written =
           attempts
               .endAttempts(List.of(discard(id, 1, T0.plusSeconds(2))), T0.plusSeconds(2))
-              .await();
+              .await()
+              .written();
 
       assertEquals(0, written);
       assertEquals(before, store.get(id).await().orElseThrow());
@@ -738,7 +744,8 @@ class TaskStoreTest {
                       discard(discarded, 1, now),
                       completed(stale, 5, "2")),
                   now)
-              .await();
+              .await()
+              .written();
 
       assertEquals(3, written);
       assertEquals(TaskState.COMPLETED, store.get(done).await().orElseThrow().state());
