@@ -20,11 +20,11 @@ class WorkerTest(unittest.TestCase):
         self.addCleanup(self.client.close)
         self.kind = unique_kind("py")
 
-    def start(self, handler: Callable, concurrency: int = 4, **options) -> offload.Worker:
+    def start(self, handler: Callable, concurrency: int = 4, schema=None) -> offload.Worker:
         """A worker of ``self.kind`` running ``handler`` on a thread until the test ends."""
         worker = offload.Worker(self.node.url, self.node.token, concurrency,
-                                name=f"py-{self._testMethodName}"[:100], grace=2, **options)
-        worker.task(self.kind, args_schema=options.pop("schema", None))(handler)
+                                name=f"py-{self._testMethodName}"[:100], grace=2)
+        worker.task(self.kind, args_schema=schema)(handler)
         thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False})
         thread.start()
 

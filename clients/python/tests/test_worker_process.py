@@ -30,7 +30,14 @@ class WorkerProcessTest(unittest.TestCase):
             [sys.executable, str(SCRIPT), self.node.url, self.node.token, self.kind, name,
              str(concurrency), str(grace)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.addCleanup(process.stdout.close)
         self.addCleanup(lambda: process.poll() is None and (process.kill(), process.wait()))
+        deadline = time.monotonic() + 30
+        with Connection(self.node.url, self.node.token) as conn:
+            while name not in [w["name"] for w in conn.call("GET", "/workers")[1]["workers"]]:
+                self.assertIsNone(process.poll(), "the worker process ended")
+                self.assertLess(time.monotonic(), deadline, f"{name} did not register")
+                time.sleep(0.05)
         return process
 
     def started(self, process: subprocess.Popen) -> dict:
