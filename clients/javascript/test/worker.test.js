@@ -151,22 +151,28 @@ test('an idle worker starts a task within 50 ms of its submission', async (t) =>
 });
 
 /**
- * A worker process; resolves lines of the attempts it starts.
+ * A worker process, once it has registered; `started()` resolves the next attempt it starts.
  * @param {import('node:test').TestContext} t
  */
-function spawnWorker(t, kind, name, concurrency, grace) {
+async function spawnWorker(t, kind, name, concurrency, grace) {
   const child = spawn(process.execPath, [script, node.url, node.token, kind, name, String(concurrency), String(grace)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   child.started = async () => JSON.parse((await lines.next()).value);
+  const http = new Http(node.url, node.token, 30);
+  const deadline = Date.now() + 30_000;
+  while (!(await http.call('/workers')).workers.some((worker) => worker.name === name)) {
+    assert.ok(child.exitCode === null && Date.now() < deadline, `${name} did not register`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return child;
 }
 
 test('a killed worker\'s task is rescued after the lease, and its late complete is refused', async (t) => {
   const kind = uniqueKind('proc');
-  const doomed = spawnWorker(t, kind, 'doomed', 1, 30);
+  const doomed = await spawnWorker(t, kind, 'doomed', 1, 30);
   const task = await client.submit(kind, { seconds: 600 }, { max_attempts: 3 });
   const attempt = await doomed.started();
   assert.equal(attempt.task_id, task.id);
@@ -187,7 +193,7 @@ test('a killed worker\'s task is rescued after the lease, and its late complete 
 
 test('SIGTERM lets running tasks finish and hands the rest back uncounted', async (t) => {
   const kind = uniqueKind('proc');
-  const worker = spawnWorker(t, kind, 'terminated', 2, 2.5);
+  const worker = await spawnWorker(t, kind, 'terminated', 2, 2.5);
   const quick = await client.submit(kind, { seconds: 1 });
   const slow = await client.submit(kind, { seconds: 600 });
   const started = new Set([(await worker.started()).task_id, (await worker.started()).task_id]);
