@@ -1,11 +1,12 @@
 /**
  * Running tasks in this process: `Worker`, the remote worker of docs/workers.md.
  *
- * Handlers are async functions; up to `concurrency` attempts run at once on the event loop. Three
- * loops talk to the node: the claimer (a long poll for as many attempts as there are free slots),
- * the flusher (outcomes of finished attempts in batches, while one batch is in flight the next
- * gathers; and progress), and the heartbeat (renews every lease held in one request and learns of
- * cancels).
+ * Handlers are async functions; up to `concurrency` attempts run at once on the event loop. Loops
+ * talk to the node: claimers (long polls for as many attempts as there are free slots), flushers
+ * (outcomes of finished attempts in batches, the next gathering while one is in flight; and
+ * progress), and the heartbeat (renews every lease held in one request and learns of cancels). A
+ * worker with more than 100 slots keeps one claim and one batch in flight per 100 of them (at most
+ * 4 of each), so that the node works on the next while the worker runs the last.
  */
 import os from 'node:os';
 import { Conflict, NotFound, OffloadError } from './errors.js';
@@ -14,6 +15,8 @@ import { sleep } from './client.js';
 
 const CLAIM_MAX = 100;
 const BATCH_MAX = 1000;
+/** The most claims, and outcome batches, in flight at once. */
+const IN_FLIGHT_MAX = 4;
 const ERROR_CHARS = 4000;
 
 /** Throw in a handler to end the task `discarded` now, whatever attempts it has left. */
@@ -164,7 +167,10 @@ export class Worker {
   #outcomes = [];
   /** @type {Map<string, string>} latest progress body by lease token */
   #progress = new Map();
-  #flushing = null;
+  /** @type {Set<Promise<void>>} */
+  #flushes = new Set();
+  #loops = 1;
+  #reserved = 0;
   #stopping = false;
   #hurry = false;
   /** @type {(() => void)[]} */
@@ -173,8 +179,6 @@ export class Worker {
   #heartbeatTimer = null;
   #heartbeatInterval = 20;
   #lease = 60;
-  /** @type {(() => void) | null} */
-  #wake = null;
   /** @type {Error | null} */
   #fatal = null;
 
@@ -229,7 +233,7 @@ export class Worker {
     if (this.#stopping) this.#hurry = true;
     this.#stopping = true;
     this.#claimAbort.abort();
-    this.#wake?.();
+    this.#wakeAll();
   }
 
   /**
@@ -247,7 +251,8 @@ export class Worker {
       await this.#registerUntilDone();
       if (this.id === null) return;
       this.#heartbeatTimer = setInterval(() => this.#heartbeat(), this.#heartbeatInterval * 1000);
-      await this.#claimLoop();
+      this.#loops = Math.min(IN_FLIGHT_MAX, Math.ceil(this.concurrency / CLAIM_MAX));
+      await Promise.all(Array.from({ length: this.#loops }, () => this.#claimLoop()));
       await this.#shutdown();
     } finally {
       clearInterval(this.#heartbeatTimer);
@@ -307,37 +312,54 @@ export class Worker {
     const trouble = new Trouble('claiming', this.#log);
     const wait = `${this.claimWait}s`;
     while (!this.#stopping) {
-      if (this.#running.size >= this.concurrency) {
-        await new Promise((resolve) => {
-          this.#slotWaiters.push(resolve);
-          this.#wake = resolve;
-        });
+      if (this.#running.size + this.#reserved >= this.concurrency) {
+        await new Promise((resolve) => this.#slotWaiters.push(resolve));
         continue;
       }
-      const free = this.concurrency - this.#running.size;
-      const workerId = this.id;
-      let answer;
+      const wanted = Math.min(CLAIM_MAX, this.concurrency - this.#running.size - this.#reserved);
+      this.#reserved += wanted;
       try {
-        answer = await this.http.call(`/workers/${workerId}/claim`, {
-          method: 'POST',
-          rawBody: `{"max":${Math.min(CLAIM_MAX, free)},"wait":"${wait}"}`,
-          timeout: this.claimWait + 15,
-          signal: this.#claimAbort.signal,
-        });
-        trouble.ok();
-      } catch (error) {
-        if (this.#stopping) break;
-        if (error instanceof NotFound) await this.#registerAgain(workerId).catch((e) => trouble.failed(e));
-        else if (transient(error)) await trouble.failed(error);
-        else {
-          this.#log('error', `worker ${this.name} stops: ${error}`);
-          this.#fatal = error;
-          this.#stopping = true;
-        }
-        continue;
+        await this.#claim(wanted, wait, trouble);
+      } finally {
+        this.#reserved -= wanted;
+        this.#wakeAll();
       }
-      for (const attempt of answer.attempts) this.#start(new Context(this, attempt));
     }
+  }
+
+  /**
+   * @param {number} wanted
+   * @param {string} wait
+   * @param {Trouble} trouble
+   */
+  async #claim(wanted, wait, trouble) {
+    const workerId = this.id;
+    let answer;
+    try {
+      answer = await this.http.call(`/workers/${workerId}/claim`, {
+        method: 'POST',
+        rawBody: `{"max":${wanted},"wait":"${wait}"}`,
+        timeout: this.claimWait + 15,
+        signal: this.#claimAbort.signal,
+      });
+      trouble.ok();
+    } catch (error) {
+      if (this.#stopping) return;
+      if (error instanceof NotFound) await this.#registerAgain(workerId).catch((e) => trouble.failed(e));
+      else if (transient(error)) await trouble.failed(error);
+      else {
+        this.#log('error', `worker ${this.name} stops: ${error}`);
+        this.#fatal = error;
+        this.stop();
+      }
+      return;
+    }
+    for (const attempt of answer.attempts) this.#start(new Context(this, attempt));
+  }
+
+  /** Wakes whatever waits for a free slot (claimers, the shutdown's grace). */
+  #wakeAll() {
+    for (const resolve of this.#slotWaiters.splice(0)) resolve();
   }
 
   /** @param {Context} ctx */
@@ -413,10 +435,10 @@ export class Worker {
 
   // -- reporting -----------------------------------------------------------------------------
 
-  /** Sends what is queued; one batch at a time, the next gathering meanwhile. */
+  /** Sends what is queued: up to one batch in flight per claim loop, the next gathering meanwhile. */
   #flush() {
-    this.#flushing ??= (async () => {
-      try {
+    while (this.#flushes.size < this.#loops && (this.#outcomes.length || this.#progress.size)) {
+      const flushing = (async () => {
         while (this.#outcomes.length || this.#progress.size) {
           const progress = [...this.#progress.values()];
           this.#progress.clear();
@@ -424,11 +446,9 @@ export class Worker {
           const batch = this.#outcomes.splice(0, BATCH_MAX);
           if (batch.length) await this.#sendOutcomes(batch);
         }
-      } finally {
-        this.#flushing = null;
-      }
-    })();
-    return this.#flushing;
+      })().finally(() => this.#flushes.delete(flushing));
+      this.#flushes.add(flushing);
+    }
   }
 
   /** @param {string} body */
@@ -470,7 +490,7 @@ export class Worker {
       }
       this.#running.delete(ctx.leaseToken);
     });
-    for (const resolve of this.#slotWaiters.splice(0)) resolve();
+    this.#wakeAll();
   }
 
   async #heartbeat() {
@@ -516,7 +536,6 @@ export class Worker {
           resolve();
         };
         this.#slotWaiters.push(wake);
-        this.#wake = wake;
       });
     }
     for (const ctx of [...this.#running.values()]) {
@@ -524,7 +543,7 @@ export class Worker {
       ctx.requestStop('shutdown');
       this.#finish(ctx, release(ctx), 'released');
     }
-    while (this.#flushing) await this.#flushing;
+    while (this.#flushes.size) await Promise.all(this.#flushes);
     clearInterval(this.#heartbeatTimer);
     try {
       // Whatever the node still counts as this worker's goes back too.

@@ -1,10 +1,13 @@
 """Running tasks in this process: :class:`Worker`, the remote worker of docs/workers.md.
 
-One process holds a pool of ``concurrency`` handler threads and three loops, each on a connection of
-its own: the claimer (a long poll for as many attempts as there are free threads), the flusher (sends
-finished attempts' outcomes in batches, and progress), and the heartbeat (renews every lease held in
-one request and learns of cancels). Batching is what makes a Python process fast: one claim brings
-up to 100 attempts, one request reports every outcome that finished meanwhile.
+One process holds a pool of ``concurrency`` handler threads and loops, each on a connection of its
+own: claimers (long polls for as many attempts as there are free threads), flushers (send finished
+attempts' outcomes in batches, and progress), and the heartbeat (renews every lease held in one
+request and learns of cancels). Batching is what makes a Python process fast: one claim brings up to
+100 attempts, one request reports every outcome that finished meanwhile. A claim's answer and an
+outcomes batch each take the node milliseconds, so a worker with more than 100 threads keeps one
+claim and one batch in flight per 100 of them (at most 4 of each): the node works on the next while
+the worker runs the last.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ Handler = Callable[[Dict[str, Any], "Context"], Any]
 #: The most attempts one claim may ask for, and outcomes or lease tokens one request may carry.
 _CLAIM_MAX = 100
 _BATCH_MAX = 1000
+#: The most claims, and outcome batches, in flight at once.
+_IN_FLIGHT_MAX = 4
 #: Error messages are cut to this many characters.
 _ERROR_CHARS = 4000
 
@@ -165,6 +170,7 @@ class Worker:
         self._slots = threading.Condition(self._lock)  # an attempt ended: a thread is free
         self._pending = threading.Condition(self._lock)  # outcomes or progress to send
         self._running: Dict[str, Context] = {}  # by lease token, until the node has its outcome
+        self._reserved = 0  # threads that claims in flight may fill
         self._outcomes: List[Tuple[Context, bytes]] = []
         self._progress: Dict[str, Tuple[Context, bytes]] = {}
         self._flushing = True
@@ -174,7 +180,7 @@ class Worker:
         self._fatal: Optional[BaseException] = None
         self._register_lock = threading.Lock()
         self._register_conn = Connection(url, token, timeout)
-        self._claim_conn: Optional[Connection] = None
+        self._claim_conns: List[Connection] = []
         self._heartbeat_stop = threading.Event()
         self._heartbeat_interval = 20.0
         self._lease = 60.0
@@ -218,14 +224,15 @@ class Worker:
                 _thread(self._handle_loop, f"offload-handler-{i}")
                 for i in range(self.concurrency)
             ]
-            claimer = _thread(self._claim_loop, "offload-claimer")
-            flusher = _thread(self._flush_loop, "offload-flusher")
+            loops = min(_IN_FLIGHT_MAX, -(-self.concurrency // _CLAIM_MAX))
+            claimers = [_thread(self._claim_loop, f"offload-claimer-{i}") for i in range(loops)]
+            flushers = [_thread(self._flush_loop, f"offload-flusher-{i}") for i in range(loops)]
             heartbeat = _thread(self._heartbeat_loop, "offload-heartbeat")
             # A signal handler must not take a lock the interrupted code may hold: it only counts,
             # and this loop looks.
             while not self._stopping.is_set() and not self._signals:
                 time.sleep(0.05)
-            self._shutdown(claimer, flusher, heartbeat, len(handlers))
+            self._shutdown(claimers, flushers, heartbeat, len(handlers))
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -273,34 +280,45 @@ class Worker:
     # -- claiming ----------------------------------------------------------------------------
 
     def _claim_loop(self) -> None:
-        conn = self._claim_conn = Connection(self.url, self._token, self._timeout)
+        conn = Connection(self.url, self._token, self._timeout)
+        with self._lock:
+            self._claim_conns.append(conn)
         trouble = _Trouble("claiming")
         wait = f"{self.claim_wait:g}s".encode()
         while not self._stopping.is_set():
             with self._lock:
-                while len(self._running) >= self.concurrency and not self._stopping.is_set():
+                while (len(self._running) + self._reserved >= self.concurrency
+                       and not self._stopping.is_set()):
                     self._slots.wait()
-                free = self.concurrency - len(self._running)
-            if self._stopping.is_set():
-                break
-            worker_id = self.id
-            body = b'{"max":%d,"wait":"%s"}' % (min(_CLAIM_MAX, free), wait)
+                wanted = min(_CLAIM_MAX, self.concurrency - len(self._running) - self._reserved)
+                self._reserved += wanted
             try:
-                answer = conn.call("POST", f"/workers/{worker_id}/claim", raw_body=body,
-                                   timeout=self.claim_wait + 15)[1]
-                trouble.ok()
-            except NotFound:
-                self._guard(self._register_again, worker_id, trouble)
-                continue
-            except (BadRequest, Unauthorized, Forbidden) as e:
-                self._fail_for_good(e)
-                break
-            except (OffloadError, OSError) as e:
                 if not self._stopping.is_set():
-                    trouble.failed(e, self._stopping)
-                continue
-            self._start([Context(self, a) for a in answer["attempts"]])
+                    self._claim(conn, wanted, wait, trouble)
+            finally:
+                with self._lock:
+                    self._reserved -= wanted
+                    self._slots.notify_all()
         conn.close()
+
+    def _claim(self, conn: Connection, wanted: int, wait: bytes, trouble: "_Trouble") -> None:
+        worker_id = self.id
+        body = b'{"max":%d,"wait":"%s"}' % (wanted, wait)
+        try:
+            answer = conn.call("POST", f"/workers/{worker_id}/claim", raw_body=body,
+                               timeout=self.claim_wait + 15)[1]
+            trouble.ok()
+        except NotFound:
+            self._guard(self._register_again, worker_id, trouble)
+            return
+        except (BadRequest, Unauthorized, Forbidden) as e:
+            self._fail_for_good(e)
+            return
+        except (OffloadError, OSError) as e:
+            if not self._stopping.is_set():
+                trouble.failed(e, self._stopping)
+            return
+        self._start([Context(self, a) for a in answer["attempts"]])
 
     def _start(self, contexts: List[Context]) -> None:
         with self._lock:
@@ -483,7 +501,7 @@ class Worker:
     # -- stopping ----------------------------------------------------------------------------
 
     def _shutdown(
-        self, claimer: threading.Thread, flusher: threading.Thread,
+        self, claimers: List[threading.Thread], flushers: List[threading.Thread],
         heartbeat: threading.Thread, handlers: int,
     ) -> None:
         self._stopping.set()
@@ -492,9 +510,12 @@ class Worker:
             running = len(self._running)
         log.info("worker %s stopping: %d attempts running, %g s to finish", self.name, running,
                  self.grace)
-        if self._claim_conn is not None:
-            self._claim_conn.abort()  # the long poll in flight
-        claimer.join(5)
+        with self._lock:
+            conns = list(self._claim_conns)
+        for conn in conns:
+            conn.abort()  # the long polls in flight
+        for claimer in claimers:
+            claimer.join(5)
         deadline = time.monotonic() + self.grace
         signals = self._signals  # one more signal during the grace cuts it short
         with self._lock:
@@ -509,8 +530,9 @@ class Worker:
             self._finish(ctx, _release(ctx), "released")
         with self._lock:
             self._flushing = False
-            self._pending.notify()
-        flusher.join(self._lease)
+            self._pending.notify_all()
+        for flusher in flushers:
+            flusher.join(self._lease)
         self._heartbeat_stop.set()
         heartbeat.join(5)
         try:
