@@ -32,6 +32,7 @@ import dev.offload.support.LocalCodec;
 import dev.offload.task.AttemptOutcome;
 import dev.offload.task.RunningAttempt;
 import dev.offload.task.TaskHandlers;
+import dev.offload.tracing.Tracing;
 import dev.offload.users.UserStore;
 import dev.offload.users.UsersExportHandler;
 import dev.offload.users.UsersImportHandler;
@@ -82,7 +83,8 @@ public final class OffloadNode {
       Clock clock,
       TaskHandlers handlers,
       PrometheusMeterRegistry registry,
-      DispatchMode dispatchMode) {
+      DispatchMode dispatchMode,
+      Tracing tracing) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -124,7 +126,13 @@ public final class OffloadNode {
             databaseStatus,
             () ->
                 new DispatcherVerticle(
-                    attempts, config, clock, this.handlers, metrics, dispatchMode),
+                    attempts,
+                    config,
+                    clock,
+                    this.handlers,
+                    metrics,
+                    tracing.attempts(),
+                    dispatchMode),
             () -> new MaintenanceVerticle(attempts, nodes, files, metrics, config, clock),
             () -> new NodeAgentVerticle(nodes, config, clock, this.handlers));
   }
@@ -149,7 +157,21 @@ public final class OffloadNode {
       Clock clock,
       TaskHandlers handlers,
       PrometheusMeterRegistry registry) {
-    return start(vertx, config, clock, handlers, registry, DispatchMode.AUTOMATIC);
+    return start(vertx, config, clock, handlers, registry, Tracing.off());
+  }
+
+  /**
+   * A node that traces its attempts with {@code tracing}; {@code vertx} should have been built with
+   * it too ({@link Tracing#install}), for the spans of HTTP requests and SQL statements.
+   */
+  public static Future<OffloadNode> start(
+      Vertx vertx,
+      OffloadConfig config,
+      Clock clock,
+      TaskHandlers handlers,
+      PrometheusMeterRegistry registry,
+      Tracing tracing) {
+    return start(vertx, config, clock, handlers, registry, DispatchMode.AUTOMATIC, tracing);
   }
 
   /**
@@ -162,7 +184,18 @@ public final class OffloadNode {
       Clock clock,
       TaskHandlers handlers,
       DispatchMode dispatchMode) {
-    return start(vertx, config, clock, handlers, Metrics.newRegistry(), dispatchMode);
+    return start(vertx, config, clock, handlers, dispatchMode, Tracing.off());
+  }
+
+  /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, DispatchMode)}, traced. */
+  public static Future<OffloadNode> start(
+      Vertx vertx,
+      OffloadConfig config,
+      Clock clock,
+      TaskHandlers handlers,
+      DispatchMode dispatchMode,
+      Tracing tracing) {
+    return start(vertx, config, clock, handlers, Metrics.newRegistry(), dispatchMode, tracing);
   }
 
   private static Future<OffloadNode> start(
@@ -171,7 +204,8 @@ public final class OffloadNode {
       Clock clock,
       TaskHandlers handlers,
       PrometheusMeterRegistry registry,
-      DispatchMode dispatchMode) {
+      DispatchMode dispatchMode,
+      Tracing tracing) {
     vertx
         .eventBus()
         .registerDefaultCodec(RunningAttempt.class, new LocalCodec<>(RunningAttempt.class));
@@ -179,7 +213,8 @@ public final class OffloadNode {
         .eventBus()
         .registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
     LOCAL_MESSAGES.forEach(type -> registerLocal(vertx, type));
-    OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode);
+    OffloadNode node =
+        new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode, tracing);
     return node.deployHttp()
         .onSuccess(
             ignored -> {

@@ -13,6 +13,8 @@ import dev.offload.task.RunningAttempt;
 import dev.offload.task.Task;
 import dev.offload.task.TaskHandlers;
 import dev.offload.task.TaskState;
+import dev.offload.tracing.AttemptSpan;
+import dev.offload.tracing.AttemptTracing;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,10 +48,10 @@ final class AttemptRunner {
   private final AttemptEndWriter endWriter;
   private final Consumer<Instant> onRetryAt;
   private final ClaimFloors floors;
-  private final InFlightAttempts inFlight = new InFlightAttempts();
+  private final InFlightAttempts inFlight;
 
   /** The attempts claimed here for remote workers: they run elsewhere, and outlive this node. */
-  private final InFlightAttempts remoteInFlight = new InFlightAttempts();
+  private final InFlightAttempts remoteInFlight;
 
   private final WorkerLane workers;
   private final AsyncLane async;
@@ -67,6 +69,7 @@ final class AttemptRunner {
       Clock clock,
       TaskHandlers handlers,
       TaskMetrics metrics,
+      AttemptTracing tracing,
       AttemptEndWriter endWriter,
       ClaimFloors floors,
       Runnable onFree,
@@ -75,6 +78,8 @@ final class AttemptRunner {
     this.floors = floors;
     this.store = store;
     this.nodeId = config.nodeId();
+    this.inFlight = new InFlightAttempts(tracing, nodeId);
+    this.remoteInFlight = new InFlightAttempts(tracing, nodeId);
     this.clock = clock;
     this.retryPolicy =
         new RetryPolicy(
@@ -190,7 +195,7 @@ final class AttemptRunner {
               running.ended = true;
               running.attempt.requestStop(reason);
               // A worker stays busy until its handler returns; the late outcome is ignored.
-              endWith(running.attempt.task(), AttemptOutcome.failed(reason));
+              endWith(running, AttemptOutcome.failed(reason));
             });
     remoteInFlight
         .late(now)
@@ -202,7 +207,8 @@ final class AttemptRunner {
               endReported(
                   running.attempt.task(),
                   AttemptOutcome.failed(timedOut(running)),
-                  running.remote.leaseToken());
+                  running.remote.leaseToken(),
+                  running.span);
               remote.freed();
             });
   }
@@ -216,7 +222,8 @@ final class AttemptRunner {
    * meters as a local attempt's end, once written; completes with whether the token still held the
    * attempt's lease (if not, nothing changed).
    */
-  private Future<Boolean> endReported(Task task, AttemptOutcome outcome, UUID leaseToken) {
+  private Future<Boolean> endReported(
+      Task task, AttemptOutcome outcome, UUID leaseToken, AttemptSpan span) {
     AttemptEnd end =
         NextState.after(task, outcome, clock.instant(), retryPolicy).reportedWith(leaseToken);
     return endWriter
@@ -224,6 +231,7 @@ final class AttemptRunner {
         .onSuccess(
             taken -> {
               if (taken) {
+                span.ended(outcome, end.state());
                 if (end.state() == TaskState.RETRYABLE) {
                   onRetryAt.accept(end.retryAt());
                 }
@@ -233,8 +241,10 @@ final class AttemptRunner {
             });
   }
 
-  private void endWith(Task task, AttemptOutcome outcome) {
+  private void endWith(InFlightAttempts.InFlight running, AttemptOutcome outcome) {
+    Task task = running.attempt.task();
     AttemptEnd end = NextState.after(task, outcome, clock.instant(), retryPolicy);
+    running.span.ended(outcome, end.state());
     if (end.state() == TaskState.RETRYABLE) {
       onRetryAt.accept(end.retryAt());
     }

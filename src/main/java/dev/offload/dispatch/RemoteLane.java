@@ -7,6 +7,7 @@ import dev.offload.store.RemoteSlot;
 import dev.offload.store.RemoteWorker;
 import dev.offload.task.AttemptOutcome;
 import dev.offload.task.Task;
+import dev.offload.tracing.AttemptSpan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -65,7 +66,7 @@ final class RemoteLane {
 
   /** How a reported end is written: see {@link AttemptRunner#endReported}. */
   interface Reporter {
-    Future<Boolean> end(Task task, AttemptOutcome outcome, UUID leaseToken);
+    Future<Boolean> end(Task task, AttemptOutcome outcome, UUID leaseToken, AttemptSpan span);
   }
 
   /**
@@ -266,8 +267,11 @@ final class RemoteLane {
     if (task == null) {
       return Future.succeededFuture(false);
     }
+    // An attempt claimed through another node has its span there.
+    AttemptSpan span = AttemptSpan.NONE;
     if (running != null) {
       inFlight.remove(report.taskId());
+      span = running.span;
       wake.run(); // its worker has room again
     }
     return switch (report.type()) {
@@ -275,13 +279,15 @@ final class RemoteLane {
           reporter.end(
               task,
               new AttemptOutcome(AttemptOutcome.Status.COMPLETED, report.resultJson(), null, null),
-              report.leaseToken());
+              report.leaseToken(),
+              span);
       case FAIL ->
           reporter.end(
               task,
               AttemptOutcome.reported(report.error(), report.retryIn(), report.discard()),
-              report.leaseToken());
-      case RELEASE -> release(task, report.leaseToken());
+              report.leaseToken(),
+              span);
+      case RELEASE -> release(task, report.leaseToken(), span);
       case PROGRESS -> throw new IllegalStateException("handled above");
     };
   }
@@ -290,13 +296,16 @@ final class RemoteLane {
    * Hands the task back, the attempt not counted; if its cancellation was requested, it ends
    * cancelled instead, as a local attempt stopped on request does.
    */
-  private Future<Boolean> release(Task task, UUID token) {
+  private Future<Boolean> release(Task task, UUID token, AttemptSpan span) {
     return handBack(Map.of(task.id(), token))
         .compose(
-            released ->
-                released.contains(task.id())
-                    ? Future.succeededFuture(true)
-                    : reporter.end(task, AttemptOutcome.failed("cancelled on request"), token));
+            released -> {
+              if (released.contains(task.id())) {
+                span.handedBack("released by its worker");
+                return Future.succeededFuture(true);
+              }
+              return reporter.end(task, AttemptOutcome.failed("cancelled on request"), token, span);
+            });
   }
 
   /** The attempt claimed here that the report's token holds, if it has not ended. */

@@ -46,13 +46,13 @@ final class WorkerSql {
   static final String KIND_LIST = "SELECT kind, args_schema FROM offload_kind ORDER BY kind";
 
   /**
-   * Worker $1 was seen at $2: returns it, unless it was last seen before $3 (it is no longer live)
-   * or is unknown.
+   * Worker $1 was seen at $2: returns it, unless it is unknown or was last seen before $3 (it is no
+   * longer live; null: whenever).
    */
   static final String WORKER_SEEN =
       """
       UPDATE offload_worker SET last_seen_at = greatest(last_seen_at, $2)
-      WHERE id = $1 AND last_seen_at >= $3
+      WHERE id = $1 AND ($3::timestamptz IS NULL OR last_seen_at >= $3)
       RETURNING %s"""
           .formatted(WORKER_COLUMNS);
 

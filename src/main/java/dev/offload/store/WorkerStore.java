@@ -88,7 +88,8 @@ public final class WorkerStore {
   }
 
   /**
-   * Worker {@code id} seen at {@code now}; empty if unknown, or not seen since {@code liveSince}.
+   * Worker {@code id} seen at {@code now}; empty if unknown, or not seen since {@code liveSince}
+   * (null: whenever).
    */
   public Future<Optional<RemoteWorker>> seen(UUID id, Instant now, Instant liveSince) {
     return client

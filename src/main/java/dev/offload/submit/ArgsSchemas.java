@@ -79,11 +79,6 @@ public final class ArgsSchemas {
     }
   }
 
-  /** Loads the meta-schema now, rather than on the first registration. */
-  public static void preload() {
-    Meta.VALIDATOR.getClass();
-  }
-
   /**
    * A failed validation's most specific error (the deepest field, then the deepest keyword), as
    * {@code <root>.<field path>: <error>}.

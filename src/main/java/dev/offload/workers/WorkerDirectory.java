@@ -40,11 +40,26 @@ public final class WorkerDirectory {
   }
 
   /**
-   * The live worker of id {@code idText} (a path parameter), seen now.
+   * The live worker of id {@code idText} (a path parameter), seen now: for a claim, which a worker
+   * silent for longer than {@code liveFor} may not make before it registers again.
    *
    * @return failed with 404 worker_not_found if it is unknown or no longer live
    */
-  Future<RemoteWorker> seen(String idText) {
+  Future<RemoteWorker> live(String idText) {
+    return seen(idText, true);
+  }
+
+  /**
+   * The worker of id {@code idText}, seen now, live or not: for its calls about attempts, which a
+   * worker that was silent for a while must still get answers to (409 for those it lost).
+   *
+   * @return failed with 404 worker_not_found if it is unknown (forgotten, or never registered)
+   */
+  Future<RemoteWorker> known(String idText) {
+    return seen(idText, false);
+  }
+
+  private Future<RemoteWorker> seen(String idText, boolean live) {
     UUID id;
     try {
       id = UUID.fromString(idText);
@@ -57,7 +72,7 @@ public final class WorkerDirectory {
       return Future.succeededFuture(known.worker());
     }
     return store
-        .seen(id, now, now.minus(liveFor))
+        .seen(id, now, live ? now.minus(liveFor) : null)
         .compose(
             found -> {
               if (found.isEmpty()) {
@@ -81,6 +96,6 @@ public final class WorkerDirectory {
     return new ApiError(
         404,
         "worker_not_found",
-        "no live worker with id " + id + ": register again (POST /workers)");
+        "no worker with id " + id + ", or it was silent too long: register again (POST /workers)");
   }
 }

@@ -254,7 +254,7 @@ public final class WorkerRoutes {
         .compose(
             claim ->
                 directory
-                    .seen(ctx.pathParam("id"))
+                    .live(ctx.pathParam("id"))
                     .compose(worker -> waitForAttempts(ctx, worker, claim)))
         .onSuccess(
             attempts -> {
@@ -305,7 +305,7 @@ public final class WorkerRoutes {
         .compose(
             leases ->
                 directory
-                    .seen(ctx.pathParam("id"))
+                    .known(ctx.pathParam("id"))
                     .compose(
                         worker -> {
                           Map<UUID, UUID> held = new HashMap<>();
@@ -342,7 +342,7 @@ public final class WorkerRoutes {
     JsonBodies.read(vertx, ctx, read)
         .compose(
             report ->
-                directory.seen(ctx.pathParam("id")).compose(worker -> report(List.of(report))))
+                directory.known(ctx.pathParam("id")).compose(worker -> report(List.of(report))))
         .onSuccess(
             taken -> {
               if (taken.get(0)) {
@@ -360,7 +360,7 @@ public final class WorkerRoutes {
         .compose(
             read ->
                 directory
-                    .seen(ctx.pathParam("id"))
+                    .known(ctx.pathParam("id"))
                     .compose(
                         worker ->
                             read.reports().isEmpty()

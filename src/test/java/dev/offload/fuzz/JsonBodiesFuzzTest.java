@@ -55,6 +55,10 @@ class JsonBodiesFuzzTest {
   private static FuzzedNode node;
   private static FuzzCases cases;
   private static long userId;
+  private static String workerId;
+
+  /** A lease token of the right form that holds no attempt: outcomes with it are stale. */
+  private static final String STALE_TOKEN = "AZGjvQ1OcADAq9wC7oT0M1c2bQ8i6k9UjX2qK3m1o8A";
 
   @BeforeAll
   static void start() throws InterruptedException {
@@ -63,6 +67,10 @@ class JsonBodiesFuzzTest {
         node.send(json("POST", "/users", "{\"email\": \"fuzz@example.com\", \"name\": \"Fuzz\"}"));
     assertEquals(201, user.status(), user.toString());
     userId = new JsonObject(user.body()).getLong("id");
+    Answer worker =
+        node.send(json("POST", "/workers", "{\"name\": \"fuzz\", \"kinds\": [\"fuzz.remote\"]}"));
+    assertEquals(201, worker.status(), worker.toString());
+    workerId = new JsonObject(worker.body()).getString("id");
     // Every route once, so that what is made on first use is in the baseline.
     for (FuzzRequest warm :
         List.of(
@@ -70,6 +78,10 @@ class JsonBodiesFuzzTest {
             json("POST", "/tasks/batch", "{\"tasks\": [{\"kind\": \"noop\", \"delay\": \"1h\"}]}"),
             json("PATCH", "/users/" + userId, "{\"name\": \"Fuzz\"}"),
             json("PUT", "/admin/nodes/absent/workers", "{\"instances\": 1}"),
+            json(
+                "POST",
+                "/workers/" + workerId + "/outcomes",
+                "{\"outcomes\": [{\"lease_token\": \"" + STALE_TOKEN + "\", \"release\": {}}]}"),
             json("POST", "/tasks", "{\"kind\": 1}"))) {
       node.send(warm);
     }
@@ -89,6 +101,8 @@ class JsonBodiesFuzzTest {
         cases.requests("POST /users", 200, JsonBodiesFuzzTest::newUser),
         cases.requests("PATCH /users/{id}", 150, JsonBodiesFuzzTest::userPatch),
         cases.requests("PUT /admin/nodes/{node}/workers", 100, JsonBodiesFuzzTest::scaling),
+        cases.requests("POST /workers", 100, JsonBodiesFuzzTest::registration),
+        cases.requests("POST /workers/{id}/outcomes", 100, JsonBodiesFuzzTest::outcomes),
         cases.listed(
             "every known field with every type",
             wrongTypes().size(),
@@ -202,6 +216,34 @@ class JsonBodiesFuzzTest {
     return sent(hostile, bodies, "PUT", "/admin/nodes/" + nodeId + "/workers", bodies.from(fields));
   }
 
+  private static FuzzRequest registration(Hostile hostile) {
+    HostileBodies bodies = new HostileBodies(hostile);
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("name", "\"fuzz-" + hostile.between(0, 1_000) + "\"");
+    fields.put(
+        "kinds",
+        hostile.percent(50)
+            ? "[\"fuzz.remote\"]"
+            : "[{\"kind\": \"fuzz.schema\", \"args_schema\": {\"type\": \"object\"}}]");
+    maybe(hostile, fields, "queues", "[\"default\", \"fuzz\"]");
+    maybe(hostile, fields, "concurrency", String.valueOf(hostile.between(1, 8)));
+    return sent(hostile, bodies, "POST", "/workers", bodies.from(fields));
+  }
+
+  private static FuzzRequest outcomes(Hostile hostile) {
+    HostileBodies bodies = new HostileBodies(hostile);
+    String outcome =
+        hostile.pick(
+            "{\"complete\": {\"result\": [1, \"two\", {\"three\": 3}]}}",
+            "{\"fail\": {\"error\": \"boom\", \"retry_in\": \"1s\"}}",
+            "{\"release\": {}}");
+    String item = "{\"lease_token\": \"" + STALE_TOKEN + "\", " + outcome.substring(1);
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("outcomes", "[" + item + "]");
+    String id = hostile.percent(80) ? workerId : hostile.pathSegment();
+    return sent(hostile, bodies, "POST", "/workers/" + id + "/outcomes", bodies.from(fields));
+  }
+
   /** With its content type, and the token, which is now and then wrong or missing. */
   private static FuzzRequest sent(
       Hostile hostile, HostileBodies bodies, String method, String uri, byte[] body) {
@@ -239,6 +281,10 @@ class JsonBodiesFuzzTest {
     fields.put("POST /users", List.of("email", "name"));
     fields.put("PATCH /users/" + userId, List.of("email", "name"));
     fields.put("PUT /admin/nodes/absent-node/workers", List.of("instances"));
+    fields.put("POST /workers", List.of("name", "kinds", "queues", "concurrency"));
+    // Not the claim: a body without a wait (or with "max": null) would wait for tasks, 29 s.
+    fields.put("POST /workers/" + workerId + "/heartbeat", List.of("lease_tokens"));
+    fields.put("POST /workers/" + workerId + "/outcomes", List.of("outcomes"));
     List<FuzzRequest> requests = new ArrayList<>();
     fields.forEach(
         (route, names) -> {

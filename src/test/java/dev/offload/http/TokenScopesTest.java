@@ -33,6 +33,7 @@ class TokenScopesTest {
   private static final String SUBMITTER = "submitter-0123456789abcdef";
   private static final String OPERATOR = "operator-0123456789abcdef";
   private static final String SCRAPER = "scraper-0123456789abcdef";
+  private static final String WORKER = "worker-0123456789abcdef";
 
   /** For each scope, a token with every other scope but that one. */
   private static final Map<String, String> ALL_BUT =
@@ -40,11 +41,14 @@ class TokenScopesTest {
           "read", "all-but-read-0123456789abcdef",
           "submit", "all-but-submit-0123456789abcdef",
           "admin", "all-but-admin-0123456789abcdef",
-          "metrics", "all-but-metrics-0123456789abcdef");
+          "metrics", "all-but-metrics-0123456789abcdef",
+          "work", "all-but-work-0123456789abcdef");
 
   /** For each scope, a token with that scope alone. */
   private static final Map<String, String> ONLY =
-      Map.of("read", READER, "submit", SUBMITTER, "admin", OPERATOR, "metrics", SCRAPER);
+      Map.of(
+          "read", READER, "submit", SUBMITTER, "admin", OPERATOR, "metrics", SCRAPER, "work",
+          WORKER);
 
   @RegisterExtension
   static final OffloadNodeExtension offload =
@@ -57,6 +61,8 @@ class TokenScopesTest {
                   .put("submitter", token(SUBMITTER, "submit"))
                   .put("operator", token(OPERATOR, "admin"))
                   .put("scraper", token(SCRAPER, "metrics"))
+                  .put("worker", token(WORKER, "work"))
+                  .put("no-work", token(ALL_BUT.get("work"), "read", "submit", "admin", "metrics"))
                   .put("no-read", token(ALL_BUT.get("read"), "submit", "work", "admin", "metrics"))
                   .put(
                       "no-submit", token(ALL_BUT.get("submit"), "read", "work", "admin", "metrics"))
@@ -102,6 +108,17 @@ class TokenScopesTest {
         Arguments.of(HttpMethod.GET, "/fetch-data/none/a", "read"),
         Arguments.of(HttpMethod.GET, "/admin/nodes", "admin"),
         Arguments.of(HttpMethod.PUT, "/admin/nodes/none/workers", "admin"),
+        Arguments.of(HttpMethod.GET, "/workers", "read"),
+        Arguments.of(HttpMethod.GET, "/kinds", "read"),
+        Arguments.of(HttpMethod.POST, "/workers", "work"),
+        Arguments.of(HttpMethod.DELETE, "/workers/" + id, "work"),
+        Arguments.of(HttpMethod.POST, "/workers/" + id + "/claim", "work"),
+        Arguments.of(HttpMethod.POST, "/workers/" + id + "/heartbeat", "work"),
+        Arguments.of(HttpMethod.POST, "/workers/" + id + "/progress", "work"),
+        Arguments.of(HttpMethod.POST, "/workers/" + id + "/complete", "work"),
+        Arguments.of(HttpMethod.POST, "/workers/" + id + "/fail", "work"),
+        Arguments.of(HttpMethod.POST, "/workers/" + id + "/release", "work"),
+        Arguments.of(HttpMethod.POST, "/workers/" + id + "/outcomes", "work"),
         // No route: the router's 404 or 405 comes after the token check.
         Arguments.of(HttpMethod.GET, "/no/such/route", "read"),
         Arguments.of(HttpMethod.DELETE, "/tasks", "submit"),

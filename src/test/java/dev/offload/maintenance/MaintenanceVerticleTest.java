@@ -96,6 +96,7 @@ class MaintenanceVerticleTest {
                     null,
                     null,
                     null,
+                    null,
                     null),
                 T0)
             .await()
@@ -148,6 +149,7 @@ class MaintenanceVerticleTest {
                     NewTask.DEFAULT_PRIORITY,
                     3,
                     Duration.ofMinutes(1),
+                    null,
                     null,
                     null,
                     null,

@@ -223,6 +223,7 @@ class HistoryPartitionsTest {
         uniqueKey,
         null,
         null,
+        null,
         null);
   }
 
@@ -232,7 +233,8 @@ class HistoryPartitionsTest {
         1,
         attempts
             .endAttempts(List.of(new AttemptEnd(id, 1, TaskState.COMPLETED, null, "1", null)), at)
-            .await());
+            .await()
+            .written());
     return id;
   }
 

@@ -309,6 +309,7 @@ class MigrationsTest {
               "key-completed",
               null,
               null,
+              null,
               null);
       Submitted again = store.insert(sameKey, now).await();
       assertFalse(again.created(), "a finished task still holds its unique key");
@@ -321,7 +322,8 @@ class MigrationsTest {
                   List.of(
                       new AttemptEnd(ids.get("running"), 1, TaskState.COMPLETED, null, "7", null)),
                   now)
-              .await());
+              .await()
+              .written());
       assertEquals(
           TaskState.DISCARDED, store.get(ids.get("discarded")).await().orElseThrow().state());
       assertEquals(

@@ -155,6 +155,7 @@ class TaskStoreTest {
               null,
               null,
               null,
+              null,
               null);
 
       Task task = store.insert(submitted, T0).await().task();
@@ -1598,6 +1599,7 @@ class TaskStoreTest {
           null,
           URL,
           null,
+          null,
           null);
     }
 
@@ -1771,6 +1773,7 @@ class TaskStoreTest {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -1785,6 +1788,7 @@ class TaskStoreTest {
         Duration.ofSeconds(30),
         null,
         uniqueKey,
+        null,
         null,
         null,
         null);
