@@ -3,11 +3,14 @@
 One process holds a pool of ``concurrency`` handler threads and loops, each on a connection of its
 own: claimers (long polls for as many attempts as there are free threads), flushers (send finished
 attempts' outcomes in batches, and progress), and the heartbeat (renews every lease held in one
-request and learns of cancels). Batching is what makes a Python process fast: one claim brings up to
-100 attempts, one request reports every outcome that finished meanwhile. A claim's answer and an
-outcomes batch each take the node milliseconds, so a worker with more than 100 threads keeps one
-claim and one batch in flight per 100 of them (at most 4 of each): the node works on the next while
-the worker runs the last.
+request per registration and learns of cancels). Batching is what makes a Python process fast: one
+claim brings up to 100 attempts, one request reports every outcome that finished meanwhile.
+
+A claim's answer takes the node milliseconds, and the node lets one claim per worker wait at a time.
+So a worker with more than 100 threads registers once per 100 of them (at most 4 times, with the
+same name), a *lane* each with its own claimer and its share of the threads: the node answers one
+lane's claim while the worker runs the attempts of another's, and claims for all waiting lanes in one
+statement.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ Handler = Callable[[Dict[str, Any], "Context"], Any]
 #: The most attempts one claim may ask for, and outcomes or lease tokens one request may carry.
 _CLAIM_MAX = 100
 _BATCH_MAX = 1000
-#: The most claims, and outcome batches, in flight at once.
-_IN_FLIGHT_MAX = 4
+#: The most lanes (registrations, so claims in flight) and outcome batches in flight at once.
+_LANES_MAX = 4
 #: Error messages are cut to this many characters.
 _ERROR_CHARS = 4000
 
@@ -62,22 +65,25 @@ class Context:
 
     ``task`` is the task resource; ``task_id``, ``kind``, ``attempt`` (1 for the first) and
     ``lease_token`` are taken from it and from the claim; ``timeout_at`` is when the node ends the
-    attempt (ISO text).
+    attempt (ISO text); ``worker_id`` the registration that claimed it.
     """
 
     __slots__ = (
         "task", "task_id", "kind", "attempt", "lease_token", "timeout_at",
-        "_worker", "_token_json", "_stop", "_reason", "_done", "_claimed",
+        "worker_id", "_worker", "_lane", "_token_json", "_stop", "_reason", "_done", "_claimed",
     )
 
-    def __init__(self, worker: "Worker", attempt: Mapping[str, Any]) -> None:
+    def __init__(self, worker: "Worker", lane: "_Lane", attempt: Mapping[str, Any]) -> None:
         self.task: Dict[str, Any] = attempt["task"]
         self.task_id: str = self.task["id"]
         self.kind: str = self.task["kind"]
         self.attempt: int = attempt["attempt"]
         self.lease_token: str = attempt["lease_token"]
         self.timeout_at: Optional[str] = attempt.get("timeout_at")
+        #: The id of the registration that claimed the attempt (its reports go to it).
+        self.worker_id: str = lane.id or ""
         self._worker = worker
+        self._lane = lane
         self._token_json = json.dumps(self.lease_token).encode()
         self._stop = threading.Event()
         self._reason: Optional[str] = None  # why stop was requested: cancel, shutdown, lost
@@ -160,8 +166,6 @@ class Worker:
         self.queues = list(queues)
         self.grace = grace
         self.claim_wait = claim_wait
-        #: The id the node gave this worker when it registered (None before).
-        self.id: Optional[str] = None
         self._token = token
         self._timeout = timeout
         self._handlers: Dict[str, Handler] = {}
@@ -170,7 +174,9 @@ class Worker:
         self._slots = threading.Condition(self._lock)  # an attempt ended: a thread is free
         self._pending = threading.Condition(self._lock)  # outcomes or progress to send
         self._running: Dict[str, Context] = {}  # by lease token, until the node has its outcome
-        self._reserved = 0  # threads that claims in flight may fill
+        lanes = min(_LANES_MAX, -(-concurrency // _CLAIM_MAX))
+        self._lanes = [_Lane(i, concurrency // lanes + (i < concurrency % lanes),
+                             Connection(url, token, timeout)) for i in range(lanes)]
         self._outcomes: List[Tuple[Context, bytes]] = []
         self._progress: Dict[str, Tuple[Context, bytes]] = {}
         self._flushing = True
@@ -180,7 +186,6 @@ class Worker:
         self._fatal: Optional[BaseException] = None
         self._register_lock = threading.Lock()
         self._register_conn = Connection(url, token, timeout)
-        self._claim_conns: List[Connection] = []
         self._heartbeat_stop = threading.Event()
         self._heartbeat_interval = 20.0
         self._lease = 60.0
@@ -201,6 +206,16 @@ class Worker:
 
         return register
 
+    @property
+    def id(self) -> Optional[str]:
+        """The id the node gave this worker when it registered (None before); with several lanes,
+        the first one's (``ids`` has them all)."""
+        return self._lanes[0].id
+
+    @property
+    def ids(self) -> List[Optional[str]]:
+        return [lane.id for lane in self._lanes]
+
     def stop(self) -> None:
         """Asks :meth:`run` to stop, as SIGTERM does; from any thread."""
         self._stopping.set()
@@ -218,15 +233,17 @@ class Worker:
                 previous[sig] = signal.signal(sig, self._on_signal)
         try:
             self._register_until_done()
-            if self.id is None:
+            if None in self.ids:  # stopped while registering
+                self._unregister()
                 return
             handlers = [
                 _thread(self._handle_loop, f"offload-handler-{i}")
                 for i in range(self.concurrency)
             ]
-            loops = min(_IN_FLIGHT_MAX, -(-self.concurrency // _CLAIM_MAX))
-            claimers = [_thread(self._claim_loop, f"offload-claimer-{i}") for i in range(loops)]
-            flushers = [_thread(self._flush_loop, f"offload-flusher-{i}") for i in range(loops)]
+            claimers = [_thread(lambda lane=lane: self._claim_loop(lane),
+                                f"offload-claimer-{lane.index}") for lane in self._lanes]
+            flushers = [_thread(self._flush_loop, f"offload-flusher-{lane.index}")
+                        for lane in self._lanes]
             heartbeat = _thread(self._heartbeat_loop, "offload-heartbeat")
             # A signal handler must not take a lock the interrupted code may hold: it only counts,
             # and this loop looks.
@@ -244,86 +261,75 @@ class Worker:
 
     # -- registering -------------------------------------------------------------------------
 
-    def _register(self) -> None:
+    def _register(self, lane: "_Lane") -> None:
         kinds: List[Any] = [
             {"kind": k, "args_schema": self._schemas[k]} if k in self._schemas else k
             for k in self._handlers
         ]
         body = {"name": self.name, "kinds": kinds, "queues": self.queues,
-                "concurrency": self.concurrency}
+                "concurrency": lane.slots}
         answer = self._register_conn.call("POST", "/workers", body)[1]
         self._heartbeat_interval = parse_duration(answer["heartbeat_interval"])
         self._lease = parse_duration(answer["lease"])
-        self.id = answer["id"]
-        log.info("worker %s registered as %s for %s (concurrency %d)", self.name, self.id,
-                 ", ".join(self._handlers), self.concurrency)
+        lane.id = answer["id"]
+        log.info("worker %s registered as %s for %s (%d threads)", self.name, lane.id,
+                 ", ".join(self._handlers), lane.slots)
 
     def _register_until_done(self) -> None:
         trouble = _Trouble("registering")
-        while not self._stopping.is_set() and not self._signals:
-            try:
-                with self._register_lock:
-                    self._register()
-                return
-            except (BadRequest, Unauthorized, Forbidden, Conflict):
-                raise
-            except (OffloadError, OSError) as e:
-                trouble.failed(e, self._stopping)
+        for lane in self._lanes:
+            while lane.id is None and not self._stopping.is_set() and not self._signals:
+                try:
+                    with self._register_lock:
+                        self._register(lane)
+                except (BadRequest, Unauthorized, Forbidden, Conflict):
+                    raise
+                except (OffloadError, OSError) as e:
+                    trouble.failed(e, self._stopping)
 
-    def _register_again(self, stale_id: Optional[str]) -> None:
+    def _register_again(self, lane: "_Lane", stale_id: Optional[str]) -> None:
         """After a 404 worker_not_found: the node forgot this worker (it was not seen for a while)."""
         with self._register_lock:
-            if self.id == stale_id:
+            if lane.id == stale_id:
                 log.warning("the node does not know worker %s any more: registering again", stale_id)
-                self._register()
+                self._register(lane)
 
     # -- claiming ----------------------------------------------------------------------------
 
-    def _claim_loop(self) -> None:
-        conn = Connection(self.url, self._token, self._timeout)
-        with self._lock:
-            self._claim_conns.append(conn)
+    def _claim_loop(self, lane: "_Lane") -> None:
         trouble = _Trouble("claiming")
         wait = f"{self.claim_wait:g}s".encode()
         while not self._stopping.is_set():
             with self._lock:
-                while (len(self._running) + self._reserved >= self.concurrency
-                       and not self._stopping.is_set()):
+                while lane.held >= lane.slots and not self._stopping.is_set():
                     self._slots.wait()
-                wanted = min(_CLAIM_MAX, self.concurrency - len(self._running) - self._reserved)
-                self._reserved += wanted
+                wanted = min(_CLAIM_MAX, lane.slots - lane.held)
+            if self._stopping.is_set():
+                break
+            worker_id = lane.id
+            body = b'{"max":%d,"wait":"%s"}' % (wanted, wait)
             try:
+                answer = lane.conn.call("POST", f"/workers/{worker_id}/claim", raw_body=body,
+                                        timeout=self.claim_wait + 15)[1]
+                trouble.ok()
+            except NotFound:
+                self._guard(lambda: self._register_again(lane, worker_id), trouble)
+                continue
+            except (BadRequest, Unauthorized, Forbidden) as e:
+                self._fail_for_good(e)
+                break
+            except (OffloadError, OSError) as e:
                 if not self._stopping.is_set():
-                    self._claim(conn, wanted, wait, trouble)
-            finally:
-                with self._lock:
-                    self._reserved -= wanted
-                    self._slots.notify_all()
-        conn.close()
-
-    def _claim(self, conn: Connection, wanted: int, wait: bytes, trouble: "_Trouble") -> None:
-        worker_id = self.id
-        body = b'{"max":%d,"wait":"%s"}' % (wanted, wait)
-        try:
-            answer = conn.call("POST", f"/workers/{worker_id}/claim", raw_body=body,
-                               timeout=self.claim_wait + 15)[1]
-            trouble.ok()
-        except NotFound:
-            self._guard(self._register_again, worker_id, trouble)
-            return
-        except (BadRequest, Unauthorized, Forbidden) as e:
-            self._fail_for_good(e)
-            return
-        except (OffloadError, OSError) as e:
-            if not self._stopping.is_set():
-                trouble.failed(e, self._stopping)
-            return
-        self._start([Context(self, a) for a in answer["attempts"]])
+                    trouble.failed(e, self._stopping)
+                continue
+            self._start([Context(self, lane, a) for a in answer["attempts"]])
+        lane.conn.close()
 
     def _start(self, contexts: List[Context]) -> None:
         with self._lock:
             for ctx in contexts:
                 self._running[ctx.lease_token] = ctx
+                ctx._lane.held += 1
         if self._stopping.is_set():  # claimed while stopping: hand them back at once
             for ctx in contexts:
                 self._finish(ctx, _release(ctx), "released")
@@ -331,9 +337,9 @@ class Worker:
         for ctx in contexts:
             self._jobs.put(ctx)
 
-    def _guard(self, action: Callable[[Any], None], arg: Any, trouble: "_Trouble") -> None:
+    def _guard(self, action: Callable[[], None], trouble: "_Trouble") -> None:
         try:
-            action(arg)
+            action()
         except (OffloadError, OSError) as e:
             trouble.failed(e, self._stopping)
 
@@ -417,32 +423,37 @@ class Worker:
                 self._progress.clear()
             for ctx, body in progress:
                 self._send_progress(conn, ctx, body)
-            if batch:
-                self._send_outcomes(conn, batch)
+            by_lane: Dict[int, List[Tuple[Context, bytes]]] = {}
+            for item in batch:
+                by_lane.setdefault(item[0]._lane.index, []).append(item)
+            for lane_batch in by_lane.values():
+                self._send_outcomes(conn, lane_batch)
         conn.close()
 
     def _send_progress(self, conn: Connection, ctx: Context, body: bytes) -> None:
         try:
-            conn.call("POST", f"/workers/{self.id}/progress", raw_body=body)
+            conn.call("POST", f"/workers/{ctx.worker_id}/progress", raw_body=body)
         except Conflict:
             pass  # the attempt has ended meanwhile
         except (OffloadError, OSError) as e:
             log.warning("%s %s: progress not sent: %s", ctx.kind, ctx.task_id, e)
 
     def _send_outcomes(self, conn: Connection, batch: List[Tuple[Context, bytes]]) -> None:
+        """Reports the outcomes of one lane's attempts."""
+        lane = batch[0][0]._lane
         body = b'{"outcomes":[%s]}' % b",".join(outcome for _, outcome in batch)
         trouble = _Trouble("reporting outcomes")
         # Past its lease an attempt is the node's to rescue: the outcome would be refused then.
         give_up = time.monotonic() + self._lease
         answers: Optional[List[Dict[str, Any]]] = None
         while answers is None and time.monotonic() < give_up:
-            worker_id = self.id
+            worker_id = lane.id
             try:
                 answers = conn.call("POST", f"/workers/{worker_id}/outcomes", raw_body=body)[1][
                     "outcomes"]
                 trouble.ok()
             except NotFound:
-                self._guard(self._register_again, worker_id, trouble)
+                self._guard(lambda: self._register_again(lane, worker_id), trouble)
             except (OffloadError, OSError) as e:
                 trouble.failed(e, None)
         again: List[Tuple[Context, bytes]] = []
@@ -466,8 +477,8 @@ class Worker:
         with self._lock:
             retried = {id(ctx) for ctx, _ in again}
             for ctx, _ in batch:
-                if id(ctx) not in retried:
-                    self._running.pop(ctx.lease_token, None)
+                if id(ctx) not in retried and self._running.pop(ctx.lease_token, None):
+                    lane.held -= 1
             self._outcomes.extend(again)
             self._slots.notify_all()
 
@@ -475,28 +486,36 @@ class Worker:
         conn = Connection(self.url, self._token, self._timeout)
         trouble = _Trouble("heartbeat")
         while not self._heartbeat_stop.wait(self._heartbeat_interval):
-            with self._lock:
-                held = dict(self._running)
-            tokens = list(held)
-            worker_id = self.id
-            try:
-                for i in range(0, max(1, len(tokens)), _BATCH_MAX):
-                    answer = conn.call("POST", f"/workers/{worker_id}/heartbeat",
-                                       {"lease_tokens": tokens[i:i + _BATCH_MAX]})[1]
-                    for lease in answer["leases"]:
-                        ctx = held.get(lease["lease_token"])
-                        if ctx is None:
-                            continue
-                        if not lease["ok"]:
-                            ctx._request_stop("lost")
-                        elif lease.get("cancel_requested"):
-                            ctx._request_stop("cancel")
-                trouble.ok()
-            except NotFound:
-                self._guard(self._register_again, worker_id, trouble)
-            except (OffloadError, OSError) as e:
-                trouble.failed(e, None, sleep=False)
+            for lane in self._lanes:
+                with self._lock:
+                    held = {t: c for t, c in self._running.items() if c._lane is lane}
+                try:
+                    self._heartbeat(conn, lane, held)
+                    trouble.ok()
+                except (OffloadError, OSError) as e:
+                    trouble.failed(e, None, sleep=False)
         conn.close()
+
+    def _heartbeat(self, conn: Connection, lane: "_Lane", held: Dict[str, Context]) -> None:
+        """Renews the leases of one lane's attempts; stops those the node has taken back or whose
+        cancel was requested."""
+        tokens = list(held)
+        worker_id = lane.id
+        for i in range(0, max(1, len(tokens)), _BATCH_MAX):
+            try:
+                answer = conn.call("POST", f"/workers/{worker_id}/heartbeat",
+                                   {"lease_tokens": tokens[i:i + _BATCH_MAX]})[1]
+            except NotFound:
+                self._register_again(lane, worker_id)
+                return
+            for lease in answer["leases"]:
+                ctx = held.get(lease["lease_token"])
+                if ctx is None:
+                    continue
+                if not lease["ok"]:
+                    ctx._request_stop("lost")
+                elif lease.get("cancel_requested"):
+                    ctx._request_stop("cancel")
 
     # -- stopping ----------------------------------------------------------------------------
 
@@ -510,10 +529,8 @@ class Worker:
             running = len(self._running)
         log.info("worker %s stopping: %d attempts running, %g s to finish", self.name, running,
                  self.grace)
-        with self._lock:
-            conns = list(self._claim_conns)
-        for conn in conns:
-            conn.abort()  # the long polls in flight
+        for lane in self._lanes:
+            lane.conn.abort()  # the long polls in flight
         for claimer in claimers:
             claimer.join(5)
         deadline = time.monotonic() + self.grace
@@ -535,15 +552,36 @@ class Worker:
             flusher.join(self._lease)
         self._heartbeat_stop.set()
         heartbeat.join(5)
-        try:
-            # Whatever the node still counts as this worker's goes back too.
-            self._register_conn.call("DELETE", f"/workers/{self.id}")
-        except (OffloadError, OSError) as e:
-            log.warning("worker %s: could not unregister: %s", self.name, e)
-        self._register_conn.close()
+        self._unregister()
         for _ in range(handlers):
             self._jobs.put(None)
         log.info("worker %s stopped", self.name)
+
+
+    def _unregister(self) -> None:
+        for lane in self._lanes:
+            if lane.id is None:
+                continue
+            try:
+                # Whatever the node still counts as this worker's goes back too.
+                self._register_conn.call("DELETE", f"/workers/{lane.id}")
+            except (OffloadError, OSError) as e:
+                log.warning("worker %s: could not unregister %s: %s", self.name, lane.id, e)
+        self._register_conn.close()
+
+
+class _Lane:
+    """One registration of a worker with the node: its id, its share of the threads (``slots``),
+    the attempts it holds, and the connection of its claims (the node lets one wait at a time)."""
+
+    __slots__ = ("index", "slots", "id", "held", "conn")
+
+    def __init__(self, index: int, slots: int, conn: Connection) -> None:
+        self.index = index
+        self.slots = slots
+        self.id: Optional[str] = None
+        self.held = 0
+        self.conn = conn
 
 
 def _thread(target: Callable[[], None], name: str) -> threading.Thread:

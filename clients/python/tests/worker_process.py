@@ -24,7 +24,7 @@ worker = offload.Worker(url, token, int(concurrency), name=name, grace=float(gra
 @worker.task(kind)
 def sleeper(args, ctx):
     print(json.dumps({"task_id": ctx.task_id, "lease_token": ctx.lease_token,
-                      "worker_id": worker.id}), flush=True)
+                      "worker_id": ctx.worker_id}), flush=True)
     time.sleep(args["seconds"])
     return {"slept": args["seconds"]}
 
