@@ -4,9 +4,11 @@
  * Handlers are async functions; up to `concurrency` attempts run at once on the event loop. Loops
  * talk to the node: claimers (long polls for as many attempts as there are free slots), flushers
  * (outcomes of finished attempts in batches, the next gathering while one is in flight; and
- * progress), and the heartbeat (renews every lease held in one request and learns of cancels). A
- * worker with more than 100 slots keeps one claim and one batch in flight per 100 of them (at most
- * 4 of each), so that the node works on the next while the worker runs the last.
+ * progress), and the heartbeat (renews every lease held in one request per registration and learns
+ * of cancels). The node lets one claim per worker id wait at a time, so a worker with more than 100
+ * slots registers once per 100 of them (at most 4 times, same name): a lane each, with its claim
+ * loop and its share of the slots, so that the node answers one lane's claim while the worker runs
+ * another's attempts.
  */
 import os from 'node:os';
 import { Conflict, NotFound, OffloadError } from './errors.js';
@@ -15,8 +17,8 @@ import { sleep } from './client.js';
 
 const CLAIM_MAX = 100;
 const BATCH_MAX = 1000;
-/** The most claims, and outcome batches, in flight at once. */
-const IN_FLIGHT_MAX = 4;
+/** The most lanes (registrations, so claims in flight) and outcome batches in flight at once. */
+const LANES_MAX = 4;
 const ERROR_CHARS = 4000;
 
 /** Throw in a handler to end the task `discarded` now, whatever attempts it has left. */
@@ -58,10 +60,15 @@ export class Context {
 
   /**
    * @param {Worker} worker
+   * @param {Lane} lane the registration that claimed it
    * @param {{task: any, attempt: number, lease_token: string, timeout_at?: string}} attempt
    */
-  constructor(worker, attempt) {
+  constructor(worker, lane, attempt) {
     this.#worker = worker;
+    /** @internal */
+    this.lane = lane;
+    /** The id of the registration that claimed the attempt (its reports go to it). */
+    this.workerId = lane.id;
     /** The task resource. */
     this.task = attempt.task;
     this.taskId = attempt.task.id;
@@ -165,12 +172,12 @@ export class Worker {
   #running = new Map();
   /** @type {[Context, string][]} */
   #outcomes = [];
-  /** @type {Map<string, string>} latest progress body by lease token */
+  /** @type {Map<string, [Context, string]>} latest progress body by lease token */
   #progress = new Map();
   /** @type {Set<Promise<void>>} */
   #flushes = new Set();
-  #loops = 1;
-  #reserved = 0;
+  /** @type {Lane[]} */
+  #lanes = [];
   #stopping = false;
   #hurry = false;
   /** @type {(() => void)[]} */
@@ -200,10 +207,26 @@ export class Worker {
     this.queues = queues;
     this.grace = grace;
     this.claimWait = claimWait;
-    /** @type {string | null} the id the node gave this worker (null before it registered) */
-    this.id = null;
     /** @type {Logger} */
     this.logger = logger;
+    const lanes = Math.min(LANES_MAX, Math.ceil(concurrency / CLAIM_MAX));
+    for (let i = 0; i < lanes; i += 1) {
+      this.#lanes.push({ index: i, slots: Math.floor(concurrency / lanes) + (i < concurrency % lanes ? 1 : 0), id: null, held: 0 });
+    }
+  }
+
+  /**
+   * The id the node gave this worker (null before it registered); with several lanes, the first
+   * one's (`ids` has them all).
+   * @returns {string | null}
+   */
+  get id() {
+    return this.#lanes[0].id;
+  }
+
+  /** @returns {(string | null)[]} */
+  get ids() {
+    return this.#lanes.map((lane) => lane.id);
   }
 
   /**
@@ -249,10 +272,12 @@ export class Worker {
     if (signals) for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, onSignal);
     try {
       await this.#registerUntilDone();
-      if (this.id === null) return;
+      if (this.ids.includes(null)) { // stopped while registering
+        await this.#unregister();
+        return;
+      }
       this.#heartbeatTimer = setInterval(() => this.#heartbeat(), this.#heartbeatInterval * 1000);
-      this.#loops = Math.min(IN_FLIGHT_MAX, Math.ceil(this.concurrency / CLAIM_MAX));
-      await Promise.all(Array.from({ length: this.#loops }, () => this.#claimLoop()));
+      await Promise.all(this.#lanes.map((lane) => this.#claimLoop(lane)));
       await this.#shutdown();
     } finally {
       clearInterval(this.#heartbeatTimer);
@@ -263,98 +288,87 @@ export class Worker {
 
   // -- registering ---------------------------------------------------------------------------
 
-  async #register() {
+  /** @param {Lane} lane */
+  async #register(lane) {
     const kinds = [...this.#handlers.keys()].map((kind) =>
       this.#schemas.has(kind) ? { kind, args_schema: this.#schemas.get(kind) } : kind);
     const answer = await this.http.call('/workers', {
       method: 'POST',
-      body: { name: this.name, kinds, queues: this.queues, concurrency: this.concurrency },
+      body: { name: this.name, kinds, queues: this.queues, concurrency: lane.slots },
     });
     this.#heartbeatInterval = parseDuration(answer.heartbeat_interval);
     this.#lease = parseDuration(answer.lease);
-    this.id = answer.id;
-    this.#log('info', `worker ${this.name} registered as ${this.id} for ${[...this.#handlers.keys()].join(', ')} (concurrency ${this.concurrency})`);
+    lane.id = answer.id;
+    this.#log('info', `worker ${this.name} registered as ${lane.id} for ${[...this.#handlers.keys()].join(', ')} (${lane.slots} slots)`);
   }
 
   async #registerUntilDone() {
     const trouble = new Trouble('registering', this.#log);
-    while (!this.#stopping) {
-      try {
-        await this.#register();
-        return;
-      } catch (error) {
-        if (!transient(error)) throw error;
-        await trouble.failed(error);
-      }
-    }
-  }
-
-  /** @param {string | null} staleId after a 404 worker_not_found: the node forgot this worker */
-  async #registerAgain(staleId) {
-    if (this.id !== staleId) return;
-    this.#registering ??= (async () => {
-      this.#log('warn', `the node does not know worker ${staleId} any more: registering again`);
-      try {
-        await this.#register();
-      } finally {
-        this.#registering = null;
-      }
-    })();
-    await this.#registering;
-  }
-
-  /** @type {Promise<void> | null} */
-  #registering = null;
-
-  // -- claiming ------------------------------------------------------------------------------
-
-  async #claimLoop() {
-    const trouble = new Trouble('claiming', this.#log);
-    const wait = `${this.claimWait}s`;
-    while (!this.#stopping) {
-      if (this.#running.size + this.#reserved >= this.concurrency) {
-        await new Promise((resolve) => this.#slotWaiters.push(resolve));
-        continue;
-      }
-      const wanted = Math.min(CLAIM_MAX, this.concurrency - this.#running.size - this.#reserved);
-      this.#reserved += wanted;
-      try {
-        await this.#claim(wanted, wait, trouble);
-      } finally {
-        this.#reserved -= wanted;
-        this.#wakeAll();
+    for (const lane of this.#lanes) {
+      while (lane.id === null && !this.#stopping) {
+        try {
+          await this.#register(lane);
+        } catch (error) {
+          if (!transient(error)) throw error;
+          await trouble.failed(error);
+        }
       }
     }
   }
 
   /**
-   * @param {number} wanted
-   * @param {string} wait
-   * @param {Trouble} trouble
+   * After a 404 worker_not_found: the node forgot this lane's registration.
+   * @param {Lane} lane
+   * @param {string | null} staleId
    */
-  async #claim(wanted, wait, trouble) {
-    const workerId = this.id;
-    let answer;
-    try {
-      answer = await this.http.call(`/workers/${workerId}/claim`, {
-        method: 'POST',
-        rawBody: `{"max":${wanted},"wait":"${wait}"}`,
-        timeout: this.claimWait + 15,
-        signal: this.#claimAbort.signal,
-      });
-      trouble.ok();
-    } catch (error) {
-      if (this.#stopping) return;
-      if (error instanceof NotFound) await this.#registerAgain(workerId).catch((e) => trouble.failed(e));
-      else if (transient(error)) await trouble.failed(error);
-      else {
-        this.#log('error', `worker ${this.name} stops: ${error}`);
-        this.#fatal = error;
-        this.stop();
+  async #registerAgain(lane, staleId) {
+    if (lane.id !== staleId) return;
+    lane.registering ??= (async () => {
+      this.#log('warn', `the node does not know worker ${staleId} any more: registering again`);
+      try {
+        await this.#register(lane);
+      } finally {
+        lane.registering = null;
       }
-      return;
+    })();
+    await lane.registering;
+  }
+
+
+  // -- claiming ------------------------------------------------------------------------------
+
+  /** @param {Lane} lane */
+  async #claimLoop(lane) {
+    const trouble = new Trouble('claiming', this.#log);
+    const wait = `${this.claimWait}s`;
+    while (!this.#stopping) {
+      if (lane.held >= lane.slots) {
+        await new Promise((resolve) => this.#slotWaiters.push(resolve));
+        continue;
+      }
+      const workerId = lane.id;
+      let answer;
+      try {
+        answer = await this.http.call(`/workers/${workerId}/claim`, {
+          method: 'POST',
+          rawBody: `{"max":${Math.min(CLAIM_MAX, lane.slots - lane.held)},"wait":"${wait}"}`,
+          timeout: this.claimWait + 15,
+          signal: this.#claimAbort.signal,
+        });
+        trouble.ok();
+      } catch (error) {
+        if (this.#stopping) return;
+        if (error instanceof NotFound) await this.#registerAgain(lane, workerId).catch((e) => trouble.failed(e));
+        else if (transient(error)) await trouble.failed(error);
+        else {
+          this.#log('error', `worker ${this.name} stops: ${error}`);
+          this.#fatal = error;
+          this.stop();
+        }
+        continue;
+      }
+      for (const attempt of answer.attempts) this.#start(new Context(this, lane, attempt));
     }
-    for (const attempt of answer.attempts) this.#start(new Context(this, attempt));
   }
 
   /** Wakes whatever waits for a free slot (claimers, the shutdown's grace). */
@@ -365,6 +379,7 @@ export class Worker {
   /** @param {Context} ctx */
   #start(ctx) {
     this.#running.set(ctx.leaseToken, ctx);
+    ctx.lane.held += 1;
     if (this.#stopping) {
       this.#finish(ctx, release(ctx), 'released'); // claimed while stopping: hand it back
       return;
@@ -429,7 +444,7 @@ export class Worker {
    */
   queueProgress(ctx, body) {
     if (ctx.done) return;
-    this.#progress.set(ctx.leaseToken, body);
+    this.#progress.set(ctx.leaseToken, [ctx, body]);
     this.#flush();
   }
 
@@ -437,43 +452,56 @@ export class Worker {
 
   /** Sends what is queued: up to one batch in flight per claim loop, the next gathering meanwhile. */
   #flush() {
-    while (this.#flushes.size < this.#loops && (this.#outcomes.length || this.#progress.size)) {
+    while (this.#flushes.size < this.#lanes.length && (this.#outcomes.length || this.#progress.size)) {
       const flushing = (async () => {
         while (this.#outcomes.length || this.#progress.size) {
           const progress = [...this.#progress.values()];
           this.#progress.clear();
-          for (const body of progress) await this.#sendProgress(body);
-          const batch = this.#outcomes.splice(0, BATCH_MAX);
-          if (batch.length) await this.#sendOutcomes(batch);
+          for (const [ctx, body] of progress) await this.#sendProgress(ctx, body);
+          /** @type {Map<Lane, [Context, string][]>} */
+          const byLane = new Map();
+          for (const item of this.#outcomes.splice(0, BATCH_MAX)) {
+            const lane = item[0].lane;
+            if (!byLane.has(lane)) byLane.set(lane, []);
+            byLane.get(lane).push(item);
+          }
+          for (const [lane, batch] of byLane) await this.#sendOutcomes(lane, batch);
         }
       })().finally(() => this.#flushes.delete(flushing));
       this.#flushes.add(flushing);
     }
   }
 
-  /** @param {string} body */
-  async #sendProgress(body) {
+  /**
+   * @param {Context} ctx
+   * @param {string} body
+   */
+  async #sendProgress(ctx, body) {
     try {
-      await this.http.call(`/workers/${this.id}/progress`, { method: 'POST', rawBody: body });
+      await this.http.call(`/workers/${ctx.workerId}/progress`, { method: 'POST', rawBody: body });
     } catch (error) {
       if (!(error instanceof Conflict)) this.#log('warn', `progress not sent: ${error}`);
     }
   }
 
-  /** @param {[Context, string][]} batch */
-  async #sendOutcomes(batch) {
+  /**
+   * Reports the outcomes of one lane's attempts.
+   * @param {Lane} lane
+   * @param {[Context, string][]} batch
+   */
+  async #sendOutcomes(lane, batch) {
     const body = `{"outcomes":[${batch.map(([, outcome]) => outcome).join(',')}]}`;
     const trouble = new Trouble('reporting outcomes', this.#log);
     // Past its lease an attempt is the node's to rescue: the outcome would be refused then.
     const giveUp = Date.now() + this.#lease * 1000;
     let answers = null;
     while (answers === null && Date.now() < giveUp) {
-      const workerId = this.id;
+      const workerId = lane.id;
       try {
         answers = (await this.http.call(`/workers/${workerId}/outcomes`, { method: 'POST', rawBody: body })).outcomes;
         trouble.ok();
       } catch (error) {
-        if (error instanceof NotFound) await this.#registerAgain(workerId).catch((e) => trouble.failed(e));
+        if (error instanceof NotFound) await this.#registerAgain(lane, workerId).catch((e) => trouble.failed(e));
         else await trouble.failed(error);
       }
     }
@@ -488,7 +516,7 @@ export class Worker {
       } else if (answer.status !== 204) {
         this.#log('error', `${ctx.kind} ${ctx.taskId} attempt ${ctx.attempt}: outcome ${answers ? `refused: ${JSON.stringify(answer.error)}` : 'not delivered; the lease will bring it back'}`);
       }
-      this.#running.delete(ctx.leaseToken);
+      if (this.#running.delete(ctx.leaseToken)) lane.held -= 1;
     });
     this.#wakeAll();
   }
@@ -496,27 +524,46 @@ export class Worker {
   async #heartbeat() {
     if (this.#beating) return;
     this.#beating = true;
-    const workerId = this.id;
-    const held = new Map(this.#running);
-    const tokens = [...held.keys()];
     try {
-      for (let i = 0; i < Math.max(1, tokens.length); i += BATCH_MAX) {
-        const answer = await this.http.call(`/workers/${workerId}/heartbeat`, {
-          method: 'POST', body: { lease_tokens: tokens.slice(i, i + BATCH_MAX) },
-        });
-        for (const lease of answer.leases) {
-          const ctx = held.get(lease.lease_token);
-          if (!ctx) continue;
-          if (!lease.ok) ctx.requestStop('lost');
-          else if (lease.cancel_requested) ctx.requestStop('cancel');
+      for (const lane of this.#lanes) {
+        try {
+          await this.#beat(lane);
+          this.#heartbeatTrouble.ok();
+        } catch (error) {
+          this.#heartbeatTrouble.report(error);
         }
       }
-      this.#heartbeatTrouble.ok();
-    } catch (error) {
-      if (error instanceof NotFound) await this.#registerAgain(workerId).catch((e) => this.#heartbeatTrouble.report(e));
-      else this.#heartbeatTrouble.report(error);
     } finally {
       this.#beating = false;
+    }
+  }
+
+  /**
+   * Renews the leases of one lane's attempts; stops those the node has taken back or whose cancel
+   * was requested.
+   * @param {Lane} lane
+   */
+  async #beat(lane) {
+    const workerId = lane.id;
+    const held = new Map([...this.#running].filter(([, ctx]) => ctx.lane === lane));
+    const tokens = [...held.keys()];
+    for (let i = 0; i < Math.max(1, tokens.length); i += BATCH_MAX) {
+      let answer;
+      try {
+        answer = await this.http.call(`/workers/${workerId}/heartbeat`, {
+          method: 'POST', body: { lease_tokens: tokens.slice(i, i + BATCH_MAX) },
+        });
+      } catch (error) {
+        if (!(error instanceof NotFound)) throw error;
+        await this.#registerAgain(lane, workerId);
+        return;
+      }
+      for (const lease of answer.leases) {
+        const ctx = held.get(lease.lease_token);
+        if (!ctx) continue;
+        if (!lease.ok) ctx.requestStop('lost');
+        else if (lease.cancel_requested) ctx.requestStop('cancel');
+      }
     }
   }
 
@@ -545,15 +592,29 @@ export class Worker {
     }
     while (this.#flushes.size) await Promise.all(this.#flushes);
     clearInterval(this.#heartbeatTimer);
-    try {
-      // Whatever the node still counts as this worker's goes back too.
-      await this.http.call(`/workers/${this.id}`, { method: 'DELETE' });
-    } catch (error) {
-      this.#log('warn', `worker ${this.name}: could not unregister: ${error}`);
-    }
+    await this.#unregister();
     this.#log('info', `worker ${this.name} stopped`);
   }
+
+  async #unregister() {
+    for (const lane of this.#lanes) {
+      if (lane.id === null) continue;
+      try {
+        // Whatever the node still counts as this worker's goes back too.
+        await this.http.call(`/workers/${lane.id}`, { method: 'DELETE' });
+      } catch (error) {
+        this.#log('warn', `worker ${this.name}: could not unregister ${lane.id}: ${error}`);
+      }
+    }
+  }
 }
+
+/**
+ * One registration of a worker with the node: its id, its share of the slots, the attempts it
+ * holds (the node lets one claim per registration wait at a time).
+ * @typedef {{index: number, slots: number, id: string | null, held: number,
+ *   registering?: Promise<void> | null}} Lane
+ */
 
 /**
  * @param {Context} ctx

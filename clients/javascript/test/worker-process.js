@@ -8,7 +8,7 @@ const [url, token, kind, name, concurrency, grace] = process.argv.slice(2);
 const quiet = { info() {}, warn: console.error, error: console.error };
 const worker = new Worker(url, token, { concurrency: Number(concurrency), name, grace: Number(grace), logger: quiet });
 worker.task(kind, async (args, ctx) => {
-  console.log(JSON.stringify({ task_id: ctx.taskId, lease_token: ctx.leaseToken, worker_id: worker.id }));
+  console.log(JSON.stringify({ task_id: ctx.taskId, lease_token: ctx.leaseToken, worker_id: ctx.workerId }));
   await new Promise((resolve) => setTimeout(resolve, args.seconds * 1000));
   return { slept: args.seconds };
 });
