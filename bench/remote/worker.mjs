@@ -8,7 +8,7 @@ const { values } = parseArgs({
   options: {
     url: { type: 'string' },
     kind: { type: 'string' },
-    concurrency: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '400' },
     name: { type: 'string', default: 'bench-javascript' },
   },
 });

@@ -18,7 +18,7 @@ import offload  # noqa: E402
 parser = argparse.ArgumentParser()
 parser.add_argument("--url", required=True)
 parser.add_argument("--kind", required=True)
-parser.add_argument("--concurrency", type=int, default=200)
+parser.add_argument("--concurrency", type=int, default=400)
 parser.add_argument("--name", default="bench-python")
 parser.add_argument("--profile")
 options = parser.parse_args()
