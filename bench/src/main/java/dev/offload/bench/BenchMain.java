@@ -45,9 +45,10 @@ public final class BenchMain {
                      /metrics) before, at their peak (sampled every 0.5 s), and P s after the load
       connections    --url URL --count N --marker FILE [--timeout-s T (120)]
                      opens N connections, sends one GET on each, writes FILE once all N wait, awaits the answers
-      enqueue-latency --base URL --tasks N [--background-rate R] [--poll-ms P (2)]
+      enqueue-latency --base URL --tasks N [--background-rate R] [--poll-ms P (2)] [--kind K (noop)]
                      N noop tasks one at a time, each awaited until it starts: created_at -> attempted_at
-                     percentiles; --background-rate: meanwhile R other noop submissions per second
+                     percentiles; --background-rate: meanwhile R other noop submissions per second; --kind:
+                     tasks of kind K instead (a remote worker's kind), with {} as args
       wear-snapshot  --base URL --database-url URL --rate R --window-s W --before-windows B --hold-s H
                      --after-windows A --windows-file FILE [--warmup-s S (30)] [--autovacuum-naptime-s N]
                      R noop tasks/s (open loop) for S uncounted s, then B windows of W s; a repeatable-read
@@ -190,7 +191,8 @@ public final class BenchMain {
         int tasks = options.positiveInt("tasks");
         Double rate = options.optionalPositiveDouble("background-rate");
         int pollMillis = options.positiveInt("poll-ms", 2);
-        yield vertx -> new EnqueueLatencyBenchmark(vertx, base, tasks, rate == null ? 0 : rate, pollMillis);
+        String kind = Objects.requireNonNullElse(options.optionalString("kind"), "noop");
+        yield vertx -> new EnqueueLatencyBenchmark(vertx, base, tasks, rate == null ? 0 : rate, pollMillis, kind);
       }
       case "wear-snapshot" -> {
         WearSnapshotBenchmark.Plan plan = new WearSnapshotBenchmark.Plan(options.string("base"),

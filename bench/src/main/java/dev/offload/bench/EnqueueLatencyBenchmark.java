@@ -10,7 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Enqueue-to-start latency: N {@code noop} tasks submitted one at a time, each awaited (polling its resource) until
+ * Enqueue-to-start latency: N {@code noop} tasks (or tasks of another kind, such as a remote worker's) submitted one at a time, each awaited (polling its resource) until
  * it has started before the next is submitted. The figures come from the service's own timestamps,
  * {@code attempted_at - created_at}, so neither the client nor the polling adds to them. Optionally under a steady
  * background load of other submissions ({@link BackgroundSubmitter}), which the same workers run.
@@ -26,8 +26,10 @@ final class EnqueueLatencyBenchmark implements Benchmark {
   private final BackgroundSubmitter background;
   private final int count;
   private final long pollMillis;
+  private final String kind;
 
-  EnqueueLatencyBenchmark(Vertx vertx, String baseUrl, int count, double backgroundPerSecond, long pollMillis) {
+  EnqueueLatencyBenchmark(Vertx vertx, String baseUrl, int count, double backgroundPerSecond, long pollMillis,
+      String kind) {
     this.vertx = vertx;
     // Cycles are sequential: one keep-alive connection carries the submission and the polls.
     this.tasks = new TaskClient(vertx.createHttpClient(Http.clientOptions(),
@@ -37,6 +39,7 @@ final class EnqueueLatencyBenchmark implements Benchmark {
         new PoolOptions().setHttp1MaxSize(16)), baseUrl), backgroundPerSecond);
     this.count = count;
     this.pollMillis = pollMillis;
+    this.kind = kind;
   }
 
   @Override
@@ -77,7 +80,7 @@ final class EnqueueLatencyBenchmark implements Benchmark {
       return Future.succeededFuture();
     }
     long start = System.nanoTime();
-    return tasks.submit("noop", new JsonObject())
+    return tasks.submit(kind, new JsonObject())
       .compose(task -> awaitStart(task, start + GIVE_UP_AFTER_NANOS))
       .onSuccess(started -> {
         client.addNanos(System.nanoTime() - start);
