@@ -101,6 +101,8 @@ public final class TaskEventHub extends VerticleBase {
 
   /** A stream opened on this node; thread-safe. */
   void subscribe() {
+    // This node's own changes are sent from now on, before the stream reads anything.
+    changes.watchedUntil(watchedUntil());
     if (subscribers.getAndIncrement() == 0) {
       context.runOnContext(ignored -> beganWatching());
     }
@@ -117,8 +119,7 @@ public final class TaskEventHub extends VerticleBase {
 
   private void beganWatching() {
     Instant since = clock.instant().minus(MARGIN);
-    // This node's own changes are sent at once; the others' once they hear the announcement.
-    changes.watchedUntil(watchedUntil());
+    // The other nodes send their changes once they hear this.
     changes.announce();
     vertx.setTimer(WARM_UP_MS, id -> repair(since));
   }

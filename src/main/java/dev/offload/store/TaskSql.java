@@ -422,7 +422,7 @@ final class TaskSql {
           ORDER BY id DESC
           LIMIT $12
       ), seen AS (
-          SELECT count(*) AS scanned, min(id) AS lowest FROM scanned
+          SELECT count(*) AS scanned, min(id::text)::uuid AS lowest FROM scanned
       )
       SELECT found.*, seen.scanned, seen.lowest
       FROM seen LEFT JOIN LATERAL (
