@@ -78,6 +78,17 @@ public final class EventStreams {
         });
   }
 
+  /**
+   * Ends every stream, for a verticle that stops: a stream never ends by itself, and a server
+   * shutting down waits for the requests in progress until its grace runs out.
+   */
+  public void closeAll() {
+    for (List<TaskStream> streams : List.copyOf(byTask.values())) {
+      List.copyOf(streams).forEach(stream -> stream.close(false));
+    }
+    List.copyOf(filtered).forEach(stream -> stream.close(false));
+  }
+
   private void deliver(TaskEvents events) {
     for (TaskEvent event : events.events()) {
       List<TaskStream> streams = byTask.get(event.task().id());
