@@ -65,6 +65,7 @@ public final class TaskEventHub extends VerticleBase {
   private final EventIds ids;
   private final AtomicInteger subscribers = new AtomicInteger();
   private final Set<UUID> toRead = new LinkedHashSet<>();
+  private final PublishedStates published = new PublishedStates();
   private final OutageLog readLog = new OutageLog("reading changed tasks for events");
   private ChannelListener listener;
   private boolean reading;
@@ -187,14 +188,15 @@ public final class TaskEventHub extends VerticleBase {
   }
 
   private void publish(List<Task> tasks) {
-    if (tasks.isEmpty()) {
-      return;
-    }
     List<TaskEvent> events = new ArrayList<>(tasks.size());
     for (Task task : tasks) {
-      events.add(TaskEvent.of(ids.next(), task));
+      if (published.changed(task)) {
+        events.add(TaskEvent.of(ids.next(), task));
+      }
     }
-    vertx.eventBus().publish(ADDRESS, new TaskEvents(events));
+    if (!events.isEmpty()) {
+      vertx.eventBus().publish(ADDRESS, new TaskEvents(events));
+    }
   }
 
   private void repair(Instant since) {
