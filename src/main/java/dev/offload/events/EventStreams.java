@@ -146,6 +146,9 @@ public final class EventStreams {
    * page once the client has taken the last; live events wait meanwhile.
    */
   void replay(FilteredStream stream, Instant since) {
+    if (stream.isReplaying()) {
+      return; // the replay under way reads on up to now
+    }
     Set<TaskState> states = EnumSet.copyOf(FINAL);
     if (!stream.states.isEmpty()) {
       states.retainAll(stream.states);
