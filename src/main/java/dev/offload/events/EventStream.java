@@ -6,7 +6,9 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * One open text/event-stream response. Bounded: a write that finds the response's write queue full
  * (the client reads more slowly than events come) closes the connection instead of buffering; the
- * client reconnects with its {@code Last-Event-ID}. Used on its HTTP verticle's event loop only.
+ * client reconnects with its {@code Last-Event-ID}. So a stream holds at most {@value
+ * #WRITE_QUEUE_BYTES} bytes plus one write (a batch of events, at most a read of the hub's: 1,000
+ * tasks). Used on its HTTP verticle's event loop only.
  */
 abstract class EventStream {
 

@@ -97,10 +97,10 @@ public final class EventStreams {
       }
     }
     if (!filtered.isEmpty()) {
+      Buffer all = Buffer.buffer();
+      events.events().forEach(event -> all.appendBuffer(event.frame()));
       for (FilteredStream stream : List.copyOf(filtered)) {
-        for (TaskEvent event : events.events()) {
-          stream.offer(event);
-        }
+        stream.offer(events.events(), all);
       }
     }
   }

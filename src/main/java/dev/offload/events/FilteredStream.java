@@ -2,8 +2,10 @@ package dev.offload.events;
 
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,16 +36,37 @@ final class FilteredStream extends EventStream {
         && (states.isEmpty() || states.contains(task.state()));
   }
 
-  void offer(TaskEvent event) {
-    if (!matches(event.task())) {
+  /**
+   * The events of one batch: those that match, written in one piece ({@code all}, the whole batch
+   * already framed, when this stream has no filter). One write per batch, not one per event: a
+   * write is a flush, a system call.
+   */
+  void offer(List<TaskEvent> events, Buffer all) {
+    if (waiting != null) {
+      for (TaskEvent event : events) {
+        if (!matches(event.task())) {
+          continue;
+        }
+        if (waiting.size() == MAX_WAITING) {
+          close(true);
+          return;
+        }
+        waiting.add(event);
+      }
       return;
     }
-    if (waiting == null) {
-      write(event.frame());
-    } else if (waiting.size() < MAX_WAITING) {
-      waiting.add(event);
-    } else {
-      close(true);
+    if (queue == null && kind == null && states.isEmpty()) {
+      write(all);
+      return;
+    }
+    Buffer matching = Buffer.buffer();
+    for (TaskEvent event : events) {
+      if (matches(event.task())) {
+        matching.appendBuffer(event.frame());
+      }
+    }
+    if (matching.length() > 0) {
+      write(matching);
     }
   }
 
@@ -60,8 +83,10 @@ final class FilteredStream extends EventStream {
   void live() {
     ArrayDeque<TaskEvent> queued = waiting;
     waiting = null;
-    if (queued != null) {
-      queued.forEach(event -> write(event.frame()));
+    if (queued != null && !queued.isEmpty()) {
+      Buffer frames = Buffer.buffer();
+      queued.forEach(event -> frames.appendBuffer(event.frame()));
+      write(frames);
     }
   }
 }
