@@ -79,6 +79,16 @@ final class RouteScopes {
           new Rule(POST, "/workers/:id/outcomes", Scope.WORK),
           // Any other worker path: a worker's token needs nothing else.
           new Rule(null, "/workers/*", Scope.WORK),
+          new Rule(GET, "/tasks/:id/events", Scope.READ),
+          new Rule(GET, "/events", Scope.READ),
+          new Rule(POST, "/tasks/cancel", Scope.SUBMIT),
+          new Rule(POST, "/tasks/retry", Scope.SUBMIT),
+          new Rule(DELETE, "/tasks/:id", Scope.SUBMIT),
+          new Rule(GET, "/queues", Scope.READ),
+          new Rule(POST, "/queues/:queue/pause", Scope.ADMIN),
+          new Rule(POST, "/queues/:queue/resume", Scope.ADMIN),
+          new Rule(GET, "/stats", Scope.READ),
+          new Rule(GET, "/stats/series", Scope.READ),
           new Rule(GET, "/admin/nodes", Scope.ADMIN),
           new Rule(PUT, "/admin/nodes/:node/workers", Scope.ADMIN),
           // Any other admin path too, so that no request there is judged by the fallback.

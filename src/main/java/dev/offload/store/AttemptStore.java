@@ -39,13 +39,17 @@ public final class AttemptStore {
 
   private final Pool client;
   private final Wakeups wakeups;
+  private final TaskChanges changes;
 
   /**
    * @param wakeups the node's one instance, shared with its {@link TaskStore}
+   * @param changes the node's one instance, shared with its {@link TaskStore}: every statement that
+   *     changes a task's state, attempt or progress tells it which, after its commit
    */
-  public AttemptStore(Pool pool, Wakeups wakeups) {
+  public AttemptStore(Pool pool, Wakeups wakeups, TaskChanges changes) {
     this.client = pool;
     this.wakeups = wakeups;
+    this.changes = changes;
   }
 
   /**
@@ -74,7 +78,8 @@ public final class AttemptStore {
     }
     params.addInteger(scope.globalLimit());
     return underQueueLock(scope.queue(), TaskSql.TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT, params)
-        .map(TaskRows::toTasks);
+        .map(TaskRows::toTasks)
+        .onSuccess(this::changed);
   }
 
   /**
@@ -91,7 +96,17 @@ public final class AttemptStore {
   }
 
   private Future<List<Task>> claimWith(String claimStatement, Tuple params) {
-    return client.preparedQuery(claimStatement).execute(params).map(TaskRows::toTasks);
+    return client
+        .preparedQuery(claimStatement)
+        .execute(params)
+        .map(TaskRows::toTasks)
+        .onSuccess(this::changed);
+  }
+
+  private void changed(List<Task> tasks) {
+    if (!tasks.isEmpty()) {
+      changes.changed(tasks.stream().map(Task::id).toList());
+    }
   }
 
   /**
@@ -179,7 +194,9 @@ public final class AttemptStore {
               Row counts = rows.iterator().next();
               if (counts.getInteger("callbacks") > 0) {
                 wakeups.dueNow();
+                changes.changed(List.of(counts.getArrayOfUUIDs("callback_ids")));
               }
+              changes.changed(List.of(ids));
               UUID[] written = counts.getArrayOfUUIDs("written_tokens");
               return new EndsWritten(
                   counts.getInteger("written"), written.length == 0 ? Set.of() : Set.of(written));
@@ -216,11 +233,19 @@ public final class AttemptStore {
       return client
           .preparedQuery(TaskSql.TASK_CLAIM_REMOTE)
           .execute(params)
-          .map(AttemptStore::remoteAttempts);
+          .map(AttemptStore::remoteAttempts)
+          .onSuccess(this::remoteChanged);
     }
     params.addInteger(scope.globalLimit());
     return underQueueLock(scope.queue(), TaskSql.TASK_CLAIM_REMOTE_GLOBAL_LIMIT, params)
-        .map(AttemptStore::remoteAttempts);
+        .map(AttemptStore::remoteAttempts)
+        .onSuccess(this::remoteChanged);
+  }
+
+  private void remoteChanged(List<RemoteAttempt> attempts) {
+    if (!attempts.isEmpty()) {
+      changes.changed(attempts.stream().map(attempt -> attempt.task().id()).toList());
+    }
   }
 
   /**
@@ -242,7 +267,13 @@ public final class AttemptStore {
     return client
         .preparedQuery(WorkerSql.TASK_SET_REMOTE_PROGRESS)
         .execute(Tuple.of(taskId, token, timestamp(now), progress))
-        .map(rows -> rows.rowCount() > 0);
+        .map(rows -> rows.rowCount() > 0)
+        .onSuccess(
+            saved -> {
+              if (saved) {
+                changes.changed(List.of(taskId));
+              }
+            });
   }
 
   /**
@@ -263,6 +294,7 @@ public final class AttemptStore {
               rows.forEach(row -> released.add(row.getUUID("id")));
               if (!released.isEmpty()) {
                 wakeups.dueNow();
+                changes.changed(List.copyOf(released));
               }
               return released;
             });
@@ -301,6 +333,7 @@ public final class AttemptStore {
             rows -> {
               if (rows.rowCount() > 0) {
                 wakeups.dueNow();
+                changes.changed(taskIds);
               }
               return rows.rowCount();
             });
@@ -333,7 +366,13 @@ public final class AttemptStore {
     return client
         .preparedQuery(TaskSql.TASK_SET_PROGRESS)
         .execute(Tuple.of(ids, attempts, progress))
-        .map(RowSet::rowCount);
+        .map(
+            rows -> {
+              if (rows.rowCount() > 0) {
+                changes.changed(List.of(ids));
+              }
+              return rows.rowCount();
+            });
   }
 
   /** Ends up to {@code batch} attempts whose lease expired before {@code now}; returns how many. */
@@ -348,6 +387,7 @@ public final class AttemptStore {
               if (counts.getInteger("retryable") > 0 || counts.getInteger("callbacks") > 0) {
                 wakeups.dueNow();
               }
+              changes.changed(List.of(counts.getArrayOfUUIDs("ids")));
               return counts.getInteger("rescued");
             });
   }

@@ -103,6 +103,7 @@ class JsonBodiesFuzzTest {
         cases.requests("PUT /admin/nodes/{node}/workers", 100, JsonBodiesFuzzTest::scaling),
         cases.requests("POST /workers", 100, JsonBodiesFuzzTest::registration),
         cases.requests("POST /workers/{id}/outcomes", 100, JsonBodiesFuzzTest::outcomes),
+        cases.requests("POST /tasks/cancel and /tasks/retry", 150, JsonBodiesFuzzTest::bulk),
         cases.listed(
             "every known field with every type",
             wrongTypes().size(),
@@ -242,6 +243,30 @@ class JsonBodiesFuzzTest {
     fields.put("outcomes", "[" + item + "]");
     String id = hostile.percent(80) ? workerId : hostile.pathSegment();
     return sent(hostile, bodies, "POST", "/workers/" + id + "/outcomes", bodies.from(fields));
+  }
+
+  /** Bulk cancel or retry, by ids or by a filter, of tasks of a queue no other family uses. */
+  private static FuzzRequest bulk(Hostile hostile) {
+    HostileBodies bodies = new HostileBodies(hostile);
+    Map<String, String> fields = new LinkedHashMap<>();
+    if (hostile.percent(50)) {
+      List<String> ids = new ArrayList<>();
+      for (int i = hostile.percent(5) ? 1_001 : hostile.between(0, 3); i > 0; i--) {
+        ids.add("\"" + hostile.uuid() + "\"");
+      }
+      fields.put("ids", "[" + String.join(",", ids) + "]");
+    } else {
+      fields.put(
+          "filter",
+          hostile.pick(
+              "{\"queue\": \"fuzz-bulk\"}",
+              "{\"queue\": \"fuzz-bulk\", \"state\": [\"available\", \"discarded\"]}",
+              "{\"queue\": \"fuzz-bulk\", \"created_after\": \"2026-01-01T00:00:00Z\"}",
+              "{}",
+              "{\"state\": \"nonsense\"}"));
+    }
+    String path = hostile.pick("/tasks/cancel", "/tasks/retry");
+    return sent(hostile, bodies, "POST", path, bodies.from(fields));
   }
 
   /** With its content type, and the token, which is now and then wrong or missing. */
