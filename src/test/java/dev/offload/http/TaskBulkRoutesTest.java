@@ -2,6 +2,7 @@ package dev.offload.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.offload.testing.Eventually;
 import dev.offload.testing.OffloadNodeExtension;
 import dev.offload.testing.Tasks;
 import dev.offload.testing.TestNode;
@@ -81,6 +82,9 @@ class TaskBulkRoutesTest {
     TestNode node = offload.start();
     String id = node.submit(Tasks.sleep(30));
     node.await(id, Tasks.inState("running"));
+    // The stop is announced with NOTIFY: the node must listen (else it hears at its next renewal).
+    Eventually.isTrue(
+        "the node listens", () -> offload.database().hasTaskListener(offload.vertx()));
     assertEquals(
         1, changed(node, "/tasks/cancel", filter(new JsonObject().put("state", "running"))));
     node.await(id, Tasks.inState("cancelled"));

@@ -669,7 +669,7 @@ class TaskRoutesTest {
       "PUT, /tasks, 'GET, POST'",
       "DELETE, /health, GET",
       "PATCH, /tasks/0190c6a0-0000-7000-8000-000000000000/cancel, POST",
-      "FOO, /tasks/batch, 'GET, POST'"
+      "FOO, /tasks/batch, 'DELETE, GET, POST'"
     })
     void a_known_path_with_another_method_is_a_json_405_that_says_which_are_allowed(
         String method, String path, String allowed) {
