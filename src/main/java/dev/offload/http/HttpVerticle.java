@@ -99,6 +99,7 @@ public final class HttpVerticle extends VerticleBase {
       new ImageRoutes(uploadTasks(submitter, imageLimit), database).mount(router);
       new FetchRoutes(Upstreams.create(vertx, config.upstreams())).mount(router);
       new ApiDocsRoutes(services.document()).mount(router);
+      new DashboardRoutes().mount(router);
     }
     RouteScopes.checkEveryRouteIsListed(router);
     services.document().checkRoutes(router, config.node().role().servesApi());
