@@ -4,6 +4,8 @@ import dev.offload.config.ConnectionConfig;
 import dev.offload.config.OffloadConfig;
 import dev.offload.dispatch.DispatchMode;
 import dev.offload.dispatch.DispatcherVerticle;
+import dev.offload.events.EventServices;
+import dev.offload.events.TaskEventHub;
 import dev.offload.files.FileStore;
 import dev.offload.http.ApiDocument;
 import dev.offload.http.ApiServices;
@@ -17,10 +19,16 @@ import dev.offload.node.NodeAgentVerticle;
 import dev.offload.outbound.CallbackTaskHandler;
 import dev.offload.outbound.HttpTaskHandler;
 import dev.offload.outbound.OutboundCalls;
+import dev.offload.stats.StatsServices;
+import dev.offload.stats.TaskCounts;
 import dev.offload.store.AttemptStore;
 import dev.offload.store.Database;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.NodeStore;
+import dev.offload.store.QueueStore;
+import dev.offload.store.StatsStore;
+import dev.offload.store.TaskChanges;
+import dev.offload.store.TaskEventStore;
 import dev.offload.store.TaskStore;
 import dev.offload.store.Wakeups;
 import dev.offload.support.LocalCodec;
@@ -61,6 +69,8 @@ public final class OffloadNode {
   private final NodeStore nodes;
   private final UserStore users;
   private final FileStore files;
+  private final EventServices events;
+  private final StatsServices stats;
   private final DatabaseStatus databaseStatus = new DatabaseStatus();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private final TaskRunners taskRunners;
@@ -77,12 +87,23 @@ public final class OffloadNode {
     this.config = config;
     this.clock = clock;
     this.registry = registry;
-    this.metrics = new TaskMetrics(registry);
+    this.metrics = new TaskMetrics(registry, clock);
     this.pool = Database.pool(vertx, config.database());
     // One for both stores: it merges the wakes of all their statements into as few NOTIFYs.
     Wakeups wakeups = new Wakeups(vertx, pool, config.database().notifyChannel());
-    this.store = new TaskStore(pool, wakeups, config.database(), clock, config.tasks().retention());
-    this.attempts = new AttemptStore(pool, wakeups);
+    // One for both stores too: the changes of all their statements go out in as few NOTIFYs.
+    TaskChanges changes = new TaskChanges(pool, config.database().eventChannel());
+    this.store =
+        new TaskStore(pool, wakeups, changes, config.database(), clock, config.tasks().retention());
+    this.attempts = new AttemptStore(pool, wakeups, changes);
+    TaskEventStore eventStore = new TaskEventStore(pool, clock, config.tasks().retention());
+    this.events =
+        new EventServices(
+            new TaskEventHub(config.database(), changes, eventStore, clock), eventStore);
+    StatsStore statsStore = new StatsStore(pool);
+    this.stats =
+        new StatsServices(
+            new QueueStore(pool, wakeups), statsStore, new TaskCounts(statsStore, clock));
     this.nodes = new NodeStore(pool, config.database());
     this.users = new UserStore(pool);
     this.files = new FileStore(pool);
@@ -106,7 +127,9 @@ public final class OffloadNode {
             () ->
                 new DispatcherVerticle(
                     attempts, config, clock, this.handlers, metrics, dispatchMode),
-            () -> new MaintenanceVerticle(attempts, nodes, files, metrics, config, clock),
+            () ->
+                new MaintenanceVerticle(
+                    attempts, nodes, files, stats.stats(), metrics, config, clock),
             () -> new NodeAgentVerticle(nodes, config, clock, this.handlers));
   }
 
@@ -160,7 +183,12 @@ public final class OffloadNode {
         .eventBus()
         .registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
     OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode);
-    return node.deployHttp().onSuccess(ignored -> node.taskRunners.start()).map(node);
+    // The event hub first: every node hears whether some node watches, and HTTP streams need it.
+    return vertx
+        .deployVerticle(node.events.hub())
+        .compose(hub -> node.deployHttp())
+        .onSuccess(ignored -> node.taskRunners.start())
+        .map(node);
   }
 
   public int httpPort() {
@@ -225,7 +253,9 @@ public final class OffloadNode {
                 limits.maxConnections(),
                 limits.maxConnectionsPerClient(),
                 limits.healthConnections()),
-            document);
+            document,
+            events,
+            stats);
     return vertx
         .deployVerticle(
             () ->

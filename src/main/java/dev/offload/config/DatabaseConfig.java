@@ -43,6 +43,11 @@ public record DatabaseConfig(
     return "offload_admin_" + schema;
   }
 
+  /** The channel on which nodes tell each other which tasks changed, for the event streams. */
+  public String eventChannel() {
+    return "offload_events_" + schema;
+  }
+
   /** The channel on which a cancelled running task's id is announced to the node running it. */
   public String cancelChannel() {
     return "offload_cancel_" + schema;

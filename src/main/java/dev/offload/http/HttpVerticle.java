@@ -1,9 +1,15 @@
 package dev.offload.http;
 
 import dev.offload.config.OffloadConfig;
+import dev.offload.events.EventRoutes;
+import dev.offload.events.EventServices;
+import dev.offload.events.EventStreams;
 import dev.offload.images.ImageRoutes;
 import dev.offload.images.ThumbnailHandler;
 import dev.offload.metrics.HttpRequestMetrics;
+import dev.offload.stats.QueueRoutes;
+import dev.offload.stats.StatsRoutes;
+import dev.offload.stats.StatsServices;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.submit.TaskSubmitter;
 import dev.offload.submit.UploadTasks;
@@ -91,6 +97,18 @@ public final class HttpVerticle extends VerticleBase {
       new TaskRoutes(
               vertx, services.tasks(), submitter, database, clock, bodyLimit, services.files())
           .mount(router);
+      new TaskBulkRoutes(services.tasks(), clock).mount(router);
+      EventServices events = services.events();
+      new EventRoutes(
+              new EventStreams(vertx, events.hub(), events.store(), clock),
+              services.tasks(),
+              database,
+              clock)
+          .mount(router);
+      StatsServices stats = services.stats();
+      new QueueRoutes(stats.queues(), stats.counts(), config.queues(), database, clock)
+          .mount(router);
+      new StatsRoutes(stats.counts(), stats.stats(), database, clock).mount(router);
       new AdminRoutes(services.nodes(), config, clock).mount(router);
       new UserImportRoutes(uploadTasks(submitter, config.http().uploadLimit()), database)
           .mount(router);

@@ -5,11 +5,14 @@ import dev.offload.api.JsonBodies;
 import dev.offload.api.RequireDatabase;
 import dev.offload.api.StrictJson;
 import dev.offload.api.TaskJson;
+import dev.offload.api.TaskParams;
 import dev.offload.files.FileStore;
 import dev.offload.files.StoredFile;
+import dev.offload.store.CreatedRange;
 import dev.offload.store.DatabaseStatus;
 import dev.offload.store.TaskFilter;
 import dev.offload.store.TaskFilter.HeavyFields;
+import dev.offload.store.TaskPage;
 import dev.offload.store.TaskStore;
 import dev.offload.submit.TaskSubmitter;
 import dev.offload.task.Task;
@@ -22,10 +25,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
-import java.util.List;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * {@code /tasks}: submit tasks (one, or a batch), read one, list them, cancel and retry. Task code
@@ -33,9 +35,6 @@ import java.util.regex.Pattern;
  */
 final class TaskRoutes {
 
-  private static final Pattern UUID_TEXT =
-      Pattern.compile(
-          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final int DEFAULT_LIMIT = 100;
   private static final String IDEMPOTENCY_KEY = "idempotency-key";
 
@@ -43,6 +42,7 @@ final class TaskRoutes {
   private static final int ON_LOOP_BYTES = 32 * 1024;
 
   private static final int MAX_LIMIT = 1_000;
+  private static final int MAX_SEARCH_TEXT = 200;
 
   private final Vertx vertx;
   private final TaskStore store;
@@ -148,7 +148,7 @@ final class TaskRoutes {
    * its handler finished).
    */
   private void cancel(RoutingContext ctx) {
-    UUID id = uuid(ctx.pathParam("id"), "id");
+    UUID id = TaskParams.uuid(ctx.pathParam("id"), "id");
     store
         .cancel(id, clock.instant())
         .compose(
@@ -165,7 +165,7 @@ final class TaskRoutes {
   }
 
   private void retry(RoutingContext ctx) {
-    UUID id = uuid(ctx.pathParam("id"), "id");
+    UUID id = TaskParams.uuid(ctx.pathParam("id"), "id");
     store
         .retry(id, clock.instant())
         .compose(
@@ -197,7 +197,7 @@ final class TaskRoutes {
    * Streams the task's result file (an export, a thumbnail) chunk by chunk, with its content type.
    */
   private void result(RoutingContext ctx) {
-    UUID id = uuid(ctx.pathParam("id"), "id");
+    UUID id = TaskParams.uuid(ctx.pathParam("id"), "id");
     files
         .find(id, FileStore.Role.RESULT)
         .onSuccess(
@@ -249,7 +249,7 @@ final class TaskRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    UUID id = uuid(ctx.pathParam("id"), "id");
+    UUID id = TaskParams.uuid(ctx.pathParam("id"), "id");
     store
         .get(id)
         .onSuccess(
@@ -263,70 +263,47 @@ final class TaskRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A page of the task list, newest first. With {@code q}, a bounded search (see TaskStore.search):
+   * a task id finds that task alone; other text, the tasks whose unique key it is or whose args
+   * contain it, light fields only.
+   */
   private void list(RoutingContext ctx) {
     String state = ctx.queryParams().get("state");
     String after = ctx.queryParams().get("after");
+    String text = TaskParams.filterText(ctx, "q");
+    HeavyFields fields = TaskParams.fields(ctx.queryParams().getAll("fields"));
+    if (text != null && (text.isEmpty() || text.length() > MAX_SEARCH_TEXT)) {
+      throw ApiError.badRequest(
+          "invalid_query", "q must be 1 to " + MAX_SEARCH_TEXT + " characters long");
+    }
+    if (text != null && !fields.equals(HeavyFields.NONE)) {
+      throw ApiError.badRequest(
+          "invalid_query", "a search (q) returns light fields only: leave fields out");
+    }
+    Instant createdAfter =
+        TaskParams.instant(
+            ctx.queryParams().get("created_after"), "created_after", "invalid_query");
+    Instant createdBefore =
+        TaskParams.instant(
+            ctx.queryParams().get("created_before"), "created_before", "invalid_query");
     TaskFilter filter =
         new TaskFilter(
-            state == null
-                ? null
-                : TaskState.fromWireName(state)
-                    .orElseThrow(
-                        () ->
-                            ApiError.badRequest(
-                                "invalid_query", "state must be one of " + TaskState.wireNames())),
-            filterText(ctx, "kind"),
-            filterText(ctx, "queue"),
-            after == null ? null : uuid(after, "after"),
+            state == null ? null : TaskParams.state(state, "invalid_query"),
+            TaskParams.filterText(ctx, "kind"),
+            TaskParams.filterText(ctx, "queue"),
+            after == null ? null : TaskParams.uuid(after, "after"),
             limit(ctx.queryParams().get("limit")),
-            fields(ctx.queryParams().getAll("fields")));
-    store
-        .list(filter)
-        .onSuccess(page -> ctx.json(TaskJson.of(page, filter.fields())))
-        .onFailure(ctx::fail);
-  }
-
-  /**
-   * {@code fields=args,result,errors} (any of them, comma-separated or repeated): the heavy fields
-   * a list page carries; without it, none.
-   */
-  private static HeavyFields fields(List<String> values) {
-    boolean args = false;
-    boolean result = false;
-    boolean errors = false;
-    for (String value : values) {
-      for (String field : value.split(",", -1)) {
-        switch (field.trim()) {
-          case "args" -> args = true;
-          case "result" -> result = true;
-          case "errors" -> errors = true;
-          default ->
-              throw ApiError.badRequest(
-                  "invalid_query",
-                  "fields lists any of args, result, errors (comma-separated), got '"
-                      + field
-                      + "'");
-        }
-      }
-    }
-    return new HeavyFields(args, result, errors);
-  }
-
-  /** PostgreSQL text cannot hold U+0000; such a filter is the client's 400, not a failed query. */
-  private static String filterText(RoutingContext ctx, String name) {
-    String value = ctx.queryParams().get(name);
-    if (value != null && value.indexOf('\u0000') >= 0) {
-      throw ApiError.badRequest("invalid_query", name + " must not contain the character U+0000");
-    }
-    return value;
-  }
-
-  private static UUID uuid(String text, String name) {
-    if (!UUID_TEXT.matcher(text).matches()) {
-      throw ApiError.badRequest(
-          "invalid_id", name + " must be a task id (a UUID), got '" + text + "'");
-    }
-    return UUID.fromString(text);
+            fields,
+            new CreatedRange(createdAfter, createdBefore),
+            text);
+    Future<TaskPage> page =
+        TaskParams.isUuid(text)
+            ? store
+                .get(UUID.fromString(text))
+                .map(found -> new TaskPage(found.stream().toList(), null))
+            : store.list(filter);
+    page.onSuccess(found -> ctx.json(TaskJson.of(found, filter.fields()))).onFailure(ctx::fail);
   }
 
   private static int limit(String text) {

@@ -5,6 +5,7 @@ import dev.offload.files.FileStore;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.AttemptStore;
 import dev.offload.store.NodeStore;
+import dev.offload.store.StatsStore;
 import dev.offload.support.OutageLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -14,8 +15,9 @@ import java.time.Clock;
  * The upkeep any node does for all: on nodes that run tasks, rescues the attempts whose lease
  * expired (their node died or lost the database) every quarter lease; on every node, prunes what
  * has outlived the retention ({@link RetentionPruner}) and counts the waiting tasks of each queue
- * for its gauges ({@link QueueCounter}). Several nodes may rescue and prune at once: rescue skips
- * rows another node holds, and retention takes turns. Its timers end with the deployment.
+ * for its gauges ({@link QueueCounter}), and writes its throughput steps ({@link
+ * ThroughputWriter}). Several nodes may rescue and prune at once: rescue skips rows another node
+ * holds, and retention takes turns. Its timers end with the deployment.
  */
 public final class MaintenanceVerticle extends VerticleBase {
 
@@ -24,6 +26,7 @@ public final class MaintenanceVerticle extends VerticleBase {
   private final AttemptStore attempts;
   private final NodeStore nodes;
   private final FileStore files;
+  private final StatsStore stats;
   private final TaskMetrics metrics;
   private final OffloadConfig config;
   private final Clock clock;
@@ -33,12 +36,14 @@ public final class MaintenanceVerticle extends VerticleBase {
       AttemptStore attempts,
       NodeStore nodes,
       FileStore files,
+      StatsStore stats,
       TaskMetrics metrics,
       OffloadConfig config,
       Clock clock) {
     this.attempts = attempts;
     this.nodes = nodes;
     this.files = files;
+    this.stats = stats;
     this.metrics = metrics;
     this.config = config;
     this.clock = clock;
@@ -51,6 +56,7 @@ public final class MaintenanceVerticle extends VerticleBase {
     }
     new RetentionPruner(vertx, attempts, nodes, files, config.tasks(), clock).start();
     new QueueCounter(vertx, attempts, metrics, config.queueMetricsInterval(), clock).start();
+    new ThroughputWriter(vertx, stats, metrics.steps(), config.nodeId(), clock).start();
     return Future.succeededFuture();
   }
 

@@ -6,6 +6,8 @@ import dev.offload.task.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,6 +34,7 @@ public final class TaskMetrics {
   private final LabelValues kinds = new LabelValues(MAX_LABEL_VALUES);
   private final LabelValues queues = new LabelValues(MAX_LABEL_VALUES);
   private final QueueGauges queueGauges;
+  private final ThroughputSteps steps;
 
   /** By kind label, then queue label. */
   private final Map<String, Map<String, TaskCounters>> counters = new ConcurrentHashMap<>();
@@ -41,7 +44,15 @@ public final class TaskMetrics {
   private volatile Supplier<Number> idleWorkers = () -> 0;
 
   public TaskMetrics(MeterRegistry registry) {
+    this(registry, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock the node's, which dates the throughput steps
+   */
+  public TaskMetrics(MeterRegistry registry, Clock clock) {
     this.registry = registry;
+    this.steps = new ThroughputSteps(clock);
     this.queueGauges = new QueueGauges(registry, queues);
     this.outcomesRejected =
         Counter.builder("offload.attempt.outcomes.rejected")
@@ -61,10 +72,14 @@ public final class TaskMetrics {
   /** A task of {@code kind} in {@code queue} accepted by this node's API. */
   public void submitted(String kind, String queue) {
     countersOf(kind, queue).submitted.increment();
+    steps.submitted();
   }
 
   public void started(Task task) {
     countersOf(task.kind(), task.queue()).started.increment();
+    if (task.attemptedAt() != null && task.scheduledAt() != null) {
+      steps.started(Duration.between(task.scheduledAt(), task.attemptedAt()).toNanos() / 1e6);
+    }
   }
 
   /** An attempt of {@code task} ended, its outcome asking for {@code state}. */
@@ -73,6 +88,16 @@ public final class TaskMetrics {
     if (counter != null) {
       counter.increment();
     }
+    if (state == TaskState.COMPLETED) {
+      steps.completed();
+    } else if (state == TaskState.RETRYABLE || state == TaskState.DISCARDED) {
+      steps.failed();
+    }
+  }
+
+  /** This node's throughput by step, for the series of {@code GET /stats/series}. */
+  public ThroughputSteps steps() {
+    return steps;
   }
 
   /** Outcomes of attempts that were no longer current when written: nothing was changed. */

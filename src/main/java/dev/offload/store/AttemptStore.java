@@ -9,7 +9,6 @@ import dev.offload.task.Task;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,13 +34,17 @@ public final class AttemptStore {
 
   private final Pool client;
   private final Wakeups wakeups;
+  private final TaskChanges changes;
 
   /**
    * @param wakeups the node's one instance, shared with its {@link TaskStore}
+   * @param changes the node's one instance, shared with its {@link TaskStore}: every statement that
+   *     changes a task's state, attempt or progress tells it which, after its commit
    */
-  public AttemptStore(Pool pool, Wakeups wakeups) {
+  public AttemptStore(Pool pool, Wakeups wakeups, TaskChanges changes) {
     this.client = pool;
     this.wakeups = wakeups;
+    this.changes = changes;
   }
 
   /**
@@ -69,21 +72,33 @@ public final class AttemptStore {
       return claimWith(TaskSql.TASK_CLAIM_IN_QUEUE, params);
     }
     params.addInteger(scope.globalLimit());
-    return client.withTransaction(
-        connection ->
-            connection
-                .preparedQuery(TaskSql.QUEUE_LOCK)
-                .execute(Tuple.of(scope.queue()))
-                .compose(
-                    locked ->
-                        connection
-                            .preparedQuery(TaskSql.TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT)
-                            .execute(params))
-                .map(TaskRows::toTasks));
+    return client
+        .withTransaction(
+            connection ->
+                connection
+                    .preparedQuery(TaskSql.QUEUE_LOCK)
+                    .execute(Tuple.of(scope.queue()))
+                    .compose(
+                        locked ->
+                            connection
+                                .preparedQuery(TaskSql.TASK_CLAIM_IN_QUEUE_GLOBAL_LIMIT)
+                                .execute(params))
+                    .map(TaskRows::toTasks))
+        .onSuccess(this::changed);
   }
 
   private Future<List<Task>> claimWith(String claimStatement, Tuple params) {
-    return client.preparedQuery(claimStatement).execute(params).map(TaskRows::toTasks);
+    return client
+        .preparedQuery(claimStatement)
+        .execute(params)
+        .map(TaskRows::toTasks)
+        .onSuccess(this::changed);
+  }
+
+  private void changed(List<Task> tasks) {
+    if (!tasks.isEmpty()) {
+      changes.changed(tasks.stream().map(Task::id).toList());
+    }
   }
 
   /**
@@ -165,7 +180,9 @@ public final class AttemptStore {
               Row counts = rows.iterator().next();
               if (counts.getInteger("callbacks") > 0) {
                 wakeups.dueNow();
+                changes.changed(List.of(counts.getArrayOfUUIDs("callback_ids")));
               }
+              changes.changed(List.of(ids));
               return counts.getInteger("written");
             });
   }
@@ -183,6 +200,7 @@ public final class AttemptStore {
             rows -> {
               if (rows.rowCount() > 0) {
                 wakeups.dueNow();
+                changes.changed(taskIds);
               }
               return rows.rowCount();
             });
@@ -215,7 +233,13 @@ public final class AttemptStore {
     return client
         .preparedQuery(TaskSql.TASK_SET_PROGRESS)
         .execute(Tuple.of(ids, attempts, progress))
-        .map(RowSet::rowCount);
+        .map(
+            rows -> {
+              if (rows.rowCount() > 0) {
+                changes.changed(List.of(ids));
+              }
+              return rows.rowCount();
+            });
   }
 
   /** Ends up to {@code batch} attempts whose lease expired before {@code now}; returns how many. */
@@ -230,6 +254,7 @@ public final class AttemptStore {
               if (counts.getInteger("retryable") > 0 || counts.getInteger("callbacks") > 0) {
                 wakeups.dueNow();
               }
+              changes.changed(List.of(counts.getArrayOfUUIDs("ids")));
               return counts.getInteger("rescued");
             });
   }

@@ -5,13 +5,21 @@ import java.util.UUID;
 
 /**
  * A page request of the task list; null fields match anything, {@code after} null is the first
- * page. {@code fields} says which of the heavy fields the page carries.
+ * page. {@code fields} says which of the heavy fields the page carries; {@code created} bounds the
+ * creation time; {@code text}, if set, makes it a bounded search (see {@link TaskStore#search}).
  */
 public record TaskFilter(
-    TaskState state, String kind, String queue, UUID after, int limit, HeavyFields fields) {
+    TaskState state,
+    String kind,
+    String queue,
+    UUID after,
+    int limit,
+    HeavyFields fields,
+    CreatedRange created,
+    String text) {
 
   public TaskFilter(TaskState state, String kind, String queue, UUID after, int limit) {
-    this(state, kind, queue, after, limit, HeavyFields.NONE);
+    this(state, kind, queue, after, limit, HeavyFields.NONE, CreatedRange.ANY, null);
   }
 
   /**

@@ -46,6 +46,17 @@ final class TaskSql {
       attempted_by, created_at, scheduled_at, attempted_at, finalized_at, cancel_requested_at, unique_key,
       callback_url""";
 
+  /**
+   * Whether a due task's queue is not paused (offload_queue): part of every claim statement, so
+   * that whoever claims (a node's dispatcher, a remote worker) skips a paused queue, and of
+   * TASK_WAITING_BEFORE, so that a paused queue's backlog does not keep resetting claim floors. The
+   * paused queues are read once per statement (an InitPlan); none paused, the filter is an empty
+   * array. A paused queue's due tasks stay in the claim index, and a claim passes over those that
+   * come before the tasks it takes (see docs/api.md, Queues).
+   */
+  private static final String NOT_PAUSED =
+      "queue <> ALL (ARRAY(SELECT name FROM offload_queue WHERE paused))";
+
   /** {@link #COLUMNS} for a list page: the heavy ones only when asked for ($7, $8, $9). */
   private static final String LIST_COLUMNS =
       COLUMNS
@@ -217,10 +228,19 @@ final class TaskSql {
    * is its newest. No row: unknown or already final; {@code callbacks}: how many callback tasks
    * were inserted (0 or 1).
    */
-  static final String TASK_CANCEL =
-      """
+  static final String TASK_CANCEL = cancel("id = $1");
+
+  /**
+   * TASK_CANCEL for the tasks of id array $1 (bulk cancel, at most a chunk of ids at a time),
+   * locked in id order, so that two bulk cancels never wait for each other in a cycle. One row per
+   * task changed: the cancelled ones and the running ones asked to stop.
+   */
+  static final String TASK_CANCEL_MANY = cancel("id = ANY($1::uuid[])");
+
+  private static String cancel(String target) {
+    return """
       WITH target AS (
-          SELECT id, state FROM offload_task WHERE id = $1 FOR UPDATE
+          SELECT id, state FROM offload_task WHERE %5$s ORDER BY id FOR UPDATE
       ), requested AS (
           UPDATE offload_task AS task SET cancel_requested_at = coalesce(task.cancel_requested_at, $2::timestamptz)
           FROM target
@@ -240,31 +260,37 @@ final class TaskSql {
           %4$s
       )
       SELECT %2$s, (SELECT count(*) FROM notified)::int AS notified,
-             (SELECT count(*) FROM callbacks)::int AS callbacks
+             (SELECT count(*) FROM callbacks)::int AS callbacks, ARRAY(SELECT id FROM callbacks) AS callback_ids
       FROM (SELECT %2$s FROM requested UNION ALL SELECT %2$s FROM cancelled) AS task"""
-          .formatted(
-              prefixed("task"),
-              COLUMNS,
-              asFinal(
-                  "task",
-                  Map.of(
-                      "state", "'cancelled'",
-                      "scheduled_at", "least(task.scheduled_at, $2::timestamptz)",
-                      "finalized_at", "$2::timestamptz",
-                      "cancel_requested_at",
-                          "coalesce(task.cancel_requested_at, $2::timestamptz)")),
-              callbackInsert("cancelled", "$4", "$5", "$6", "$7"));
+        .formatted(
+            prefixed("task"),
+            COLUMNS,
+            asFinal(
+                "task",
+                Map.of(
+                    "state", "'cancelled'",
+                    "scheduled_at", "least(task.scheduled_at, $2::timestamptz)",
+                    "finalized_at", "$2::timestamptz",
+                    "cancel_requested_at", "coalesce(task.cancel_requested_at, $2::timestamptz)")),
+            callbackInsert("cancelled", "$4", "$5", "$6", "$7"),
+            target);
+  }
 
   /**
    * Puts a discarded or cancelled task $1 back to available at $2 (moving it back from the
    * history), with at least one attempt left and no progress until its next attempt reports some.
    * $3 the retention's cutoff. No row: unknown, or not discarded nor cancelled.
    */
-  static final String TASK_RETRY =
-      """
+  static final String TASK_RETRY = retry("id = $1");
+
+  /** TASK_RETRY for the tasks of id array $1 (bulk retry); one row per task made available. */
+  static final String TASK_RETRY_MANY = retry("id = ANY($1::uuid[])");
+
+  private static String retry(String target) {
+    return """
       WITH back AS (
           DELETE FROM offload_task_done
-          WHERE id = $1 AND state IN ('discarded', 'cancelled') AND finalized_at >= $3
+          WHERE %2$s AND state IN ('discarded', 'cancelled') AND finalized_at >= $3
           RETURNING *
       )
       INSERT INTO offload_task (%1$s)
@@ -273,7 +299,8 @@ final class TaskSql {
              callback_url
       FROM back
       RETURNING %1$s"""
-          .formatted(COLUMNS);
+        .formatted(COLUMNS, target);
+  }
 
   /** $1 id, $2 the retention's cutoff. */
   static final String TASK_GET =
@@ -282,6 +309,20 @@ final class TaskSql {
       UNION ALL
       SELECT %1$s FROM offload_task_done WHERE id = $1 AND finalized_at >= $2"""
           .formatted(COLUMNS);
+
+  /**
+   * The created range of a list or a bulk filter, from parameter ${@code first} on: the first two
+   * bound the id (a UUIDv7 holds its creation's millisecond, see TaskIds), so that the primary key
+   * or the history's id index reads only the range; the next two, created at or after and created
+   * before (each null for no bound), make it exact.
+   */
+  private static String createdRange(int first) {
+    return """
+        AND ($%1$d::uuid IS NULL OR id >= $%1$d) AND ($%2$d::uuid IS NULL OR id < $%2$d)
+        AND ($%3$d::timestamptz IS NULL OR created_at >= $%3$d)
+        AND ($%4$d::timestamptz IS NULL OR created_at < $%4$d)"""
+        .formatted(first, first + 1, first + 2, first + 3);
+  }
 
   /**
    * Newest first, keyset-paginated on the time-ordered id. $1 state, $2 kind, $3 queue (each null
@@ -293,7 +334,8 @@ final class TaskSql {
    * others are null, or an empty list of errors, and are never read from storage). The page is also
    * bounded in bytes: rows stop before the one whose requested columns, as JSON text, would take
    * the page past $10 bytes (the first row always comes). {@code page_rows} says how many rows
-   * matched before that cut, so the caller knows whether more follow.
+   * matched before that cut, so the caller knows whether more follow. $11 to $14: the created
+   * range, see createdRange.
    */
   static final String TASK_LIST =
       """
@@ -304,6 +346,7 @@ final class TaskSql {
              AND ($2::text IS NULL OR kind = $2)
              AND ($3::text IS NULL OR queue = $3)
              AND ($4::uuid IS NULL OR id < $4)
+             %3$s
            ORDER BY id DESC
            LIMIT $5)
           UNION ALL
@@ -314,6 +357,7 @@ final class TaskSql {
              AND ($3::text IS NULL OR queue = $3)
              AND ($4::uuid IS NULL OR id < $4)
              AND finalized_at >= $6
+             %3$s
            ORDER BY id DESC
            LIMIT $5)
           ORDER BY id DESC
@@ -335,7 +379,108 @@ final class TaskSql {
       SELECT %2$s, page_rows FROM running
       WHERE position = 1 OR bytes_before + bytes <= $10
       ORDER BY id DESC"""
-          .formatted(LIST_COLUMNS, COLUMNS);
+          .formatted(LIST_COLUMNS, COLUMNS, createdRange(11));
+
+  /** The light columns of a task: {@link #COLUMNS} without args, result and errors. */
+  static final String LIGHT_COLUMNS =
+      COLUMNS
+          .replace("args", "NULL::jsonb AS args")
+          .replace("result", "NULL::jsonb AS result")
+          .replace("errors", "'[]'::jsonb AS errors");
+
+  /**
+   * A search of the task list for text $11: a task matches when its unique key is $11 or its args,
+   * as JSON text, contain it. Bounded: it looks at the newest $12 tasks that pass the other filters
+   * (as TASK_LIST's: $1 to $4, $6 the retention's cutoff, $7 to $10 the created range), both tables
+   * together, and returns up to $5 of those that match, newest first, light columns only. {@code
+   * scanned} and {@code lowest} (always one row, its task columns null when nothing matched) say
+   * how far it looked: the next page starts below {@code lowest} when it looked at $12 tasks.
+   */
+  static final String TASK_SEARCH =
+      """
+      WITH scanned AS (
+          (SELECT %1$s, (unique_key = $11 OR strpos(args::text, $11) > 0) AS matched FROM offload_task
+           WHERE ($1::text IS NULL OR $1::text IN ('available', 'scheduled', 'running', 'retryable'))
+             AND ($1::text IS NULL OR state = $1)
+             AND ($2::text IS NULL OR kind = $2)
+             AND ($3::text IS NULL OR queue = $3)
+             AND ($4::uuid IS NULL OR id < $4)
+             %2$s
+           ORDER BY id DESC
+           LIMIT $12)
+          UNION ALL
+          (SELECT %1$s, (unique_key = $11 OR strpos(args::text, $11) > 0) AS matched FROM offload_task_done
+           WHERE ($1::text IS NULL OR $1::text IN ('completed', 'cancelled', 'discarded'))
+             AND ($1::text IS NULL OR state = $1)
+             AND ($2::text IS NULL OR kind = $2)
+             AND ($3::text IS NULL OR queue = $3)
+             AND ($4::uuid IS NULL OR id < $4)
+             AND finalized_at >= $6
+             %2$s
+           ORDER BY id DESC
+           LIMIT $12)
+          ORDER BY id DESC
+          LIMIT $12
+      ), seen AS (
+          SELECT count(*) AS scanned, min(id) AS lowest FROM scanned
+      )
+      SELECT found.*, seen.scanned, seen.lowest
+      FROM seen LEFT JOIN LATERAL (
+          SELECT %3$s FROM scanned WHERE matched ORDER BY id DESC LIMIT $5
+      ) AS found ON true
+      ORDER BY found.id DESC"""
+          .formatted(LIGHT_COLUMNS, createdRange(7), COLUMNS);
+
+  /**
+   * The next chunk of a bulk filter over the waiting and running tasks: their ids above $4 (null:
+   * from the start), in id order, at most $5. $1 states (array, null for any), $2 kind, $3 queue
+   * (null for any); $6 to $9 the created range (see createdRange).
+   */
+  static final String TASK_IDS_LIVE_MATCHING =
+      """
+      SELECT id FROM offload_task
+      WHERE ($1::text[] IS NULL OR state = ANY($1::text[]))
+        AND ($2::text IS NULL OR kind = $2)
+        AND ($3::text IS NULL OR queue = $3)
+        AND ($4::uuid IS NULL OR id > $4)
+        %s
+      ORDER BY id
+      LIMIT $5"""
+          .formatted(createdRange(6));
+
+  /**
+   * TASK_IDS_LIVE_MATCHING over the final tasks still retained, $10 the retention's cutoff. Without
+   * a created range it reads the history in id order until it has $5 ids.
+   */
+  static final String TASK_IDS_FINAL_MATCHING =
+      """
+      SELECT id FROM offload_task_done
+      WHERE ($1::text[] IS NULL OR state = ANY($1::text[]))
+        AND ($2::text IS NULL OR kind = $2)
+        AND ($3::text IS NULL OR queue = $3)
+        AND ($4::uuid IS NULL OR id > $4)
+        AND finalized_at >= $10
+        %s
+      ORDER BY id
+      LIMIT $5"""
+          .formatted(createdRange(6));
+
+  /**
+   * Deletes final task $1, retained ($2 the retention's cutoff), with its unique key and its files.
+   * Returns one row when it did.
+   */
+  static final String TASK_DELETE_FINAL =
+      """
+      WITH gone AS (
+          DELETE FROM offload_task_done WHERE id = $1 AND finalized_at >= $2
+          RETURNING id, unique_key
+      ), keys AS (
+          DELETE FROM offload_task_key AS key USING gone
+          WHERE gone.unique_key IS NOT NULL AND key.unique_key = gone.unique_key AND key.task_id = gone.id
+      ), files AS (
+          DELETE FROM offload_file AS file USING gone WHERE file.task_id = gone.id
+      )
+      SELECT id FROM gone""";
 
   /**
    * What a claim returns: the task, less its errors and result, which no attempt needs (decoding
@@ -406,9 +551,10 @@ final class TaskSql {
           CROSS JOIN LATERAL (
               SELECT FROM offload_task
               WHERE lane = $1 AND priority = level.priority AND state IN ('available', 'scheduled', 'retryable')
-                AND scheduled_at < $2
+                AND scheduled_at < $2 AND %s
               ORDER BY lane, priority, scheduled_at
-              LIMIT 1) waiting) AS waiting""";
+              LIMIT 1) waiting) AS waiting"""
+          .formatted(NOT_PAUSED);
 
   /**
    * The due tasks of each queue that has any, for the queue gauges: how many, and when the oldest
@@ -436,6 +582,7 @@ final class TaskSql {
             SELECT id FROM offload_task
             WHERE state IN ('available', 'scheduled', 'retryable') AND scheduled_at <= $1
               AND scheduled_at >= coalesce($6::timestamptz, '-infinity') %s
+              AND %s
             ORDER BY priority, scheduled_at, id
             LIMIT %s
             FOR UPDATE SKIP LOCKED
@@ -445,7 +592,7 @@ final class TaskSql {
             lease_expires_at = $2, progress = NULL
         WHERE task.id = ANY (ARRAY(SELECT id FROM due))
         RETURNING %s"""
-        .formatted(filter, limit, CLAIMED_COLUMNS);
+        .formatted(filter, NOT_PAUSED, limit, CLAIMED_COLUMNS);
   }
 
   /**
@@ -500,7 +647,7 @@ final class TaskSql {
    * two must be decided on the newest row, so those attempts are locked first ({@code failing}): a
    * cancel request can then no longer slip in between the choice and the write. A task waiting for
    * its retry shows no progress; a final one keeps its last. Returns one row: how many attempts
-   * were written, and how many callback tasks inserted.
+   * were written, and how many callback tasks inserted, and their ids.
    */
   static final String TASK_END_ATTEMPTS =
       """
@@ -541,7 +688,7 @@ final class TaskSql {
           %5$s
       )
       SELECT ((SELECT count(*) FROM moved) + (SELECT count(*) FROM retried))::int AS written,
-             (SELECT count(*) FROM callbacks)::int AS callbacks"""
+             (SELECT count(*) FROM callbacks)::int AS callbacks, ARRAY(SELECT id FROM callbacks) AS callback_ids"""
           .formatted(
               runningAttempt("finals"),
               SAME_RUNNING_ATTEMPT,
@@ -617,7 +764,8 @@ final class TaskSql {
    * attempt left) or retryable (updated in place, without progress until its next attempt) is
    * decided on its newest version. The ids reach the DELETE and UPDATE as arrays, for the reason
    * given above the claim statements. Returns one row: how many attempts were rescued, how many of
-   * their tasks are retryable (due now), and how many callback tasks were inserted.
+   * their tasks are retryable (due now), how many callback tasks were inserted, and the ids of all
+   * the tasks it changed or inserted.
    */
   static final String TASK_RESCUE_STUCK =
       """
@@ -644,7 +792,8 @@ final class TaskSql {
       )
       SELECT ((SELECT count(*) FROM moved) + (SELECT count(*) FROM retried))::int AS rescued,
              (SELECT count(*) FROM retried)::int AS retryable,
-             (SELECT count(*) FROM callbacks)::int AS callbacks"""
+             (SELECT count(*) FROM callbacks)::int AS callbacks,
+             ARRAY(SELECT id FROM moved UNION ALL SELECT id FROM retried UNION ALL SELECT id FROM callbacks) AS ids"""
           .formatted(
               intoHistory(
                   Map.of(

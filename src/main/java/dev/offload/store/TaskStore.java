@@ -11,7 +11,9 @@ import dev.offload.task.IdempotencyConflictException;
 import dev.offload.task.NewTask;
 import dev.offload.task.Task;
 import dev.offload.task.TaskIds;
+import dev.offload.task.TaskState;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What submitters and the API do to tasks: insert them (one, a batch, or single submissions grouped
@@ -52,19 +56,27 @@ public final class TaskStore {
   private final String cancelChannel;
   private final TaskIds ids = new TaskIds();
   private final Wakeups wakeups;
+  private final TaskChanges changes;
   private final Clock clock;
   private final Duration retention;
 
   /**
    * @param wakeups the node's one instance, shared with its {@link AttemptStore}
+   * @param changes the node's one instance, shared with its {@link AttemptStore}
    * @param clock with {@code retention}, which final tasks are still to be seen: those finalized at
    *     most {@code retention} before the clock's now
    */
   public TaskStore(
-      Pool pool, Wakeups wakeups, DatabaseConfig database, Clock clock, Duration retention) {
+      Pool pool,
+      Wakeups wakeups,
+      TaskChanges changes,
+      DatabaseConfig database,
+      Clock clock,
+      Duration retention) {
     this.client = pool;
     this.cancelChannel = database.cancelChannel();
     this.wakeups = wakeups;
+    this.changes = changes;
     this.clock = clock;
     this.retention = retention;
   }
@@ -114,8 +126,9 @@ public final class TaskStore {
               }
               boolean dueNow = !scheduledAt.isAfter(now);
               wakeups.committed(dueNow, dueNow ? null : scheduledAt);
-              return Future.succeededFuture(
-                  new Submitted(TaskRows.toTask(rows.iterator().next()), true));
+              Task inserted = TaskRows.toTask(rows.iterator().next());
+              changes.changed(inserted.id());
+              return Future.succeededFuture(new Submitted(inserted, true));
             });
   }
 
@@ -209,6 +222,7 @@ public final class TaskStore {
               many.wake(wakeups, rows.size());
               Set<UUID> inserted = new HashSet<>();
               rows.forEach(row -> inserted.add(row.getUUID("id")));
+              changes.changed(inserted);
               if (inserted.size() == tasks.size()) {
                 return Future.succeededFuture(List.of(many.ids));
               }
@@ -323,6 +337,7 @@ public final class TaskStore {
               many.wake(wakeups, rows.size());
               Map<UUID, Task> inserted = new HashMap<>();
               rows.forEach(row -> inserted.put(row.getUUID("id"), TaskRows.toTask(row)));
+              changes.changed(inserted.keySet());
               Future<Map<String, Task>> existing =
                   inserted.size() == tasks.size()
                       ? Future.succeededFuture(Map.of())
@@ -392,9 +407,7 @@ public final class TaskStore {
         .execute(params)
         .map(
             rows -> {
-              if (rows.size() > 0 && rows.iterator().next().getInteger("callbacks") > 0) {
-                wakeups.dueNow();
-              }
+              changedByCancel(rows);
               return firstTask(rows);
             });
   }
@@ -411,9 +424,194 @@ public final class TaskStore {
             rows -> {
               if (rows.size() > 0) {
                 wakeups.dueNow();
+                changes.changed(id);
               }
               return firstTask(rows);
             });
+  }
+
+  /** Tells the hubs about the tasks a cancel changed, and wakes the dispatchers for callbacks. */
+  private void changedByCancel(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return;
+    }
+    List<UUID> changed = new ArrayList<>(rows.size());
+    rows.forEach(row -> changed.add(row.getUUID("id")));
+    Row first = rows.iterator().next();
+    if (first.getInteger("callbacks") > 0) {
+      wakeups.dueNow();
+      changed.addAll(List.of(first.getArrayOfUUIDs("callback_ids")));
+    }
+    changes.changed(changed);
+  }
+
+  /**
+   * Cancels those of {@code ids} (at most {@value #BULK_CHUNK}) that are not final, as {@link
+   * #cancel(UUID, Instant)} does each. Returns how many changed: cancelled at once, or running and
+   * asked to stop.
+   */
+  public Future<Integer> cancel(List<UUID> ids, Instant now) {
+    Tuple params = withCallbacks(Tuple.of(ids.toArray(UUID[]::new), timestamp(now), cancelChannel));
+    return retryingDeadlocks(
+        () ->
+            client
+                .preparedQuery(TaskSql.TASK_CANCEL_MANY)
+                .execute(params)
+                .map(
+                    rows -> {
+                      changedByCancel(rows);
+                      return rows.size();
+                    }),
+        DEADLOCK_TRIES);
+  }
+
+  /** Cancels every waiting or running task that {@code filter} matches, a chunk at a time. */
+  public Future<Integer> cancel(BulkFilter filter, Instant now) {
+    Set<TaskState> states =
+        statesAmong(
+            filter,
+            TaskState.AVAILABLE,
+            TaskState.SCHEDULED,
+            TaskState.RUNNING,
+            TaskState.RETRYABLE);
+    return states.isEmpty()
+        ? Future.succeededFuture(0)
+        : inChunks(
+            TaskSql.TASK_IDS_LIVE_MATCHING,
+            filter,
+            states,
+            false,
+            chunk -> cancel(chunk, now),
+            null,
+            0);
+  }
+
+  /**
+   * Makes those of {@code ids} (at most {@value #BULK_CHUNK}) that are discarded or cancelled
+   * available again, as {@link #retry(UUID, Instant)} does each. Returns how many.
+   */
+  public Future<Integer> retry(List<UUID> ids, Instant now) {
+    return client
+        .preparedQuery(TaskSql.TASK_RETRY_MANY)
+        .execute(Tuple.of(ids.toArray(UUID[]::new), timestamp(now), retentionCutoff()))
+        .map(
+            rows -> {
+              if (rows.size() > 0) {
+                wakeups.dueNow();
+                List<UUID> changed = new ArrayList<>(rows.size());
+                rows.forEach(row -> changed.add(row.getUUID("id")));
+                changes.changed(changed);
+              }
+              return rows.size();
+            });
+  }
+
+  /** Retries every discarded or cancelled task that {@code filter} matches, a chunk at a time. */
+  public Future<Integer> retry(BulkFilter filter, Instant now) {
+    Set<TaskState> states = statesAmong(filter, TaskState.DISCARDED, TaskState.CANCELLED);
+    return states.isEmpty()
+        ? Future.succeededFuture(0)
+        : inChunks(
+            TaskSql.TASK_IDS_FINAL_MATCHING,
+            filter,
+            states,
+            true,
+            chunk -> retry(chunk, now),
+            null,
+            0);
+  }
+
+  /** Bulk operations take their tasks this many at a time, each chunk its own statement. */
+  public static final int BULK_CHUNK = 1_000;
+
+  private static final int DEADLOCK_TRIES = 3;
+
+  /**
+   * Applies {@code change} to the ids {@code select} finds, {@value #BULK_CHUNK} at a time in id
+   * order, each chunk after the last; returns how many it changed in all.
+   */
+  private Future<Integer> inChunks(
+      String select,
+      BulkFilter filter,
+      Set<TaskState> states,
+      boolean finalTasks,
+      Function<List<UUID>, Future<Integer>> change,
+      UUID after,
+      int changedSoFar) {
+    Tuple params =
+        Tuple.tuple()
+            .addArrayOfString(
+                states.stream().map(TaskState::wireName).sorted().toArray(String[]::new))
+            .addString(filter.kind())
+            .addString(filter.queue())
+            .addUUID(after)
+            .addInteger(BULK_CHUNK);
+    filter.created().addTo(params);
+    if (finalTasks) {
+      params.addOffsetDateTime(retentionCutoff());
+    }
+    return client
+        .preparedQuery(select)
+        .execute(params)
+        .compose(
+            rows -> {
+              List<UUID> chunk = new ArrayList<>(rows.size());
+              rows.forEach(row -> chunk.add(row.getUUID("id")));
+              if (chunk.isEmpty()) {
+                return Future.succeededFuture(changedSoFar);
+              }
+              return change
+                  .apply(chunk)
+                  .compose(
+                      changed ->
+                          chunk.size() < BULK_CHUNK
+                              ? Future.succeededFuture(changedSoFar + changed)
+                              : inChunks(
+                                  select,
+                                  filter,
+                                  states,
+                                  finalTasks,
+                                  change,
+                                  chunk.get(chunk.size() - 1),
+                                  changedSoFar + changed));
+            });
+  }
+
+  /** The states of {@code filter} among {@code applicable}; all of these when it names none. */
+  private static Set<TaskState> statesAmong(BulkFilter filter, TaskState... applicable) {
+    Set<TaskState> states = EnumSet.noneOf(TaskState.class);
+    for (TaskState state : applicable) {
+      if (filter.states().isEmpty() || filter.states().contains(state)) {
+        states.add(state);
+      }
+    }
+    return states;
+  }
+
+  /**
+   * Bulk cancels lock their tasks in id order, but the outcome writes lock theirs in the order of
+   * their batch: PostgreSQL may then end one of two statements with a deadlock error (40P01), which
+   * changed nothing; the cancel is tried again.
+   */
+  private static <T> Future<T> retryingDeadlocks(Supplier<Future<T>> statement, int tries) {
+    return statement
+        .get()
+        .recover(
+            failure ->
+                tries > 1 && failure instanceof PgException pg && "40P01".equals(pg.getSqlState())
+                    ? retryingDeadlocks(statement, tries - 1)
+                    : Future.failedFuture(failure));
+  }
+
+  /**
+   * Deletes a final task, with its unique key and files. Empty when no retained final task has this
+   * id (the caller tells an unknown task from one that is not final).
+   */
+  public Future<Boolean> deleteFinal(UUID id) {
+    return client
+        .preparedQuery(TaskSql.TASK_DELETE_FINAL)
+        .execute(Tuple.of(id, retentionCutoff()))
+        .map(rows -> rows.size() > 0);
   }
 
   public Future<Optional<Task>> get(UUID id) {
@@ -424,6 +622,9 @@ public final class TaskStore {
   }
 
   public Future<TaskPage> list(TaskFilter filter) {
+    if (filter.text() != null) {
+      return search(filter);
+    }
     Tuple params =
         Tuple.tuple()
             .addString(filter.state() == null ? null : filter.state().wireName())
@@ -436,6 +637,7 @@ public final class TaskStore {
             .addBoolean(filter.fields().result())
             .addBoolean(filter.fields().errors())
             .addLong(PAGE_BYTES);
+    filter.created().addTo(params);
     return client
         .preparedQuery(TaskSql.TASK_LIST)
         .execute(params)
@@ -452,6 +654,47 @@ public final class TaskStore {
               }
               List<Task> page = tasks.subList(0, filter.limit());
               return new TaskPage(page, page.get(page.size() - 1).id());
+            });
+  }
+
+  /** Tasks a search looks at per page, at most: see TaskSql.TASK_SEARCH. */
+  public static final int SEARCH_SCAN = 2_000;
+
+  /**
+   * A page of {@link #list}'s filter with text: the tasks among the newest {@value #SEARCH_SCAN}
+   * that pass the filter whose unique key is the text or whose args contain it, light fields only.
+   * Its {@code next} continues below the tasks looked at, even when this page found none.
+   */
+  private Future<TaskPage> search(TaskFilter filter) {
+    Tuple params =
+        Tuple.tuple()
+            .addString(filter.state() == null ? null : filter.state().wireName())
+            .addString(filter.kind())
+            .addString(filter.queue())
+            .addUUID(filter.after())
+            .addInteger(filter.limit() + 1)
+            .addOffsetDateTime(retentionCutoff());
+    filter.created().addTo(params).addString(filter.text()).addInteger(SEARCH_SCAN);
+    return client
+        .preparedQuery(TaskSql.TASK_SEARCH)
+        .execute(params)
+        .map(
+            rows -> {
+              List<Task> tasks = new ArrayList<>();
+              long scanned = 0;
+              UUID lowest = null;
+              for (Row row : rows) {
+                scanned = row.getLong("scanned");
+                lowest = row.getUUID("lowest");
+                if (row.getUUID("id") != null) {
+                  tasks.add(TaskRows.toTask(row));
+                }
+              }
+              if (tasks.size() > filter.limit()) {
+                List<Task> page = tasks.subList(0, filter.limit());
+                return new TaskPage(page, page.get(page.size() - 1).id());
+              }
+              return new TaskPage(tasks, scanned >= SEARCH_SCAN ? lowest : null);
             });
   }
 

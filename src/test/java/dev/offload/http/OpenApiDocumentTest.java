@@ -125,6 +125,9 @@ class OpenApiDocumentTest {
     for (String operation : document.operations()) {
       String[] methodAndPath = operation.split(" ");
       String uri = sample(methodAndPath[1]) + "?delay=1ms"; // the demo routes would wait 2 s
+      if (operation.equals("GET /events")) {
+        uri += "&state=none"; // a 400 rather than a stream, which would never end
+      }
       HttpResponse<Buffer> response =
           client().request(HttpMethod.valueOf(methodAndPath[0]), uri).send().await();
 
@@ -206,10 +209,11 @@ class OpenApiDocumentTest {
               .collect(Collectors.toSet());
       assertEquals(
           needed.map(scope -> Set.of(scope.wireName())).orElse(Set.of()), scopes, operation);
-      // Without tokens every route is open but the admin ones; an empty requirement says so.
+      // Without tokens every route is open but those under /admin/ (pausing a queue needs the
+      // admin scope once tokens are configured, but is open without); an empty requirement says so.
       boolean anonymousAllowed =
           security.isEmpty() || security.stream().anyMatch(r -> ((JsonObject) r).isEmpty());
-      assertEquals(needed.orElse(null) != Scope.ADMIN, anonymousAllowed, operation);
+      assertEquals(!methodAndPath[1].startsWith("/admin/"), anonymousAllowed, operation);
     }
   }
 

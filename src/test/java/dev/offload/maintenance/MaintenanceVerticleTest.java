@@ -10,6 +10,8 @@ import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.AttemptStore;
 import dev.offload.store.ClaimScope;
 import dev.offload.store.NodeStore;
+import dev.offload.store.StatsStore;
+import dev.offload.store.TaskChanges;
 import dev.offload.store.TaskStore;
 import dev.offload.store.Wakeups;
 import dev.offload.task.Lane;
@@ -64,10 +66,11 @@ class MaintenanceVerticleTest {
         new TaskStore(
             pool,
             wakeups,
+            new TaskChanges(pool, "unwatched"),
             offload.database().config(),
             Clock.fixed(T0, ZoneOffset.UTC),
             Duration.ofDays(7));
-    attempts = new AttemptStore(pool, wakeups);
+    attempts = new AttemptStore(pool, wakeups, new TaskChanges(pool, "unwatched"));
     nodes = new NodeStore(pool, offload.database().config());
     files = new FileStore(pool);
   }
@@ -111,7 +114,13 @@ class MaintenanceVerticleTest {
     vertx
         .deployVerticle(
             new MaintenanceVerticle(
-                attempts, nodes, files, new TaskMetrics(Metrics.newRegistry()), config, clock))
+                attempts,
+                nodes,
+                files,
+                new StatsStore(pool),
+                new TaskMetrics(Metrics.newRegistry()),
+                config,
+                clock))
         .await();
 
     Task rescued =

@@ -76,7 +76,7 @@ class HistoryPartitionsTest {
     db.truncate(vertx);
     pool = db.pool(vertx);
     wakeups = new Wakeups(vertx, pool, db.config().notifyChannel());
-    attempts = new AttemptStore(pool, wakeups);
+    attempts = new AttemptStore(pool, wakeups, new TaskChanges(pool, "unwatched"));
     // Every partition an earlier test made: a few are dropped per statement.
     while (!partitions().isEmpty()) {
       sql("SELECT offload_task_done_prune('infinity', 1000)");
@@ -207,7 +207,13 @@ class HistoryPartitionsTest {
   // Helpers.
 
   private TaskStore store(Instant now) {
-    return new TaskStore(pool, wakeups, db.config(), Clock.fixed(now, ZoneOffset.UTC), RETENTION);
+    return new TaskStore(
+        pool,
+        wakeups,
+        new TaskChanges(pool, "unwatched"),
+        db.config(),
+        Clock.fixed(now, ZoneOffset.UTC),
+        RETENTION);
   }
 
   private static NewTask task(String uniqueKey) {

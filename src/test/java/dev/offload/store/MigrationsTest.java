@@ -185,11 +185,17 @@ class MigrationsTest {
     Pool pool = Database.pool(vertx, config);
     try {
       Wakeups wakeups = new Wakeups(vertx, pool, config.notifyChannel());
-      new AttemptStore(pool, wakeups)
+      new AttemptStore(pool, wakeups, new TaskChanges(pool, "unwatched"))
           .endAttempts(
               List.of(new AttemptEnd(running, 1, TaskState.COMPLETED, null, "1", null)), now)
           .await();
-      new TaskStore(pool, wakeups, config, Clock.systemUTC(), Duration.ofDays(7))
+      new TaskStore(
+              pool,
+              wakeups,
+              new TaskChanges(pool, "unwatched"),
+              config,
+              Clock.systemUTC(),
+              Duration.ofDays(7))
           .cancel(waiting, now)
           .await();
     } finally {
@@ -288,8 +294,13 @@ class MigrationsTest {
       Wakeups wakeups = new Wakeups(vertx, pool, config.notifyChannel());
       TaskStore store =
           new TaskStore(
-              pool, wakeups, config, Clock.fixed(now, ZoneOffset.UTC), Duration.ofDays(7));
-      AttemptStore attempts = new AttemptStore(pool, wakeups);
+              pool,
+              wakeups,
+              new TaskChanges(pool, "unwatched"),
+              config,
+              Clock.fixed(now, ZoneOffset.UTC),
+              Duration.ofDays(7));
+      AttemptStore attempts = new AttemptStore(pool, wakeups, new TaskChanges(pool, "unwatched"));
       for (Map.Entry<String, UUID> task : ids.entrySet()) {
         assertEquals(
             task.getKey(),

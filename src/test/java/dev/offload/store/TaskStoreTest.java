@@ -100,8 +100,10 @@ class TaskStoreTest {
     db.truncate(vertx);
     pool = db.pool(vertx);
     Wakeups wakeups = wakeups(pool);
-    store = new TaskStore(pool, wakeups, db.config(), CLOCK, RETENTION);
-    attempts = new AttemptStore(pool, wakeups);
+    store =
+        new TaskStore(
+            pool, wakeups, new TaskChanges(pool, "unwatched"), db.config(), CLOCK, RETENTION);
+    attempts = new AttemptStore(pool, wakeups, new TaskChanges(pool, "unwatched"));
   }
 
   @AfterEach
@@ -522,8 +524,15 @@ class TaskStoreTest {
       try {
         Wakeups sharedWakeups = wakeups(bigPool);
         TaskStore sharedStore =
-            new TaskStore(bigPool, sharedWakeups, db.config(), CLOCK, RETENTION);
-        AttemptStore sharedAttempts = new AttemptStore(bigPool, sharedWakeups);
+            new TaskStore(
+                bigPool,
+                sharedWakeups,
+                new TaskChanges(bigPool, "unwatched"),
+                db.config(),
+                CLOCK,
+                RETENTION);
+        AttemptStore sharedAttempts =
+            new AttemptStore(bigPool, sharedWakeups, new TaskChanges(bigPool, "unwatched"));
         Future.all(
                 IntStream.range(0, taskCount)
                     .mapToObj(i -> sharedStore.insert(prioritized(i % 10), T0.plusMillis(i)))
@@ -1059,7 +1068,13 @@ class TaskStoreTest {
                   Duration.ofMillis(200)));
       try {
         TaskStore sharedStore =
-            new TaskStore(bigPool, wakeups(bigPool), db.config(), CLOCK, RETENTION);
+            new TaskStore(
+                bigPool,
+                wakeups(bigPool),
+                new TaskChanges(bigPool, "unwatched"),
+                db.config(),
+                CLOCK,
+                RETENTION);
         List<Future<Submitted>> all =
             IntStream.range(0, submitters)
                 .mapToObj(i -> sharedStore.insert(keyed("same-key"), T0))
@@ -1409,7 +1424,8 @@ class TaskStoreTest {
                   PgTestDatabase.MAX_WAIT_QUEUE,
                   Duration.ofMillis(200)));
       try {
-        AttemptStore sharedAttempts = new AttemptStore(bigPool, wakeups(bigPool));
+        AttemptStore sharedAttempts =
+            new AttemptStore(bigPool, wakeups(bigPool), new TaskChanges(bigPool, "unwatched"));
         List<Future<List<Task>>> claims =
             IntStream.range(0, 8)
                 .mapToObj(

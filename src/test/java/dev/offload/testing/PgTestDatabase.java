@@ -100,7 +100,7 @@ public final class PgTestDatabase {
     sql(
         vertx,
         "TRUNCATE offload_node, offload_task, offload_task_done, offload_task_key, offload_user,"
-            + " offload_file_chunk, offload_file CASCADE");
+            + " offload_file_chunk, offload_file, offload_queue, offload_stats_step CASCADE");
   }
 
   public void drop(Vertx vertx) {
