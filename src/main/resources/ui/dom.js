@@ -50,10 +50,11 @@ export function stateBadge(state) {
 
 /** A progress bar with its figure as text, or a dash when the task reports none. */
 export function progressBar(task) {
-  const value = task.state === 'completed' ? 1 : task.progress;
-  if (value === null || value === undefined) {
+  if (task.progress === null || task.progress === undefined) {
     return h('span', { class: 'muted' }, '—');
   }
+  // A handler's last report may come before its end: a completed task is done.
+  const value = task.state === 'completed' ? 1 : task.progress;
   const percent = Math.round(value * 100);
   return h(
     'span',
@@ -95,9 +96,12 @@ export function count(n) {
   return (n ?? 0).toLocaleString();
 }
 
-/** The first 8 characters of an id, the whole id in a tooltip. */
+/**
+ * The last 12 characters of a task id, the whole id in a tooltip: ids are UUIDv7, whose first half is
+ * the time, the same for tasks made together; the end is random.
+ */
 export function shortId(id) {
-  return h('span', { class: 'id', title: id }, id.slice(0, 8));
+  return h('span', { class: 'id', title: id }, `…${id.slice(-12)}`);
 }
 
 /** A passing message for everyone, screen readers included (the region is a live region). */
@@ -157,14 +161,22 @@ export function throttle(fn, interval) {
   return throttled;
 }
 
-/** A table in a scrolling box (wide tables scroll sideways on a phone rather than the page). */
+/**
+ * A table in a scrolling box. On a phone each row becomes a card, each cell labelled with its column's
+ * name (style.css, table.stack), so that no column is out of sight.
+ */
 export function table(caption, headers, rows, attributes = {}) {
+  for (const row of rows) {
+    [...row.children].forEach((cell, i) => {
+      cell.dataset.label = headers[i] ?? '';
+    });
+  }
   return h(
     'div',
     { class: 'table-box' },
     h(
       'table',
-      attributes,
+      { class: 'stack', ...attributes },
       caption ? h('caption', {}, caption) : null,
       h('thead', {}, h('tr', {}, headers.map((header) => h('th', { scope: 'col' }, header)))),
       h('tbody', {}, rows),

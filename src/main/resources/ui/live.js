@@ -40,6 +40,8 @@ export class TaskFeed {
       const task = JSON.parse(event.data);
       this.listeners.forEach((l) => l.task && l.task(task));
     });
+    // The node could not replay all that was missed while away: views read their data again.
+    source.addEventListener('reset', () => this.listeners.forEach((l) => l.resync && l.resync()));
     source.addEventListener('error', () => {
       this.wasDown = true;
       if (source.readyState === EventSource.CLOSED) {

@@ -5,6 +5,8 @@ import { api, get, optional } from '../api.js';
 import { ago, count, fill, h, notice, reportFailure, table, throttle } from '../dom.js';
 
 const REFRESH_MS = 5_000;
+/** While a node has not yet reached the worker verticles asked for: it gets there within moments. */
+const SCALING_REFRESH_MS = 500;
 const MAX_WORKERS = 1_024;
 
 export function mount(main, { feed }) {
@@ -14,6 +16,7 @@ export function mount(main, { feed }) {
   const kinds = h('div', { id: 'kinds' });
   main.append(h('h1', {}, 'Nodes and workers'), error, nodes, workers, kinds);
 
+  /** Shows the live nodes; resolves to whether one is still scaling. */
   async function loadNodes() {
     try {
       const answer = await get('/admin/nodes');
@@ -37,10 +40,12 @@ export function mount(main, { feed }) {
           ),
         ),
       );
+      return answer.nodes.some((node) => node.role !== 'api' && (node.desired_worker_instances ?? node.worker_instances) !== node.worker_instances);
     } catch (e) {
       fill(nodes);
       error.textContent =
         e.status === 403 ? `Nodes need a token with the admin scope: ${e.message}` : `Nodes could not be read: ${e.message}`;
+      return false;
     }
   }
 
@@ -61,7 +66,7 @@ export function mount(main, { feed }) {
     try {
       await api('PUT', `/admin/nodes/${encodeURIComponent(nodeId)}/workers`, { instances });
       notice(`${nodeId}: ${instances} worker verticle${instances === 1 ? '' : 's'} asked for.`);
-      loadNodes();
+      tick();
     } catch (e) {
       reportFailure('Scaling', e);
     }
@@ -115,20 +120,30 @@ export function mount(main, { feed }) {
     }
   }
 
-  const load = () => {
-    loadNodes();
-    loadRemote();
-  };
-  // Running attempts change with task events; heartbeats are no events, so the view also reads on a timer.
-  const refresh = throttle(load, 2_000);
+  let timer = null;
+  let mounted = true;
+  /** Reads again on a timer: heartbeats are no events. */
+  async function tick() {
+    clearTimeout(timer);
+    const scaling = await loadNodes();
+    if (mounted) {
+      timer = setTimeout(tick, scaling ? SCALING_REFRESH_MS : REFRESH_MS);
+    }
+  }
+
+  // Running attempts change with task events.
+  const refresh = throttle(loadNodes, 2_000);
   const unsubscribe = feed.subscribe({ task: refresh, resync: refresh });
-  const timer = setInterval(load, REFRESH_MS);
-  load();
+  tick();
+  loadRemote();
+  const remoteTimer = setInterval(loadRemote, REFRESH_MS);
   return {
     unmount() {
+      mounted = false;
       unsubscribe();
       refresh.cancel();
-      clearInterval(timer);
+      clearTimeout(timer);
+      clearInterval(remoteTimer);
     },
   };
 }

@@ -115,7 +115,9 @@ export function mount(main, { feed }) {
       const rate = (name) => series.points.map((p) => p[name] / step);
       throughput.update(times, [rate('submitted'), rate('completed'), rate('failed')]);
       latency.update(times, [series.points.map((p) => p.start_latency_p50_ms), series.points.map((p) => p.start_latency_p99_ms)]);
-      const last = series.points[series.points.length - 1];
+      // The last step whose interval has ended: the current one is still counting.
+      const ended = series.points.filter((p) => Date.parse(p.at) + step * 1000 <= Date.now());
+      const last = ended[ended.length - 1];
       fill(
         throughputText,
         last

@@ -29,13 +29,25 @@ export function mount(main, { feed }) {
           ? h('p', { class: 'muted' }, 'No queue is configured and no task has been submitted yet.')
           : table(
               'Queues',
-              ['queue', 'status', 'available', 'scheduled', 'running', 'retryable', 'oldest waiting for', 'limit per node', 'global limit', 'action'],
+              ['queue', 'status', 'available', 'scheduled', 'running', 'retryable', 'oldest waiting for', 'limit per node', 'global limit'],
               queues.map((queue) =>
                 h(
                   'tr',
                   { 'data-queue': queue.name, 'data-paused': String(queue.paused) },
                   h('th', { scope: 'row' }, h('a', { href: `#/tasks?queue=${encodeURIComponent(queue.name)}` }, queue.name)),
-                  h('td', {}, queue.paused ? h('span', { class: 'badge paused' }, 'paused') : h('span', { class: 'badge active' }, 'active')),
+                  // The control beside the state it changes: in sight on a phone too.
+                  h(
+                    'td',
+                    {},
+                    h(
+                      'span',
+                      { class: 'status' },
+                      queue.paused ? h('span', { class: 'badge paused' }, 'paused') : h('span', { class: 'badge active' }, 'active'),
+                      queue.paused
+                        ? h('button', { type: 'button', class: 'primary', 'aria-label': `Resume ${queue.name}`, onclick: () => change(queue.name, 'resume') }, 'Resume')
+                        : h('button', { type: 'button', class: 'danger', 'aria-label': `Pause ${queue.name}`, onclick: () => change(queue.name, 'pause') }, 'Pause'),
+                    ),
+                  ),
                   h('td', { class: 'number' }, count(queue.counts.available)),
                   h('td', { class: 'number' }, count(queue.counts.scheduled)),
                   h('td', { class: 'number' }, count(queue.counts.running)),
@@ -43,13 +55,6 @@ export function mount(main, { feed }) {
                   h('td', { class: 'number' }, duration(queue.oldest_waiting_age_ms)),
                   h('td', { class: 'number' }, limit(queue.limits.per_node)),
                   h('td', { class: 'number' }, limit(queue.limits.global)),
-                  h(
-                    'td',
-                    {},
-                    queue.paused
-                      ? h('button', { type: 'button', class: 'primary', onclick: () => change(queue.name, 'resume') }, `Resume ${queue.name}`)
-                      : h('button', { type: 'button', class: 'danger', onclick: () => change(queue.name, 'pause') }, `Pause ${queue.name}`),
-                  ),
                 ),
               ),
             ),
