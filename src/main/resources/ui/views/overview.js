@@ -66,7 +66,8 @@ export function mount(main, { feed }) {
         ),
       ),
     );
-    fill(asOf, `As of ${new Date(stats.as_of).toLocaleTimeString()}.`);
+    const since = stats.final_since ? ` since ${new Date(stats.final_since).toLocaleTimeString()}` : '';
+    fill(asOf, `As of ${new Date(stats.as_of).toLocaleTimeString()}; completed, cancelled and discarded: those finished${since}.`);
     const names = [...queues.keys()].sort();
     fill(
       byQueue,
