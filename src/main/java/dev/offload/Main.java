@@ -6,6 +6,7 @@ import dev.offload.config.ConfigLoader.Argument;
 import dev.offload.config.OffloadConfig;
 import dev.offload.metrics.Metrics;
 import dev.offload.task.TaskHandlers;
+import dev.offload.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.lang.System.Logger;
@@ -45,6 +46,7 @@ public final class Main {
     SLF4JBridgeHandler.install();
     OffloadConfig config;
     TaskHandlers handlers;
+    Tracing tracing;
     try {
       Optional<Path> confFile = Optional.empty();
       Map<String, Argument> arguments = new HashMap<>();
@@ -65,17 +67,22 @@ public final class Main {
       // Logback set itself up with the first logger, before a log.format in --conf was known.
       config.logFormat().use();
       handlers = TaskHandlers.discover();
+      tracing = Tracing.fromEnvironment(System.getenv());
     } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
       System.err.println("offload: " + e.getMessage());
       System.exit(2);
       return;
     }
     PrometheusMeterRegistry registry = Metrics.newRegistry();
-    Vertx vertx = Metrics.vertx(NodeVertxOptions.of(config.node()), registry);
+    Vertx vertx =
+        tracing.install(Metrics.vertx(NodeVertxOptions.of(config.node()), registry)).build();
     try {
       OffloadNode node =
-          OffloadNode.start(vertx, config, Clock.systemUTC(), handlers, registry).await();
+          OffloadNode.start(vertx, config, Clock.systemUTC(), handlers, registry, tracing).await();
       LOG.log(Level.INFO, startedMessage(config, node.httpPort(), node.kinds()));
+      if (tracing.isOn()) {
+        LOG.log(Level.INFO, "tracing on: spans exported as the OTEL_* variables say");
+      }
       Signal.handle(new Signal("TERM"), signal -> stopAndExit(node, vertx, config));
       Signal.handle(new Signal("INT"), signal -> stopAndExit(node, vertx, config));
     } catch (Exception e) {

@@ -35,6 +35,7 @@ import dev.offload.support.LocalCodec;
 import dev.offload.task.AttemptOutcome;
 import dev.offload.task.RunningAttempt;
 import dev.offload.task.TaskHandlers;
+import dev.offload.tracing.Tracing;
 import dev.offload.users.UserStore;
 import dev.offload.users.UsersExportHandler;
 import dev.offload.users.UsersImportHandler;
@@ -82,7 +83,8 @@ public final class OffloadNode {
       Clock clock,
       TaskHandlers handlers,
       PrometheusMeterRegistry registry,
-      DispatchMode dispatchMode) {
+      DispatchMode dispatchMode,
+      Tracing tracing) {
     this.vertx = vertx;
     this.config = config;
     this.clock = clock;
@@ -126,7 +128,13 @@ public final class OffloadNode {
             databaseStatus,
             () ->
                 new DispatcherVerticle(
-                    attempts, config, clock, this.handlers, metrics, dispatchMode),
+                    attempts,
+                    config,
+                    clock,
+                    this.handlers,
+                    metrics,
+                    tracing.attempts(),
+                    dispatchMode),
             () ->
                 new MaintenanceVerticle(
                     attempts, nodes, files, stats.stats(), metrics, config, clock),
@@ -153,7 +161,21 @@ public final class OffloadNode {
       Clock clock,
       TaskHandlers handlers,
       PrometheusMeterRegistry registry) {
-    return start(vertx, config, clock, handlers, registry, DispatchMode.AUTOMATIC);
+    return start(vertx, config, clock, handlers, registry, Tracing.off());
+  }
+
+  /**
+   * A node that traces its attempts with {@code tracing}; {@code vertx} should have been built with
+   * it too ({@link Tracing#install}), for the spans of HTTP requests and SQL statements.
+   */
+  public static Future<OffloadNode> start(
+      Vertx vertx,
+      OffloadConfig config,
+      Clock clock,
+      TaskHandlers handlers,
+      PrometheusMeterRegistry registry,
+      Tracing tracing) {
+    return start(vertx, config, clock, handlers, registry, DispatchMode.AUTOMATIC, tracing);
   }
 
   /**
@@ -166,7 +188,18 @@ public final class OffloadNode {
       Clock clock,
       TaskHandlers handlers,
       DispatchMode dispatchMode) {
-    return start(vertx, config, clock, handlers, Metrics.newRegistry(), dispatchMode);
+    return start(vertx, config, clock, handlers, dispatchMode, Tracing.off());
+  }
+
+  /** {@link #start(Vertx, OffloadConfig, Clock, TaskHandlers, DispatchMode)}, traced. */
+  public static Future<OffloadNode> start(
+      Vertx vertx,
+      OffloadConfig config,
+      Clock clock,
+      TaskHandlers handlers,
+      DispatchMode dispatchMode,
+      Tracing tracing) {
+    return start(vertx, config, clock, handlers, Metrics.newRegistry(), dispatchMode, tracing);
   }
 
   private static Future<OffloadNode> start(
@@ -175,14 +208,16 @@ public final class OffloadNode {
       Clock clock,
       TaskHandlers handlers,
       PrometheusMeterRegistry registry,
-      DispatchMode dispatchMode) {
+      DispatchMode dispatchMode,
+      Tracing tracing) {
     vertx
         .eventBus()
         .registerDefaultCodec(RunningAttempt.class, new LocalCodec<>(RunningAttempt.class));
     vertx
         .eventBus()
         .registerDefaultCodec(AttemptOutcome.class, new LocalCodec<>(AttemptOutcome.class));
-    OffloadNode node = new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode);
+    OffloadNode node =
+        new OffloadNode(vertx, config, clock, handlers, registry, dispatchMode, tracing);
     // The event hub first: every node hears whether some node watches, and HTTP streams need it.
     return vertx
         .deployVerticle(node.events.hub())

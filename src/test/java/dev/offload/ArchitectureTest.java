@@ -83,7 +83,8 @@ class ArchitectureTest {
             "dev.offload.worker..",
             "dev.offload.node..",
             "dev.offload.config..",
-            "dev.offload.support..")
+            "dev.offload.support..",
+            "dev.offload.tracing..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

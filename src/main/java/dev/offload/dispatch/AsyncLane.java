@@ -24,7 +24,7 @@ final class AsyncLane {
   private final TaskHandlers handlers;
   private final InFlightAttempts inFlight;
   private final TaskMetrics metrics;
-  private final BiConsumer<Task, AttemptOutcome> onOutcome;
+  private final BiConsumer<InFlightAttempts.InFlight, AttemptOutcome> onOutcome;
   private final Runnable onFree;
   private int running;
 
@@ -37,7 +37,7 @@ final class AsyncLane {
       TaskHandlers handlers,
       InFlightAttempts inFlight,
       TaskMetrics metrics,
-      BiConsumer<Task, AttemptOutcome> onOutcome,
+      BiConsumer<InFlightAttempts.InFlight, AttemptOutcome> onOutcome,
       Runnable onFree) {
     this.context = context;
     this.handlers = handlers;
@@ -91,7 +91,7 @@ final class AsyncLane {
       inFlight.remove(task.id());
       if (!current.ended) {
         onOutcome.accept(
-            task,
+            current,
             done.succeeded()
                 ? AttemptOutcome.ofResult(done.result())
                 : AttemptOutcome.ofFailure(done.cause(), attempt.stopReason()));

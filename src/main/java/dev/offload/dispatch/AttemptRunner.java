@@ -13,6 +13,7 @@ import dev.offload.task.RunningAttempt;
 import dev.offload.task.Task;
 import dev.offload.task.TaskHandlers;
 import dev.offload.task.TaskState;
+import dev.offload.tracing.AttemptTracing;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,7 +46,7 @@ final class AttemptRunner {
   private final AttemptEndWriter endWriter;
   private final Consumer<Instant> onRetryAt;
   private final ClaimFloors floors;
-  private final InFlightAttempts inFlight = new InFlightAttempts();
+  private final InFlightAttempts inFlight;
   private final WorkerLane workers;
   private final AsyncLane async;
 
@@ -61,6 +62,7 @@ final class AttemptRunner {
       Clock clock,
       TaskHandlers handlers,
       TaskMetrics metrics,
+      AttemptTracing tracing,
       AttemptEndWriter endWriter,
       ClaimFloors floors,
       Runnable onFree,
@@ -69,6 +71,7 @@ final class AttemptRunner {
     this.floors = floors;
     this.store = store;
     this.nodeId = config.nodeId();
+    this.inFlight = new InFlightAttempts(tracing, nodeId);
     this.clock = clock;
     this.retryPolicy =
         new RetryPolicy(
@@ -169,12 +172,14 @@ final class AttemptRunner {
               running.ended = true;
               running.attempt.requestStop(reason);
               // A worker stays busy until its handler returns; the late outcome is ignored.
-              endWith(running.attempt.task(), AttemptOutcome.failed(reason));
+              endWith(running, AttemptOutcome.failed(reason));
             });
   }
 
-  private void endWith(Task task, AttemptOutcome outcome) {
+  private void endWith(InFlightAttempts.InFlight running, AttemptOutcome outcome) {
+    Task task = running.attempt.task();
     AttemptEnd end = NextState.after(task, outcome, clock.instant(), retryPolicy);
+    running.span.ended(outcome, end.state());
     if (end.state() == TaskState.RETRYABLE) {
       onRetryAt.accept(end.retryAt());
     }

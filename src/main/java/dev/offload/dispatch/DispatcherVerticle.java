@@ -4,6 +4,7 @@ import dev.offload.config.OffloadConfig;
 import dev.offload.metrics.TaskMetrics;
 import dev.offload.store.AttemptStore;
 import dev.offload.task.TaskHandlers;
+import dev.offload.tracing.AttemptTracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -26,6 +27,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private final Clock clock;
   private final TaskHandlers handlers;
   private final TaskMetrics metrics;
+  private final AttemptTracing tracing;
   private final DispatchMode mode;
   private AttemptEndWriter endWriter;
   private AttemptRunner runner;
@@ -39,12 +41,14 @@ public final class DispatcherVerticle extends VerticleBase {
       Clock clock,
       TaskHandlers handlers,
       TaskMetrics metrics,
+      AttemptTracing tracing,
       DispatchMode mode) {
     this.store = store;
     this.config = config;
     this.clock = clock;
     this.handlers = handlers;
     this.metrics = metrics;
+    this.tracing = tracing;
     this.mode = mode;
   }
 
@@ -64,6 +68,7 @@ public final class DispatcherVerticle extends VerticleBase {
             clock,
             handlers,
             metrics,
+            tracing,
             endWriter,
             floors,
             () -> claims.wake(),

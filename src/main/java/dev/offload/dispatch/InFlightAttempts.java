@@ -1,6 +1,8 @@
 package dev.offload.dispatch;
 
 import dev.offload.task.RunningAttempt;
+import dev.offload.tracing.AttemptSpan;
+import dev.offload.tracing.AttemptTracing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -15,25 +17,36 @@ import java.util.UUID;
  * The attempts running on this node, by task id, each with its deadline: what lease renewals, queue
  * limits, cancel requests, the timeout sweep and shutdown look at. An attempt is {@code ended} once
  * its outcome was decided without it (it timed out, or the node is stopping): its handler may still
- * run, and what it returns is ignored. Confined to the dispatcher's event loop.
+ * run, and what it returns is ignored. Each has its span ({@link AttemptTracing}), started when it
+ * is added and ended with its outcome, or when it is handed back. Confined to the dispatcher's
+ * event loop.
  */
 final class InFlightAttempts {
 
   static final class InFlight {
     final RunningAttempt attempt;
     final long deadlineNanos;
+    final AttemptSpan span;
     boolean ended;
 
-    private InFlight(RunningAttempt attempt) {
+    private InFlight(RunningAttempt attempt, AttemptSpan span) {
       this.attempt = attempt;
       this.deadlineNanos = System.nanoTime() + attempt.task().timeout().toNanos();
+      this.span = span;
     }
   }
 
   private final Map<UUID, InFlight> byTask = new HashMap<>();
+  private final AttemptTracing tracing;
+  private final String nodeId;
+
+  InFlightAttempts(AttemptTracing tracing, String nodeId) {
+    this.tracing = tracing;
+    this.nodeId = nodeId;
+  }
 
   void add(RunningAttempt attempt) {
-    byTask.put(attempt.taskId(), new InFlight(attempt));
+    byTask.put(attempt.taskId(), new InFlight(attempt, tracing.started(attempt.task(), nodeId)));
   }
 
   /** The attempt of this task running here, or null. */
@@ -76,7 +89,7 @@ final class InFlightAttempts {
 
   /**
    * Ends every attempt and asks it to stop; returns the tasks of those whose outcome was still
-   * open.
+   * open, which the caller hands back.
    */
   List<UUID> endAll(String reason) {
     List<UUID> unfinished =
@@ -84,6 +97,7 @@ final class InFlightAttempts {
             .filter(entry -> !entry.getValue().ended)
             .map(Map.Entry::getKey)
             .toList();
+    unfinished.forEach(taskId -> byTask.get(taskId).span.handedBack(reason));
     byTask
         .values()
         .forEach(

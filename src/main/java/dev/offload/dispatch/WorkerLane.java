@@ -30,7 +30,7 @@ final class WorkerLane {
   private final Vertx vertx;
   private final InFlightAttempts inFlight;
   private final TaskMetrics metrics;
-  private final BiConsumer<Task, AttemptOutcome> onOutcome;
+  private final BiConsumer<InFlightAttempts.InFlight, AttemptOutcome> onOutcome;
   private final Consumer<UUID> handBack;
   private final Runnable onFree;
   private final Deque<String> idle = new ArrayDeque<>();
@@ -44,7 +44,7 @@ final class WorkerLane {
       Vertx vertx,
       InFlightAttempts inFlight,
       TaskMetrics metrics,
-      BiConsumer<Task, AttemptOutcome> onOutcome,
+      BiConsumer<InFlightAttempts.InFlight, AttemptOutcome> onOutcome,
       Consumer<UUID> handBack,
       Runnable onFree) {
     this.vertx = vertx;
@@ -97,6 +97,7 @@ final class WorkerLane {
         && e.failureType() == ReplyFailure.NO_HANDLERS) {
       // The worker was undeployed before it saw the attempt: nothing ran, so hand the task back.
       if (current) {
+        running.span.handedBack("its worker verticle was undeployed before the attempt reached it");
         handBack.accept(task.id());
       }
       onFree.run();
@@ -105,7 +106,7 @@ final class WorkerLane {
     idle.add(worker);
     if (current && !running.ended) {
       onOutcome.accept(
-          task,
+          running,
           reply.succeeded()
               ? reply.result().body()
               : AttemptOutcome.failed("worker failed: " + reply.cause().getMessage()));

@@ -111,5 +111,6 @@ public final class EventRoutes {
     response.closeHandler(closed -> stream.closedByClient());
     response.exceptionHandler(failed -> stream.closedByClient());
     response.write(EventFrames.RETRY);
+    stream.opened();
   }
 }

@@ -14,6 +14,7 @@ abstract class EventStream {
   static final int WRITE_QUEUE_BYTES = 256 * 1024;
 
   final HttpServerResponse response;
+  private boolean opened;
   private boolean closed;
   private Runnable onClosed = () -> {};
 
@@ -21,9 +22,17 @@ abstract class EventStream {
     this.response = response;
   }
 
-  /** Writes {@code frame}, or drops the client if it has fallen behind; false once closed. */
+  /** Its headers are written: from now on it takes events. */
+  void opened() {
+    opened = true;
+  }
+
+  /**
+   * Writes {@code frame}, or drops the client if it has fallen behind; false once closed, and
+   * before the stream is opened.
+   */
   boolean write(Buffer frame) {
-    if (closed) {
+    if (closed || !opened) {
       return false;
     }
     if (response.writeQueueFull()) {
@@ -50,6 +59,9 @@ abstract class EventStream {
     }
     closed = true;
     onClosed.run();
+    if (!opened) {
+      return;
+    }
     if (dropped) {
       response.reset();
     } else if (!response.ended()) {

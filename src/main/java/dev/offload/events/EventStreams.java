@@ -78,6 +78,17 @@ public final class EventStreams {
         });
   }
 
+  /**
+   * Ends every stream, for a verticle that stops: a stream never ends by itself, and a server
+   * shutting down waits for the requests in progress until its grace runs out.
+   */
+  public void closeAll() {
+    for (List<TaskStream> streams : List.copyOf(byTask.values())) {
+      List.copyOf(streams).forEach(stream -> stream.close(false));
+    }
+    List.copyOf(filtered).forEach(stream -> stream.close(false));
+  }
+
   private void deliver(TaskEvents events) {
     for (TaskEvent event : events.events()) {
       List<TaskStream> streams = byTask.get(event.task().id());
@@ -135,6 +146,9 @@ public final class EventStreams {
    * page once the client has taken the last; live events wait meanwhile.
    */
   void replay(FilteredStream stream, Instant since) {
+    if (stream.isReplaying()) {
+      return; // the replay under way reads on up to now
+    }
     Set<TaskState> states = EnumSet.copyOf(FINAL);
     if (!stream.states.isEmpty()) {
       states.retainAll(stream.states);

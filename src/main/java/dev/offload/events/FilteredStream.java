@@ -47,6 +47,10 @@ final class FilteredStream extends EventStream {
     }
   }
 
+  boolean isReplaying() {
+    return waiting != null;
+  }
+
   /** Live events wait from now until {@link #live()}. */
   void replaying() {
     waiting = new ArrayDeque<>();

@@ -65,6 +65,7 @@ public final class TaskEventHub extends VerticleBase {
   private final EventIds ids;
   private final AtomicInteger subscribers = new AtomicInteger();
   private final Set<UUID> toRead = new LinkedHashSet<>();
+  private final PublishedStates published = new PublishedStates();
   private final OutageLog readLog = new OutageLog("reading changed tasks for events");
   private ChannelListener listener;
   private boolean reading;
@@ -101,6 +102,8 @@ public final class TaskEventHub extends VerticleBase {
 
   /** A stream opened on this node; thread-safe. */
   void subscribe() {
+    // This node's own changes are sent from now on, before the stream reads anything.
+    changes.watchedUntil(watchedUntil());
     if (subscribers.getAndIncrement() == 0) {
       context.runOnContext(ignored -> beganWatching());
     }
@@ -117,8 +120,7 @@ public final class TaskEventHub extends VerticleBase {
 
   private void beganWatching() {
     Instant since = clock.instant().minus(MARGIN);
-    // This node's own changes are sent at once; the others' once they hear the announcement.
-    changes.watchedUntil(watchedUntil());
+    // The other nodes send their changes once they hear this.
     changes.announce();
     vertx.setTimer(WARM_UP_MS, id -> repair(since));
   }
@@ -186,14 +188,15 @@ public final class TaskEventHub extends VerticleBase {
   }
 
   private void publish(List<Task> tasks) {
-    if (tasks.isEmpty()) {
-      return;
-    }
     List<TaskEvent> events = new ArrayList<>(tasks.size());
     for (Task task : tasks) {
-      events.add(TaskEvent.of(ids.next(), task));
+      if (published.changed(task)) {
+        events.add(TaskEvent.of(ids.next(), task));
+      }
     }
-    vertx.eventBus().publish(ADDRESS, new TaskEvents(events));
+    if (!events.isEmpty()) {
+      vertx.eventBus().publish(ADDRESS, new TaskEvents(events));
+    }
   }
 
   private void repair(Instant since) {

@@ -38,7 +38,12 @@ final class CrossOrigin implements Handler<RoutingContext> {
                     HttpMethod.PATCH,
                     HttpMethod.DELETE))
             .allowedHeaders(
-                Set.of("authorization", "content-type", "idempotency-key", "x-request-id"))
+                Set.of(
+                    "authorization",
+                    "content-type",
+                    "idempotency-key",
+                    "x-request-id",
+                    "traceparent"))
             .exposedHeaders(
                 Set.of(
                     "location", "www-authenticate", "allow", "content-disposition", "x-request-id"))

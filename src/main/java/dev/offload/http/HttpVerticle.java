@@ -43,6 +43,7 @@ public final class HttpVerticle extends VerticleBase {
   private final IntConsumer onListening;
   private HttpServer server;
   private ConnectionGuard guard;
+  private EventStreams eventStreams;
 
   public HttpVerticle(
       OffloadConfig config,
@@ -99,12 +100,8 @@ public final class HttpVerticle extends VerticleBase {
           .mount(router);
       new TaskBulkRoutes(services.tasks(), clock).mount(router);
       EventServices events = services.events();
-      new EventRoutes(
-              new EventStreams(vertx, events.hub(), events.store(), clock),
-              services.tasks(),
-              database,
-              clock)
-          .mount(router);
+      eventStreams = new EventStreams(vertx, events.hub(), events.store(), clock);
+      new EventRoutes(eventStreams, services.tasks(), database, clock).mount(router);
       StatsServices stats = services.stats();
       new QueueRoutes(stats.queues(), stats.counts(), config.queues(), database, clock)
           .mount(router);
@@ -178,6 +175,9 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     if (guard != null) {
       guard.stop();
+    }
+    if (eventStreams != null) {
+      eventStreams.closeAll();
     }
     return server == null
         ? Future.succeededFuture()

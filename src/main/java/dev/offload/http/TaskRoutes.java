@@ -17,6 +17,7 @@ import dev.offload.store.TaskStore;
 import dev.offload.submit.TaskSubmitter;
 import dev.offload.task.Task;
 import dev.offload.task.TaskState;
+import dev.offload.tracing.Traceparents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -97,7 +98,8 @@ final class TaskRoutes {
    */
   private void submit(RoutingContext ctx) {
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-    fromBody(ctx, body -> submitter.parse(body, key))
+    traceparent(ctx)
+        .compose(traceparent -> fromBody(ctx, body -> submitter.parse(body, key, traceparent)))
         .compose(submitter::submit)
         .onSuccess(
             submitted ->
@@ -113,7 +115,9 @@ final class TaskRoutes {
   /** One statement for the whole batch; 202 with the ids in the order given. */
   private void submitBatch(RoutingContext ctx) {
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY);
-    fromBody(ctx, body -> submitter.prepareBatch(body, key))
+    traceparent(ctx)
+        .compose(
+            traceparent -> fromBody(ctx, body -> submitter.prepareBatch(body, key, traceparent)))
         .compose(submitter::submitBatch)
         .onSuccess(
             ids -> {
@@ -123,6 +127,19 @@ final class TaskRoutes {
               ctx.json(new JsonObject().put("ids", idTexts));
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The trace the submission joins: read here, on the request's event loop, where its span is
+   * current, before the body may be read on a worker thread.
+   */
+  private static Future<String> traceparent(RoutingContext ctx) {
+    try {
+      return Future.succeededFuture(
+          Traceparents.ofSubmission(ctx.request().getHeader(Traceparents.HEADER)));
+    } catch (RuntimeException refused) {
+      return Future.failedFuture(refused);
+    }
   }
 
   /**

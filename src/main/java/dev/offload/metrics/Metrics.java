@@ -3,6 +3,7 @@ package dev.offload.metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -22,15 +23,13 @@ public final class Metrics {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  public static Vertx vertx(VertxOptions options, PrometheusMeterRegistry registry) {
+  /** A builder of that Vert.x, for the caller to add to (tracing) before building it. */
+  public static VertxBuilder vertx(VertxOptions options, PrometheusMeterRegistry registry) {
     options.setMetricsOptions(
         new MicrometerMetricsOptions()
             .setEnabled(true)
             .setJvmMetricsEnabled(true)
             .setDisabledMetricsCategories(Set.of(MetricsDomain.HTTP_SERVER.toCategory())));
-    return Vertx.builder()
-        .with(options)
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 }

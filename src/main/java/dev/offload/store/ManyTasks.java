@@ -47,6 +47,7 @@ public final class ManyTasks {
     String[] callbackUrls = new String[n];
     String[] lanes = new String[n];
     requestHashes = new String[n];
+    String[] traceparents = new String[n];
     for (int i = 0; i < n; i++) {
       NewTask task = tasks.get(i);
       Instant scheduledAt = scheduledAt(task, now);
@@ -71,6 +72,7 @@ public final class ManyTasks {
       callbackUrls[i] = task.callbackUrl();
       lanes[i] = task.lane().wireName();
       requestHashes[i] = task.requestHash();
+      traceparents[i] = task.traceparent();
     }
     params =
         Tuple.of(ids, kinds, queues, states, args, priorities, maxAttempts, timeouts)
@@ -79,7 +81,8 @@ public final class ManyTasks {
             .addArrayOfString(uniqueKeys)
             .addArrayOfString(callbackUrls)
             .addArrayOfString(lanes)
-            .addArrayOfString(requestHashes);
+            .addArrayOfString(requestHashes)
+            .addArrayOfString(traceparents);
   }
 
   /**

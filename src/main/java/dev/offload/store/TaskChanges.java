@@ -1,5 +1,6 @@
 package dev.offload.store;
 
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.nio.ByteBuffer;
@@ -133,16 +134,16 @@ public final class TaskChanges {
   }
 
   /** Tells every node that this one has subscribers (payload {@link #WATCHING}). */
-  public io.vertx.core.Future<Void> announce() {
+  public Future<Void> announce() {
     return notify(List.of(WATCHING));
   }
 
   /** Asks the nodes with subscribers to announce themselves now (payload {@link #HELLO}). */
-  public io.vertx.core.Future<Void> hello() {
+  public Future<Void> hello() {
     return notify(List.of(HELLO));
   }
 
-  private io.vertx.core.Future<Void> notify(List<String> payloads) {
+  private Future<Void> notify(List<String> payloads) {
     return client
         .preparedQuery(TaskSql.WAKE)
         .execute(Tuple.of(channel).addArrayOfString(payloads.toArray(String[]::new)))

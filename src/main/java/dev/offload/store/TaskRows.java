@@ -48,7 +48,8 @@ final class TaskRows {
         instant(row, "finalized_at"),
         instant(row, "cancel_requested_at"),
         row.getString("unique_key"),
-        row.getString("callback_url"));
+        row.getString("callback_url"),
+        row.getString("traceparent"));
   }
 
   static List<Task> toTasks(RowSet<Row> rows) {

@@ -44,7 +44,7 @@ final class TaskSql {
       """
       id, kind, lane, queue, state, args, priority, attempt, max_attempts, timeout_ms, progress, result, errors,
       attempted_by, created_at, scheduled_at, attempted_at, finalized_at, cancel_requested_at, unique_key,
-      callback_url""";
+      callback_url, traceparent""";
 
   /**
    * Whether a due task's queue is not paused (offload_queue): part of every claim statement, so
@@ -67,9 +67,9 @@ final class TaskSql {
   /**
    * $1 id, $2 kind, $3 queue, $4 state, $5 args, $6 priority, $7 max_attempts, $8 timeout_ms, $9
    * created_at, $10 scheduled_at, $11 unique key (or null), $12 callback URL (or null), $13 lane,
-   * $14 the fingerprint of the request that takes the key (or null). No row comes back when its
-   * unique key is taken: the caller reads the task that holds it in a new statement, whose snapshot
-   * sees a concurrent insert that won the race.
+   * $14 the fingerprint of the request that takes the key (or null), $15 the W3C traceparent of its
+   * submission (or null). No row comes back when its unique key is taken: the caller reads the task
+   * that holds it in a new statement, whose snapshot sees a concurrent insert that won the race.
    */
   static final String TASK_INSERT =
       """
@@ -80,8 +80,8 @@ final class TaskSql {
           RETURNING task_id
       )
       INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                created_at, scheduled_at, unique_key, callback_url, lane)
-      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
+                                created_at, scheduled_at, unique_key, callback_url, lane, traceparent)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15
       WHERE $11::text IS NULL OR EXISTS (SELECT FROM key)
       RETURNING %s"""
           .formatted(COLUMNS);
@@ -89,9 +89,9 @@ final class TaskSql {
   /**
    * Inserts many tasks in one statement; arrays, one element per task: $1 id, $2 kind, $3 queue, $4
    * state, $5 args as JSON text, $6 priority, $7 max_attempts, $8 timeout_ms, $10 scheduled_at, $11
-   * unique key, $12 callback URL, $13 lane; $9 created_at is shared. Tasks whose unique key is
-   * taken (also earlier in the same statement) are skipped (see TASK_IDS_BY_UNIQUE_KEYS). Returns
-   * the ids inserted.
+   * unique key, $12 callback URL, $13 lane, $14 request fingerprint, $15 traceparent; $9 created_at
+   * is shared. Tasks whose unique key is taken (also earlier in the same statement) are skipped
+   * (see TASK_IDS_BY_UNIQUE_KEYS). Returns the ids inserted.
    */
   static final String TASK_INSERT_MANY = insertMany("id");
 
@@ -106,9 +106,9 @@ final class TaskSql {
         WITH given AS (
             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[],
                                  $7::int[], $8::bigint[], $10::timestamptz[], $11::text[], $12::text[],
-                                 $13::text[], $14::text[]) WITH ORDINALITY
+                                 $13::text[], $14::text[], $15::text[]) WITH ORDINALITY
                  AS given(id, kind, queue, state, args, priority, max_attempts, timeout_ms, scheduled_at,
-                          unique_key, callback_url, lane, request_hash, position)
+                          unique_key, callback_url, lane, request_hash, traceparent, position)
         ), keys AS (
             INSERT INTO offload_task_key (unique_key, task_id, request_hash)
             SELECT unique_key, id, request_hash FROM given WHERE unique_key IS NOT NULL
@@ -117,9 +117,9 @@ final class TaskSql {
             RETURNING task_id
         )
         INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                  created_at, scheduled_at, unique_key, callback_url, lane)
+                                  created_at, scheduled_at, unique_key, callback_url, lane, traceparent)
         SELECT id, kind, queue, state, args::jsonb, priority, max_attempts, timeout_ms, $9, scheduled_at,
-               unique_key, callback_url, lane
+               unique_key, callback_url, lane, traceparent
         FROM given
         WHERE unique_key IS NULL OR id IN (SELECT task_id FROM keys)
         ORDER BY position
@@ -132,18 +132,19 @@ final class TaskSql {
    * updated (with {@link #CALLBACK_SOURCE_COLUMNS}), for those that became final and name a
    * callback URL. Part of the statement that made them final, so a callback is committed with the
    * final state or not at all. Each is due at once, in the queue and at the priority of its task,
-   * with args {@code url} and {@code task_id}. The placeholders {@code kind}, {@code maxAttempts},
-   * {@code timeoutMs} and {@code lane} are bound to {@link dev.offload.task.Callbacks}' values. Ids
-   * from offload_uuid_v7, time-ordered like TaskIds'.
+   * with args {@code url} and {@code task_id}, and in its task's trace (its traceparent). The
+   * placeholders {@code kind}, {@code maxAttempts}, {@code timeoutMs} and {@code lane} are bound to
+   * {@link dev.offload.task.Callbacks}' values. Ids from offload_uuid_v7, time-ordered like
+   * TaskIds'.
    */
   private static String callbackInsert(
       String finalized, String kind, String maxAttempts, String timeoutMs, String lane) {
     return """
         INSERT INTO offload_task (id, kind, queue, state, args, priority, max_attempts, timeout_ms,
-                                  created_at, scheduled_at, lane)
+                                  created_at, scheduled_at, lane, traceparent)
         SELECT offload_uuid_v7(finalized_at), %2$s::text, queue, 'available',
                jsonb_build_object('url', callback_url, 'task_id', id), priority, %3$s::int, %4$s::bigint,
-               finalized_at, finalized_at, %5$s::text
+               finalized_at, finalized_at, %5$s::text, traceparent
         FROM %1$s
         WHERE callback_url IS NOT NULL AND finalized_at IS NOT NULL
         RETURNING id"""
@@ -296,7 +297,7 @@ final class TaskSql {
       INSERT INTO offload_task (%1$s)
       SELECT id, kind, lane, queue, 'available', args, priority, attempt, greatest(max_attempts, attempt + 1),
              timeout_ms, NULL, result, errors, attempted_by, created_at, $2, attempted_at, NULL, NULL, unique_key,
-             callback_url
+             callback_url, traceparent
       FROM back
       RETURNING %1$s"""
         .formatted(COLUMNS, target);
@@ -422,7 +423,7 @@ final class TaskSql {
           ORDER BY id DESC
           LIMIT $12
       ), seen AS (
-          SELECT count(*) AS scanned, min(id) AS lowest FROM scanned
+          SELECT count(*) AS scanned, min(id::text)::uuid AS lowest FROM scanned
       )
       SELECT found.*, seen.scanned, seen.lowest
       FROM seen LEFT JOIN LATERAL (
@@ -620,7 +621,7 @@ final class TaskSql {
 
   /** The columns of a final task that its callback task is made of (see callbackInsert). */
   private static final String CALLBACK_SOURCE_COLUMNS =
-      "task.id, task.queue, task.priority, task.callback_url, task.finalized_at";
+      "task.id, task.queue, task.priority, task.callback_url, task.finalized_at, task.traceparent";
 
   /**
    * Inserts the rows of CTE {@code finished}, tasks just deleted from offload_task, into the

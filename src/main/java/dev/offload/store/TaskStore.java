@@ -115,7 +115,8 @@ public final class TaskStore {
             .addString(task.uniqueKey())
             .addString(task.callbackUrl())
             .addString(task.lane().wireName())
-            .addString(task.requestHash());
+            .addString(task.requestHash())
+            .addString(task.traceparent());
     return client
         .preparedQuery(TaskSql.TASK_INSERT)
         .execute(params)

@@ -1,6 +1,8 @@
 package dev.offload.store;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -29,6 +31,14 @@ public final class Wakeups {
   /** This node's dispatcher listens here; any body means "tasks may be due now". */
   public static final String LOCAL_ADDRESS = "offload.dispatcher.wake";
 
+  /**
+   * Untraced: a wake sent from a submission's request would otherwise take the dispatcher's claim
+   * into that request's trace, although it claims whatever is due. The attempts join their own
+   * submissions' traces (see {@code dev.offload.tracing.AttemptTracing}).
+   */
+  private static final DeliveryOptions UNTRACED =
+      new DeliveryOptions().setTracingPolicy(TracingPolicy.IGNORE);
+
   private final Vertx vertx;
   private final Pool client;
   private final String channel;
@@ -54,7 +64,7 @@ public final class Wakeups {
     if (dueNow) {
       // Not merged: a local message is cheap, and the dispatcher runs one claim at a time whatever
       // it hears.
-      vertx.eventBus().send(LOCAL_ADDRESS, null);
+      vertx.eventBus().send(LOCAL_ADDRESS, null, UNTRACED);
     }
     synchronized (this) {
       this.dueNow |= dueNow;

@@ -155,6 +155,7 @@ final class SubmissionJson {
         uniqueKey,
         callbackUrl(body.getValue("callback_url")),
         requestHash,
+        argsJson,
         null);
   }
 

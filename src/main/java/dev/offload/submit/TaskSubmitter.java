@@ -70,10 +70,12 @@ public final class TaskSubmitter {
 
   /**
    * The task described by a {@code POST /tasks} body, checked; {@code idempotencyKey} is the {@code
-   * Idempotency-Key} header, or null. Takes time in proportion to the body, on any thread.
+   * Idempotency-Key} header, or null; {@code traceparent} the trace it is submitted in, or null
+   * (see {@code dev.offload.tracing.Traceparents}). Takes time in proportion to the body, on any
+   * thread.
    */
-  public NewTask parse(JsonObject body, String idempotencyKey) {
-    return json.parse(body, idempotencyKey, clock.instant());
+  public NewTask parse(JsonObject body, String idempotencyKey, String traceparent) {
+    return traced(json.parse(body, idempotencyKey, clock.instant()), traceparent);
   }
 
   /**
@@ -91,12 +93,22 @@ public final class TaskSubmitter {
 
   /**
    * {@code {"tasks": [...]}} checked and encoded for one statement; {@code idempotencyKey}, the
-   * {@code Idempotency-Key} header or null, makes the batch one idempotent request. Takes time in
-   * proportion to the body, on any thread.
+   * {@code Idempotency-Key} header or null, makes the batch one idempotent request; every task of
+   * it is submitted in the trace {@code traceparent} (or null). Takes time in proportion to the
+   * body, on any thread.
    */
-  public ManyTasks prepareBatch(JsonObject body, String idempotencyKey) {
+  public ManyTasks prepareBatch(JsonObject body, String idempotencyKey, String traceparent) {
     Instant now = clock.instant();
-    return store.prepare(json.parseBatch(body, idempotencyKey, now), now);
+    List<NewTask> tasks = json.parseBatch(body, idempotencyKey, now);
+    return store.prepare(
+        traceparent == null
+            ? tasks
+            : tasks.stream().map(task -> traced(task, traceparent)).toList(),
+        now);
+  }
+
+  private static NewTask traced(NewTask task, String traceparent) {
+    return traceparent == null ? task : task.withTraceparent(traceparent);
   }
 
   /** The batch inserted in one statement, all or none; its tasks' ids, in order. */
@@ -125,6 +137,7 @@ public final class TaskSubmitter {
             NewTask.DEFAULT_PRIORITY,
             defaultMaxAttempts,
             timeout,
+            null,
             null,
             null,
             null,

@@ -10,7 +10,8 @@ import java.time.Instant;
  * idempotent; {@code callbackUrl} null means no callback; {@code requestHash} is the fingerprint of
  * the request that asked for it with a unique key (see {@code RequestFingerprint}), null for none;
  * {@code argsJson} is {@code args} already encoded, where the submission path had to encode them
- * anyway (to measure them), or null.
+ * anyway (to measure them), or null; {@code traceparent} is the W3C trace context of the request
+ * that submitted it (see {@code dev.offload.tracing.Traceparents}), or null.
  */
 public record NewTask(
     String kind,
@@ -24,7 +25,26 @@ public record NewTask(
     String uniqueKey,
     String callbackUrl,
     String requestHash,
-    String argsJson) {
+    String argsJson,
+    String traceparent) {
+
+  /** This task as submitted within the trace {@code traceparent} (or null: none). */
+  public NewTask withTraceparent(String traceparent) {
+    return new NewTask(
+        kind,
+        lane,
+        queue,
+        args,
+        priority,
+        maxAttempts,
+        timeout,
+        scheduledAt,
+        uniqueKey,
+        callbackUrl,
+        requestHash,
+        argsJson,
+        traceparent);
+  }
 
   /** {@code args} as JSON text: encoded once, whoever asks first. */
   public String encodedArgs() {

@@ -11,7 +11,8 @@ import java.util.UUID;
  * cancelRequestedAt} is set once someone asked to cancel it; {@code uniqueKey} (or null) makes its
  * submission idempotent; {@code callbackUrl} (or null) hears about it once it is final. {@code
  * result} is any JSON value (or null); {@code progress} is 0..1 or null when the handler does not
- * report it.
+ * report it. {@code traceparent} (or null) is the W3C trace context of its submission, which its
+ * attempts' spans join (see {@code dev.offload.tracing.AttemptTracing}).
  */
 public record Task(
     UUID id,
@@ -34,4 +35,5 @@ public record Task(
     Instant finalizedAt,
     Instant cancelRequestedAt,
     String uniqueKey,
-    String callbackUrl) {}
+    String callbackUrl,
+    String traceparent) {}

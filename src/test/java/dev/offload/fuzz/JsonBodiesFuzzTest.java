@@ -89,6 +89,7 @@ class JsonBodiesFuzzTest {
         cases.requests("POST /users", 200, JsonBodiesFuzzTest::newUser),
         cases.requests("PATCH /users/{id}", 150, JsonBodiesFuzzTest::userPatch),
         cases.requests("PUT /admin/nodes/{node}/workers", 100, JsonBodiesFuzzTest::scaling),
+        cases.requests("POST /tasks/cancel and /tasks/retry", 150, JsonBodiesFuzzTest::bulk),
         cases.listed(
             "every known field with every type",
             wrongTypes().size(),
@@ -200,6 +201,30 @@ class JsonBodiesFuzzTest {
     // A node that does not exist: the body is checked first, and no fuzzed count scales a real one.
     String nodeId = hostile.percent(80) ? "absent-node" : hostile.pathSegment();
     return sent(hostile, bodies, "PUT", "/admin/nodes/" + nodeId + "/workers", bodies.from(fields));
+  }
+
+  /** Bulk cancel or retry, by ids or by a filter, of tasks of a queue no other family uses. */
+  private static FuzzRequest bulk(Hostile hostile) {
+    HostileBodies bodies = new HostileBodies(hostile);
+    Map<String, String> fields = new LinkedHashMap<>();
+    if (hostile.percent(50)) {
+      List<String> ids = new ArrayList<>();
+      for (int i = hostile.percent(5) ? 1_001 : hostile.between(0, 3); i > 0; i--) {
+        ids.add("\"" + hostile.uuid() + "\"");
+      }
+      fields.put("ids", "[" + String.join(",", ids) + "]");
+    } else {
+      fields.put(
+          "filter",
+          hostile.pick(
+              "{\"queue\": \"fuzz-bulk\"}",
+              "{\"queue\": \"fuzz-bulk\", \"state\": [\"available\", \"discarded\"]}",
+              "{\"queue\": \"fuzz-bulk\", \"created_after\": \"2026-01-01T00:00:00Z\"}",
+              "{}",
+              "{\"state\": \"nonsense\"}"));
+    }
+    String path = hostile.pick("/tasks/cancel", "/tasks/retry");
+    return sent(hostile, bodies, "POST", path, bodies.from(fields));
   }
 
   /** With its content type, and the token, which is now and then wrong or missing. */

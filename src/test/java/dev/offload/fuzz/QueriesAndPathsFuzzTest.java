@@ -102,6 +102,7 @@ class QueriesAndPathsFuzzTest {
         cases.requests("GET /users?limit&after", 100, this::userList),
         cases.requests("GET /async-task and /sync-task?delay", 100, this::demo),
         cases.requests("GET /fetch-data/{upstream}?paths", 120, this::fanOut),
+        cases.requests("queues and stats", 100, this::queuesAndStats),
         cases.requests("task ids", 150, this::taskPaths),
         cases.requests("user ids", 100, this::userPaths),
         cases.requests("GET /fetch-data/{upstream}/{path}", 120, this::upstreamPaths),
@@ -119,7 +120,30 @@ class QueriesAndPathsFuzzTest {
     params.put("queue", h -> "default");
     params.put("limit", h -> String.valueOf(h.between(1, 1_000)));
     params.put("after", h -> h.uuid().toString());
+    params.put("q", h -> h.pick("noop", "order-77", taskId, "%25", "a_b"));
+    params.put("created_after", h -> h.pick("2026-01-01T00:00:00Z", "1970-01-01T00:00:00Z"));
+    params.put("created_before", h -> h.pick("2100-01-01T00:00:00Z", "2026-01-01T00:00:00.5Z"));
     return FuzzRequest.of("GET", "/tasks" + query(hostile, params));
+  }
+
+  /** The queue routes, the stats and their series. */
+  private FuzzRequest queuesAndStats(Hostile hostile) {
+    return switch (hostile.between(0, 3)) {
+      case 0 ->
+          authorized(
+              FuzzRequest.of(
+                  "POST",
+                  "/queues/"
+                      + (hostile.percent(60) ? "fuzz" : hostile.pathSegment())
+                      + hostile.pick("/pause", "/resume")));
+      case 1 -> {
+        Map<String, Function<Hostile, String>> params = new LinkedHashMap<>();
+        params.put("minutes", h -> String.valueOf(h.between(1, 60)));
+        yield FuzzRequest.of("GET", "/stats/series" + query(hostile, params));
+      }
+      case 2 -> FuzzRequest.of("GET", "/stats" + query(hostile, new LinkedHashMap<>()));
+      default -> FuzzRequest.of("GET", "/queues" + query(hostile, new LinkedHashMap<>()));
+    };
   }
 
   private FuzzRequest userList(Hostile hostile) {
@@ -217,7 +241,8 @@ class QueriesAndPathsFuzzTest {
             new String[] {"GET", ""},
             new String[] {"GET", "/result"},
             new String[] {"POST", "/cancel"},
-            new String[] {"POST", "/retry"});
+            new String[] {"POST", "/retry"},
+            new String[] {"DELETE", ""});
     return authorized(FuzzRequest.of(route[0], "/tasks/" + id + route[1]));
   }
 
@@ -259,6 +284,12 @@ class QueriesAndPathsFuzzTest {
             "/tasks/batch",
             "/tasks/" + taskId,
             "/tasks/" + taskId + "/cancel",
+            "/tasks/cancel",
+            "/tasks/retry",
+            "/queues",
+            "/queues/fuzz/pause",
+            "/stats",
+            "/stats/series",
             "/users",
             "/users/" + userId,
             "/users/import",

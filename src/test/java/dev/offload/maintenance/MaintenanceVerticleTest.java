@@ -99,6 +99,7 @@ class MaintenanceVerticleTest {
                     null,
                     null,
                     null,
+                    null,
                     null),
                 T0)
             .await()
@@ -157,6 +158,7 @@ class MaintenanceVerticleTest {
                     NewTask.DEFAULT_PRIORITY,
                     3,
                     Duration.ofMinutes(1),
+                    null,
                     null,
                     null,
                     null,

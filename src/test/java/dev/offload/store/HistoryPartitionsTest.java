@@ -229,6 +229,7 @@ class HistoryPartitionsTest {
         uniqueKey,
         null,
         null,
+        null,
         null);
   }
 

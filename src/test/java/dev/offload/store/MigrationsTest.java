@@ -320,6 +320,7 @@ class MigrationsTest {
               "key-completed",
               null,
               null,
+              null,
               null);
       Submitted again = store.insert(sameKey, now).await();
       assertFalse(again.created(), "a finished task still holds its unique key");

@@ -157,6 +157,7 @@ class TaskStoreTest {
               null,
               null,
               null,
+              null,
               null);
 
       Task task = store.insert(submitted, T0).await().task();
@@ -1607,6 +1608,7 @@ class TaskStoreTest {
           null,
           URL,
           null,
+          null,
           null);
     }
 
@@ -1780,6 +1782,7 @@ class TaskStoreTest {
         null,
         null,
         null,
+        null,
         null);
   }
 
@@ -1794,6 +1797,7 @@ class TaskStoreTest {
         Duration.ofSeconds(30),
         null,
         uniqueKey,
+        null,
         null,
         null,
         null);

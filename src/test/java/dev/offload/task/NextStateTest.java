@@ -146,6 +146,7 @@ class NextStateTest {
         null,
         null,
         null,
+        null,
         null);
   }
 }

@@ -6,6 +6,16 @@ import dev.offload.config.ConfigLoader;
 import dev.offload.config.OffloadConfig;
 import dev.offload.dispatch.DispatchMode;
 import dev.offload.task.TaskHandlers;
+import dev.offload.tracing.Tracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -55,6 +65,7 @@ public final class OffloadNodeExtension
   private TaskHandlers handlers;
   private boolean truncateBeforeEach = true;
   private boolean databaseReachable = true;
+  private SpanExporter spans;
 
   private Class<?> owner;
 
@@ -130,6 +141,16 @@ public final class OffloadNodeExtension
     databaseReachable = false;
     return env("OFFLOAD_DATABASE_URL", UNREACHABLE_DATABASE)
         .env("OFFLOAD_DATABASE_RETRY_INTERVAL", "1m");
+  }
+
+  /**
+   * Nodes that trace (see {@code dev.offload.tracing.Tracing}), each with an OpenTelemetry SDK of
+   * its own, as in a JVM of its own (its resource's {@code service.instance.id} is its node id),
+   * all exporting each span to {@code spans} as it ends, e.g. an {@code InMemorySpanExporter}.
+   */
+  public OffloadNodeExtension tracing(SpanExporter spans) {
+    this.spans = spans;
+    return this;
   }
 
   // ---- lifecycle
@@ -230,7 +251,9 @@ public final class OffloadNodeExtension
     Map<String, String> all = new HashMap<>(env);
     all.putAll(overrides);
     OffloadConfig config = testConfig(database, all);
-    Vertx nodeVertx = Vertx.vertx(NodeVertxOptions.of(config.node()));
+    Tracing tracing = spans == null ? Tracing.off() : Tracing.with(tracedAs(config.nodeId()));
+    Vertx nodeVertx =
+        tracing.install(Vertx.builder().with(NodeVertxOptions.of(config.node()))).build();
     OffloadNode node;
     try {
       node =
@@ -239,7 +262,8 @@ public final class OffloadNodeExtension
                   config,
                   clock,
                   handlers != null ? handlers : TaskHandlers.discover(),
-                  mode)
+                  mode,
+                  tracing)
               .await();
     } catch (RuntimeException e) {
       nodeVertx.close().await();
@@ -248,6 +272,27 @@ public final class OffloadNodeExtension
     TestNode started = new TestNode(nodeVertx, node);
     (inTest ? testNodes : classNodes).add(started);
     return started;
+  }
+
+  /**
+   * An SDK as the autoconfigure module makes one by default (W3C trace context, every root span
+   * sampled), exporting at once: nothing is left in a batch when the test reads the spans. Never
+   * shut down: that would shut the test's exporter down too.
+   */
+  private OpenTelemetrySdk tracedAs(String nodeId) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(
+            SdkTracerProvider.builder()
+                .setResource(
+                    Resource.getDefault()
+                        .merge(
+                            Resource.create(
+                                Attributes.of(
+                                    AttributeKey.stringKey("service.instance.id"), nodeId))))
+                .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                .build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
   }
 
   /**

@@ -70,6 +70,12 @@ public final class BenchMain {
                      N sequential POST /tasks of a noop on one connection, after 50 uncounted warm-up requests
       sleep-e2e      --base URL --runs N --seconds S
                      N times: submit a sleep task of S seconds and poll GET /tasks/{id} until completed
+      events-idle    --url URL --count N --hold-s S --marker FILE
+                     opens N event streams (text/event-stream) on URL, writes FILE once all are open, holds them
+                     S s: how many stayed open, and the events they got
+      event-latency  --base URL --rate R --duration-s S [--warmup-s W (5)]
+                     one stream on /events?state=completed while R noop tasks/s are submitted (open loop) and run:
+                     receipt minus finalized_at of each event, p50/p99/max over S s after W s
       summarize      FILE          markdown table (median, min-max) of the JSON result lines in FILE
       targets        SPEC DIR      markdown table of targets (see TargetsReport) against DIR/<benchmark>.jsonl
       check          SPEC DIR      exits 1 unless every benchmark in SPEC produced each figure it names
@@ -85,6 +91,7 @@ public final class BenchMain {
   /** A node that sheds load answers within milliseconds; 10 s is plainly a failure to. */
   private static final int DEFAULT_OVERLOAD_TIMEOUT_SECONDS = 10;
   private static final double DEFAULT_SETTLE_SECONDS = 5;
+  private static final double DEFAULT_EVENT_WARM_UP_SECONDS = 5;
   private static final double DEFAULT_WEAR_WARM_UP_SECONDS = 30;
 
   private BenchMain() {
@@ -228,6 +235,20 @@ public final class BenchMain {
         int runs = options.positiveInt("runs");
         double seconds = options.positiveDouble("seconds");
         yield vertx -> new SleepEndToEndBenchmark(vertx, base, runs, seconds);
+      }
+      case "events-idle" -> {
+        String url = options.string("url");
+        int count = options.positiveInt("count");
+        double hold = options.positiveDouble("hold-s");
+        String marker = options.string("marker");
+        yield vertx -> new EventsIdleBenchmark(vertx, url, count, hold, marker);
+      }
+      case "event-latency" -> {
+        String base = options.string("base");
+        double rate = options.positiveDouble("rate");
+        double duration = options.positiveDouble("duration-s");
+        double warmup = options.positiveDouble("warmup-s", DEFAULT_EVENT_WARM_UP_SECONDS);
+        yield vertx -> new EventLatencyBenchmark(vertx, base, rate, warmup, duration);
       }
       default -> throw new UsageException("unknown command: " + command);
     };

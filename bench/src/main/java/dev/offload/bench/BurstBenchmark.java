@@ -3,7 +3,6 @@ package dev.offload.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -38,7 +37,7 @@ final class BurstBenchmark implements Benchmark {
     this.vertx = vertx;
     // One connection per request: with a smaller pool the requests would queue in the client, and we would be
     // measuring the client's pool instead of the server.
-    this.client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(requests));
+    this.client = vertx.createHttpClient(Http.clientOptions(), new PoolOptions().setHttp1MaxSize(requests));
     this.url = url;
     this.requests = requests;
     this.timeoutMillis = timeoutSeconds * 1000L;

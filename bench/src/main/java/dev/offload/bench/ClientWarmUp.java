@@ -30,7 +30,7 @@ final class ClientWarmUp {
 
   private static Future<Void> bursts(Vertx vertx, HttpServer server, int concurrency, int rounds) {
     // A fresh client per round, so every round opens its connections anew, as the measured burst will.
-    HttpClientAgent client = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(concurrency));
+    HttpClientAgent client = vertx.createHttpClient(Http.clientOptions(), new PoolOptions().setHttp1MaxSize(concurrency));
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
       .setAbsoluteURI("http://127.0.0.1:" + server.actualPort() + "/");
     List<Future<?>> requests = new ArrayList<>(concurrency);

@@ -2,7 +2,6 @@ package dev.offload.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -31,10 +30,10 @@ final class EnqueueLatencyBenchmark implements Benchmark {
   EnqueueLatencyBenchmark(Vertx vertx, String baseUrl, int count, double backgroundPerSecond, long pollMillis) {
     this.vertx = vertx;
     // Cycles are sequential: one keep-alive connection carries the submission and the polls.
-    this.tasks = new TaskClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+    this.tasks = new TaskClient(vertx.createHttpClient(Http.clientOptions(),
       new PoolOptions().setHttp1MaxSize(1)), baseUrl);
     this.background = backgroundPerSecond <= 0 ? null : new BackgroundSubmitter(vertx,
-      new TaskClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+      new TaskClient(vertx.createHttpClient(Http.clientOptions(),
         new PoolOptions().setHttp1MaxSize(16)), baseUrl), backgroundPerSecond);
     this.count = count;
     this.pollMillis = pollMillis;

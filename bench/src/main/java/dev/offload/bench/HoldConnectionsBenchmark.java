@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.json.JsonObject;
 
@@ -28,7 +27,7 @@ final class HoldConnectionsBenchmark implements Benchmark {
 
   HoldConnectionsBenchmark(Vertx vertx, RequestTemplate template, int count, String markerFile) {
     this.vertx = vertx;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    this.client = vertx.createHttpClient(Http.clientOptions());
     this.template = template;
     this.count = count;
     this.markerFile = markerFile;

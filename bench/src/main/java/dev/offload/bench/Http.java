@@ -3,6 +3,7 @@ package dev.offload.bench;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 
 /** The one place where a response's status is checked, so every benchmark reports a surprise the same way. */
@@ -11,7 +12,19 @@ final class Http {
   /** Enough of an unexpected body to see the server's error message, not so much that it floods the log. */
   private static final int BODY_EXCERPT_CHARS = 200;
 
+  /**
+   * Seconds a pooled connection may sit idle before the generator closes it: below the service's
+   * {@code http.keep_alive_timeout} (15 s), so that the generator never sends a request on a connection the service
+   * is closing at that moment (a broken connection that would count as an error of the service).
+   */
+  private static final int IDLE_CLOSE_SECONDS = 10;
+
   private Http() {
+  }
+
+  /** Options for every generator client: keep-alive, with connections closed by the generator first. */
+  static HttpClientOptions clientOptions() {
+    return new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(IDLE_CLOSE_SECONDS);
   }
 
   /**

@@ -2,7 +2,6 @@ package dev.offload.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.TimeUnit;
@@ -38,9 +37,9 @@ final class OverloadBenchmark implements Benchmark {
   @Override
   public Future<JsonObject> run() {
     OpenLoopTally tally = new OpenLoopTally(plan.template().expectedStatus(), plan.refusedCode());
-    OpenLoopRun load = new OpenLoopRun(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)),
+    OpenLoopRun load = new OpenLoopRun(vertx, vertx.createHttpClient(Http.clientOptions()),
       plan.template(), plan.rate(), plan.seconds(), plan.connections(), tally);
-    ServerMemory memory = new ServerMemory(vertx, vertx.createHttpClient(), plan.serverPid(), plan.metricsUrl());
+    ServerMemory memory = new ServerMemory(vertx, vertx.createHttpClient(Http.clientOptions()), plan.serverPid(), plan.metricsUrl());
     return memory.sample().compose(before -> {
       memory.start(MEMORY_SAMPLE_MILLIS);
       CpuClock client = CpuClock.self();

@@ -3,7 +3,6 @@ package dev.offload.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -26,7 +25,7 @@ final class PlainRouteBenchmark implements Benchmark {
 
   PlainRouteBenchmark(Vertx vertx, RequestTemplate service, RequestTemplate ceiling, int connections,
       LoadShape.Timed shape, Integer servicePid, Integer ceilingPid) {
-    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    HttpClientAgent client = vertx.createHttpClient(Http.clientOptions());
     LoadShape warmUpOnly = new LoadShape.Timed(shape.warmUpSeconds(), 0.001);
     this.serviceWarmUp = new ClosedLoopRun(vertx, client, service, connections, warmUpOnly, "plain route warm-up (service)",
       null);

@@ -2,7 +2,6 @@ package dev.offload.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -36,7 +35,7 @@ final class SleepEndToEndBenchmark implements Benchmark {
   SleepEndToEndBenchmark(Vertx vertx, String baseUrl, int runs, double sleepSeconds) {
     this.vertx = vertx;
     // Runs are sequential and each waits on one request at a time: one keep-alive connection is all it needs.
-    this.tasks = new TaskClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+    this.tasks = new TaskClient(vertx.createHttpClient(Http.clientOptions(),
       new PoolOptions().setHttp1MaxSize(1)), baseUrl);
     this.runs = runs;
     this.sleepSeconds = sleepSeconds;

@@ -2,7 +2,6 @@ package dev.offload.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -20,7 +19,7 @@ final class SubmitLatencyBenchmark implements Benchmark {
 
   SubmitLatencyBenchmark(Vertx vertx, String baseUrl, int requests) {
     PoolOptions oneConnection = new PoolOptions().setHttp1MaxSize(1);
-    this.tasks = new TaskClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), oneConnection), baseUrl);
+    this.tasks = new TaskClient(vertx.createHttpClient(Http.clientOptions(), oneConnection), baseUrl);
     this.requests = requests;
   }
 

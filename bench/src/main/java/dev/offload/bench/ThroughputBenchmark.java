@@ -2,7 +2,6 @@ package dev.offload.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -19,7 +18,7 @@ final class ThroughputBenchmark implements Benchmark {
 
   ThroughputBenchmark(Vertx vertx, RequestTemplate template, int connections, LoadShape shape, Double idealRps,
       Integer itemsPerRequest, Integer serverPid) {
-    this.run = new ClosedLoopRun(vertx, vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)), template,
+    this.run = new ClosedLoopRun(vertx, vertx.createHttpClient(Http.clientOptions()), template,
       connections, shape, "throughput " + template.describe(), serverPid);
     this.connections = connections;
     this.idealRps = idealRps;

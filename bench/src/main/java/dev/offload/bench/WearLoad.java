@@ -2,7 +2,6 @@ package dev.offload.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -59,7 +58,7 @@ final class WearLoad {
     this.database = database;
     this.windowNanos = windowNanos;
     this.autovacuum = autovacuum;
-    TaskClient tasks = new TaskClient(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+    TaskClient tasks = new TaskClient(vertx.createHttpClient(Http.clientOptions(),
       new PoolOptions().setHttp1MaxSize(16)), baseUrl);
     this.submitter = new BackgroundSubmitter(vertx, tasks, perSecond, this::accepted);
   }

@@ -3,7 +3,6 @@ package dev.offload.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -37,7 +36,7 @@ record WearRetentionBenchmark(Vertx vertx, Plan plan) implements Benchmark {
       .compose(lock -> vertx.fileSystem().writeFile(plan.lockedMarker(), Buffer.buffer("locked\n"))
         .compose(marked -> {
           System.err.println("wear-retention: retention lock held; waiting for the node");
-          return ready(new TaskClient(vertx.createHttpClient(new HttpClientOptions()), plan.baseUrl()),
+          return ready(new TaskClient(vertx.createHttpClient(Http.clientOptions()), plan.baseUrl()),
             System.nanoTime() + READY_WITHIN_NANOS);
         })
         .compose(up -> WearLoad.create(vertx, database, plan.baseUrl(), plan.perSecond(), plan.windowSeconds(),
