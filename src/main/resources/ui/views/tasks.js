@@ -191,7 +191,8 @@ export function mount(main, { params, feed }) {
       const page = await get(withQuery('/tasks', { ...filter, after, limit: LIMIT }));
       error.textContent = '';
       render(page.tasks);
-      fill(status, page.tasks.length === 0 ? 'No task matches.' : `${page.tasks.length} task${page.tasks.length === 1 ? '' : 's'} on this page, newest first.`);
+      const none = page.next ? 'No match among the tasks this page looked at; the next page looks further back.' : 'No task matches.';
+      fill(status, page.tasks.length === 0 ? none : `${page.tasks.length} task${page.tasks.length === 1 ? '' : 's'} on this page, newest first.`);
       const link = (label, cursor) => h('a', { class: 'button', href: withQuery('#/tasks', { ...filter, after: cursor }) }, label);
       fill(pages, after ? link('First page', '') : null, page.next ? link('Next page', page.next) : null);
     } catch (e) {
