@@ -215,7 +215,8 @@ describe('the dashboard', { concurrency: false }, () => {
 
   test('nodes show their worker verticles, which the +/- control changes', async () => {
     await view('/nodes');
-    const node = (await api('GET', '/admin/nodes')).nodes.find((n) => n.role !== 'api');
+    // A node is listed once its agent has written its first heartbeat.
+    const node = await until('a node that runs tasks listed', async () => (await api('GET', '/admin/nodes')).nodes.find((n) => n.role !== 'api'));
     const output = page.locator(`tr[data-node="${node.id}"] output`);
     await output.getByText(String(node.worker_instances), { exact: true }).waitFor();
     await page.getByRole('button', { name: `One worker verticle more on ${node.id}` }).click();
