@@ -20,6 +20,9 @@ final class BearerToken implements Handler<RoutingContext> {
 
   private static final String SCHEME = "bearer";
 
+  /** The event streams' alternative to the header: {@link RouteScopes#takesQueryToken}. */
+  static final String QUERY_PARAMETER = "access_token";
+
   private final ApiTokens tokens;
 
   private BearerToken(ApiTokens tokens) {
@@ -47,12 +50,20 @@ final class BearerToken implements Handler<RoutingContext> {
       return;
     }
     Optional<String> given = credentials(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+    if (given.isEmpty() && RouteScopes.takesQueryToken(ctx.request().method(), path)) {
+      given = queryToken(ctx);
+    }
     if (given.isEmpty()) {
       refuse(
           ctx,
           "Bearer",
           new ApiError(
-              401, "unauthorized", "this route needs the header Authorization: Bearer <token>"));
+              401,
+              "unauthorized",
+              "this route needs the header Authorization: Bearer <token>"
+                  + (RouteScopes.takesQueryToken(ctx.request().method(), path)
+                      ? " (or ?access_token=<token>)"
+                      : "")));
       return;
     }
     Optional<Token> token = tokens.find(given.get());
@@ -93,6 +104,20 @@ final class BearerToken implements Handler<RoutingContext> {
     }
     String token = trimmed.substring(space + 1).trim();
     return token.isEmpty() ? Optional.empty() : Optional.of(token);
+  }
+
+  /**
+   * The {@code access_token} query parameter (RFC 6750, 2.3), for the routes that take it; else
+   * empty. A query that cannot be decoded carries no token.
+   */
+  private static Optional<String> queryToken(RoutingContext ctx) {
+    String token;
+    try {
+      token = ctx.queryParams().get(QUERY_PARAMETER);
+    } catch (IllegalArgumentException malformed) {
+      return Optional.empty();
+    }
+    return token == null || token.isBlank() ? Optional.empty() : Optional.of(token.trim());
   }
 
   private static void refuse(RoutingContext ctx, String challenge, ApiError error) {

@@ -126,6 +126,7 @@ public final class HttpVerticle extends VerticleBase {
               config,
               clock)
           .mount(router);
+      new DashboardRoutes().mount(router);
     }
     RouteScopes.checkEveryRouteIsListed(router);
     services.document().checkRoutes(router, config.node().role().servesApi());

@@ -46,6 +46,10 @@ final class RouteScopes {
           new Rule(GET, "/openapi.yaml", null),
           new Rule(GET, "/docs", null),
           new Rule(GET, "/docs/*", null),
+          // The dashboard's page and files: the same for every deployment; its data comes from the
+          // routes below, with the token the page asks for (DashboardRoutes).
+          new Rule(GET, "/", null),
+          new Rule(GET, "/ui/*", null),
           new Rule(GET, "/metrics", Scope.METRICS),
           new Rule(GET, "/async-task", Scope.READ),
           new Rule(GET, "/sync-task", Scope.READ),
@@ -94,7 +98,20 @@ final class RouteScopes {
           // Any other admin path too, so that no request there is judged by the fallback.
           new Rule(null, "/admin/*", Scope.ADMIN));
 
+  /**
+   * The routes that also take the token as {@code ?access_token=}, when no {@code Authorization}
+   * header is sent: the event streams only, which a browser's {@code EventSource} opens without
+   * headers of its own (the dashboard). Nowhere else, so that tokens stay out of other URLs.
+   */
+  private static final List<String> QUERY_TOKEN_PATHS = List.of("/events", "/tasks/:id/events");
+
   private RouteScopes() {}
+
+  /** Whether the request may carry its token as {@code ?access_token=}. */
+  static boolean takesQueryToken(HttpMethod method, String path) {
+    return method == GET
+        && QUERY_TOKEN_PATHS.stream().anyMatch(route -> PathTemplate.matches(route, path));
+  }
 
   /**
    * The scope a request needs, or empty if it is open to anyone.
