@@ -20,10 +20,11 @@ class WorkerTest(unittest.TestCase):
         self.addCleanup(self.client.close)
         self.kind = unique_kind("py")
 
-    def start(self, handler: Callable, concurrency: int = 4, schema=None) -> offload.Worker:
+    def start(self, handler: Callable, concurrency: int = 4, schema=None,
+              queues=("default",)) -> offload.Worker:
         """A worker of ``self.kind`` running ``handler`` on a thread until the test ends."""
         worker = offload.Worker(self.node.url, self.node.token, concurrency,
-                                name=f"py-{self._testMethodName}"[:100], grace=2)
+                                name=f"py-{self._testMethodName}"[:100], grace=2, queues=queues)
         worker.task(self.kind, args_schema=schema)(handler)
         thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False})
         thread.start()
@@ -150,6 +151,28 @@ class WorkerTest(unittest.TestCase):
         # The node's own timestamps; the median, so that one scheduling hiccup of a shared CI
         # machine does not decide.
         self.assertLessEqual(statistics.median(waits), 0.05, f"created to attempted: {waits}")
+
+    def test_one_queue_served_by_worker_verticles_and_a_python_worker_runs_each_task_once(self) -> None:
+        queue = f"mixed-{self.kind}"[:128]
+        worker = self.start(lambda args, ctx: {"python": args["i"]}, concurrency=8, queues=[queue])
+        # sleep is a blocking kind: the node's worker verticles run it; self.kind, the Python worker.
+        tasks = []
+        for i in range(40):
+            if i % 2:
+                tasks.append({"kind": self.kind, "queue": queue, "args": {"i": i}})
+            else:
+                tasks.append({"kind": "sleep", "queue": queue, "args": {"seconds": 0.01}})
+        ids = self.client.submit_many(tasks)
+        done = [self.client.wait(task_id, timeout=60) for task_id in ids]
+        for i, task in enumerate(done):
+            self.assertEqual((task["state"], task["attempt"], task["errors"]), ("completed", 1, []),
+                             f"task {i}")
+            if i % 2:
+                self.assertEqual(task["attempted_by"], worker.name)
+                self.assertEqual(task["result"], {"python": i})
+            else:
+                self.assertEqual(task["attempted_by"], self.node.name)
+                self.assertEqual(task["kind"], "sleep")
 
 
 if __name__ == "__main__":
