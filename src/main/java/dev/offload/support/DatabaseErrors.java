@@ -55,10 +55,14 @@ public final class DatabaseErrors {
               && t.getMessage().startsWith(CONNECTION_CLOSED)) {
         return true;
       }
-      // Class 08: connection exceptions; 57P01-57P03: the server is shutting down or starting up.
+      // Class 08: connection exceptions; 57P01-57P03: the server is shutting down or starting up;
+      // 3D000: no database of that name yet (a node's first start creates it; LISTEN connections
+      // opened meanwhile wait for it like any other outage).
       if (t instanceof PgException pg
           && pg.getSqlState() != null
-          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+          && (pg.getSqlState().startsWith("08")
+              || pg.getSqlState().startsWith("57P")
+              || pg.getSqlState().equals("3D000"))) {
         return true;
       }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,20 @@ class DatabaseErrorsTest {
             VertxException.noStackTrace("Connection is not active now, current status: CLOSED")));
   }
 
+  /** What a LISTEN connection opened at a node's first start meets until the node creates it. */
+  @Test
+  void a_database_not_created_yet_is_the_database_being_unavailable() {
+    assertTrue(
+        DatabaseErrors.isUnavailable(
+            new PgException("database \"offload\" does not exist", "FATAL", "3D000", null)));
+  }
+
   @Test
   void other_failures_are_not() {
     assertFalse(DatabaseErrors.isUnavailable(VertxException.noStackTrace("something else")));
     assertFalse(DatabaseErrors.isUnavailable(new IllegalStateException("a bug")));
+    assertFalse(
+        DatabaseErrors.isUnavailable(
+            new PgException("duplicate key value", "ERROR", "23505", null)));
   }
 }
