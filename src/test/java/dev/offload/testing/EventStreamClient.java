@@ -1,5 +1,6 @@
 package dev.offload.testing;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -52,18 +53,33 @@ public final class EventStreamClient implements AutoCloseable {
     if (lastEventId != null) {
       options.putHeader("last-event-id", lastEventId);
     }
-    HttpClientResponse response =
-        client.request(options).compose(request -> request.send()).await();
-    if (response.statusCode() != 200) {
-      String body = response.body().await().toString();
+    // The handlers are set in the callback that delivers the response, on its event loop: a chunk
+    // that comes before a handler is set is dropped, and the first event often comes with the
+    // headers.
+    Future<EventStreamClient> opened =
+        client
+            .request(options)
+            .compose(request -> request.send())
+            .compose(
+                response -> {
+                  if (response.statusCode() != 200) {
+                    String answered = "GET " + path + " answered " + response.statusCode();
+                    return response
+                        .body()
+                        .compose(body -> Future.failedFuture(answered + ": " + body));
+                  }
+                  EventStreamClient stream = new EventStreamClient(client, response);
+                  response.handler(buffer -> stream.read(buffer.toString()));
+                  response.endHandler(end -> stream.ended.complete(null));
+                  response.exceptionHandler(failure -> stream.ended.complete(null));
+                  return Future.succeededFuture(stream);
+                });
+    try {
+      return opened.await();
+    } catch (RuntimeException failure) {
       client.close();
-      throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + body);
+      throw failure;
     }
-    EventStreamClient stream = new EventStreamClient(client, response);
-    response.handler(buffer -> stream.read(buffer.toString()));
-    response.endHandler(end -> stream.ended.complete(null));
-    response.exceptionHandler(failure -> stream.ended.complete(null));
-    return stream;
   }
 
   private synchronized void read(String text) {
