@@ -37,8 +37,9 @@ public final class BenchMain {
                      each: the first as % of the second, raw and per server CPU-second (needs both pids)
       overload       --url URL --rate R --duration-s S --server-pid PID --metrics-url URL [--method POST]
                      [--body JSON | --body-file FILE] [--expect STATUS (202)] [--refused-code CODE (overloaded)]
-                     [--connections C (1000)] [--timeout-s T (10)] [--settle-s P (5)]
-                     R requests/s on schedule (open loop) for S s over C connections opened first; a due request
+                     [--connections C (1000)] [--timeout-s T (10)] [--settle-s P (5)] [--warmup-s W (0)]
+                     R requests/s on schedule (open loop) for W s uncounted, then S s, over C connections opened
+                     first; a due request
                      that finds no idle connection waits for one, its latency counted from when it was due. The
                      expected status and 503s (each must carry CODE and Retry-After) in latency histograms of
                      their own; anything else is an error. The server's VmRSS (/proc) and heap in use (its
@@ -179,7 +180,9 @@ public final class BenchMain {
       case "overload" -> {
         OverloadBenchmark.Plan plan = new OverloadBenchmark.Plan(
           template(options, "url", "POST", 202, DEFAULT_OVERLOAD_TIMEOUT_SECONDS),
-          options.positiveDouble("rate"), options.positiveDouble("duration-s"),
+          options.positiveDouble("rate"),
+          Objects.requireNonNullElse(options.optionalPositiveDouble("warmup-s"), 0.0),
+          options.positiveDouble("duration-s"),
           options.positiveInt("connections", DEFAULT_OVERLOAD_CONNECTIONS),
           Objects.requireNonNullElse(options.optionalString("refused-code"), "overloaded"),
           options.positiveInt("server-pid"), options.string("metrics-url"),

@@ -22,8 +22,8 @@ final class OverloadBenchmark implements Benchmark {
    * @param refusedCode  the error code every 503 must carry
    * @param settleSeconds after the load, how long before the memory is read again
    */
-  record Plan(RequestTemplate template, double rate, double seconds, int connections, String refusedCode,
-      int serverPid, String metricsUrl, double settleSeconds) {
+  record Plan(RequestTemplate template, double rate, double warmupSeconds, double seconds, int connections,
+      String refusedCode, int serverPid, String metricsUrl, double settleSeconds) {
   }
 
   private final Vertx vertx;
@@ -37,8 +37,8 @@ final class OverloadBenchmark implements Benchmark {
   @Override
   public Future<JsonObject> run() {
     OpenLoopTally tally = new OpenLoopTally(plan.template().expectedStatus(), plan.refusedCode());
-    OpenLoopRun load = new OpenLoopRun(vertx, vertx.createHttpClient(Http.clientOptions()),
-      plan.template(), plan.rate(), plan.seconds(), plan.connections(), tally);
+    OpenLoopRun load = new OpenLoopRun(vertx, plan.template(), plan.rate(), plan.warmupSeconds(), plan.seconds(),
+      plan.connections(), tally);
     ServerMemory memory = new ServerMemory(vertx, vertx.createHttpClient(Http.clientOptions()), plan.serverPid(), plan.metricsUrl());
     return memory.sample().compose(before -> {
       memory.start(MEMORY_SAMPLE_MILLIS);
@@ -49,6 +49,8 @@ final class OverloadBenchmark implements Benchmark {
         .compose(ended -> {
           JsonObject json = new JsonObject()
             .put("rate", plan.rate())
+            .put("warmup_s", plan.warmupSeconds())
+            .put("warmup_accepted", load.warmupAccepted())
             .put("seconds", plan.seconds())
             .put("elapsed_s", LoadResult.round3(load.elapsedSeconds()))
             .put("connections", plan.connections())

@@ -6,6 +6,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,6 +105,34 @@ final class RequestTemplate {
 
   int expectedStatus() {
     return expectedStatus;
+  }
+
+  /**
+   * The request as HTTP/1.1 bytes, for a generator that writes them itself: the same bytes every time, so the path
+   * may not draw ids.
+   */
+  byte[] encoded() {
+    if (path.contains(ID)) {
+      throw new UsageException("this benchmark sends one fixed request: no {id} in its URL");
+    }
+    StringBuilder head = new StringBuilder()
+      .append(method.name()).append(' ').append(path).append(" HTTP/1.1\r\n")
+      .append("host: ").append(host).append(':').append(port).append("\r\n");
+    byte[] content = body == null ? new byte[0] : body.getBytes();
+    if (body != null) {
+      head.append("content-type: application/json\r\n");
+    }
+    if (body != null || method == HttpMethod.POST || method == HttpMethod.PUT) {
+      head.append("content-length: ").append(content.length).append("\r\n");
+    }
+    byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] request = Arrays.copyOf(headBytes, headBytes.length + content.length);
+    System.arraycopy(content, 0, request, headBytes.length, content.length);
+    return request;
+  }
+
+  long timeoutMillis() {
+    return timeoutMillis;
   }
 
   String describe() {
