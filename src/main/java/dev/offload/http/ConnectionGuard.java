@@ -100,6 +100,24 @@ final class ConnectionGuard {
     ctx.next();
   }
 
+  /**
+   * For a request answered before the router saw it ({@link SubmissionShedder}): false on a
+   * health-only connection, whose refusal is the router's to give; otherwise the keep-alive
+   * deadline starts, as after any response.
+   */
+  boolean answeredAtOnce(HttpServerRequest request) {
+    Watched entry = watched.get(request.connection());
+    if (entry == null) {
+      return true;
+    }
+    if (entry.healthOnly) {
+      return false;
+    }
+    entry.request = null;
+    entry.deadline = now() + keepAliveTimeoutMs;
+    return true;
+  }
+
   void stop() {
     vertx.cancelTimer(sweeper);
   }

@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 final class FailureHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = System.getLogger(FailureHandler.class.getName());
-  private static final String DEFAULT_RETRY_AFTER_SECONDS = "1";
+  static final String DEFAULT_RETRY_AFTER_SECONDS = "1";
 
   private final int bodyLimit;
   private final RouteTemplates routes;

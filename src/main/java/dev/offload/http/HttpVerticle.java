@@ -23,6 +23,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -43,7 +44,10 @@ public final class HttpVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final IntConsumer onListening;
   private HttpServer server;
+  private Router router;
   private ConnectionGuard guard;
+  private AdmissionControl admission;
+  private SubmissionShedder shedder;
   private EventStreams eventStreams;
 
   public HttpVerticle(
@@ -62,11 +66,12 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     int bodyLimit = config.http().bodyLimit();
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     // First: every answer, even a refusal by the handlers below, carries the request's id.
     router.route().handler(new RequestIds());
     RouteTemplates routes = new RouteTemplates(router);
-    router.route().handler(new HttpRequestMetrics(registry, routes::of));
+    HttpRequestMetrics metrics = new HttpRequestMetrics(registry, routes::of);
+    router.route().handler(metrics);
     guard = new ConnectionGuard(vertx, services.connections(), config.http().connections());
     router.route().handler(guard::requestStarted);
     FailureHandler failures =
@@ -97,6 +102,9 @@ public final class HttpVerticle extends VerticleBase {
               config.allowedHosts(),
               services.metrics(),
               clock);
+      admission = new AdmissionControl(vertx);
+      shedder = new SubmissionShedder(submitter, admission, guard, metrics);
+      shedder.mount(router);
       new TaskRoutes(
               vertx, services.tasks(), submitter, database, clock, bodyLimit, services.files())
           .mount(router);
@@ -156,7 +164,7 @@ public final class HttpVerticle extends VerticleBase {
     return vertx
         .createHttpServer(options)
         .connectionHandler(guard::connected)
-        .requestHandler(router)
+        .requestHandler(this::handle)
         .invalidRequestHandler(InvalidRequests::answer)
         .exceptionHandler(ClientFaults::connectionFailed)
         .listen()
@@ -179,6 +187,13 @@ public final class HttpVerticle extends VerticleBase {
             });
   }
 
+  /** Every request: a submission to refuse is answered at once, the others routed. */
+  private void handle(HttpServerRequest request) {
+    if (shedder == null || !shedder.shedEarly(request)) {
+      router.handle(request);
+    }
+  }
+
   private UploadTasks uploadTasks(TaskSubmitter submitter, long limit) {
     return new UploadTasks(services.files(), submitter, clock, limit);
   }
@@ -187,6 +202,9 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     if (guard != null) {
       guard.stop();
+    }
+    if (admission != null) {
+      admission.stop();
     }
     if (eventStreams != null) {
       eventStreams.closeAll();

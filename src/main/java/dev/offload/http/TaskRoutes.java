@@ -68,8 +68,6 @@ final class TaskRoutes {
 
   void mount(Router router) {
     router.route("/tasks*").handler(new RequireDatabase(database));
-    // A route of its own: Vert.x lets no handler of ours run before a route's BodyHandler.
-    router.post("/tasks").handler(this::refuseWhenFull);
     router
         .post("/tasks")
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
@@ -104,11 +102,6 @@ final class TaskRoutes {
             submitted ->
                 TaskJson.answerSubmitted(ctx, submitted.created() ? 202 : 200, submitted.task()))
         .onFailure(ctx::fail);
-  }
-
-  /** 503 overloaded before the body is read, when the submission would be refused anyway. */
-  private void refuseWhenFull(RoutingContext ctx) {
-    submitter.roomForOne().onSuccess(room -> ctx.next()).onFailure(ctx::fail);
   }
 
   /** One statement for the whole batch; 202 with the ids in the order given. */

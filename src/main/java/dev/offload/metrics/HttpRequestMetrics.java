@@ -55,7 +55,10 @@ public final class HttpRequestMetrics implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  private void record(String route, HttpMethod method, int status, long nanos) {
+  /**
+   * One request, answered by {@code route}'s template, for requests answered without the router.
+   */
+  public void record(String route, HttpMethod method, int status, long nanos) {
     // Known methods only: a made-up method in a request must not grow the set of meters.
     String methodName = KNOWN_METHODS.contains(method) ? method.name() : OTHER_METHOD;
     Timer[] byStatus =

@@ -65,12 +65,12 @@ public final class TaskSubmitter {
   }
 
   /**
-   * Fails with {@link dev.offload.support.OverloadedException} when a single submission now would
-   * be refused anyway: for the route to check before the body is read and parsed, so that refusing
-   * costs a node at capacity as little as possible.
+   * Whether a single submission now would be refused ({@link
+   * dev.offload.support.OverloadedException}): for the HTTP verticle to check before the request is
+   * routed and its body read, so that refusing costs a node at capacity as little as possible.
    */
-  public Future<Void> roomForOne() {
-    return singles.full() ? Future.failedFuture(singles.refusal()) : Future.succeededFuture();
+  public boolean full() {
+    return singles.full();
   }
 
   /**

@@ -58,14 +58,7 @@ class OverloadTest {
                 "OFFLOAD_HTTP_INSTANCES", "1",
                 "OFFLOAD_DATABASE_POOL_SIZE", "1",
                 "OFFLOAD_TASKS_SUBMIT_QUEUE", "3"));
-    List<Future<HttpResponse<Buffer>>> answers =
-        IntStream.range(0, 8)
-            .mapToObj(
-                i ->
-                    node.client()
-                        .post("/tasks")
-                        .sendJsonObject(new JsonObject().put("kind", "noop")))
-            .toList();
+    List<Future<HttpResponse<Buffer>>> answers = noopSubmissions(node, 8);
 
     Eventually.isTrue("five refused while three wait", () -> completed(answers) == 5);
     unlock();
@@ -79,6 +72,37 @@ class OverloadTest {
             .toList();
     assertEquals(3, ids.size(), statuses(responses));
     assertEachExistsOnce(ids);
+  }
+
+  /**
+   * A browser's submission (it sends an {@code Origin}) is refused by the router instead, so that
+   * its 503 carries the CORS headers the browser needs to read it.
+   */
+  @Test
+  void a_cross_origin_submission_beyond_the_submit_queue_is_refused_with_its_cors_headers()
+      throws InterruptedException {
+    String origin = "https://app.example";
+    TestNode node =
+        startAndLock(
+            Map.of(
+                "OFFLOAD_HTTP_INSTANCES", "1",
+                "OFFLOAD_DATABASE_POOL_SIZE", "1",
+                "OFFLOAD_TASKS_SUBMIT_QUEUE", "1",
+                "OFFLOAD_HTTP_CORS_ALLOWED_ORIGINS", origin));
+    List<Future<HttpResponse<Buffer>>> first = noopSubmissions(node, 3);
+    Eventually.isTrue("two refused while one waits", () -> completed(first) == 2);
+    HttpResponse<Buffer> refused =
+        node.client()
+            .post("/tasks")
+            .putHeader("origin", origin)
+            .sendJsonObject(new JsonObject().put("kind", "noop"))
+            .await();
+    unlock();
+
+    assertRefusedAsOverloaded(List.of(refused), 1);
+    assertEquals(origin, refused.getHeader("access-control-allow-origin"));
+    assertRefusedAsOverloaded(all(first), 2);
+    assertEquals(1, offload.countTasks("true"));
   }
 
   @Test
@@ -139,6 +163,14 @@ class OverloadTest {
     lock = null;
   }
 
+  /** {@code count} submissions of a {@code noop} task, sent at once. */
+  private static List<Future<HttpResponse<Buffer>>> noopSubmissions(TestNode node, int count) {
+    return IntStream.range(0, count)
+        .mapToObj(
+            i -> node.client().post("/tasks").sendJsonObject(new JsonObject().put("kind", "noop")))
+        .toList();
+  }
+
   private static int completed(List<Future<HttpResponse<Buffer>>> answers) {
     return (int) answers.stream().filter(Future::isComplete).count();
   }
@@ -158,6 +190,7 @@ class OverloadTest {
       assertEquals("overloaded", error.getString("code"));
       assertEquals("the node is at capacity; try again shortly", error.getString("message"));
       assertEquals("1", response.getHeader("retry-after"), "a 503 says when to come back");
+      assertTrue(response.getHeader("x-request-id") != null, "a refusal has its request id too");
     }
   }
 
