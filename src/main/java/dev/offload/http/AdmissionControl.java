@@ -14,11 +14,13 @@ import io.vertx.core.Vertx;
  * a window late is. The share halves after two windows in a row above {@value #TARGET_MS} ms (a
  * cold node compiling its code lags for one at times) that each brought at least {@value
  * #MIN_REQUESTS} requests: a loop that serves fewer is not late for its requests but for something
- * else (a node that starts, another process on its cores), and refusing would not help it. The
+ * else (a node that starts, another process on its cores), and refusing would not help it; so such
+ * a window also makes the share whole again, for the clients that come back after a flood. The
  * share never falls below a fiftieth, so that submissions keep going in however many are refused,
- * and it grows back by a hundredth per window below it (additive increase, multiplicative decrease,
- * as TCP's congestion control). Refusing costs a fraction of accepting, so admitting less frees the
- * loop: at the equilibrium the loop lags about the target, however much more is offered.
+ * and it grows by a quarter plus a hundredth per window that keeps up: from its floor back to whole
+ * in about two seconds, gently enough not to overshoot by much under a steady flood. Refusing costs
+ * a fraction of accepting, so admitting less frees the loop: at the equilibrium the loop lags about
+ * the target, however much more is offered.
  *
  * <p>Used on its verticle's event loop only.
  */
@@ -30,6 +32,7 @@ final class AdmissionControl {
   static final int MIN_REQUESTS = 500;
   private static final double DECREASE = 0.5;
   private static final double MIN_SHARE = 0.02;
+  private static final double GROWTH = 1.25;
   private static final double INCREASE = 0.01;
 
   private static final long PROBE_NANOS = PROBE_MS * 1_000_000;
@@ -87,11 +90,14 @@ final class AdmissionControl {
     long now = System.nanoTime();
     windowMin = Math.min(windowMin, Math.max(0, now - expected));
     if (now >= windowEnd) {
-      boolean late = windowMin > TARGET_NANOS && windowRequests >= MIN_REQUESTS;
-      if (late && lastWindowLate) {
+      boolean demanded = windowRequests >= MIN_REQUESTS;
+      boolean late = demanded && windowMin > TARGET_NANOS;
+      if (!demanded) {
+        share = 1;
+      } else if (late && lastWindowLate) {
         share = Math.max(MIN_SHARE, share * DECREASE);
       } else if (!late) {
-        share = Math.min(1, share + INCREASE);
+        share = Math.min(1, share * GROWTH + INCREASE);
       }
       lastWindowLate = late;
       windowMin = Long.MAX_VALUE;
