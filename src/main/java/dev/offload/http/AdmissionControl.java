@@ -18,10 +18,9 @@ import io.vertx.core.Vertx;
  * a window also makes the share whole again, for the clients that come back after a flood. The
  * share never falls below a fiftieth, so that submissions keep going in however many are refused,
  * and it grows by a hundredth per window that keeps up: slowly, because a share grown faster (by a
- * quarter and a hundredth) overshot under a steady flood, and the lag that followed put the
- * overload benchmark's p99 at 0.9 to 1.6 s instead of 0.15 to 0.4 s. Refusing costs a fraction of
- * accepting, so admitting less frees the loop: at the equilibrium the loop lags about the target,
- * however much more is offered.
+ * quarter and a hundredth) overshot under a steady flood (bench/OPTIMIZATIONS.md). Refusing costs a
+ * fraction of accepting, so admitting less frees the loop: at the equilibrium the loop lags about
+ * the target, however much more is offered.
  *
  * <p>Used on its verticle's event loop only.
  */

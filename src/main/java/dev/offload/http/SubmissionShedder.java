@@ -21,8 +21,8 @@ import io.vertx.ext.web.RoutingContext;
  * spends its CPU on refusals, and every answer, the refusals too, comes later and later. So {@link
  * #shedEarly} answers before the router, with a response made once: no routing, no token check, no
  * body read. That leaves out a request whose answer the router must shape: one with an {@code
- * Origin} (its 503 needs the CORS headers) and one on a health-only connection; {@link #shed}, a
- * route handler, refuses those.
+ * Origin} (its 503 needs the CORS headers), which {@link #shed}, a route handler, refuses instead;
+ * and one on a health-only connection, which the connection guard refuses in the router anyway.
  */
 final class SubmissionShedder {
 
@@ -49,12 +49,15 @@ final class SubmissionShedder {
     this.metrics = metrics;
   }
 
-  /** Answers {@code request} with the refusal if it is a submission to refuse; false otherwise. */
+  /**
+   * Answers {@code request} with the refusal if it is a submission to refuse; false otherwise. The
+   * decision is taken once per submission: here, or, for one with an {@code Origin}, by {@link
+   * #shed}.
+   */
   boolean shedEarly(HttpServerRequest request) {
     admission.requestArrived();
-    // The Origin first: a request left to the router must not be counted against the share twice.
     if (request.method() != HttpMethod.POST
-        || request.headers().contains(HttpHeaders.ORIGIN)
+        || hasOrigin(request)
         || !refuses(request.path())
         || !guard.answeredAtOnce(request)) {
       return false;
@@ -82,11 +85,15 @@ final class SubmissionShedder {
   }
 
   private void shed(RoutingContext ctx) {
-    if (refuses(ctx.request().path())) {
+    if (hasOrigin(ctx.request()) && refuses(ctx.request().path())) {
       ctx.fail(new OverloadedException(MESSAGE));
     } else {
       ctx.next();
     }
+  }
+
+  private static boolean hasOrigin(HttpServerRequest request) {
+    return request.headers().contains(HttpHeaders.ORIGIN);
   }
 
   private boolean refuses(String path) {
