@@ -22,6 +22,11 @@ import io.vertx.core.Vertx;
  * fraction of accepting, so admitting less frees the loop: at the equilibrium the loop lags about
  * the target, however much more is offered.
  *
+ * <p>The timer runs only while the demand is there: it starts when {@value #MIN_REQUESTS} requests
+ * come within a window, and stops after a window with fewer (the share whole again). An idle loop
+ * that ran it anyway would wake 200 times a second for nothing: it more than doubled an idle node's
+ * CPU (2.5% to 6.1% of a core).
+ *
  * <p>Used on its verticle's event loop only.
  */
 final class AdmissionControl {
@@ -39,7 +44,9 @@ final class AdmissionControl {
   private static final long WINDOW_NANOS = WINDOW_MS * 1_000_000;
 
   private final Vertx vertx;
+  private boolean probing;
   private long expected;
+  private long windowStart;
   private long windowEnd;
   private long windowMin = Long.MAX_VALUE;
   private int windowRequests;
@@ -51,13 +58,29 @@ final class AdmissionControl {
 
   AdmissionControl(Vertx vertx) {
     this.vertx = vertx;
-    windowEnd = System.nanoTime() + WINDOW_NANOS;
-    schedule();
+    windowStart = System.nanoTime();
   }
 
-  /** Counts a request, whatever it asks, towards the demand on the loop. */
+  /**
+   * Counts a request, whatever it asks, towards the demand on the loop; the timer starts when the
+   * demand is there.
+   */
   void requestArrived() {
     windowRequests++;
+    if (probing || stopped || windowRequests < MIN_REQUESTS) {
+      return;
+    }
+    long now = System.nanoTime();
+    windowRequests = 0;
+    if (now - windowStart > WINDOW_NANOS) {
+      windowStart = now; // as many, but spread over more than a window: count again
+      return;
+    }
+    probing = true;
+    lastWindowLate = false;
+    windowMin = Long.MAX_VALUE;
+    windowEnd = now + WINDOW_NANOS;
+    schedule();
   }
 
   /** Whether to admit one more submission: {@code share} of them are. */
@@ -102,6 +125,11 @@ final class AdmissionControl {
       windowMin = Long.MAX_VALUE;
       windowRequests = 0;
       windowEnd = now + WINDOW_NANOS;
+      if (!demanded) {
+        probing = false;
+        windowStart = now;
+        return;
+      }
     }
     if (!stopped) {
       schedule();
